@@ -1,0 +1,114 @@
+//! Semantic rules over a resolved stack. Each rule has an id (`NET003`) and
+//! every diagnostic says how to fix what it reports. All rules run, so the
+//! user sees every problem at once.
+
+pub mod network;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::spec::ResolvedStack;
+
+/// Regions archgen knows, for catching typos before AWS does.
+pub const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+];
+
+pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let spec = &stack.spec;
+    if !is_name(&spec.app, 32) {
+        out.push(
+            stack
+                .error("APP001", "app", format!("app name '{}' is not usable in AWS resource names", spec.app))
+                .help("use 1 to 32 lowercase letters, digits and hyphens, starting with a letter, e.g. 'user-management'"),
+        );
+    }
+    if !REGIONS.contains(&spec.region.as_str()) {
+        let help = match did_you_mean(&spec.region, REGIONS.iter().copied()) {
+            Some(r) => format!("did you mean '{r}'?"),
+            None => "use a region code such as ap-northeast-1 or us-east-1".to_string(),
+        };
+        out.push(
+            stack
+                .error(
+                    "APP002",
+                    "region",
+                    format!("'{}' is not an AWS region", spec.region),
+                )
+                .help(help),
+        );
+    }
+    if !is_name(&stack.environment, 16) {
+        out.push(
+            stack
+                .error(
+                    "APP003",
+                    &format!("environments.{}", stack.environment),
+                    format!(
+                        "environment name '{}' is not usable in stack names",
+                        stack.environment
+                    ),
+                )
+                .help("use 1 to 16 lowercase letters, digits and hyphens, starting with a letter"),
+        );
+    }
+    for key in spec.tags.keys() {
+        if key.starts_with("aws:") || key.is_empty() || key.len() > 128 {
+            out.push(
+                stack
+                    .error(
+                        "APP004",
+                        &format!("tags.{key}"),
+                        format!("tag key '{key}' is not allowed"),
+                    )
+                    .help("tag keys are 1 to 128 characters and may not start with 'aws:'"),
+            );
+        }
+    }
+    if let Some(net) = &spec.network {
+        out.extend(network::check(stack, net));
+    }
+    out
+}
+
+/// Lowercase letters, digits and hyphens, starting with a letter, not ending
+/// with a hyphen: safe in every AWS name archgen derives from it.
+pub fn is_name(s: &str, max: usize) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.ends_with('-')
+        && s.len() <= max
+}

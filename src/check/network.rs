@@ -1,0 +1,403 @@
+//! Rules for the `network:` block.
+
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+
+use super::is_name;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::spec::ResolvedStack;
+use crate::spec::network::{
+    GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones,
+};
+use crate::synth::naming::pascal;
+use crate::template::logs::RETENTION_DAYS;
+
+pub fn check(stack: &ResolvedStack, net: &NetworkSpec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let vpc = check_vpc_cidr(stack, net, &mut out);
+    check_zones(stack, net, &mut out);
+    check_tiers(stack, net, vpc, &mut out);
+    check_egress(stack, net, &mut out);
+    check_endpoints(stack, net, &mut out);
+    if net.flow_logs.enabled && !RETENTION_DAYS.contains(&net.flow_logs.retention_days) {
+        out.push(
+            stack
+                .error(
+                    "NET011",
+                    "network.flow_logs.retention_days",
+                    format!(
+                        "{} days is not a CloudWatch Logs retention period",
+                        net.flow_logs.retention_days
+                    ),
+                )
+                .help(format!("use one of {}", join(RETENTION_DAYS))),
+        );
+    }
+    out
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(T::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses a CIDR, reporting a malformed one or one with host bits set.
+fn parse_cidr(
+    stack: &ResolvedStack,
+    field: &str,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Ipv4Net> {
+    match text.parse::<Ipv4Net>() {
+        Ok(net) if net.trunc() == net => Some(net),
+        Ok(net) => {
+            out.push(
+                stack
+                    .error("NET002", field, format!("'{text}' has host bits set"))
+                    .help(format!("did you mean '{}'?", net.trunc())),
+            );
+            None
+        }
+        Err(_) => {
+            out.push(
+                stack
+                    .error(
+                        "NET002",
+                        field,
+                        format!("'{text}' is not an IPv4 CIDR block"),
+                    )
+                    .help("write an address and prefix length, e.g. 10.0.1.0/24"),
+            );
+            None
+        }
+    }
+}
+
+fn check_vpc_cidr(
+    stack: &ResolvedStack,
+    net: &NetworkSpec,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Ipv4Net> {
+    let vpc = parse_cidr(stack, "network.cidr", &net.cidr, out)?;
+    if !(16..=28).contains(&vpc.prefix_len()) {
+        out.push(
+            stack
+                .error(
+                    "NET001",
+                    "network.cidr",
+                    format!(
+                        "a VPC CIDR must be between /16 and /28, '{}' is /{}",
+                        net.cidr,
+                        vpc.prefix_len()
+                    ),
+                )
+                .help("use a /16 such as 10.0.0.0/16 for room to grow"),
+        );
+        return None;
+    }
+    Some(vpc)
+}
+
+fn check_zones(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnostic>) {
+    let count = net.zones.count();
+    if !(1..=6).contains(&count) {
+        out.push(
+            stack
+                .error(
+                    "NET006",
+                    "network.zones",
+                    format!("{count} availability zones is out of range"),
+                )
+                .help("use 1 to 6 zones; 2 or 3 is usual for high availability"),
+        );
+    }
+    if let Zones::Names(names) = &net.zones {
+        for (i, name) in names.iter().enumerate() {
+            let field = format!("network.zones[{i}]");
+            let suffix = name.strip_prefix(stack.spec.region.as_str());
+            let valid =
+                suffix.is_some_and(|s| s.len() == 1 && s.chars().all(|c| c.is_ascii_lowercase()));
+            if !valid {
+                out.push(
+                    stack
+                        .error(
+                            "NET006",
+                            &field,
+                            format!(
+                                "'{name}' is not an availability zone of {}",
+                                stack.spec.region
+                            ),
+                        )
+                        .help(format!(
+                            "zone names are the region plus a letter, e.g. {}a",
+                            stack.spec.region
+                        )),
+                );
+            }
+            if names[..i].contains(name) {
+                out.push(
+                    stack
+                        .error("NET006", &field, format!("zone '{name}' is listed twice"))
+                        .help("list each zone once"),
+                );
+            }
+        }
+    }
+}
+
+fn check_tiers(
+    stack: &ResolvedStack,
+    net: &NetworkSpec,
+    vpc: Option<Ipv4Net>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if net.tiers.is_empty() {
+        out.push(
+            stack
+                .error(
+                    "NET014",
+                    "network.tiers",
+                    "a network needs at least one subnet tier",
+                )
+                .help("add e.g. 'public: { type: public, mask: 24 }' under 'tiers:'"),
+        );
+    }
+    let zones = net.zones.count();
+    let mut ids: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, tier) in &net.tiers {
+        let base = format!("network.tiers.{name}");
+        if !is_name(name, 24) {
+            out.push(
+                stack
+                    .error("NET013", &base, format!("tier name '{name}' cannot be used in resource names"))
+                    .help("use lowercase letters, digits and hyphens, starting with a letter, e.g. 'app'"),
+            );
+        } else if let Some(other) = ids.insert(pascal(name), name) {
+            out.push(
+                stack
+                    .error(
+                        "NET013",
+                        &base,
+                        format!("tier names '{other}' and '{name}' give the same logical ids"),
+                    )
+                    .help("rename one of them"),
+            );
+        }
+        match (tier.cidrs.is_empty(), tier.mask) {
+            (false, Some(_)) => out.push(
+                stack
+                    .error(
+                        "NET010",
+                        &format!("{base}.mask"),
+                        "give either 'cidrs' or 'mask', not both",
+                    )
+                    .help("remove 'mask' to use the listed CIDRs"),
+            ),
+            (true, None) => out.push(
+                stack
+                    .error("NET010", &base, format!("tier '{name}' has no subnets"))
+                    .help(
+                        "list one CIDR per zone under 'cidrs:', or give 'mask: 24' to derive them",
+                    ),
+            ),
+            (true, Some(mask)) => {
+                if !(16..=28).contains(&mask) || vpc.is_some_and(|v| mask <= v.prefix_len()) {
+                    out.push(
+                        stack
+                            .error(
+                                "NET010",
+                                &format!("{base}.mask"),
+                                format!("/{mask} does not fit as a subnet of {}", net.cidr),
+                            )
+                            .help(
+                                "use a prefix length between the VPC's (exclusive) and 28, e.g. 24",
+                            ),
+                    );
+                }
+            }
+            (false, None) => {
+                if tier.cidrs.len() != zones {
+                    out.push(
+                        stack
+                            .error(
+                                "NET005",
+                                &format!("{base}.cidrs"),
+                                format!(
+                                    "tier '{name}' has {} subnets for {zones} zones",
+                                    tier.cidrs.len()
+                                ),
+                            )
+                            .help("list exactly one CIDR per availability zone, in zone order"),
+                    );
+                }
+            }
+        }
+    }
+    let Some(vpc) = vpc else { return };
+    // Every subnet, explicit or derived, with the field that defines it.
+    let mut placed: Vec<(String, Ipv4Net)> = Vec::new();
+    for (name, cidrs) in net.subnet_cidrs() {
+        let tier = &net.tiers[&name];
+        for (i, cidr) in cidrs.iter().enumerate() {
+            let field = if tier.cidrs.is_empty() {
+                format!("network.tiers.{name}.mask")
+            } else {
+                format!("network.tiers.{name}.cidrs[{i}]")
+            };
+            let Some(cidr) = cidr else {
+                if tier.cidrs.is_empty() {
+                    if (16..=28).contains(&tier.mask.unwrap_or(0))
+                        && tier.mask.unwrap_or(0) > vpc.prefix_len()
+                    {
+                        out.push(
+                            stack
+                                .error(
+                                    "NET010",
+                                    &field,
+                                    format!(
+                                        "no room left in {} for subnet {} of tier '{name}'",
+                                        net.cidr,
+                                        i + 1
+                                    ),
+                                )
+                                .help("use a smaller subnet (a larger mask), or a larger VPC CIDR"),
+                        );
+                    }
+                } else {
+                    parse_cidr(stack, &field, &tier.cidrs[i], out);
+                }
+                continue;
+            };
+            if !tier.cidrs.is_empty() && cidr.trunc() != *cidr {
+                parse_cidr(stack, &field, &tier.cidrs[i], out);
+                continue;
+            }
+            if !vpc.contains(cidr) {
+                out.push(
+                    stack
+                        .error(
+                            "NET003",
+                            &field,
+                            format!("subnet {cidr} is outside the VPC CIDR {vpc}"),
+                        )
+                        .help(format!("pick a subnet inside {vpc}")),
+                );
+                continue;
+            }
+            if cidr.prefix_len() > 28 {
+                out.push(
+                    stack
+                        .error(
+                            "NET003",
+                            &field,
+                            format!("subnet {cidr} is smaller than AWS allows (/28)"),
+                        )
+                        .help("use /28 or larger"),
+                );
+            }
+            if let Some((other_field, other)) = placed
+                .iter()
+                .find(|(_, o)| o.contains(cidr) || cidr.contains(o))
+            {
+                out.push(
+                    stack
+                        .error(
+                            "NET004",
+                            &field,
+                            format!("subnet {cidr} overlaps {other} ({other_field})"),
+                        )
+                        .help("give every subnet its own address range"),
+                );
+            }
+            placed.push((field, *cidr));
+        }
+    }
+}
+
+fn check_egress(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnostic>) {
+    let has = |k: TierKind| net.tiers.values().any(|t| t.kind == k);
+    if net.nat != NatMode::None && has(TierKind::Private) && !has(TierKind::Public) {
+        out.push(
+            stack
+                .error(
+                    "NET008",
+                    "network.nat",
+                    "NAT gateways need a public tier to live in",
+                )
+                .help("add a tier with 'type: public', or set 'nat: none' and use VPC endpoints"),
+        );
+    }
+    if net.nat == NatMode::None && net.endpoints.is_empty() {
+        for (name, tier) in &net.tiers {
+            if tier.kind == TierKind::Private {
+                out.push(
+                    stack
+                        .error("NET007", &format!("network.tiers.{name}.type"), format!("private tier '{name}' has no way out: 'nat: none' and no endpoints"))
+                        .help("set 'nat: single' or 'nat: per-zone', add 'endpoints:' (e.g. [s3, ecr.api, ecr.dkr, logs]), or make the tier 'isolated'"),
+                );
+            }
+        }
+    }
+}
+
+fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnostic>) {
+    let known = || GATEWAY_ENDPOINTS.iter().chain(INTERFACE_ENDPOINTS).copied();
+    for (i, name) in net.endpoints.iter().enumerate() {
+        let field = format!("network.endpoints[{i}]");
+        if !known().any(|k| k == name) {
+            let help = match did_you_mean(name, known()) {
+                Some(s) => format!(
+                    "did you mean '{s}'? Known endpoints: {}",
+                    known().collect::<Vec<_>>().join(", ")
+                ),
+                None => format!(
+                    "known endpoints: {}",
+                    known().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            out.push(
+                stack
+                    .error("NET009", &field, format!("unknown VPC endpoint '{name}'"))
+                    .help(help),
+            );
+        } else if net.endpoints[..i].contains(name) {
+            out.push(
+                stack
+                    .error(
+                        "NET009",
+                        &field,
+                        format!("endpoint '{name}' is listed twice"),
+                    )
+                    .help("list each endpoint once"),
+            );
+        }
+    }
+    let wants_interface = net
+        .endpoints
+        .iter()
+        .any(|e| !GATEWAY_ENDPOINTS.contains(&e.as_str()));
+    match &net.endpoint_tier {
+        Some(t) => match net.tiers.get(t) {
+            None => out.push(
+                stack
+                    .error("NET012", "network.endpoint_tier", format!("there is no tier '{t}'"))
+                    .help(format!("use one of: {}", net.tiers.keys().cloned().collect::<Vec<_>>().join(", "))),
+            ),
+            Some(tier) if tier.kind == TierKind::Public => out.push(
+                stack
+                    .error("NET012", "network.endpoint_tier", format!("tier '{t}' is public; interface endpoints belong in a private or isolated tier"))
+                    .help("name a private or isolated tier"),
+            ),
+            Some(_) => {}
+        },
+        None if wants_interface && net.tiers.values().all(|t| t.kind == TierKind::Public) => out.push(
+            stack
+                .error("NET012", "network.endpoints", "interface endpoints need a private or isolated tier")
+                .help("add a private or isolated tier for the endpoints"),
+        ),
+        None => {}
+    }
+}

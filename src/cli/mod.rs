@@ -1,0 +1,87 @@
+//! Command-line interface: one file per subcommand, each turning raw flags
+//! into a call on the library.
+
+pub mod synth;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+use crate::diagnostic::Diagnostics;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the spec is invalid (every problem is listed with file, line and field)
+  2  usage error (unknown flag, missing argument, unknown environment)
+  3  something else failed (writing output, AWS, ...)
+
+Example:
+  archgen synth prod                     # writes out/prod/<stack>.template.json
+  archgen synth dev --dir examples/solo-saving --format yaml";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "archgen",
+    version,
+    about = "Turns a typed description of an AWS architecture into CloudFormation, and deploys it",
+    long_about = "archgen reads stacks/*.yaml (one file per stack, with per-environment overlays), \
+checks it, and synthesizes one deterministic CloudFormation template per stack with safe defaults: \
+encryption on, public access blocked, least privilege derived from declared connections.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Synth(synth::SynthArgs),
+}
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec is invalid: exit 1.
+    Spec(Diagnostics),
+    /// The command line is wrong: exit 2.
+    Usage(String),
+    /// Anything else: exit 3.
+    Other(anyhow::Error),
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Spec(d)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            Failure::Spec(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Other(_) => 3,
+        })
+    }
+
+    pub fn report(&self) -> String {
+        match self {
+            Failure::Spec(d) => format!("{d}"),
+            Failure::Usage(m) => format!("error: {m}"),
+            Failure::Other(e) => format!("error: {e:#}"),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Synth(args) => synth::run(args),
+    }
+}

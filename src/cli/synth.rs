@@ -1,0 +1,126 @@
+//! `archgen synth`: spec in, templates and manifest out.
+
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::Failure;
+use crate::diagnostic::did_you_mean;
+use crate::render::{self, Format};
+use crate::spec::Project;
+use crate::synth::synthesize;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Check the spec and write one CloudFormation template per stack",
+    after_help = "\
+Every stack file under stacks/ is checked in every declared environment, so a \
+mistake in any overlay fails the run. Output is all-or-nothing: on any error \
+nothing is written.
+
+Examples:
+  archgen synth prod
+  archgen synth --env staging --dir examples/neuraknot --out /tmp/neuraknot
+  archgen synth dev --stack main --stdout --format yaml"
+)]
+pub struct SynthArgs {
+    /// Environment to synthesize (as declared under `environments:`).
+    #[arg(
+        value_name = "ENV",
+        required_unless_present = "env_flag",
+        conflicts_with = "env_flag"
+    )]
+    pub env: Option<String>,
+    /// Environment to synthesize (same as the positional ENV).
+    #[arg(long = "env", value_name = "ENV")]
+    pub env_flag: Option<String>,
+    /// Project directory that holds stacks/.
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub dir: PathBuf,
+    /// Output directory [default: <dir>/out/<env>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Template format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Print the template to standard output instead of writing files.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Only this stack (file stem under stacks/); required with --stdout when there are several.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
+}
+
+pub fn run(args: SynthArgs) -> Result<(), Failure> {
+    let env = args
+        .env
+        .or(args.env_flag)
+        .expect("clap requires ENV or --env");
+    let project = Project::load(&args.dir)?;
+    let declared = project.environment_names();
+    if !declared.contains(&env) {
+        let hint = did_you_mean(&env, declared.iter().map(String::as_str))
+            .map(|s| format!(" Did you mean '{s}'?"))
+            .unwrap_or_default();
+        return Err(Failure::Usage(format!(
+            "environment '{env}' is not declared in {}/stacks.{hint} Declared environments: {}",
+            args.dir.display(),
+            declared.join(", ")
+        )));
+    }
+    let mut synthesis = synthesize(&project, &env)?;
+    if let Some(only) = &args.stack {
+        let names: Vec<String> = synthesis
+            .manifest
+            .stacks
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        if !names.contains(only) {
+            return Err(Failure::Usage(format!(
+                "there is no stack '{only}'; stacks: {}",
+                names.join(", ")
+            )));
+        }
+        let keep: Vec<bool> = synthesis
+            .manifest
+            .stacks
+            .iter()
+            .map(|s| &s.name == only)
+            .collect();
+        let mut k = keep.iter();
+        synthesis
+            .manifest
+            .stacks
+            .retain(|_| *k.next().unwrap_or(&false));
+        let mut k = keep.iter();
+        synthesis.templates.retain(|_| *k.next().unwrap_or(&false));
+    }
+    if args.stdout {
+        if synthesis.templates.len() != 1 {
+            return Err(Failure::Usage(
+                "--stdout prints one template: choose it with --stack NAME".into(),
+            ));
+        }
+        let body = args.format.render(&synthesis.templates[0].1);
+        std::io::stdout()
+            .write_all(body.as_bytes())
+            .map_err(anyhow::Error::from)?;
+        return Ok(());
+    }
+    let out = args.out.unwrap_or_else(|| args.dir.join("out").join(&env));
+    let written = render::write(&synthesis, &out, args.format)?;
+    for (path, entry) in written.iter().zip(&synthesis.manifest.stacks) {
+        let resources = synthesis
+            .template(&entry.name)
+            .map_or(0, |t| t.resources.len());
+        eprintln!(
+            "wrote {} ({} resources, stack {} in {})",
+            path.display(),
+            resources,
+            entry.stack_name,
+            entry.region
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! L3: the user's YAML. One file per stack under `stacks/`, a base definition
+//! plus per-environment overlays (see [`overlay`] for the merge rules).
+
+pub mod de;
+pub mod load;
+pub mod network;
+pub mod node;
+pub mod overlay;
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub use load::{Project, ResolvedStack, StackFile};
+
+/// One stack for one environment, after its overlay is applied.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StackSpec {
+    /// Application name: lowercase letters, digits and hyphens. It prefixes
+    /// stack names, export names and resource names.
+    pub app: String,
+    /// AWS region the stack deploys to, e.g. `ap-northeast-1`.
+    pub region: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Turn on CloudFormation termination protection (usually in prod only).
+    #[serde(default)]
+    pub termination_protection: bool,
+    /// Extra tags for every resource, on top of app / environment / managed-by.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    #[serde(default)]
+    pub network: Option<network::NetworkSpec>,
+}

@@ -1,0 +1,245 @@
+//! A YAML document as a tree of nodes that remember where they were written.
+//!
+//! Overlays are merged on this tree (so every value keeps the line of the file
+//! it came from), and the typed spec is deserialized from it afterwards.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// Line and column (both 1-based) of a node in its source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Loc {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub loc: Loc,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in the order written; keys carry their own location.
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub loc: Loc,
+}
+
+impl Node {
+    /// Parses one YAML document. Errors carry serde-saphyr's location.
+    pub fn parse(text: &str) -> Result<Node, serde_saphyr::Error> {
+        if text.trim().is_empty() {
+            return Ok(Node {
+                loc: Loc { line: 1, column: 1 },
+                kind: NodeKind::Map(Vec::new()),
+            });
+        }
+        serde_saphyr::from_str(text)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn key(&self, key: &str) -> Option<&Key> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(k, _)| k),
+            _ => None,
+        }
+    }
+
+    /// Finds the node at a dotted path such as `network.tiers.app.cidrs[1]`,
+    /// or the deepest ancestor that exists, so a diagnostic always has a line.
+    pub fn locate(&self, path: &str) -> Loc {
+        let mut node = self;
+        for segment in split_path(path) {
+            let next = match segment {
+                PathSegment::Key(k) => node.get(k),
+                PathSegment::Index(i) => match &node.kind {
+                    NodeKind::Seq(items) => items.get(i),
+                    _ => None,
+                },
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node.loc
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "a boolean",
+            NodeKind::Int(_) => "an integer",
+            NodeKind::Float(_) => "a number",
+            NodeKind::Str(_) => "a string",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+enum PathSegment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn split_path(path: &str) -> Vec<PathSegment<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (name, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            out.push(PathSegment::Key(name));
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                out.push(PathSegment::Index(i));
+            }
+        }
+    }
+    out
+}
+
+fn loc_of<T>(s: &Spanned<T>) -> Loc {
+    Loc {
+        line: s.referenced.line(),
+        column: s.referenced.column(),
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<RawKind>::deserialize(deserializer)?;
+        Ok(Node {
+            loc: loc_of(&spanned),
+            kind: spanned.value.0,
+        })
+    }
+}
+
+struct RawKind(NodeKind);
+
+impl<'de> Deserialize<'de> for RawKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KindVisitor).map(RawKind)
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = NodeKind;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<NodeKind, E> {
+        Ok(NodeKind::Null)
+    }
+    fn visit_none<E>(self) -> Result<NodeKind, E> {
+        Ok(NodeKind::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NodeKind, D::Error> {
+        d.deserialize_any(KindVisitor)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<NodeKind, E> {
+        Ok(NodeKind::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<NodeKind, E> {
+        Ok(NodeKind::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeKind, E> {
+        i64::try_from(v)
+            .map(NodeKind::Int)
+            .map_err(|_| E::custom(format!("the number {v} is too large")))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<NodeKind, E> {
+        Ok(NodeKind::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<NodeKind, E> {
+        Ok(NodeKind::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<NodeKind, E> {
+        Ok(NodeKind::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NodeKind, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(NodeKind::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeKind, A::Error> {
+        let mut entries: Vec<(Key, Node)> = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<String>>()? {
+            let value = map.next_value::<Node>()?;
+            entries.push((
+                Key {
+                    loc: loc_of(&key),
+                    name: key.value,
+                },
+                value,
+            ));
+        }
+        Ok(NodeKind::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_keep_their_lines_and_columns() {
+        let node = Node::parse("network:\n  cidr: 10.0.0.0/16\n  zones: [a, b]\n").unwrap();
+        assert_eq!(node.locate("network.cidr"), Loc { line: 2, column: 9 });
+        assert_eq!(
+            node.locate("network.zones[1]"),
+            Loc {
+                line: 3,
+                column: 14
+            }
+        );
+        assert_eq!(node.key("network").unwrap().loc, Loc { line: 1, column: 1 });
+        // A missing leaf falls back to its deepest existing ancestor.
+        assert_eq!(node.locate("network.nat"), node.locate("network"));
+    }
+
+    #[test]
+    fn scalars_keep_their_yaml_types() {
+        let node = Node::parse("a: 1\nb: '1'\nc: 1.5\nd: true\ne: ~\n").unwrap();
+        assert_eq!(node.get("a").unwrap().kind, NodeKind::Int(1));
+        assert_eq!(node.get("b").unwrap().kind, NodeKind::Str("1".into()));
+        assert_eq!(node.get("c").unwrap().kind, NodeKind::Float(1.5));
+        assert_eq!(node.get("d").unwrap().kind, NodeKind::Bool(true));
+        assert_eq!(node.get("e").unwrap().kind, NodeKind::Null);
+    }
+}

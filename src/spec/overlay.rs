@@ -1,0 +1,85 @@
+//! Per-environment overlays. The rules, in one place:
+//! - mappings merge key by key, recursively;
+//! - scalars and lists replace the base value whole;
+//! - `null` (`~`) removes the key, so the field falls back to archgen's default.
+//!   To switch off a feature that is on by default, set its own switch
+//!   (for example `flow_logs: { enabled: false }`).
+
+use super::node::{Node, NodeKind};
+
+pub fn merge(base: &Node, overlay: &Node) -> Node {
+    match (&base.kind, &overlay.kind) {
+        (NodeKind::Map(base_entries), NodeKind::Map(over_entries)) => {
+            let mut out = base_entries.clone();
+            for (key, value) in over_entries {
+                let existing = out.iter().position(|(k, _)| k.name == key.name);
+                match (existing, &value.kind) {
+                    (Some(i), NodeKind::Null) => {
+                        out.remove(i);
+                    }
+                    (None, NodeKind::Null) => {}
+                    (Some(i), _) => {
+                        let merged = merge(&out[i].1, value);
+                        // The key keeps the overlay's location: that is where
+                        // the effective value was last written.
+                        out[i] = (key.clone(), merged);
+                    }
+                    (None, _) => out.push((key.clone(), value.clone())),
+                }
+            }
+            Node {
+                loc: base.loc,
+                kind: NodeKind::Map(out),
+            }
+        }
+        _ => overlay.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merged(base: &str, overlay: &str) -> Node {
+        merge(&Node::parse(base).unwrap(), &Node::parse(overlay).unwrap())
+    }
+
+    #[test]
+    fn maps_merge_and_scalars_replace() {
+        let m = merged("a: { x: 1, y: 2 }\nb: 1\n", "a: { y: 3 }\n");
+        assert_eq!(m.get("a").unwrap().get("x").unwrap().kind, NodeKind::Int(1));
+        assert_eq!(m.get("a").unwrap().get("y").unwrap().kind, NodeKind::Int(3));
+        assert_eq!(m.get("b").unwrap().kind, NodeKind::Int(1));
+    }
+
+    #[test]
+    fn lists_replace_whole() {
+        let m = merged("l: [1, 2, 3]\n", "l: [9]\n");
+        assert_eq!(
+            m.get("l").unwrap().kind,
+            NodeKind::Seq(vec![Node::parse("[9]").unwrap().kind.seq_first()])
+        );
+    }
+
+    #[test]
+    fn null_removes_a_key() {
+        let m = merged("a: 1\nb: 2\n", "a: ~\n");
+        assert!(m.get("a").is_none());
+        assert!(m.get("b").is_some());
+    }
+
+    #[test]
+    fn overlay_values_keep_their_own_lines() {
+        let m = merged("a:\n  x: 1\n", "\n\na:\n  x: 2\n");
+        assert_eq!(m.locate("a.x").line, 4);
+    }
+
+    impl NodeKind {
+        fn seq_first(self) -> Node {
+            match self {
+                NodeKind::Seq(mut v) => v.remove(0),
+                _ => panic!("not a list"),
+            }
+        }
+    }
+}

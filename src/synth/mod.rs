@@ -1,0 +1,150 @@
+//! L2: turns resolved stack specs into templates and a manifest.
+
+pub mod naming;
+pub mod network;
+
+use crate::check::check_stack;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::manifest::{Manifest, StackEntry};
+use crate::spec::{Project, ResolvedStack};
+use crate::template::{Tag, Template};
+use naming::Names;
+use std::collections::BTreeMap;
+
+/// Everything synth produced for one environment, still in memory.
+#[derive(Debug, Clone)]
+pub struct Synthesis {
+    pub manifest: Manifest,
+    /// Template file name → template, in manifest order.
+    pub templates: Vec<(String, Template)>,
+}
+
+impl Synthesis {
+    pub fn template(&self, stack: &str) -> Option<&Template> {
+        let file = &self
+            .manifest
+            .stacks
+            .iter()
+            .find(|s| s.name == stack)?
+            .template_file;
+        self.templates
+            .iter()
+            .find(|(f, _)| f == file)
+            .map(|(_, t)| t)
+    }
+}
+
+/// Resolves and checks every stack in every declared environment, so a typo
+/// in the dev overlay fails `synth prod` too.
+pub fn check_project(project: &Project) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for env in project.environment_names() {
+        for file in &project.stacks {
+            if !file.environment_names().contains(&env.as_str()) {
+                continue;
+            }
+            match file.resolve(&env) {
+                Ok(stack) => check_stack(&stack)
+                    .into_iter()
+                    .for_each(|d| diagnostics.push(d)),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+    }
+    diagnostics.finish()
+}
+
+pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics> {
+    let mut diagnostics = check_project(project);
+    let mut resolved = Vec::new();
+    for file in &project.stacks {
+        match file.resolve(env) {
+            Ok(stack) => resolved.push(stack),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics.finish());
+    }
+    let mut manifest = Manifest {
+        app: resolved[0].spec.app.clone(),
+        environment: env.to_string(),
+        stacks: Vec::new(),
+    };
+    let mut templates = Vec::new();
+    for stack in &resolved {
+        let template = build_stack(stack);
+        if let Some(id) = template.duplicate_ids.first() {
+            diagnostics.push(
+                stack
+                    .error(
+                        "SYNTH",
+                        "",
+                        format!("two resources would get the logical id '{id}'"),
+                    )
+                    .help("rename one of the spec keys that produce it"),
+            );
+            continue;
+        }
+        let entry = stack_entry(stack);
+        templates.push((entry.template_file.clone(), template));
+        manifest.stacks.push(entry);
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics.finish());
+    }
+    Ok(Synthesis {
+        manifest,
+        templates,
+    })
+}
+
+fn stack_entry(stack: &ResolvedStack) -> StackEntry {
+    let spec = &stack.spec;
+    let mut tags = BTreeMap::from([
+        ("app".to_string(), spec.app.clone()),
+        ("environment".to_string(), stack.environment.clone()),
+        ("managed-by".to_string(), "archgen".to_string()),
+    ]);
+    tags.extend(spec.tags.clone());
+    StackEntry {
+        name: stack.file.name.clone(),
+        stack_name: format!("{}-{}-{}", spec.app, stack.environment, stack.file.name),
+        region: spec.region.clone(),
+        template_file: format!("{}.template.json", stack.file.name),
+        depends_on: Vec::new(),
+        parameters: BTreeMap::new(),
+        termination_protection: spec.termination_protection,
+        tags,
+    }
+}
+
+fn build_stack(stack: &ResolvedStack) -> Template {
+    let spec = &stack.spec;
+    let names = Names {
+        app: spec.app.clone(),
+        env: stack.environment.clone(),
+    };
+    let description = spec
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", spec.app, stack.file.name));
+    let mut t = Template::new(format!(
+        "{description} ({}), synthesized by archgen",
+        stack.environment
+    ));
+    let tags: Vec<Tag> = spec
+        .tags
+        .iter()
+        .map(|(k, v)| Tag::new(k, v.clone()))
+        .collect();
+    if let Some(net) = &spec.network {
+        network::build(&mut t, &names, net, &tags);
+    }
+    t
+}
+
+/// A diagnostic not tied to a spec line (I/O on output, for instance).
+pub fn plain_error(message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new("SYNTH", "", message)
+}

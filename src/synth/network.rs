@@ -1,0 +1,522 @@
+//! L2 network builder: VPC, subnets per tier and zone, routing, NAT, VPC
+//! endpoints, flow logs and a locked-down default security group.
+
+use indexmap::IndexMap;
+
+use super::naming::{Names, pascal};
+use crate::spec::network::{GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones};
+use crate::template::ec2::*;
+use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
+use crate::template::lambda::{Code, Function, LoggingConfig};
+use crate::template::logs::LogGroup;
+use crate::template::{Custom, Export, Expr, Output, Policy, Tag, Template};
+
+/// What later builders need from the network.
+#[derive(Debug, Clone)]
+pub struct NetworkRefs {
+    pub vpc_id: Expr,
+    pub vpc_cidr: String,
+    /// Subnet ids per tier name, in zone order.
+    pub subnets: IndexMap<String, Vec<Expr>>,
+    pub tier_kinds: IndexMap<String, TierKind>,
+}
+
+pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -> NetworkRefs {
+    let named = |what: &str| -> Vec<Tag> {
+        let mut v = vec![Tag::new("Name", names.physical(what))];
+        v.extend(tags.iter().cloned());
+        v
+    };
+    let vpc = Expr::r#ref("Vpc");
+    t.add(
+        "Vpc",
+        Vpc {
+            cidr_block: net.cidr.clone().into(),
+            enable_dns_support: Some(true),
+            enable_dns_hostnames: Some(true),
+            tags: named("vpc"),
+        },
+    );
+
+    let zone = |i: usize| -> Expr {
+        match &net.zones {
+            Zones::Count(_) => Expr::zone(i as u32),
+            Zones::Names(names) => names[i].clone().into(),
+        }
+    };
+    let zones = net.zones.count();
+    let cidrs = net.subnet_cidrs();
+    let has_public = net.tiers.values().any(|t| t.kind == TierKind::Public);
+    if has_public {
+        t.add("InternetGateway", InternetGateway { tags: named("igw") });
+        t.add(
+            "InternetGatewayAttachment",
+            VpcGatewayAttachment {
+                vpc_id: vpc.clone(),
+                internet_gateway_id: Expr::r#ref("InternetGateway"),
+            },
+        );
+    }
+
+    let mut refs = NetworkRefs {
+        vpc_id: vpc.clone(),
+        vpc_cidr: net.cidr.clone(),
+        subnets: IndexMap::new(),
+        tier_kinds: IndexMap::new(),
+    };
+    // Route tables per tier and zone; gateway endpoints attach to the
+    // non-public ones.
+    let mut private_route_tables = Vec::new();
+    for (name, tier) in &net.tiers {
+        let p = pascal(name);
+        let mut ids = Vec::new();
+        for z in 0..zones {
+            let n = z + 1;
+            let subnet_id = format!("{p}Subnet{n}");
+            let cidr = cidrs[name][z].map(|c| c.to_string()).unwrap_or_default();
+            let subnet = t.add(
+                &subnet_id,
+                Subnet {
+                    vpc_id: vpc.clone(),
+                    cidr_block: cidr.into(),
+                    availability_zone: Some(zone(z)),
+                    // Public subnets hold load balancers and NAT gateways,
+                    // which carry their own addresses; nothing needs one
+                    // assigned automatically.
+                    map_public_ip_on_launch: Some(false),
+                    tags: named(&format!("{name}-{n}")),
+                },
+            );
+            if let Zones::Names(_) = &net.zones {
+                subnet.ignore_lint("W3010", "zone names are pinned in the spec (network.zones)");
+            }
+            let rt = format!("{p}RouteTable{n}");
+            t.add(
+                &rt,
+                RouteTable {
+                    vpc_id: vpc.clone(),
+                    tags: named(&format!("{name}-{n}")),
+                },
+            );
+            t.add(
+                format!("{p}Subnet{n}RouteTableAssociation"),
+                SubnetRouteTableAssociation {
+                    subnet_id: Expr::r#ref(&subnet_id),
+                    route_table_id: Expr::r#ref(&rt),
+                },
+            );
+            match tier.kind {
+                TierKind::Public => {
+                    t.add(
+                        format!("{p}DefaultRoute{n}"),
+                        Route {
+                            route_table_id: Expr::r#ref(&rt),
+                            destination_cidr_block: "0.0.0.0/0".into(),
+                            gateway_id: Some(Expr::r#ref("InternetGateway")),
+                            nat_gateway_id: None,
+                        },
+                    )
+                    .depends_on("InternetGatewayAttachment");
+                }
+                TierKind::Private => {
+                    let nat = match net.nat {
+                        NatMode::None => None,
+                        NatMode::Single => Some(1),
+                        NatMode::PerZone => Some(n),
+                    };
+                    if let Some(nat) = nat.filter(|_| has_public) {
+                        t.add(
+                            format!("{p}DefaultRoute{n}"),
+                            Route {
+                                route_table_id: Expr::r#ref(&rt),
+                                destination_cidr_block: "0.0.0.0/0".into(),
+                                gateway_id: None,
+                                nat_gateway_id: Some(Expr::r#ref(format!("NatGateway{nat}"))),
+                            },
+                        );
+                    }
+                    private_route_tables.push(Expr::r#ref(&rt));
+                }
+                TierKind::Isolated => private_route_tables.push(Expr::r#ref(&rt)),
+            }
+            ids.push(Expr::r#ref(&subnet_id));
+        }
+        refs.subnets.insert(name.clone(), ids);
+        refs.tier_kinds.insert(name.clone(), tier.kind);
+    }
+
+    build_nat(t, names, net, &refs, &named);
+    build_endpoints(t, net, &refs, &private_route_tables, &named);
+    if net.flow_logs.enabled {
+        build_flow_logs(t, net, &named);
+    }
+    if net.restrict_default_security_group {
+        build_default_sg_lockdown(t, &named);
+    }
+    build_outputs(t, names, &refs);
+    refs
+}
+
+fn build_nat(
+    t: &mut Template,
+    _names: &Names,
+    net: &NetworkSpec,
+    refs: &NetworkRefs,
+    named: &dyn Fn(&str) -> Vec<Tag>,
+) {
+    let has_private = refs.tier_kinds.values().any(|k| *k == TierKind::Private);
+    let Some((public, _)) = refs
+        .tier_kinds
+        .iter()
+        .find(|(_, k)| **k == TierKind::Public)
+    else {
+        return;
+    };
+    let count = match net.nat {
+        _ if !has_private => 0,
+        NatMode::None => 0,
+        NatMode::Single => 1,
+        NatMode::PerZone => net.zones.count(),
+    };
+    for n in 1..=count {
+        t.add(
+            format!("NatEip{n}"),
+            Eip {
+                domain: "vpc".into(),
+                tags: named(&format!("nat-{n}")),
+            },
+        )
+        .depends_on("InternetGatewayAttachment");
+        t.add(
+            format!("NatGateway{n}"),
+            NatGateway {
+                allocation_id: Expr::get_att(format!("NatEip{n}"), "AllocationId"),
+                subnet_id: refs.subnets[public][n - 1].clone(),
+                tags: named(&format!("nat-{n}")),
+            },
+        );
+    }
+}
+
+fn build_endpoints(
+    t: &mut Template,
+    net: &NetworkSpec,
+    refs: &NetworkRefs,
+    private_route_tables: &[Expr],
+    named: &dyn Fn(&str) -> Vec<Tag>,
+) {
+    let interface: Vec<&String> = net
+        .endpoints
+        .iter()
+        .filter(|e| !GATEWAY_ENDPOINTS.contains(&e.as_str()))
+        .collect();
+    for e in net
+        .endpoints
+        .iter()
+        .filter(|e| GATEWAY_ENDPOINTS.contains(&e.as_str()))
+    {
+        t.add(
+            format!("{}Endpoint", pascal(e)),
+            VpcEndpoint {
+                vpc_id: refs.vpc_id.clone(),
+                service_name: Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{e}")),
+                vpc_endpoint_type: "Gateway".into(),
+                private_dns_enabled: None,
+                route_table_ids: Some(private_route_tables.to_vec()),
+                subnet_ids: None,
+                security_group_ids: None,
+                tags: None,
+            },
+        );
+    }
+    if interface.is_empty() {
+        return;
+    }
+    let tier = net.endpoint_tier.clone().or_else(|| {
+        let first = |k: TierKind| {
+            refs.tier_kinds
+                .iter()
+                .find(|(_, kind)| **kind == k)
+                .map(|(n, _)| n.clone())
+        };
+        first(TierKind::Private).or_else(|| first(TierKind::Isolated))
+    });
+    let Some(tier) = tier else { return };
+    t.add(
+        "EndpointSecurityGroup",
+        SecurityGroup {
+            group_description: "Interface VPC endpoints: HTTPS from inside the VPC only".into(),
+            vpc_id: refs.vpc_id.clone(),
+            security_group_ingress: Some(vec![IngressRule {
+                ip_protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                cidr_ip: Some(Expr::get_att("Vpc", "CidrBlock")),
+                source_security_group_id: None,
+                description: "HTTPS from inside the VPC".into(),
+            }]),
+            security_group_egress: Some(vec![EgressRule::deny_all()]),
+            tags: named("endpoints"),
+        },
+    );
+    for e in interface {
+        // `s3-interface` is S3's interface endpoint, for on-premises access.
+        let service = if e == "s3-interface" {
+            "s3"
+        } else {
+            e.as_str()
+        };
+        t.add(
+            format!("{}Endpoint", pascal(e)),
+            VpcEndpoint {
+                vpc_id: refs.vpc_id.clone(),
+                service_name: Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{service}")),
+                vpc_endpoint_type: "Interface".into(),
+                private_dns_enabled: Some(e != "s3-interface"),
+                route_table_ids: None,
+                subnet_ids: Some(refs.subnets[&tier].clone()),
+                security_group_ids: Some(vec![Expr::r#ref("EndpointSecurityGroup")]),
+                tags: None,
+            },
+        );
+    }
+}
+
+fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> Vec<Tag>) {
+    let retention = net.flow_logs.retention_days;
+    let group = t.add(
+        "FlowLogGroup",
+        LogGroup {
+            log_group_name: None,
+            retention_in_days: retention,
+            kms_key_id: None,
+            tags: named("flow-logs"),
+        },
+    );
+    // Flow logs are security evidence: keep them when the stack goes.
+    group.retain_with(Policy::Retain);
+    group.skip_check(
+        "CKV_AWS_158",
+        "CloudWatch Logs encrypts every log group at rest with a service key; flow logs hold no payloads",
+    );
+    if retention < 365 {
+        group.skip_check("CKV_AWS_338", &format!("retention of {retention} days is chosen in the spec (network.flow_logs.retention_days)"));
+    }
+    t.add(
+        "FlowLogRole",
+        Role {
+            assume_role_policy_document: PolicyDocument {
+                version: "2012-10-17",
+                statement: vec![Statement {
+                    sid: None,
+                    effect: "Allow",
+                    principal: Some(serde_json::json!({"Service": "vpc-flow-logs.amazonaws.com"})),
+                    action: vec!["sts:AssumeRole".into()],
+                    resource: None,
+                    // Confused-deputy guard: only this account's flow logs.
+                    condition: Some(serde_json::json!({"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}})),
+                }],
+            },
+            description: Some("Lets VPC flow logs write to their log group".into()),
+            managed_policy_arns: None,
+            policies: Some(vec![InlinePolicy {
+                policy_name: "write-flow-logs".into(),
+                policy_document: PolicyDocument::new(vec![Statement::allow(
+                    "WriteFlowLogGroup",
+                    &["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    vec![Expr::get_att("FlowLogGroup", "Arn")],
+                )]),
+            }]),
+            tags: named("flow-logs"),
+        },
+    );
+    t.add(
+        "FlowLog",
+        FlowLog {
+            resource_id: Expr::r#ref("Vpc"),
+            resource_type: "VPC".into(),
+            traffic_type: net.flow_logs.traffic.as_str().into(),
+            log_destination_type: "cloud-watch-logs".into(),
+            log_group_name: Some(Expr::r#ref("FlowLogGroup")),
+            deliver_logs_permission_arn: Some(Expr::get_att("FlowLogRole", "Arn")),
+            max_aggregation_interval: None,
+            tags: named("flow-logs"),
+        },
+    );
+}
+
+/// Revokes every rule of the VPC's default security group on create and
+/// update. CloudFormation has no property for it, so a small inline function
+/// does it (the way CDK's `restrictDefaultSecurityGroup` works).
+const RESTRICT_DEFAULT_SG_CODE: &str = r#"import boto3
+import cfnresponse
+
+
+def handler(event, context):
+    group_id = event["ResourceProperties"]["DefaultSecurityGroupId"]
+    try:
+        if event["RequestType"] in ("Create", "Update"):
+            ec2 = boto3.client("ec2")
+            group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+            if group["IpPermissions"]:
+                ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
+            if group["IpPermissionsEgress"]:
+                ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=group["IpPermissionsEgress"])
+        cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, group_id)
+    except Exception as error:
+        cfnresponse.send(event, context, cfnresponse.FAILED, {}, group_id, reason=str(error))
+"#;
+
+fn build_default_sg_lockdown(t: &mut Template, named: &dyn Fn(&str) -> Vec<Tag>) {
+    let group = t.add(
+        "RestrictDefaultSecurityGroupLogs",
+        LogGroup {
+            log_group_name: None,
+            retention_in_days: 90,
+            kms_key_id: None,
+            tags: named("restrict-default-sg"),
+        },
+    );
+    group.retain_with(Policy::Delete);
+    group.skip_check("CKV_AWS_158", "logs of a one-shot deployment helper; CloudWatch Logs encrypts them at rest with a service key");
+    group.skip_check(
+        "CKV_AWS_338",
+        "logs of a one-shot deployment helper need no year-long retention",
+    );
+    let default_sg_arn = Expr::sub(
+        "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Vpc.DefaultSecurityGroup}",
+    );
+    let mut describe = Statement::allow(
+        "DescribeGroups",
+        &["ec2:DescribeSecurityGroups"],
+        vec!["*".into()],
+    );
+    describe.sid = Some("DescribeGroupsHasNoResourceLevelPermissions".into());
+    let role = t.add(
+        "RestrictDefaultSecurityGroupRole",
+        Role {
+            assume_role_policy_document: PolicyDocument::assumed_by("lambda.amazonaws.com"),
+            description: Some(
+                "Lets the default-security-group lockdown revoke that group's rules".into(),
+            ),
+            managed_policy_arns: None,
+            policies: Some(vec![InlinePolicy {
+                policy_name: "restrict-default-security-group".into(),
+                policy_document: PolicyDocument::new(vec![
+                    Statement::allow(
+                        "RevokeDefaultGroupRules",
+                        &[
+                            "ec2:RevokeSecurityGroupIngress",
+                            "ec2:RevokeSecurityGroupEgress",
+                        ],
+                        vec![default_sg_arn],
+                    ),
+                    describe,
+                    Statement::allow(
+                        "WriteOwnLogs",
+                        &["logs:CreateLogStream", "logs:PutLogEvents"],
+                        vec![Expr::get_att("RestrictDefaultSecurityGroupLogs", "Arn")],
+                    ),
+                ]),
+            }]),
+            tags: named("restrict-default-sg"),
+        },
+    );
+    role.metadata = Some(serde_json::json!({
+        "archgen": {"wildcard_resources": {"ec2:DescribeSecurityGroups": "EC2 Describe actions support no resource-level permissions"}}
+    }));
+    let function = t.add(
+        "RestrictDefaultSecurityGroupFunction",
+        Function {
+            description: Some("Removes all rules from the VPC's default security group".into()),
+            runtime: Some("python3.13".into()),
+            handler: Some("index.handler".into()),
+            role: Expr::get_att("RestrictDefaultSecurityGroupRole", "Arn"),
+            code: Code {
+                zip_file: Some(RESTRICT_DEFAULT_SG_CODE.into()),
+                s3_bucket: None,
+                s3_key: None,
+                image_uri: None,
+            },
+            timeout: Some(60),
+            memory_size: Some(128),
+            logging_config: Some(LoggingConfig {
+                log_group: Expr::r#ref("RestrictDefaultSecurityGroupLogs"),
+            }),
+            tags: named("restrict-default-sg"),
+        },
+    );
+    let why = "runs once per stack change, invoked only by CloudFormation";
+    function
+        .skip_check(
+            "CKV_AWS_115",
+            &format!("no concurrency limit needed: {why}"),
+        )
+        .skip_check(
+            "CKV_AWS_116",
+            &format!("no dead-letter queue needed: {why}, which reports failures itself"),
+        )
+        .skip_check(
+            "CKV_AWS_117",
+            "calls only the EC2 API; placing it in the VPC would need NAT or endpoints for no gain",
+        )
+        .skip_check("CKV_AWS_173", "has no environment variables")
+        .skip_check(
+            "CKV_AWS_272",
+            "inline code written by archgen; code signing applies to uploaded packages",
+        );
+    t.add(
+        "RestrictDefaultSecurityGroup",
+        Custom {
+            type_name: "Custom::RestrictDefaultSecurityGroup".into(),
+            properties: [
+                (
+                    "ServiceToken".to_string(),
+                    Expr::get_att("RestrictDefaultSecurityGroupFunction", "Arn"),
+                ),
+                (
+                    "DefaultSecurityGroupId".to_string(),
+                    Expr::get_att("Vpc", "DefaultSecurityGroup"),
+                ),
+            ]
+            .into(),
+        },
+    );
+}
+
+fn build_outputs(t: &mut Template, names: &Names, refs: &NetworkRefs) {
+    let export = |id: &str| {
+        Some(Export {
+            name: names.export(id).into(),
+        })
+    };
+    t.output(
+        "VpcId",
+        Output {
+            description: "VPC id".into(),
+            value: refs.vpc_id.clone(),
+            export: export("VpcId"),
+        },
+    );
+    t.output(
+        "VpcCidr",
+        Output {
+            description: "VPC IPv4 CIDR".into(),
+            value: Expr::get_att("Vpc", "CidrBlock"),
+            export: export("VpcCidr"),
+        },
+    );
+    for (tier, ids) in &refs.subnets {
+        let id = format!("{}SubnetIds", pascal(tier));
+        t.output(
+            &id,
+            Output {
+                description: format!(
+                    "Subnet ids of the {tier} tier, in zone order, comma-separated"
+                ),
+                value: Expr::Join(",".into(), ids.clone()),
+                export: export(&id),
+            },
+        );
+    }
+}

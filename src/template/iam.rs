@@ -1,0 +1,77 @@
+//! AWS::IAM::* resource types and policy documents.
+
+use super::{Expr, Tag};
+use serde::Serialize;
+use serde_json::Value;
+
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Role {
+    pub assume_role_policy_document: PolicyDocument,
+    pub description: Option<String>,
+    pub managed_policy_arns: Option<Vec<Expr>>,
+    pub policies: Option<Vec<InlinePolicy>>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub policy_document: PolicyDocument,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyDocument {
+    pub version: &'static str,
+    pub statement: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    pub fn new(statement: Vec<Statement>) -> Self {
+        PolicyDocument {
+            version: "2012-10-17",
+            statement,
+        }
+    }
+
+    /// A trust policy that lets one AWS service assume the role.
+    pub fn assumed_by(service: &str) -> Self {
+        Self::new(vec![Statement {
+            sid: None,
+            effect: "Allow",
+            principal: Some(serde_json::json!({ "Service": service })),
+            action: vec!["sts:AssumeRole".into()],
+            resource: None,
+            condition: None,
+        }])
+    }
+}
+
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Statement {
+    pub sid: Option<String>,
+    pub effect: &'static str,
+    pub principal: Option<Value>,
+    pub action: Vec<String>,
+    pub resource: Option<Vec<Expr>>,
+    pub condition: Option<Value>,
+}
+
+impl Statement {
+    /// Allows `actions` on exactly `resources`.
+    pub fn allow(sid: &str, actions: &[&str], resources: Vec<Expr>) -> Self {
+        Statement {
+            sid: Some(sid.to_string()),
+            effect: "Allow",
+            principal: None,
+            action: actions.iter().map(|a| a.to_string()).collect(),
+            resource: Some(resources),
+            condition: None,
+        }
+    }
+}
