@@ -118,7 +118,7 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (edit_distance(input, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(input.len()) / 3).max(1))
+        .filter(|(d, c)| *d <= (c.len().max(input.len()) / 2).max(1))
         .min()
         .map(|(_, c)| c)
 }

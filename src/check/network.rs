@@ -36,6 +36,14 @@ pub fn check(stack: &ResolvedStack, net: &NetworkSpec) -> Vec<Diagnostic> {
     out
 }
 
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 fn join<T: ToString>(items: &[T]) -> String {
     items
         .iter()
@@ -226,8 +234,8 @@ fn check_tiers(
                                 "NET005",
                                 &format!("{base}.cidrs"),
                                 format!(
-                                    "tier '{name}' has {} subnets for {zones} zones",
-                                    tier.cidrs.len()
+                                    "tier '{name}' has {} for {zones} zones",
+                                    plural(tier.cidrs.len(), "subnet")
                                 ),
                             )
                             .help("list exactly one CIDR per availability zone, in zone order"),

@@ -16,13 +16,18 @@ pub struct SpecError {
     pub loc: Option<Loc>,
     pub message: String,
     pub help: Option<String>,
+    /// Set for a missing field, so the path can name it.
+    missing: Option<&'static str>,
 }
 
 impl SpecError {
     fn at(mut self, path: &str, loc: Loc) -> Self {
         if self.loc.is_none() {
             self.loc = Some(loc);
-            self.path = path.to_string();
+            self.path = match self.missing {
+                Some(field) => child_path(path, field),
+                None => path.to_string(),
+            };
         }
         self
     }
@@ -43,6 +48,7 @@ impl de::Error for SpecError {
             loc: None,
             message: msg.to_string(),
             help: None,
+            missing: None,
         }
     }
 
@@ -69,6 +75,7 @@ impl de::Error for SpecError {
     fn missing_field(field: &'static str) -> Self {
         let mut e = Self::custom(format_args!("missing required field '{field}'"));
         e.help = Some(format!("add '{field}:' here"));
+        e.missing = Some(field);
         e
     }
 
@@ -127,12 +134,12 @@ impl<'a> NodeDe<'a> {
             "expected {wanted}, found {}",
             self.node.type_name()
         ));
-        if let NodeKind::Float(f) = self.node.kind {
-            if wanted.contains("string") {
-                e.help = Some(format!(
-                    "YAML reads {f} as a number; write it in quotes: \"{f}\""
-                ));
-            }
+        if let NodeKind::Float(f) = self.node.kind
+            && wanted.contains("string")
+        {
+            e.help = Some(format!(
+                "YAML reads {f} as a number; write it in quotes: \"{f}\""
+            ));
         }
         e.at(&self.path, self.node.loc)
     }
@@ -435,6 +442,7 @@ mod tests {
     #[test]
     fn reads_typed_values() {
         let t = load("network:\n  cidr: 10.0.0.0/16\n  zones: 3\n  nat: per-zone\n").unwrap();
+        assert_eq!(t.network.cidr, "10.0.0.0/16");
         assert_eq!(t.network.zones, Some(3));
         assert_eq!(t.network.nat, Some(Nat::PerZone));
     }
@@ -479,7 +487,7 @@ mod tests {
     fn missing_field_points_at_parent() {
         let e = load("network:\n  zones: 2\n").unwrap_err();
         assert_eq!(e.message, "missing required field 'cidr'");
-        assert_eq!(e.path, "network");
+        assert_eq!(e.path, "network.cidr");
         assert_eq!(e.loc, Some(Loc { line: 2, column: 3 }));
     }
 }

@@ -46,29 +46,37 @@ impl<'p> ResolvedStack<'p> {
 }
 
 impl StackFile {
-    pub fn parse(name: String, path: PathBuf, source: String) -> Result<StackFile, Diagnostic> {
-        let node = Node::parse(&source).map_err(|e| {
-            let loc = e
-                .location()
-                .map(|l| Loc {
-                    line: l.line(),
-                    column: l.column(),
-                })
-                .unwrap_or(Loc { line: 1, column: 1 });
-            let message = e.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-            Diagnostic::new("YAML", "", format!("this is not valid YAML: {message}"))
-                .help("check indentation and quoting around this line")
-                .at(&path, loc, &source)
-        })?;
+    pub fn parse(
+        name: String,
+        path: PathBuf,
+        source: String,
+    ) -> Result<StackFile, Box<Diagnostic>> {
+        let node = Node::parse(&source)
+            .map_err(|e| {
+                let loc = e
+                    .location()
+                    .map(|l| Loc {
+                        line: l.line(),
+                        column: l.column(),
+                    })
+                    .unwrap_or(Loc { line: 1, column: 1 });
+                let message = e.without_snippet().to_string();
+                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+                Diagnostic::new("YAML", "", format!("this is not valid YAML: {message}"))
+                    .help("check indentation and quoting around this line")
+                    .at(&path, loc, &source)
+            })
+            .map_err(Box::new)?;
         let NodeKind::Map(entries) = &node.kind else {
-            return Err(Diagnostic::new(
-                "SPEC",
-                "",
-                format!("a stack file must be a mapping, found {}", node.type_name()),
-            )
-            .help("start the file with 'app: <name>' and 'region: <region>'")
-            .at(&path, node.loc, &source));
+            return Err(Box::new(
+                Diagnostic::new(
+                    "SPEC",
+                    "",
+                    format!("a stack file must be a mapping, found {}", node.type_name()),
+                )
+                .help("start the file with 'app: <name>' and 'region: <region>'")
+                .at(&path, node.loc, &source),
+            ));
         };
         let mut base_entries = Vec::new();
         let mut environments = Vec::new();
@@ -89,7 +97,7 @@ impl StackFile {
                             },
                             NodeKind::Map(_) => overlay.clone(),
                             _ => {
-                                return Err(Diagnostic::new(
+                                return Err(Box::new(Diagnostic::new(
                                     "SPEC",
                                     format!("environments.{}", env.name),
                                     format!(
@@ -99,16 +107,16 @@ impl StackFile {
                                     ),
                                 )
                                 .help("write '{}' for an environment without overrides")
-                                .at(&path, overlay.loc, &source));
+                                .at(&path, overlay.loc, &source)));
                             }
                         };
                         environments.push((env.clone(), overlay));
                     }
                 }
                 _ => {
-                    return Err(Diagnostic::new("SPEC", "environments", "'environments' must map environment names to overrides")
+                    return Err(Box::new(Diagnostic::new("SPEC", "environments", "'environments' must map environment names to overrides")
                         .help("for example:\nenvironments:\n  dev: {}\n  prod: { termination_protection: true }")
-                        .at(&path, value.loc, &source));
+                        .at(&path, value.loc, &source)));
                 }
             }
         }
@@ -134,7 +142,7 @@ impl StackFile {
     }
 
     /// Merges the environment's overlay and deserializes the typed spec.
-    pub fn resolve(&self, env: &str) -> Result<ResolvedStack<'_>, Diagnostic> {
+    pub fn resolve(&self, env: &str) -> Result<ResolvedStack<'_>, Box<Diagnostic>> {
         let Some((_, overlay)) = self.environments.iter().find(|(k, _)| k.name == env) else {
             let declared = self.environment_names();
             let help = match (
@@ -149,19 +157,21 @@ impl StackFile {
                 ),
                 (None, _) => format!("declared environments: {}", declared.join(", ")),
             };
-            return Err(Diagnostic::new(
-                "ENV",
-                "environments",
-                format!("environment '{env}' is not declared in this stack"),
-            )
-            .help(help)
-            .at(&self.path, self.environments_loc, &self.source));
+            return Err(Box::new(
+                Diagnostic::new(
+                    "ENV",
+                    "environments",
+                    format!("environment '{env}' is not declared in this stack"),
+                )
+                .help(help)
+                .at(&self.path, self.environments_loc, &self.source),
+            ));
         };
         let node = merge(&self.base, overlay);
         let spec: StackSpec = from_node(&node, "").map_err(|e| {
             let mut d = Diagnostic::new("SPEC", e.path.clone(), e.message.clone());
             d.help = e.help.clone();
-            d.at(&self.path, e.loc.unwrap_or(node.loc), &self.source)
+            Box::new(d.at(&self.path, e.loc.unwrap_or(node.loc), &self.source))
         })?;
         Ok(ResolvedStack {
             file: self,
@@ -239,7 +249,7 @@ impl Project {
             }
             match StackFile::parse(name, path, source) {
                 Ok(s) => stacks.push(s),
-                Err(d) => diagnostics.push(d),
+                Err(d) => diagnostics.push(*d),
             }
         }
         if diagnostics.is_empty() {

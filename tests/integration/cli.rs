@@ -1,0 +1,436 @@
+//! The command line as a user meets it: help, exit codes, and malformed
+//! specs that must fail with file, line, field and a fix, writing nothing.
+
+use crate::support::*;
+use predicates::prelude::*;
+
+struct Case {
+    name: &'static str,
+    from: &'static str,
+    to: &'static str,
+    /// `main.yaml:<line>:` must appear.
+    line: u32,
+    field: &'static str,
+    says: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "unknown field",
+        from: "  cidr: 10.0.0.0/16",
+        to: "  cidrr: 10.0.0.0/16",
+        line: 4,
+        field: "network.cidrr",
+        says: &["unknown field 'cidrr'", "did you mean 'cidr'?"],
+    },
+    Case {
+        name: "malformed CIDR",
+        from: "10.0.0.0/16",
+        to: "10.0.0.0/33",
+        line: 4,
+        field: "network.cidr",
+        says: &["'10.0.0.0/33' is not an IPv4 CIDR block"],
+    },
+    Case {
+        name: "host bits set",
+        from: "10.0.11.0/24",
+        to: "10.0.11.5/24",
+        line: 8,
+        field: "network.tiers.app.cidrs[0]",
+        says: &["has host bits set", "did you mean '10.0.11.0/24'?"],
+    },
+    Case {
+        name: "subnet outside the VPC",
+        from: "10.0.12.0/24",
+        to: "10.1.12.0/24",
+        line: 8,
+        field: "network.tiers.app.cidrs[1]",
+        says: &["subnet 10.1.12.0/24 is outside the VPC CIDR 10.0.0.0/16"],
+    },
+    Case {
+        name: "overlapping subnets",
+        from: "10.0.12.0/24",
+        to: "10.0.1.0/24",
+        line: 8,
+        field: "network.tiers.app.cidrs[1]",
+        says: &["overlaps 10.0.1.0/24 (network.tiers.public.cidrs[0])"],
+    },
+    Case {
+        name: "tier without a subnet per zone",
+        from: "[10.0.11.0/24, 10.0.12.0/24]",
+        to: "[10.0.11.0/24]",
+        line: 8,
+        field: "network.tiers.app.cidrs",
+        says: &["tier 'app' has 1 subnet for 2 zones"],
+    },
+    Case {
+        name: "private tier with no way out",
+        from: "  nat: single",
+        to: "  nat: none",
+        line: 8,
+        field: "network.tiers.app.type",
+        says: &["has no way out", "endpoints"],
+    },
+    Case {
+        name: "zone count out of range",
+        from: "zones: 2",
+        to: "zones: 7",
+        line: 5,
+        field: "network.zones",
+        says: &["7 availability zones is out of range"],
+    },
+    Case {
+        name: "zone from another region",
+        from: "zones: 2",
+        to: "zones: [us-east-1a, us-east-1b]",
+        line: 5,
+        field: "network.zones[0]",
+        says: &["'us-east-1a' is not an availability zone of ap-northeast-1"],
+    },
+    Case {
+        name: "unknown endpoint",
+        from: "  nat: single",
+        to: "  nat: single\n  endpoints: [s3, ecr.apii]",
+        line: 11,
+        field: "network.endpoints[1]",
+        says: &["unknown VPC endpoint 'ecr.apii'", "did you mean 'ecr.api'?"],
+    },
+    Case {
+        name: "wrong type",
+        from: "zones: 2",
+        to: "zones: two",
+        line: 5,
+        field: "network.zones",
+        says: &["expected a zone count (1 to 6) or a list of zone names"],
+    },
+    Case {
+        name: "unknown enum value",
+        from: "nat: single",
+        to: "nat: per-az",
+        line: 10,
+        field: "network.nat",
+        says: &["'per-az' is not a valid value", "did you mean 'per-zone'?"],
+    },
+    Case {
+        name: "missing required field",
+        from: "region: ap-northeast-1\n",
+        to: "",
+        line: 1,
+        field: "region",
+        says: &["missing required field 'region'"],
+    },
+    Case {
+        name: "unknown region",
+        from: "region: ap-northeast-1",
+        to: "region: ap-northeast-9",
+        line: 2,
+        field: "region",
+        says: &["'ap-northeast-9' is not an AWS region"],
+    },
+    Case {
+        name: "invalid app name",
+        from: "app: demo",
+        to: "app: Demo_App",
+        line: 1,
+        field: "app",
+        says: &["app name 'Demo_App' is not usable"],
+    },
+    Case {
+        name: "retention CloudWatch does not offer",
+        from: "  nat: single",
+        to: "  nat: single\n  flow_logs: { retention_days: 45 }",
+        line: 11,
+        field: "network.flow_logs.retention_days",
+        says: &["45 days is not a CloudWatch Logs retention period", "365"],
+    },
+    Case {
+        name: "mistake in another environment's overlay",
+        from: "  dev: {}",
+        to: "  dev: { network: { nat: per-az } }",
+        line: 12,
+        field: "network.nat",
+        says: &["'per-az' is not a valid value"],
+    },
+    Case {
+        name: "cidrs and mask together",
+        from: "data: { type: isolated, mask: 24 }",
+        to: "data: { type: isolated, mask: 24, cidrs: [10.0.21.0/24, 10.0.22.0/24] }",
+        line: 9,
+        field: "network.tiers.data.mask",
+        says: &["give either 'cidrs' or 'mask', not both"],
+    },
+    Case {
+        name: "NAT without a public tier",
+        from: "    public: { type: public, cidrs: [10.0.1.0/24, 10.0.2.0/24] }\n",
+        to: "",
+        line: 9,
+        field: "network.nat",
+        says: &["NAT gateways need a public tier"],
+    },
+    Case {
+        name: "number where text is expected",
+        from: "cidr: 10.0.0.0/16",
+        to: "cidr: 10.5",
+        line: 4,
+        field: "network.cidr",
+        says: &["expected a string, found a number", "write it in quotes"],
+    },
+    Case {
+        name: "misspelt tier type",
+        from: "type: isolated",
+        to: "type: isolate",
+        line: 9,
+        field: "network.tiers.data.type",
+        says: &["did you mean 'isolated'?"],
+    },
+    Case {
+        name: "invalid YAML",
+        from: "10.0.2.0/24] }",
+        to: "10.0.2.0/24 }",
+        line: 7,
+        field: "",
+        says: &["not valid YAML"],
+    },
+    Case {
+        name: "environment that is not a mapping",
+        from: "  dev: {}",
+        to: "  dev: [1]",
+        line: 12,
+        field: "environments.dev",
+        says: &["must be a mapping of overrides"],
+    },
+];
+
+#[test]
+fn malformed_specs_fail_with_file_line_field_and_fix_and_write_nothing() {
+    assert!(CASES.len() >= 15);
+    for case in CASES {
+        assert!(
+            VALID.contains(case.from),
+            "{}: pattern not in the valid spec",
+            case.name
+        );
+        let project = TempProject::new(&VALID.replacen(case.from, case.to, 1));
+        let out = archgen()
+            .args(["synth", "prod", "--dir"])
+            .arg(project.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: exit code\n{stderr}",
+            case.name
+        );
+        let place = format!("main.yaml:{}:", case.line);
+        assert!(
+            stderr.contains(&place),
+            "{}: expected {place} in\n{stderr}",
+            case.name
+        );
+        if !case.field.is_empty() {
+            assert!(
+                stderr.contains(&format!("field: {}", case.field)),
+                "{}: expected field {} in\n{stderr}",
+                case.name,
+                case.field
+            );
+        }
+        for s in case.says {
+            assert!(
+                stderr.contains(s),
+                "{}: expected '{s}' in\n{stderr}",
+                case.name
+            );
+        }
+        assert!(
+            !project.path().join("out").exists(),
+            "{}: wrote output despite the error",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let spec = VALID
+        .replace("10.0.0.0/16", "10.0.0.0/33")
+        .replace("ap-northeast-1", "ap-northeast-9")
+        .replace("app: demo", "app: Demo");
+    let project = TempProject::new(&spec);
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("3 problems found"))
+        .stderr(predicate::str::contains("main.yaml:1:"))
+        .stderr(predicate::str::contains("main.yaml:2:"))
+        .stderr(predicate::str::contains("main.yaml:4:"));
+}
+
+#[test]
+fn unknown_environment_is_a_usage_error_listing_the_declared_ones() {
+    let project = TempProject::new(VALID);
+    archgen()
+        .args(["synth", "prd", "--dir"])
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "environment 'prd' is not declared",
+        ))
+        .stderr(predicate::str::contains("Did you mean 'prod'?"))
+        .stderr(predicate::str::contains("Declared environments: dev, prod"));
+}
+
+#[test]
+fn missing_environment_argument_is_a_usage_error() {
+    archgen()
+        .arg("synth")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ENV"));
+    archgen().assert().code(2);
+    archgen()
+        .args(["synth", "prod", "--format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_explains_itself_with_examples_and_exit_codes() {
+    archgen()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("synth"))
+        .stdout(predicate::str::contains("Exit codes"))
+        .stdout(predicate::str::contains("archgen synth prod"));
+    archgen()
+        .args(["synth", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"))
+        .stdout(predicate::str::contains("--dir"))
+        .stdout(predicate::str::contains("--out"))
+        .stdout(predicate::str::contains("--format"))
+        .stdout(predicate::str::contains("--stdout"));
+}
+
+#[test]
+fn synth_writes_one_template_per_stack_and_a_manifest() {
+    let project = TempProject::new(VALID);
+    archgen()
+        .args(["synth", "--env", "prod", "--dir"])
+        .arg(project.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "stack demo-prod-main in ap-northeast-1",
+        ));
+    let out = project.path().join("out/prod");
+    let template: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("main.template.json")).unwrap()).unwrap();
+    assert_eq!(template["AWSTemplateFormatVersion"], "2010-09-09");
+    assert_eq!(
+        template["Resources"]["Vpc"]["Properties"]["CidrBlock"],
+        "10.0.0.0/16"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["stacks"][0]["stack_name"], "demo-prod-main");
+    assert_eq!(manifest["stacks"][0]["template_file"], "main.template.json");
+}
+
+#[test]
+fn yaml_format_and_custom_out_dir() {
+    let project = TempProject::new(VALID);
+    let out = project.path().join("elsewhere");
+    archgen()
+        .args(["synth", "dev", "--format", "yaml", "--dir"])
+        .arg(project.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let yaml = std::fs::read_to_string(out.join("main.template.yaml")).unwrap();
+    assert!(
+        yaml.starts_with("AWSTemplateFormatVersion: \"2010-09-09\""),
+        "{yaml}"
+    );
+    assert!(yaml.contains("Type: AWS::EC2::VPC"));
+    assert!(!project.path().join("out").exists());
+}
+
+#[test]
+fn stdout_prints_the_template_and_writes_nothing() {
+    let project = TempProject::new(VALID);
+    let out = archgen()
+        .args(["synth", "prod", "--stdout", "--dir"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let template: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is the JSON template");
+    assert_eq!(template["Resources"]["Vpc"]["Type"], "AWS::EC2::VPC");
+    assert!(!project.path().join("out").exists());
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_untouched() {
+    let project = TempProject::new(VALID);
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .assert()
+        .success();
+    let file = project.path().join("out/prod/main.template.json");
+    let before = std::fs::read(&file).unwrap();
+    std::fs::write(
+        project.path().join("stacks/main.yaml"),
+        VALID.replace("zones: 2", "zones: 9"),
+    )
+    .unwrap();
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(project.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != "prod")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "scratch files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn missing_stacks_directory_says_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read the stacks directory"))
+        .stderr(predicate::str::contains("--dir"));
+}
+
+#[test]
+fn the_default_project_synthesizes_prod_from_the_repository_root() {
+    let out = tempfile::tempdir().unwrap();
+    archgen()
+        .current_dir(repo())
+        .args(["synth", "prod", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(out.path().join("main.template.json").exists());
+}

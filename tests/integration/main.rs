@@ -1,0 +1,8 @@
+//! One integration test binary (faster to link than one per file).
+
+mod cli;
+mod lint;
+mod network;
+mod overlays;
+mod snapshots;
+mod support;

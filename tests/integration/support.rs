@@ -1,0 +1,120 @@
+//! Shared helpers: the example projects, synthesis into temp dirs, the
+//! archgen binary, and the external tools the suite drives.
+
+use archgen::render::{self, Format};
+use archgen::spec::Project;
+use archgen::synth::{Synthesis, synthesize};
+use std::path::{Path, PathBuf};
+
+pub const EXAMPLES: &[&str] = &[
+    "user-management",
+    "multi-env-platform",
+    "solo-saving",
+    "neuraknot",
+    "eyewear-retail",
+];
+pub const ENVIRONMENTS: &[&str] = &["dev", "staging", "prod"];
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn example_dir(name: &str) -> PathBuf {
+    repo().join("examples").join(name)
+}
+
+pub fn synth_example(name: &str, env: &str) -> Synthesis {
+    let project = Project::load(&example_dir(name)).unwrap_or_else(|d| panic!("{name}: {d}"));
+    synthesize(&project, env).unwrap_or_else(|d| panic!("{name} {env}: {d}"))
+}
+
+/// Writes every example × environment under `dir/<example>/<env>/` and
+/// returns the template paths.
+pub fn write_all_examples(dir: &Path, envs: &[&str]) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for ex in EXAMPLES {
+        for env in envs {
+            let s = synth_example(ex, env);
+            paths.extend(
+                render::write(&s, &dir.join(ex).join(env), Format::Json).expect("write templates"),
+            );
+        }
+    }
+    paths
+}
+
+/// The directory holding cfn-lint, checkov and moto_server. `scripts/test`
+/// installs them; a missing tool fails the test rather than skipping it.
+pub fn tool(name: &str) -> PathBuf {
+    let dir = std::env::var_os("ARCHGEN_TOOLS_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".tools/venv/bin"));
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} not found: run scripts/test (it installs the test tools) or set ARCHGEN_TOOLS_BIN",
+        path.display()
+    );
+    path
+}
+
+pub fn archgen() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("archgen").expect("archgen binary")
+}
+
+/// A throwaway project with one stack file, `stacks/main.yaml`.
+pub struct TempProject {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempProject {
+    pub fn new(main_yaml: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("stacks")).expect("stacks dir");
+        std::fs::write(dir.path().join("stacks/main.yaml"), main_yaml).expect("write spec");
+        TempProject { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn synth(&self, env: &str) -> Result<Synthesis, String> {
+        let project = Project::load(self.path()).map_err(|d| d.to_string())?;
+        synthesize(&project, env).map_err(|d| d.to_string())
+    }
+}
+
+/// A valid spec to start malformed variants from.
+pub const VALID: &str = "\
+app: demo
+region: ap-northeast-1
+network:
+  cidr: 10.0.0.0/16
+  zones: 2
+  tiers:
+    public: { type: public, cidrs: [10.0.1.0/24, 10.0.2.0/24] }
+    app: { type: private, cidrs: [10.0.11.0/24, 10.0.12.0/24] }
+    data: { type: isolated, mask: 24 }
+  nat: single
+environments:
+  dev: {}
+  prod: {}
+";
+
+pub fn template_json(s: &Synthesis, stack: &str) -> serde_json::Value {
+    serde_json::to_value(s.template(stack).expect("stack exists")).expect("template serializes")
+}
+
+/// Resources of one CloudFormation type, by logical id.
+pub fn resources_of<'a>(
+    t: &'a serde_json::Value,
+    kind: &str,
+) -> Vec<(&'a String, &'a serde_json::Value)> {
+    t["Resources"]
+        .as_object()
+        .expect("Resources")
+        .iter()
+        .filter(|(_, r)| r["Type"] == kind)
+        .collect()
+}
