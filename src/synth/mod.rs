@@ -1,5 +1,6 @@
 //! L2: turns resolved stack specs into templates and a manifest.
 
+pub mod connect;
 pub mod naming;
 pub mod network;
 
@@ -119,12 +120,30 @@ fn stack_entry(stack: &ResolvedStack) -> StackEntry {
     }
 }
 
+/// What every builder of one stack shares. Builders run in a fixed order:
+/// network, then data (registering components), then the application tier
+/// (which resolves connections against the registered components).
+pub struct Ctx<'a> {
+    pub spec: &'a crate::spec::StackSpec,
+    pub environment: &'a str,
+    pub names: Names,
+    /// Tags from the spec, for every taggable resource.
+    pub tags: Vec<Tag>,
+    pub network: Option<network::NetworkRefs>,
+    pub components: connect::Components,
+}
+
+impl Ctx<'_> {
+    /// The spec's tags plus a `Name` tag `<app>-<env>-<what>`.
+    pub fn named(&self, what: &str) -> Vec<Tag> {
+        let mut v = vec![Tag::new("Name", self.names.physical(what))];
+        v.extend(self.tags.iter().cloned());
+        v
+    }
+}
+
 fn build_stack(stack: &ResolvedStack) -> Template {
     let spec = &stack.spec;
-    let names = Names {
-        app: spec.app.clone(),
-        env: stack.environment.clone(),
-    };
     let description = spec
         .description
         .clone()
@@ -133,13 +152,23 @@ fn build_stack(stack: &ResolvedStack) -> Template {
         "{description} ({}), synthesized by archgen",
         stack.environment
     ));
-    let tags: Vec<Tag> = spec
-        .tags
-        .iter()
-        .map(|(k, v)| Tag::new(k, v.clone()))
-        .collect();
+    let mut ctx = Ctx {
+        spec,
+        environment: &stack.environment,
+        names: Names {
+            app: spec.app.clone(),
+            env: stack.environment.clone(),
+        },
+        tags: spec
+            .tags
+            .iter()
+            .map(|(k, v)| Tag::new(k, v.clone()))
+            .collect(),
+        network: None,
+        components: connect::Components::default(),
+    };
     if let Some(net) = &spec.network {
-        network::build(&mut t, &names, net, &tags);
+        ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
     }
     t
 }
