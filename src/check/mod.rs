@@ -2,6 +2,7 @@
 //! every diagnostic says how to fix what it reports. All rules run, so the
 //! user sees every problem at once.
 
+pub mod app;
 pub mod network;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -99,6 +100,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     if let Some(net) = &spec.network {
         out.extend(network::check(stack, net));
     }
+    out.extend(app::check(stack));
     out
 }
 

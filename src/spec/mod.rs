@@ -1,12 +1,14 @@
 //! L3: the user's YAML. One file per stack under `stacks/`, a base definition
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
+pub mod app;
 pub mod de;
 pub mod load;
 pub mod network;
 pub mod node;
 pub mod overlay;
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -31,4 +33,10 @@ pub struct StackSpec {
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub network: Option<network::NetworkSpec>,
+    #[serde(default)]
+    pub repositories: IndexMap<String, app::RepositorySpec>,
+    #[serde(default)]
+    pub load_balancer: Option<app::LoadBalancerSpec>,
+    #[serde(default)]
+    pub services: IndexMap<String, app::ServiceSpec>,
 }

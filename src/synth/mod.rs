@@ -1,5 +1,6 @@
 //! L2: turns resolved stack specs into templates and a manifest.
 
+pub mod app;
 pub mod connect;
 pub mod naming;
 pub mod network;
@@ -170,6 +171,7 @@ fn build_stack(stack: &ResolvedStack) -> Template {
     if let Some(net) = &spec.network {
         ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
     }
+    app::build(&mut t, &mut ctx);
     t
 }
 

@@ -3,10 +3,15 @@
 //! written. JSON and YAML both come from the same serde model.
 
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod elbv2;
 pub mod expr;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub mod misc;
+pub mod scaling;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -301,4 +306,16 @@ resource_types! {
     LogGroup(logs::LogGroup) = "AWS::Logs::LogGroup",
     Role(iam::Role) = "AWS::IAM::Role",
     Function(lambda::Function) = "AWS::Lambda::Function",
+    LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    Listener(elbv2::Listener) = "AWS::ElasticLoadBalancingV2::Listener",
+    ListenerRule(elbv2::ListenerRule) = "AWS::ElasticLoadBalancingV2::ListenerRule",
+    TargetGroup(elbv2::TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup",
+    EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
+    TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
+    EcsService(ecs::Service) = "AWS::ECS::Service",
+    Repository(ecr::Repository) = "AWS::ECR::Repository",
+    ScalableTarget(scaling::ScalableTarget) = "AWS::ApplicationAutoScaling::ScalableTarget",
+    ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
+    Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
+    PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
 }

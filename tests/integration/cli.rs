@@ -199,6 +199,71 @@ const CASES: &[Case] = &[
         field: "environments.dev",
         says: &["must be a mapping of overrides"],
     },
+    Case {
+        name: "invalid Fargate CPU/memory pair",
+        from: "    memory: 512\n    port: 8080",
+        to: "    memory: 4096\n    port: 8080",
+        line: 22,
+        field: "services.web.memory",
+        says: &[
+            "Fargate has no task with 256 CPU and 4096 MiB memory",
+            "with cpu 256 use memory 512, 1024, 2048",
+        ],
+    },
+    Case {
+        name: "load balancer name over 32 characters",
+        from: "name: demo-alb",
+        to: "name: demo-application-load-balancer-prod",
+        line: 17,
+        field: "load_balancer.name",
+        says: &["is 35 characters; AWS allows 32"],
+    },
+    Case {
+        name: "uppercase ECR repository name",
+        from: "web: { keep_tagged: 5 }",
+        to: "web: { keep_tagged: 5, name: Demo/Web }",
+        line: 15,
+        field: "repositories.web.name",
+        says: &[
+            "'Demo/Web' is not a valid ECR repository name",
+            "'demo/web'",
+        ],
+    },
+    Case {
+        name: "connection to an unknown component",
+        from: "connects_to: [worker]",
+        to: "connects_to: [wrker]",
+        line: 25,
+        field: "services.web.connects_to[0]",
+        says: &[
+            "there is no component 'wrker' to connect to",
+            "did you mean 'worker'?",
+        ],
+    },
+    Case {
+        name: "port out of range",
+        from: "port: 9000",
+        to: "port: 70000",
+        line: 30,
+        field: "services.worker.port",
+        says: &["port 70000 is out of range", "1 to 65535"],
+    },
+    Case {
+        name: "image from an undeclared repository",
+        from: "repository: web,",
+        to: "repository: wbe,",
+        line: 20,
+        field: "services.web.image.repository",
+        says: &["there is no repository 'wbe'", "did you mean 'web'?"],
+    },
+    Case {
+        name: "access level on a service connection",
+        from: "connects_to: [worker]",
+        to: "connects_to: [worker:read]",
+        line: 25,
+        field: "services.web.connects_to[0]",
+        says: &["a connection to a service takes no access level"],
+    },
 ];
 
 #[test]

@@ -100,6 +100,23 @@ network:
 environments:
   dev: {}
   prod: {}
+repositories:
+  web: { keep_tagged: 5 }
+load_balancer:
+  name: demo-alb
+services:
+  web:
+    image: { repository: web, tag: '1' }
+    cpu: 256
+    memory: 512
+    port: 8080
+    route: { default: true }
+    connects_to: [worker]
+  worker:
+    image: nginx:1.27
+    cpu: 256
+    memory: 512
+    port: 9000
 ";
 
 pub fn template_json(s: &Synthesis, stack: &str) -> serde_json::Value {

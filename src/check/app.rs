@@ -1,0 +1,563 @@
+//! Rules for `load_balancer:`, `services:` and `repositories:`.
+
+use std::collections::BTreeMap;
+
+use super::is_name;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::spec::ResolvedStack;
+use crate::spec::app::{ImageSpec, SecretSpec, ServiceSpec, split_connection};
+use crate::synth::connect::Access;
+use crate::template::logs::RETENTION_DAYS;
+
+/// Valid Fargate memory sizes (MiB) for each CPU value.
+pub fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
+    let range = |lo: u32, hi: u32, step: u32| (lo..=hi).step_by(step as usize).collect::<Vec<_>>();
+    Some(match cpu {
+        256 => vec![512, 1024, 2048],
+        512 => range(1024, 4096, 1024),
+        1024 => range(2048, 8192, 1024),
+        2048 => range(4096, 16384, 1024),
+        4096 => range(8192, 30720, 1024),
+        8192 => range(16384, 61440, 4096),
+        16384 => range(32768, 122880, 8192),
+        _ => return None,
+    })
+}
+
+/// Components a service may name in `connects_to` or `secrets`, with what
+/// each one is: services, and whatever the data tier declares.
+pub fn component_names(stack: &ResolvedStack) -> BTreeMap<String, &'static str> {
+    let mut names = BTreeMap::new();
+    for key in stack.spec.services.keys() {
+        names.insert(key.clone(), "service");
+    }
+    names
+}
+
+pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let spec = &stack.spec;
+    for (key, repo) in &spec.repositories {
+        let field = format!("repositories.{key}");
+        if !is_name(key, 64) {
+            out.push(
+                stack
+                    .error(
+                        "APP013",
+                        &field,
+                        format!("repository key '{key}' cannot name a repository"),
+                    )
+                    .help("use lowercase letters, digits and hyphens"),
+            );
+        }
+        if let Some(name) = &repo.name {
+            let valid = !name.is_empty()
+                && name.len() <= 256
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_./".contains(c))
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            if !valid {
+                out.push(
+                    stack
+                        .error("APP013", &format!("{field}.name"), format!("'{name}' is not a valid ECR repository name"))
+                        .help(format!("ECR names are lowercase letters, digits, '-', '_', '.', '/'; e.g. '{}'", name.to_ascii_lowercase())),
+                );
+            }
+        }
+    }
+    if let Some(lb) = &spec.load_balancer {
+        check_load_balancer(stack, lb, &mut out);
+    }
+    if !spec.services.is_empty() && spec.network.is_none() {
+        out.push(
+            stack
+                .error("APP024", "services", "services need a network to run in")
+                .help("add a 'network:' block with a private tier"),
+        );
+    }
+    let components = component_names(stack);
+    let mut defaults = Vec::new();
+    let mut priorities: BTreeMap<u32, &str> = BTreeMap::new();
+    for (key, s) in &spec.services {
+        check_service(stack, key, s, &components, &mut out);
+        if let Some(route) = &s.route {
+            let field = format!("services.{key}.route");
+            if spec.load_balancer.is_none() {
+                out.push(
+                    stack
+                        .error(
+                            "APP019",
+                            &field,
+                            format!(
+                                "service '{key}' has a route but the stack has no load balancer"
+                            ),
+                        )
+                        .help("add a 'load_balancer:' block, or remove 'route'"),
+                );
+            }
+            if route.default {
+                defaults.push(key.as_str());
+                if defaults.len() > 1 {
+                    out.push(
+                        stack
+                            .error(
+                                "APP018",
+                                &format!("{field}.default"),
+                                format!("'{}' is already the default route", defaults[0]),
+                            )
+                            .help("only one service can take the listener's default action"),
+                    );
+                }
+            }
+            let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();
+            match (has_rule, route.priority) {
+                (false, _) if !route.default => out.push(
+                    stack.error("APP018", &field, format!("route of '{key}' matches nothing")).help("give 'paths' or 'hosts' (with a 'priority'), or 'default: true'"),
+                ),
+                (true, None) => out.push(
+                    stack
+                        .error("APP018", &field, format!("route of '{key}' needs a priority"))
+                        .help("give 'priority: N' (1-50000, lower wins); explicit priorities keep rules stable when others are added"),
+                ),
+                (true, Some(p)) if !(1..=50000).contains(&p) => out.push(stack.error("APP018", &format!("{field}.priority"), format!("priority {p} is out of range")).help("use 1 to 50000")),
+                (true, Some(p)) => {
+                    if let Some(other) = priorities.insert(p, key) {
+                        out.push(stack.error("APP018", &format!("{field}.priority"), format!("priority {p} is also used by '{other}'")).help("give every rule its own priority"));
+                    }
+                }
+                _ => {}
+            }
+            if let Some(name) = &route.target_group_name {
+                check_elb_name(
+                    stack,
+                    &format!("{field}.target_group_name"),
+                    name,
+                    "target group",
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+fn check_elb_name(
+    stack: &ResolvedStack,
+    field: &str,
+    name: &str,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if name.len() > 32 {
+        out.push(
+            stack
+                .error(
+                    "APP012",
+                    field,
+                    format!(
+                        "{what} name '{name}' is {} characters; AWS allows 32",
+                        name.len()
+                    ),
+                )
+                .help(format!(
+                    "shorten it, e.g. '{}'",
+                    &name[..32].trim_end_matches('-')
+                )),
+        );
+    } else if name.is_empty()
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        || name.starts_with('-')
+        || name.ends_with('-')
+    {
+        out.push(
+            stack
+                .error(
+                    "APP012",
+                    field,
+                    format!("{what} name '{name}' has characters AWS does not allow"),
+                )
+                .help("use letters, digits and hyphens, not starting or ending with a hyphen"),
+        );
+    }
+}
+
+fn check_load_balancer(
+    stack: &ResolvedStack,
+    lb: &crate::spec::app::LoadBalancerSpec,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(name) = &lb.name {
+        check_elb_name(stack, "load_balancer.name", name, "load balancer", out);
+    }
+    if let (Some(tier), Some(net)) = (&lb.tier, &stack.spec.network)
+        && !net.tiers.contains_key(tier)
+    {
+        out.push(
+            stack
+                .error(
+                    "APP019",
+                    "load_balancer.tier",
+                    format!("there is no tier '{tier}'"),
+                )
+                .help(format!(
+                    "use one of: {}",
+                    net.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+        );
+    }
+    if stack.spec.network.is_none() {
+        out.push(
+            stack
+                .error("APP019", "load_balancer", "a load balancer needs a network")
+                .help("add a 'network:' block with a public tier"),
+        );
+    }
+    if let Some(cert) = &lb.certificate {
+        match (&cert.arn, &cert.domain) {
+            (Some(_), Some(_)) | (None, None) => out.push(
+                stack
+                    .error("APP020", "load_balancer.certificate", "give either 'arn' (an existing certificate) or 'domain' (request one)")
+                    .help("e.g. certificate: { domain: api.example.com, hosted_zone_id: Z0123456789ABC }"),
+            ),
+            (None, Some(_)) if cert.hosted_zone_id.is_none() => out.push(
+                stack
+                    .error("APP020", "load_balancer.certificate", "a requested certificate needs 'hosted_zone_id' for DNS validation")
+                    .help("give the Route 53 hosted zone id of the domain, or an existing certificate 'arn'"),
+            ),
+            (Some(arn), None) if !arn.starts_with("arn:aws") || !arn.contains(":acm:") => out.push(
+                stack.error("APP020", "load_balancer.certificate.arn", format!("'{arn}' is not an ACM certificate ARN")).help("arn:aws:acm:<region>:<account>:certificate/<id>"),
+            ),
+            _ => {}
+        }
+    }
+    if !(1..=4000).contains(&lb.idle_timeout) {
+        out.push(
+            stack
+                .error(
+                    "APP019",
+                    "load_balancer.idle_timeout",
+                    format!("idle timeout {} is out of range", lb.idle_timeout),
+                )
+                .help("use 1 to 4000 seconds"),
+        );
+    }
+}
+
+fn check_service(
+    stack: &ResolvedStack,
+    key: &str,
+    s: &ServiceSpec,
+    components: &BTreeMap<String, &'static str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let base = format!("services.{key}");
+    if !is_name(key, 32) {
+        out.push(
+            stack
+                .error(
+                    "APP016",
+                    &base,
+                    format!("service key '{key}' cannot name a service"),
+                )
+                .help("use lowercase letters, digits and hyphens, starting with a letter"),
+        );
+    }
+    match fargate_memory(s.cpu) {
+        None => out.push(
+            stack
+                .error(
+                    "APP010",
+                    &format!("{base}.cpu"),
+                    format!("{} is not a Fargate CPU size", s.cpu),
+                )
+                .help("use 256, 512, 1024, 2048, 4096, 8192 or 16384"),
+        ),
+        Some(mems) if !mems.contains(&s.memory) => out.push(
+            stack
+                .error(
+                    "APP010",
+                    &format!("{base}.memory"),
+                    format!(
+                        "Fargate has no task with {} CPU and {} MiB memory",
+                        s.cpu, s.memory
+                    ),
+                )
+                .help(format!(
+                    "with cpu {} use memory {}",
+                    s.cpu,
+                    mems.iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+        ),
+        _ => {}
+    }
+    if !(1..=65535).contains(&s.port) {
+        out.push(
+            stack
+                .error(
+                    "APP011",
+                    &format!("{base}.port"),
+                    format!("port {} is out of range", s.port),
+                )
+                .help("use a port from 1 to 65535"),
+        );
+    }
+    if let ImageSpec::Repository { repository, .. } = &s.image
+        && !stack.spec.repositories.contains_key(repository)
+    {
+        let help = match did_you_mean(
+            repository,
+            stack.spec.repositories.keys().map(String::as_str),
+        ) {
+            Some(r) => format!("did you mean '{r}'?"),
+            None => "declare it under 'repositories:', or give a full image URI".into(),
+        };
+        out.push(
+            stack
+                .error(
+                    "APP017",
+                    &format!("{base}.image.repository"),
+                    format!("there is no repository '{repository}'"),
+                )
+                .help(help),
+        );
+    }
+    if let Some(tier) = &s.tier
+        && stack
+            .spec
+            .network
+            .as_ref()
+            .is_some_and(|n| !n.tiers.contains_key(tier))
+    {
+        out.push(
+            stack
+                .error(
+                    "APP019",
+                    &format!("{base}.tier"),
+                    format!("there is no tier '{tier}'"),
+                )
+                .help("name a private or isolated tier"),
+        );
+    }
+    if !RETENTION_DAYS.contains(&s.log_retention_days) {
+        out.push(
+            stack
+                .error(
+                    "APP023",
+                    &format!("{base}.log_retention_days"),
+                    format!(
+                        "{} days is not a CloudWatch Logs retention period",
+                        s.log_retention_days
+                    ),
+                )
+                .help("use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ..."),
+        );
+    }
+    for (i, entry) in s.connects_to.iter().enumerate() {
+        let field = format!("{base}.connects_to[{i}]");
+        let (name, access) = split_connection(entry);
+        if name == key {
+            out.push(
+                stack
+                    .error(
+                        "APP014",
+                        &field,
+                        format!("service '{key}' connects to itself"),
+                    )
+                    .help("remove this entry"),
+            );
+            continue;
+        }
+        match components.get(name) {
+            None => {
+                let help = match did_you_mean(name, components.keys().map(String::as_str)) {
+                    Some(c) => format!(
+                        "did you mean '{c}'? Components: {}",
+                        components.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                    None => format!(
+                        "components in this stack: {}",
+                        components.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                out.push(
+                    stack
+                        .error(
+                            "APP014",
+                            &field,
+                            format!("there is no component '{name}' to connect to"),
+                        )
+                        .help(help),
+                );
+            }
+            Some(kind) => {
+                if let Some(a) = access {
+                    if Access::parse(a).is_none() {
+                        out.push(
+                            stack
+                                .error("APP015", &field, format!("'{a}' is not an access level"))
+                                .help(format!(
+                                    "write '{name}:read', '{name}:write' or '{name}:read-write'"
+                                )),
+                        );
+                    } else if *kind == "service" {
+                        out.push(
+                            stack
+                                .error(
+                                    "APP015",
+                                    &field,
+                                    "a connection to a service takes no access level",
+                                )
+                                .help(format!("write '{name}'")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (var, secret) in &s.secrets {
+        if let SecretSpec::Component(name) = secret
+            && (!components.contains_key(name) || components.get(name) == Some(&"service"))
+        {
+            out.push(
+                    stack
+                        .error("APP022", &format!("{base}.secrets.{var}"), format!("there is no secret-holding component '{name}'"))
+                        .help("name a database or secret declared in this stack, or use { ssm: /parameter/name } or { secret_arn: arn:... }"),
+                );
+        }
+        if s.environment.contains_key(var) {
+            out.push(
+                stack
+                    .error(
+                        "APP022",
+                        &format!("{base}.secrets.{var}"),
+                        format!("'{var}' is both a secret and a plain variable"),
+                    )
+                    .help("remove it from 'environment'"),
+            );
+        }
+    }
+    if let Some(sc) = &s.scaling {
+        let f = format!("{base}.scaling");
+        if sc.min > sc.max {
+            out.push(
+                stack
+                    .error(
+                        "APP021",
+                        &format!("{f}.min"),
+                        format!("min {} is above max {}", sc.min, sc.max),
+                    )
+                    .help("make min <= max"),
+            );
+        } else if !(sc.min..=sc.max).contains(&s.count) {
+            out.push(
+                stack
+                    .error(
+                        "APP021",
+                        &format!("{base}.count"),
+                        format!(
+                            "count {} is outside scaling min {} and max {}",
+                            s.count, sc.min, sc.max
+                        ),
+                    )
+                    .help("make count fall between min and max"),
+            );
+        }
+        for (name, v) in [("cpu", sc.cpu), ("memory", sc.memory)] {
+            if let Some(v) = v.filter(|v| !(1..=100).contains(v)) {
+                out.push(
+                    stack
+                        .error(
+                            "APP021",
+                            &format!("{f}.{name}"),
+                            format!("{v}% is not a utilization target"),
+                        )
+                        .help("use a percentage from 1 to 100"),
+                );
+            }
+        }
+        if sc.requests_per_target.is_some() && s.route.is_none() {
+            out.push(
+                stack
+                    .error(
+                        "APP021",
+                        &format!("{f}.requests_per_target"),
+                        "request-count scaling needs the service behind the load balancer",
+                    )
+                    .help("add a 'route', or scale on cpu or memory"),
+            );
+        }
+        if sc.cpu.is_none()
+            && sc.memory.is_none()
+            && sc.requests_per_target.is_none()
+            && sc.schedules.is_empty()
+        {
+            out.push(
+                stack
+                    .error("APP021", &f, "scaling has no target and no schedule")
+                    .help("give cpu, memory, requests_per_target or schedules"),
+            );
+        }
+        for (name, sch) in &sc.schedules {
+            let sf = format!("{f}.schedules.{name}");
+            if sch.cron.split_whitespace().count() != 6 {
+                out.push(
+                    stack
+                        .error("APP021", &format!("{sf}.cron"), format!("'{}' is not a six-field cron expression", sch.cron))
+                        .help("minutes hours day-of-month month day-of-week year, e.g. '0 9 ? * MON-FRI *'"),
+                );
+            }
+            if !(sch.time_zone == "UTC" || sch.time_zone.contains('/')) {
+                out.push(
+                    stack
+                        .error(
+                            "APP021",
+                            &format!("{sf}.time_zone"),
+                            format!("'{}' is not an IANA time zone", sch.time_zone),
+                        )
+                        .help("e.g. Asia/Tokyo, Europe/Paris or UTC"),
+                );
+            }
+            if sch.min.is_some_and(|m| m > sc.max) || sch.max.is_some_and(|m| m < sc.min) {
+                out.push(
+                    stack
+                        .error(
+                            "APP021",
+                            &sf,
+                            format!(
+                                "schedule '{name}' sets capacity outside scaling min {} and max {}",
+                                sc.min, sc.max
+                            ),
+                        )
+                        .help(
+                            "keep scheduled min/max within the scaling range, or change the range",
+                        ),
+                );
+            }
+            if sch.min.is_none() && sch.max.is_none() {
+                out.push(
+                    stack
+                        .error("APP021", &sf, "a schedule must set min, max or both")
+                        .help("e.g. { cron: '0 9 ? * MON-FRI *', min: 4 }"),
+                );
+            }
+        }
+    }
+    if s.min_healthy_percent > 100 || s.max_percent < 100 || s.max_percent > 400 {
+        out.push(
+            stack
+                .error(
+                    "APP025",
+                    &format!("{base}.min_healthy_percent"),
+                    "deployment percentages are out of range",
+                )
+                .help("min_healthy_percent 0-100, max_percent 100-400"),
+        );
+    }
+}

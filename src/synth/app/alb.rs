@@ -1,0 +1,212 @@
+//! The Application Load Balancer: its security group, listeners (HTTP 80
+//! redirecting to HTTPS 443 when a certificate is configured) and the
+//! certificate when the stack requests one.
+
+use super::super::Ctx;
+use crate::spec::app::{LoadBalancerSpec, Scheme};
+use crate::spec::network::TierKind;
+use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
+use crate::template::elbv2::*;
+use crate::template::misc::{Certificate, DomainValidation};
+use crate::template::{Expr, Template};
+
+pub const LB: &str = "LoadBalancer";
+pub const LB_SG: &str = "LoadBalancerSecurityGroup";
+
+/// The listener that carries application traffic, and the default action
+/// target (a service key), for the services builder.
+pub struct LoadBalancerRefs {
+    pub listener: &'static str,
+}
+
+pub fn build(
+    t: &mut Template,
+    ctx: &Ctx,
+    lb: &LoadBalancerSpec,
+    default_target_group: Option<Expr>,
+) -> Option<LoadBalancerRefs> {
+    let net = ctx.network.as_ref()?;
+    let wanted = match lb.scheme {
+        Scheme::InternetFacing => TierKind::Public,
+        Scheme::Internal => TierKind::Private,
+    };
+    let tier = lb.tier.clone().or_else(|| {
+        net.tier_kinds
+            .iter()
+            .find(|(_, k)| **k == wanted)
+            .map(|(n, _)| n.clone())
+    })?;
+    let subnets = net.subnets.get(&tier)?.clone();
+    let https = lb.certificate.is_some();
+
+    // Who may reach the listeners: anyone for an internet-facing ALB, the
+    // VPC for an internal one.
+    let source: Expr = match lb.scheme {
+        Scheme::InternetFacing => "0.0.0.0/0".into(),
+        Scheme::Internal => Expr::get_att("Vpc", "CidrBlock"),
+    };
+    let mut ingress = vec![listener_ingress(
+        80,
+        &source,
+        if https {
+            "HTTP, redirected to HTTPS"
+        } else {
+            "HTTP"
+        },
+    )];
+    if https {
+        ingress.push(listener_ingress(443, &source, "HTTPS"));
+    }
+    let sg = t.add(
+        LB_SG,
+        SecurityGroup {
+            group_description: "Load balancer: listener ports only".into(),
+            vpc_id: net.vpc_id.clone(),
+            security_group_ingress: Some(ingress),
+            // Egress to each service's port is added per route.
+            security_group_egress: Some(vec![EgressRule::deny_all()]),
+            tags: ctx.named("alb"),
+        },
+    );
+    if lb.scheme == Scheme::InternetFacing {
+        sg.skip_check(
+            "CKV_AWS_260",
+            "an internet-facing load balancer must accept HTTP on port 80 to redirect it to HTTPS",
+        );
+    }
+
+    let mut attributes = vec![
+        Attribute::new(
+            "deletion_protection.enabled",
+            lb.deletion_protection.to_string(),
+        ),
+        Attribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
+        Attribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
+    ];
+    if let Some(logs) = &lb.access_logs {
+        attributes.push(Attribute::new("access_logs.s3.enabled", "true"));
+        attributes.push(Attribute::new("access_logs.s3.bucket", logs.bucket.clone()));
+        if let Some(prefix) = &logs.prefix {
+            attributes.push(Attribute::new("access_logs.s3.prefix", prefix.clone()));
+        }
+    }
+    let alb = t.add(
+        LB,
+        LoadBalancer {
+            name: lb.name.clone(),
+            kind: "application".into(),
+            scheme: match lb.scheme {
+                Scheme::InternetFacing => "internet-facing",
+                Scheme::Internal => "internal",
+            }
+            .into(),
+            subnets,
+            security_groups: vec![Expr::r#ref(LB_SG)],
+            load_balancer_attributes: attributes,
+            tags: ctx.named("alb"),
+        },
+    );
+    if lb.access_logs.is_none() {
+        alb.skip_check(
+            "CKV_AWS_91",
+            "access logs are not configured in the spec (load_balancer.access_logs)",
+        );
+    }
+    if !lb.deletion_protection {
+        alb.skip_check(
+            "CKV_AWS_150",
+            "deletion protection switched off in the spec for this environment",
+        );
+    }
+
+    let default_action = default_target_group
+        .map(Action::forward)
+        .unwrap_or_else(Action::not_found);
+    let Some(cert) = &lb.certificate else {
+        let l = t.add(
+            "HttpListener",
+            Listener {
+                load_balancer_arn: Expr::r#ref(LB),
+                port: 80,
+                protocol: "HTTP".into(),
+                ssl_policy: None,
+                certificates: None,
+                default_actions: vec![default_action],
+            },
+        );
+        l.skip_check(
+            "CKV_AWS_2",
+            "no certificate is configured in the spec (load_balancer.certificate): HTTP only",
+        );
+        l.skip_check(
+            "CKV_AWS_103",
+            "no certificate is configured in the spec (load_balancer.certificate): HTTP only",
+        );
+        return Some(LoadBalancerRefs {
+            listener: "HttpListener",
+        });
+    };
+    let certificate_arn: Expr = match (&cert.arn, &cert.domain) {
+        (Some(arn), _) => arn.clone().into(),
+        (None, Some(domain)) => {
+            let zone = cert.hosted_zone_id.clone().unwrap_or_default();
+            let mut names = vec![domain.clone()];
+            names.extend(cert.alternative_names.iter().cloned());
+            t.add(
+                "Certificate",
+                Certificate {
+                    domain_name: domain.clone(),
+                    subject_alternative_names: (!cert.alternative_names.is_empty())
+                        .then(|| cert.alternative_names.clone()),
+                    validation_method: "DNS".into(),
+                    domain_validation_options: names
+                        .into_iter()
+                        .map(|domain_name| DomainValidation {
+                            domain_name,
+                            hosted_zone_id: zone.clone(),
+                        })
+                        .collect(),
+                    tags: ctx.named("certificate"),
+                },
+            );
+            Expr::r#ref("Certificate")
+        }
+        (None, None) => Expr::Str(String::new()),
+    };
+    t.add(
+        "HttpListener",
+        Listener {
+            load_balancer_arn: Expr::r#ref(LB),
+            port: 80,
+            protocol: "HTTP".into(),
+            ssl_policy: None,
+            certificates: None,
+            default_actions: vec![Action::redirect_to_https()],
+        },
+    );
+    t.add(
+        "HttpsListener",
+        Listener {
+            load_balancer_arn: Expr::r#ref(LB),
+            port: 443,
+            protocol: "HTTPS".into(),
+            ssl_policy: Some(lb.ssl_policy.clone()),
+            certificates: Some(vec![CertificateRef { certificate_arn }]),
+            default_actions: vec![default_action],
+        },
+    );
+    Some(LoadBalancerRefs {
+        listener: "HttpsListener",
+    })
+}
+
+fn listener_ingress(port: i64, source: &Expr, what: &str) -> IngressRule {
+    IngressRule {
+        ip_protocol: "tcp".into(),
+        from_port: Some(port),
+        to_port: Some(port),
+        cidr_ip: Some(source.clone()),
+        source_security_group_id: None,
+        description: format!("{what} to the load balancer"),
+    }
+}

@@ -1,0 +1,86 @@
+//! L2 application tier: ECR repositories, the load balancer, and ECS Fargate
+//! services wired to each other and to data components by declared
+//! connections.
+
+pub mod alb;
+pub mod ecr;
+pub mod iam;
+pub mod rules;
+pub mod service;
+
+use super::Ctx;
+use super::connect::{Component, ComponentKind, NetworkEndpoint};
+use crate::spec::app::split_connection;
+use crate::template::ecs::{Cluster, NameValue, ServiceConnectDefaults};
+use crate::template::misc::PrivateDnsNamespace;
+use crate::template::{Expr, Template};
+
+pub fn build(t: &mut Template, ctx: &mut Ctx) {
+    ecr::build(t, ctx);
+    let spec = ctx.spec;
+    if spec.services.is_empty() {
+        return;
+    }
+    // Services are components too: another service may connect to them
+    // through Service Connect, by their key as DNS name.
+    for (key, s) in &spec.services {
+        let mut c = Component::new(key, ComponentKind::Service);
+        c.network = Some(NetworkEndpoint {
+            security_group: service::security_group_id(key),
+            port: u16::try_from(s.port).unwrap_or(u16::MAX),
+        });
+        c.environment
+            .push(("URL".into(), format!("http://{key}:{}", s.port).into()));
+        ctx.components.register(c);
+    }
+    let targets: Vec<&str> = spec
+        .services
+        .values()
+        .flat_map(|s| s.connects_to.iter().map(|c| split_connection(c).0))
+        .filter(|n| spec.services.contains_key(*n))
+        .collect();
+    let uses_namespace = !targets.is_empty();
+    let Some(net) = &ctx.network else { return };
+    if uses_namespace {
+        t.add(
+            service::NAMESPACE,
+            PrivateDnsNamespace {
+                name: format!("{}.{}.internal", ctx.environment, spec.app),
+                vpc: net.vpc_id.clone(),
+                description: "Service Connect names of this stack's services".into(),
+                tags: ctx.named("services"),
+            },
+        );
+    }
+    t.add(
+        service::CLUSTER,
+        Cluster {
+            cluster_name: Some(ctx.names.physical("cluster")),
+            cluster_settings: vec![NameValue {
+                name: "containerInsights".into(),
+                value: "enhanced".into(),
+            }],
+            service_connect_defaults: uses_namespace.then(|| ServiceConnectDefaults {
+                namespace: Expr::get_att(service::NAMESPACE, "Arn"),
+            }),
+            tags: ctx.named("cluster"),
+        },
+    );
+    let default_tg = spec
+        .services
+        .iter()
+        .find(|(_, s)| s.route.as_ref().is_some_and(|r| r.default))
+        .map(|(k, _)| Expr::r#ref(service::target_group_id(k)));
+    let lb = spec
+        .load_balancer
+        .as_ref()
+        .and_then(|lb| alb::build(t, ctx, lb, default_tg));
+    for (key, s) in &spec.services {
+        let place = service::Placement {
+            lb: lb.as_ref(),
+            is_service_target: targets.contains(&key.as_str()),
+            uses_namespace,
+        };
+        service::build(t, ctx, key, s, place);
+    }
+}

@@ -1,0 +1,46 @@
+//! Security-group rules from the connection graph. Every rule names its
+//! source group (never a CIDR) and says why it exists. Rules are standalone
+//! resources, so two groups that refer to each other never form a cycle.
+
+use super::super::naming::pascal;
+use crate::template::ec2::{SecurityGroupEgress, SecurityGroupIngress};
+use crate::template::{Expr, Template};
+
+/// Lets `from` (a security group logical id, named `from_name`) reach `to`
+/// on `port`: an ingress rule on the target and an egress rule on the source.
+pub fn allow(
+    t: &mut Template,
+    from_name: &str,
+    from_sg: &str,
+    to_name: &str,
+    to_sg: &str,
+    port: u16,
+    why: &str,
+) {
+    let (from_id, to_id) = (pascal(from_name), pascal(to_name));
+    t.add(
+        format!("{to_id}From{from_id}Ingress"),
+        SecurityGroupIngress {
+            group_id: Expr::get_att(to_sg, "GroupId"),
+            ip_protocol: "tcp".into(),
+            from_port: Some(port.into()),
+            to_port: Some(port.into()),
+            cidr_ip: None,
+            source_security_group_id: Some(Expr::get_att(from_sg, "GroupId")),
+            description: format!("{why}: from {from_name} to {to_name} on {port}"),
+        },
+    );
+    t.add(
+        format!("{from_id}To{to_id}Egress"),
+        SecurityGroupEgress {
+            group_id: Expr::get_att(from_sg, "GroupId"),
+            ip_protocol: "tcp".into(),
+            from_port: Some(port.into()),
+            to_port: Some(port.into()),
+            cidr_ip: None,
+            destination_security_group_id: Some(Expr::get_att(to_sg, "GroupId")),
+            destination_prefix_list_id: None,
+            description: format!("{why}: from {from_name} to {to_name} on {port}"),
+        },
+    );
+}

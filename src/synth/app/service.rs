@@ -1,0 +1,554 @@
+//! One ECS Fargate service: security group, logs, roles, task definition,
+//! target group and listener rule, the service itself, and autoscaling.
+
+use std::collections::BTreeMap;
+
+use super::super::Ctx;
+use super::super::connect::{Access, ComponentKind, SecretSource, env_prefix};
+use super::super::naming::pascal;
+use super::alb::{LB, LB_SG, LoadBalancerRefs};
+use super::{ecr, iam, rules};
+use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec, split_connection};
+use crate::spec::network::TierKind;
+use crate::template::ec2::{EgressRule, SecurityGroup};
+use crate::template::ecs::*;
+use crate::template::elbv2::{Action, ListenerRule, Matcher, RuleCondition, TargetGroup, Values};
+use crate::template::iam::Statement;
+use crate::template::logs::LogGroup;
+use crate::template::scaling::*;
+use crate::template::{Expr, Policy, Template};
+
+pub const CLUSTER: &str = "Cluster";
+pub const NAMESPACE: &str = "ServiceNamespace";
+
+pub fn security_group_id(key: &str) -> String {
+    format!("{}SecurityGroup", pascal(key))
+}
+
+pub fn target_group_id(key: &str) -> String {
+    format!("{}TargetGroup", pascal(key))
+}
+
+/// What the declared connections and secrets of a service add up to.
+#[derive(Default)]
+struct Wiring {
+    environment: BTreeMap<String, Expr>,
+    secrets: BTreeMap<String, Expr>,
+    execution: Vec<Statement>,
+    task: Vec<Statement>,
+    /// The service calls other services through Service Connect.
+    service_client: bool,
+}
+
+pub struct Placement<'a> {
+    pub lb: Option<&'a LoadBalancerRefs>,
+    /// Other services connect to this one: publish it in Service Connect.
+    pub is_service_target: bool,
+    pub uses_namespace: bool,
+}
+
+pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Placement) {
+    let Some(net) = ctx.network.as_ref() else {
+        return;
+    };
+    let id = pascal(key);
+    let sg = security_group_id(key);
+    let tier = s.tier.clone().or_else(|| {
+        let first = |k: TierKind| {
+            net.tier_kinds
+                .iter()
+                .find(|(_, kind)| **kind == k)
+                .map(|(n, _)| n.clone())
+        };
+        first(TierKind::Private).or_else(|| first(TierKind::Isolated))
+    });
+    let subnets = tier
+        .and_then(|t| net.subnets.get(&t).cloned())
+        .unwrap_or_default();
+
+    t.add(
+        &sg,
+        SecurityGroup {
+            group_description: format!("{key} service tasks"),
+            vpc_id: net.vpc_id.clone(),
+            security_group_ingress: None,
+            security_group_egress: Some(vec![EgressRule {
+                ip_protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                cidr_ip: Some("0.0.0.0/0".into()),
+                destination_security_group_id: None,
+                destination_prefix_list_id: None,
+                description: "HTTPS to AWS APIs (ECR, logs, secrets) and external services".into(),
+            }]),
+            tags: ctx.named(key),
+        },
+    );
+
+    let log_group = format!("{id}LogGroup");
+    let lg = t.add(
+        &log_group,
+        LogGroup {
+            log_group_name: s.log_group.clone().map(Into::into),
+            retention_in_days: s.log_retention_days,
+            kms_key_id: None,
+            tags: ctx.named(key),
+        },
+    );
+    lg.retain_with(Policy::Retain);
+    lg.skip_check(
+        "CKV_AWS_158",
+        "CloudWatch Logs encrypts every log group at rest with a service key",
+    );
+    if s.log_retention_days < 365 {
+        lg.skip_check(
+            "CKV_AWS_338",
+            &format!(
+                "retention of {} days is chosen in the spec (services.{key}.log_retention_days)",
+                s.log_retention_days
+            ),
+        );
+    }
+
+    let mut wiring = wire_connections(t, ctx, key, s);
+    wire_secrets(ctx, s, &mut wiring);
+
+    // Execution role: pull the image, write the log group, read the secrets.
+    let mut execution = match &s.image {
+        ImageSpec::Repository { repository, .. } => {
+            iam::pull_image(Expr::get_att(ecr::repository_id(repository), "Arn"))
+        }
+        ImageSpec::Uri(uri) => iam::ecr_repository_arn(uri)
+            .map(iam::pull_image)
+            .unwrap_or_default(),
+    };
+    execution.push(Statement::allow(
+        "WriteLogs",
+        &["logs:CreateLogStream", "logs:PutLogEvents"],
+        vec![Expr::get_att(&log_group, "Arn")],
+    ));
+    execution.append(&mut wiring.execution);
+    let exec_reasons = iam::wildcard_reasons(&execution);
+    let role = t.add(
+        format!("{id}ExecutionRole"),
+        iam::task_role(
+            format!("ECS task execution role of {key}: image, logs and its own secrets only"),
+            "execution",
+            execution,
+            ctx.named(key),
+        ),
+    );
+    role.metadata = exec_reasons;
+
+    if s.exec {
+        wiring.task.push(Statement::allow(
+            "EcsExec",
+            &[
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            vec!["*".into()],
+        ));
+    }
+    let task_role = (!wiring.task.is_empty()).then(|| {
+        let reasons = iam::wildcard_reasons(&wiring.task);
+        let statements = std::mem::take(&mut wiring.task);
+        let role = t.add(
+            format!("{id}TaskRole"),
+            iam::task_role(
+                format!("Task role of {key}: grants implied by its declared connections"),
+                "connections",
+                statements,
+                ctx.named(key),
+            ),
+        );
+        role.metadata = reasons;
+        Expr::get_att(format!("{id}TaskRole"), "Arn")
+    });
+
+    let image: Expr = match &s.image {
+        ImageSpec::Uri(uri) => uri.clone().into(),
+        ImageSpec::Repository { repository, tag } => Expr::sub(format!(
+            "${{{}.RepositoryUri}}:{tag}",
+            ecr::repository_id(repository)
+        )),
+    };
+    let port_name = "http".to_string();
+    let mut environment: Vec<NameValue> = s
+        .environment
+        .iter()
+        .map(|(k, v)| NameValue {
+            name: k.clone(),
+            value: v.clone().into(),
+        })
+        .collect();
+    environment.extend(
+        wiring
+            .environment
+            .into_iter()
+            .map(|(k, v)| NameValue { name: k, value: v }),
+    );
+    environment.sort_by(|a, b| a.name.cmp(&b.name));
+    let secrets: Vec<Secret> = wiring
+        .secrets
+        .into_iter()
+        .map(|(name, value_from)| Secret { name, value_from })
+        .collect();
+    let td = t.add(
+        format!("{id}TaskDefinition"),
+        TaskDefinition {
+            family: ctx.names.physical(key),
+            cpu: s.cpu.to_string(),
+            memory: s.memory.to_string(),
+            network_mode: "awsvpc".into(),
+            requires_compatibilities: vec!["FARGATE".into()],
+            execution_role_arn: Expr::get_att(format!("{id}ExecutionRole"), "Arn"),
+            task_role_arn: task_role,
+            runtime_platform: RuntimePlatform {
+                cpu_architecture: match s.architecture {
+                    Architecture::X86_64 => "X86_64",
+                    Architecture::Arm64 => "ARM64",
+                }
+                .into(),
+                operating_system_family: "LINUX".into(),
+            },
+            container_definitions: vec![ContainerDefinition {
+                name: key.to_string(),
+                image,
+                essential: true,
+                port_mappings: vec![PortMapping {
+                    name: Some(port_name.clone()),
+                    container_port: s.port,
+                    protocol: "tcp".into(),
+                    app_protocol: Some("http".into()),
+                }],
+                environment: (!environment.is_empty()).then_some(environment),
+                secrets: (!secrets.is_empty()).then_some(secrets),
+                health_check: s.health_check.as_ref().map(|h| HealthCheck {
+                    command: vec!["CMD-SHELL".into(), h.command.clone()],
+                    interval: h.interval,
+                    timeout: h.timeout,
+                    retries: h.retries,
+                    start_period: h.start_period,
+                }),
+                readonly_root_filesystem: s.read_only_root_filesystem,
+                privileged: false,
+                log_configuration: LogConfiguration {
+                    log_driver: "awslogs".into(),
+                    options: BTreeMap::from([
+                        ("awslogs-group".to_string(), Expr::r#ref(&log_group)),
+                        ("awslogs-region".to_string(), Expr::r#ref("AWS::Region")),
+                        ("awslogs-stream-prefix".to_string(), key.into()),
+                    ]),
+                },
+            }],
+            tags: ctx.named(key),
+        },
+    );
+    if !s.read_only_root_filesystem {
+        td.skip_check("CKV_AWS_336", &format!("the image writes to its root filesystem (services.{key}.read_only_root_filesystem: false)"));
+    }
+
+    // Load balancer: target group, listener rule, and the one rule that lets
+    // the load balancer reach this service's port.
+    let mut depends_on = Vec::new();
+    let mut load_balancers = None;
+    if let (Some(route), Some(lb)) = (&s.route, place.lb) {
+        let tg = target_group_id(key);
+        let hc = &route.health_check;
+        t.add(
+            &tg,
+            TargetGroup {
+                name: route.target_group_name.clone(),
+                target_type: "ip".into(),
+                protocol: "HTTP".into(),
+                port: s.port,
+                vpc_id: net.vpc_id.clone(),
+                health_check_enabled: true,
+                health_check_path: hc.path.clone(),
+                health_check_protocol: "HTTP".into(),
+                health_check_interval_seconds: hc.interval,
+                health_check_timeout_seconds: hc.timeout,
+                healthy_threshold_count: hc.healthy_threshold,
+                unhealthy_threshold_count: hc.unhealthy_threshold,
+                matcher: Matcher {
+                    http_code: hc.matcher.clone(),
+                },
+                target_group_attributes: Vec::new(),
+                tags: ctx.named(key),
+            },
+        );
+        rules::allow(
+            t,
+            "load-balancer",
+            LB_SG,
+            key,
+            &sg,
+            port16(s.port),
+            "load balancer to service",
+        );
+        depends_on.push(lb.listener.to_string());
+        if !route.paths.is_empty() || !route.hosts.is_empty() {
+            let mut conditions = Vec::new();
+            if !route.paths.is_empty() {
+                conditions.push(RuleCondition {
+                    field: "path-pattern".into(),
+                    path_pattern_config: Some(Values {
+                        values: route.paths.clone(),
+                    }),
+                    host_header_config: None,
+                });
+            }
+            if !route.hosts.is_empty() {
+                conditions.push(RuleCondition {
+                    field: "host-header".into(),
+                    path_pattern_config: None,
+                    host_header_config: Some(Values {
+                        values: route.hosts.clone(),
+                    }),
+                });
+            }
+            t.add(
+                format!("{id}ListenerRule"),
+                ListenerRule {
+                    listener_arn: Expr::r#ref(lb.listener),
+                    priority: route.priority.unwrap_or(1),
+                    conditions,
+                    actions: vec![Action::forward(Expr::r#ref(&tg))],
+                },
+            );
+            depends_on.push(format!("{id}ListenerRule"));
+        }
+        load_balancers = Some(vec![ServiceLoadBalancer {
+            container_name: key.to_string(),
+            container_port: s.port,
+            target_group_arn: Expr::r#ref(&tg),
+        }]);
+    }
+
+    let service_connect = place.uses_namespace.then(|| ServiceConnectConfiguration {
+        enabled: true,
+        namespace: Expr::get_att(NAMESPACE, "Arn"),
+        services: place.is_service_target.then(|| {
+            vec![ServiceConnectService {
+                port_name: port_name.clone(),
+                discovery_name: key.to_string(),
+                client_aliases: vec![ClientAlias {
+                    port: s.port,
+                    dns_name: key.to_string(),
+                }],
+            }]
+        }),
+    });
+    let health_grace = load_balancers.as_ref().map(|_| 60);
+    let svc = t.add(
+        format!("{id}Service"),
+        Service {
+            cluster: Expr::r#ref(CLUSTER),
+            task_definition: Expr::r#ref(format!("{id}TaskDefinition")),
+            launch_type: "FARGATE".into(),
+            desired_count: s.count,
+            enable_execute_command: s.exec,
+            propagate_tags: "SERVICE".into(),
+            network_configuration: NetworkConfiguration {
+                awsvpc_configuration: AwsVpcConfiguration {
+                    assign_public_ip: "DISABLED".into(),
+                    security_groups: vec![Expr::r#ref(&sg)],
+                    subnets,
+                },
+            },
+            deployment_configuration: DeploymentConfiguration {
+                minimum_healthy_percent: s.min_healthy_percent,
+                maximum_percent: s.max_percent,
+                deployment_circuit_breaker: CircuitBreaker {
+                    enable: true,
+                    rollback: true,
+                },
+            },
+            load_balancers,
+            health_check_grace_period_seconds: health_grace,
+            service_connect_configuration: service_connect
+                .filter(|_| place.is_service_target || wiring.service_client),
+            tags: ctx.named(key),
+        },
+    );
+    for d in depends_on {
+        svc.depends_on(d);
+    }
+
+    build_scaling(t, key, s, place.lb.is_some() && s.route.is_some());
+}
+
+fn port16(port: u32) -> u16 {
+    u16::try_from(port).unwrap_or(u16::MAX)
+}
+
+/// Security-group rules, grants and variables for each declared connection.
+fn wire_connections(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec) -> Wiring {
+    let mut w = Wiring::default();
+    let sg = security_group_id(key);
+    for entry in &s.connects_to {
+        let (name, access) = split_connection(entry);
+        let access = access.and_then(Access::parse).unwrap_or(Access::ReadWrite);
+        let Some(target) = ctx.components.get(name) else {
+            continue;
+        };
+        if let Some(endpoint) = &target.network {
+            rules::allow(
+                t,
+                key,
+                &sg,
+                name,
+                &endpoint.security_group,
+                endpoint.port,
+                &format!("{key} connects to {}", target.kind.describe()),
+            );
+        }
+        w.task.extend(target.grants(access));
+        let prefix = env_prefix(name);
+        for (suffix, value) in &target.environment {
+            w.environment
+                .insert(format!("{prefix}_{suffix}"), value.clone());
+        }
+        if target.kind == ComponentKind::Service {
+            w.service_client = true;
+        }
+    }
+    w
+}
+
+/// `secrets:` entries become `valueFrom` references and the execution-role
+/// grants to read exactly those secrets.
+fn wire_secrets(ctx: &Ctx, s: &ServiceSpec, w: &mut Wiring) {
+    for (var, spec) in &s.secrets {
+        let sid = pascal(&var.to_ascii_lowercase());
+        let (source, kms) = match spec {
+            SecretSpec::Component(name) => {
+                match ctx.components.get(name).and_then(|c| c.secret.clone()) {
+                    Some(r) => (r.source, r.kms_key_arn),
+                    None => continue,
+                }
+            }
+            SecretSpec::Ssm(path) => (
+                SecretSource::SsmParameter {
+                    arn: Expr::sub(format!(
+                        "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}",
+                        path.trim_start_matches('/')
+                    )),
+                },
+                None,
+            ),
+            SecretSpec::SecretArn { arn, key } => (
+                SecretSource::SecretsManager {
+                    arn: arn.clone().into(),
+                    json_key: key.clone(),
+                },
+                None,
+            ),
+        };
+        match source {
+            SecretSource::SecretsManager { arn, json_key } => {
+                w.execution.push(Statement::allow(
+                    &format!("Read{sid}"),
+                    &["secretsmanager:GetSecretValue"],
+                    vec![arn.clone()],
+                ));
+                let value_from = match json_key {
+                    Some(k) => Expr::Join(String::new(), vec![arn, format!(":{k}::").into()]),
+                    None => arn,
+                };
+                w.secrets.insert(var.clone(), value_from);
+            }
+            SecretSource::SsmParameter { arn } => {
+                w.execution.push(Statement::allow(
+                    &format!("Read{sid}"),
+                    &["ssm:GetParameters"],
+                    vec![arn.clone()],
+                ));
+                w.secrets.insert(var.clone(), arn);
+            }
+        }
+        if let Some(key) = kms {
+            w.execution.push(Statement::allow(
+                &format!("Decrypt{sid}"),
+                &["kms:Decrypt"],
+                vec![key],
+            ));
+        }
+    }
+}
+
+fn build_scaling(t: &mut Template, key: &str, s: &ServiceSpec, behind_lb: bool) {
+    let Some(scaling) = &s.scaling else { return };
+    let id = pascal(key);
+    let target = format!("{id}ScalableTarget");
+    let schedules: Vec<ScheduledAction> = scaling
+        .schedules
+        .iter()
+        .map(|(name, sch)| ScheduledAction {
+            scheduled_action_name: format!("{key}-{name}"),
+            schedule: format!("cron({})", sch.cron),
+            timezone: Some(sch.time_zone.clone()),
+            scalable_target_action: ScalableTargetAction {
+                min_capacity: sch.min,
+                max_capacity: sch.max,
+            },
+        })
+        .collect();
+    t.add(
+        &target,
+        ScalableTarget {
+            service_namespace: "ecs".into(),
+            scalable_dimension: "ecs:service:DesiredCount".into(),
+            resource_id: Expr::Join(
+                "/".into(),
+                vec![
+                    "service".into(),
+                    Expr::r#ref(CLUSTER),
+                    Expr::get_att(format!("{id}Service"), "Name"),
+                ],
+            ),
+            min_capacity: scaling.min,
+            max_capacity: scaling.max,
+            scheduled_actions: (!schedules.is_empty()).then_some(schedules),
+        },
+    );
+    let mut policy = |suffix: &str, metric: &str, value: u32, label: Option<Expr>| {
+        t.add(
+            format!("{id}{suffix}Scaling"),
+            ScalingPolicy {
+                policy_name: format!("{key}-{}", suffix.to_ascii_lowercase()),
+                policy_type: "TargetTrackingScaling".into(),
+                scaling_target_id: Expr::r#ref(&target),
+                target_tracking_scaling_policy_configuration: TargetTracking {
+                    target_value: f64::from(value),
+                    // Scale out quickly, scale in cautiously.
+                    scale_out_cooldown: 60,
+                    scale_in_cooldown: 300,
+                    predefined_metric_specification: PredefinedMetric {
+                        predefined_metric_type: metric.into(),
+                        resource_label: label,
+                    },
+                },
+            },
+        );
+    };
+    if let Some(cpu) = scaling.cpu {
+        policy("Cpu", "ECSServiceAverageCPUUtilization", cpu, None);
+    }
+    if let Some(mem) = scaling.memory {
+        policy("Memory", "ECSServiceAverageMemoryUtilization", mem, None);
+    }
+    if let (Some(req), true) = (scaling.requests_per_target, behind_lb) {
+        let label = Expr::Join(
+            "/".into(),
+            vec![
+                Expr::get_att(LB, "LoadBalancerFullName"),
+                Expr::get_att(target_group_id(key), "TargetGroupFullName"),
+            ],
+        );
+        policy("Requests", "ALBRequestCountPerTarget", req, Some(label));
+    }
+}

@@ -1,0 +1,360 @@
+//! The application tier's guarantees, checked on the synthesized examples:
+//! the security-group graph, least-privilege roles, listeners and scaling.
+
+use crate::support::*;
+use serde_json::{Value, json};
+
+fn all_templates() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for ex in EXAMPLES {
+        for env in ENVIRONMENTS {
+            let s = synth_example(ex, env);
+            for entry in &s.manifest.stacks {
+                out.push((
+                    format!("{ex}/{env}/{}", entry.name),
+                    template_json(&s, &entry.name),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Every ingress rule of a template: (group logical id, rule).
+fn ingress_rules(t: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (id, sg) in resources_of(t, "AWS::EC2::SecurityGroup") {
+        for rule in sg["Properties"]["SecurityGroupIngress"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            out.push((id.clone(), rule.clone()));
+        }
+    }
+    for (_, r) in resources_of(t, "AWS::EC2::SecurityGroupIngress") {
+        let group = r["Properties"]["GroupId"]["Fn::GetAtt"][0]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        out.push((group, r["Properties"].clone()));
+    }
+    out
+}
+
+#[test]
+fn solo_saving_backend_accepts_traffic_only_from_its_frontend() {
+    for env in ENVIRONMENTS {
+        let t = template_json(&synth_example("solo-saving", env), "main");
+        let to_backend: Vec<Value> = ingress_rules(&t)
+            .into_iter()
+            .filter(|(g, _)| g == "BackendSecurityGroup")
+            .map(|(_, r)| r)
+            .collect();
+        assert_eq!(to_backend.len(), 1, "{env}: {to_backend:#?}");
+        assert_eq!(
+            to_backend[0]["SourceSecurityGroupId"],
+            json!({"Fn::GetAtt": ["FrontendSecurityGroup", "GroupId"]})
+        );
+        assert_eq!(to_backend[0]["FromPort"], 8000);
+        assert_eq!(to_backend[0]["ToPort"], 8000);
+        // The load balancer has no route and no egress to the backend.
+        assert!(t["Resources"].get("BackendTargetGroup").is_none());
+        assert!(t["Resources"].get("LoadBalancerToBackendEgress").is_none());
+        assert!(
+            t["Resources"]["BackendService"]["Properties"]
+                .get("LoadBalancers")
+                .is_none()
+        );
+        // The frontend reaches it by a stable name.
+        let env_vars = &t["Resources"]["FrontendTaskDefinition"]["Properties"]["ContainerDefinitions"]
+            [0]["Environment"];
+        assert!(
+            env_vars
+                .as_array()
+                .unwrap()
+                .contains(&json!({"Name": "BACKEND_URL", "Value": "http://backend:8000"}))
+        );
+        let sc = &t["Resources"]["BackendService"]["Properties"]["ServiceConnectConfiguration"];
+        assert_eq!(
+            sc["Services"][0]["ClientAliases"],
+            json!([{"Port": 8000, "DnsName": "backend"}])
+        );
+    }
+}
+
+#[test]
+fn no_group_admits_the_internet_except_a_public_load_balancers_listener_ports() {
+    for (name, t) in all_templates() {
+        for (group, rule) in ingress_rules(&t) {
+            let open = rule["CidrIp"] == "0.0.0.0/0" || rule["CidrIpv6"] == "::/0";
+            if !open {
+                continue;
+            }
+            assert_eq!(
+                group, "LoadBalancerSecurityGroup",
+                "{name}: {group} admits the internet: {rule}"
+            );
+            assert_eq!(
+                t["Resources"]["LoadBalancer"]["Properties"]["Scheme"], "internet-facing",
+                "{name}"
+            );
+            let port = rule["FromPort"].as_i64().unwrap();
+            assert!(
+                port == 80 || port == 443,
+                "{name}: port {port} open to the internet"
+            );
+            assert_eq!(
+                rule["FromPort"], rule["ToPort"],
+                "{name}: a port range is open"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_between_groups_names_its_source_and_says_why() {
+    for (name, t) in all_templates() {
+        for (group, rule) in ingress_rules(&t) {
+            assert!(
+                rule["Description"].as_str().is_some_and(|d| d.len() > 10),
+                "{name}: {group} rule without a description"
+            );
+            if group != "LoadBalancerSecurityGroup" && group != "EndpointSecurityGroup" {
+                assert!(
+                    rule.get("CidrIp").is_none(),
+                    "{name}: {group} admits a CIDR instead of a group: {rule}"
+                );
+            }
+        }
+    }
+}
+
+fn statements(role: &Value) -> Vec<Value> {
+    role["Properties"]["Policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| {
+            p["PolicyDocument"]["Statement"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn each_execution_role_reads_only_the_secrets_its_service_references() {
+    let t = template_json(&synth_example("solo-saving", "prod"), "main");
+    let secret_reads = |role: &str| -> Vec<Value> {
+        statements(&t["Resources"][role])
+            .into_iter()
+            .filter(|s| {
+                s["Action"].as_array().unwrap().iter().any(|a| {
+                    let a = a.as_str().unwrap();
+                    a.starts_with("ssm:")
+                        || a.starts_with("secretsmanager:")
+                        || a.starts_with("kms:")
+                })
+            })
+            .flat_map(|s| s["Resource"].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    let arn = |p: &str| json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{p}")});
+    let mut backend = secret_reads("BackendExecutionRole");
+    backend.sort_by_key(|v| v.to_string());
+    assert_eq!(
+        backend,
+        vec![
+            arn("solo-saving/prod/api-key"),
+            arn("solo-saving/prod/db/password")
+        ]
+    );
+    assert!(secret_reads("FrontendExecutionRole").is_empty());
+    // And the task definition injects them by reference, never by value.
+    let secrets = &t["Resources"]["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+        ["Secrets"];
+    assert_eq!(
+        secrets[1],
+        json!({"Name": "DB_PASSWORD", "ValueFrom": arn("solo-saving/prod/db/password")})
+    );
+}
+
+#[test]
+fn no_policy_grants_a_wildcard_action_and_wildcard_resources_carry_a_reason() {
+    for (name, t) in all_templates() {
+        for (id, role) in resources_of(&t, "AWS::IAM::Role") {
+            for s in statements(role) {
+                for a in s["Action"].as_array().unwrap() {
+                    assert!(
+                        !a.as_str().unwrap().contains('*'),
+                        "{name}: {id} grants {a}"
+                    );
+                }
+                if s["Resource"]
+                    .as_array()
+                    .is_some_and(|r| r.contains(&json!("*")))
+                {
+                    for a in s["Action"].as_array().unwrap() {
+                        let reason =
+                            &role["Metadata"]["archgen"]["wildcard_resources"][a.as_str().unwrap()];
+                        assert!(
+                            reason.is_string(),
+                            "{name}: {id} grants {a} on * without a reason"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn images_are_pulled_only_from_their_own_repository() {
+    let t = template_json(&synth_example("neuraknot", "prod"), "main");
+    let pull = statements(&t["Resources"]["BackendGoExecutionRole"])
+        .into_iter()
+        .find(|s| s["Sid"] == "PullImage")
+        .unwrap();
+    assert_eq!(
+        pull["Resource"],
+        json!([{"Fn::GetAtt": ["BackendGoRepository", "Arn"]}])
+    );
+    let logs = statements(&t["Resources"]["BackendGoExecutionRole"])
+        .into_iter()
+        .find(|s| s["Sid"] == "WriteLogs")
+        .unwrap();
+    assert_eq!(
+        logs["Resource"],
+        json!([{"Fn::GetAtt": ["BackendGoLogGroup", "Arn"]}])
+    );
+    // No declared connection implies no task role at all.
+    assert!(t["Resources"].get("NextjsFrontendTaskRole").is_none());
+}
+
+#[test]
+fn http_redirects_to_https_with_a_modern_tls_policy() {
+    let t = template_json(&synth_example("user-management", "prod"), "main");
+    let http = &t["Resources"]["HttpListener"]["Properties"];
+    assert_eq!(http["Port"], 80);
+    assert_eq!(http["DefaultActions"][0]["Type"], "redirect");
+    assert_eq!(
+        http["DefaultActions"][0]["RedirectConfig"]["Protocol"],
+        "HTTPS"
+    );
+    let https = &t["Resources"]["HttpsListener"]["Properties"];
+    assert_eq!(https["Port"], 443);
+    assert_eq!(https["SslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    assert_eq!(
+        https["Certificates"][0]["CertificateArn"],
+        json!({"Ref": "Certificate"})
+    );
+    assert_eq!(
+        https["DefaultActions"][0]["TargetGroupArn"],
+        json!({"Ref": "ApiTargetGroup"})
+    );
+    let attrs = &t["Resources"]["LoadBalancer"]["Properties"]["LoadBalancerAttributes"];
+    assert!(attrs.as_array().unwrap().contains(
+        &json!({"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"})
+    ));
+}
+
+#[test]
+fn user_management_scales_as_its_document_says() {
+    let t = template_json(&synth_example("user-management", "prod"), "main");
+    let r = &t["Resources"];
+    assert_eq!(r["ApiService"]["Properties"]["DesiredCount"], 4);
+    let target = &r["ApiScalableTarget"]["Properties"];
+    assert_eq!(
+        (target["MinCapacity"].clone(), target["MaxCapacity"].clone()),
+        (json!(2), json!(10))
+    );
+    assert_eq!(
+        target["ScheduledActions"],
+        json!([
+            {"ScheduledActionName": "api-weekday-morning", "Schedule": "cron(0 9 ? * MON-FRI *)", "Timezone": "Asia/Tokyo", "ScalableTargetAction": {"MinCapacity": 4}},
+            {"ScheduledActionName": "api-weekday-night", "Schedule": "cron(0 22 ? * MON-FRI *)", "Timezone": "Asia/Tokyo", "ScalableTargetAction": {"MinCapacity": 2}}
+        ])
+    );
+    assert_eq!(
+        r["ApiCpuScaling"]["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"],
+        70.0
+    );
+    assert_eq!(
+        r["ApiMemoryScaling"]["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"],
+        80.0
+    );
+    let tg = &r["ApiTargetGroup"]["Properties"];
+    assert_eq!(
+        (
+            tg["TargetType"].clone(),
+            tg["Port"].clone(),
+            tg["HealthCheckPath"].clone()
+        ),
+        (json!("ip"), json!(3000), json!("/health"))
+    );
+    assert_eq!(tg["HealthCheckIntervalSeconds"], 30);
+    let td = &r["ApiTaskDefinition"]["Properties"];
+    assert_eq!(
+        (td["Cpu"].clone(), td["Memory"].clone()),
+        (json!("512"), json!("1024"))
+    );
+    let svc = &r["ApiService"]["Properties"];
+    assert_eq!(
+        svc["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"],
+        "DISABLED"
+    );
+    assert_eq!(
+        svc["DeploymentConfiguration"]["DeploymentCircuitBreaker"],
+        json!({"Enable": true, "Rollback": true})
+    );
+}
+
+#[test]
+fn neuraknot_sizes_counts_and_deletion_protection_follow_the_environment() {
+    for (env, count, protected) in [("dev", 1, "false"), ("prod", 2, "true")] {
+        let t = template_json(&synth_example("neuraknot", env), "main");
+        let r = &t["Resources"];
+        for (svc, cpu, mem, port) in [
+            ("BackendGo", "256", "512", 8080),
+            ("PythonAi", "512", "1024", 8000),
+            ("NextjsFrontend", "256", "512", 3000),
+        ] {
+            let td = &r[format!("{svc}TaskDefinition")]["Properties"];
+            assert_eq!(
+                (td["Cpu"].as_str().unwrap(), td["Memory"].as_str().unwrap()),
+                (cpu, mem),
+                "{env} {svc}"
+            );
+            assert_eq!(
+                td["ContainerDefinitions"][0]["PortMappings"][0]["ContainerPort"],
+                port
+            );
+            assert_eq!(
+                r[format!("{svc}Service")]["Properties"]["DesiredCount"],
+                count,
+                "{env} {svc}"
+            );
+        }
+        let attrs = r["LoadBalancer"]["Properties"]["LoadBalancerAttributes"]
+            .as_array()
+            .unwrap();
+        assert!(
+            attrs.contains(&json!({"Key": "deletion_protection.enabled", "Value": protected})),
+            "{env}"
+        );
+        let lifecycle: Value = serde_json::from_str(
+            r["BackendGoRepository"]["Properties"]["LifecyclePolicy"]["LifecyclePolicyText"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(lifecycle["rules"][0]["selection"]["countNumber"], 1);
+        assert_eq!(lifecycle["rules"][1]["selection"]["countNumber"], 10);
+        assert_eq!(
+            r["BackendGoRepository"]["Properties"]["RepositoryName"],
+            format!("neuraknot-{env}-backend-go")
+        );
+    }
+}
