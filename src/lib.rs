@@ -5,6 +5,7 @@
 //! CloudFormation) → [`render`] (files) and `deploy`.
 
 pub mod check;
+pub mod deploy;
 pub mod cli;
 pub mod diagnostic;
 pub mod manifest;
