@@ -152,8 +152,11 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
             .ok()
             .flatten()
             .map_or_else(|| "unknown".to_string(), |s| s.stack_status);
-        let mut msg = events::failure_report(name, &status, &events);
-        msg.push_str(&format!("\nExecuteChangeSet failed: {e}"));
+        let mut msg = format!("deploy of stack {name} failed: ExecuteChangeSet returned {e}\nstack status: {status}");
+        if !events::root_cause(&events, 3).is_empty() {
+            msg.push('\n');
+            msg.push_str(&events::failure_report(name, &status, &events));
+        }
         return Err(msg.into());
     }
     let (outcome, events) = watch::watch(
