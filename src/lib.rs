@@ -5,8 +5,8 @@
 //! CloudFormation) → [`render`] (files) and `deploy`.
 
 pub mod check;
-pub mod deploy;
 pub mod cli;
+pub mod deploy;
 pub mod diagnostic;
 pub mod manifest;
 pub mod render;

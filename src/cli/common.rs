@@ -60,7 +60,9 @@ impl StackArgs {
             profile: self.profile.clone(),
             region: self.region.clone(),
         };
-        let config = aws::load(&options).await.map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+        let config = aws::load(&options)
+            .await
+            .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
         Ok(SdkCloud::new(config))
     }
 }

@@ -38,7 +38,16 @@ pub fn run(args: DiffArgs) -> Result<(), Failure> {
     let changes = runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
         let mut console = Terminal::new();
-        Ok::<_, Failure>(diff::run(&cloud, &mut console, &env, &targets, args.artifact_bucket.as_deref()).await?)
+        Ok::<_, Failure>(
+            diff::run(
+                &cloud,
+                &mut console,
+                &env,
+                &targets,
+                args.artifact_bucket.as_deref(),
+            )
+            .await?,
+        )
     })?;
     if args.fail && changes > 0 {
         return Err(Failure::ChangesPresent(changes));

@@ -52,14 +52,17 @@ pub fn decide(risks: &[Risk], change_count: usize, flags: ApprovalFlags) -> Deci
             list.join("\n")
         ));
     }
-    let broadening = risks.iter().filter(|r| r.kind == RiskKind::Broadening).count();
+    let broadening = risks
+        .iter()
+        .filter(|r| r.kind == RiskKind::Broadening)
+        .count();
     let why = match flags.mode {
         ApprovalMode::Never => None,
-        ApprovalMode::AnyChange => {
-            (change_count > 0).then(|| format!("{change_count} change(s) (--require-approval any-change)"))
-        }
-        ApprovalMode::Broadening => (broadening > 0)
-            .then(|| format!("{broadening} security-broadening change(s) (--require-approval broadening)")),
+        ApprovalMode::AnyChange => (change_count > 0)
+            .then(|| format!("{change_count} change(s) (--require-approval any-change)")),
+        ApprovalMode::Broadening => (broadening > 0).then(|| {
+            format!("{broadening} security-broadening change(s) (--require-approval broadening)")
+        }),
     };
     match why {
         None => Decision::Proceed,

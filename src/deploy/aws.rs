@@ -27,7 +27,10 @@ pub async fn load(options: &AwsOptions) -> Result<SdkConfig, String> {
     }
     let config = loader.load().await;
     let Some(provider) = config.credentials_provider() else {
-        return Err(no_credentials(options, "no credential provider is configured"));
+        return Err(no_credentials(
+            options,
+            "no credential provider is configured",
+        ));
     };
     // Instance-metadata lookups can hang off EC2; bound the wait.
     match tokio::time::timeout(Duration::from_secs(30), provider.provide_credentials()).await {
@@ -94,8 +97,12 @@ pub fn stack_region<'a>(
 fn valid_region(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();
     parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
         && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }

@@ -53,11 +53,17 @@ pub async fn create<C: CloudFormation>(
                 }
                 return Err(format!(
                     "CloudFormation could not create a change set for stack {stack}: {}",
-                    if reason.is_empty() { "no reason given" } else { &reason }
+                    if reason.is_empty() {
+                        "no reason given"
+                    } else {
+                        &reason
+                    }
                 ));
             }
             _ => tokio::time::sleep(poll).await,
         }
     }
-    Err(format!("change set {id} of stack {stack} was still being computed after an hour"))
+    Err(format!(
+        "change set {id} of stack {stack} was still being computed after an hour"
+    ))
 }

@@ -81,13 +81,18 @@ pub fn root_cause(chronological: &[StackEvent], limit: usize) -> Vec<&StackEvent
             .filter(|(_, e)| {
                 e.is_stack()
                     && (is_failure(&e.resource_status) || e.resource_status.contains("ROLLBACK"))
-                    && e.resource_status_reason.as_deref().is_some_and(|r| !r.is_empty())
+                    && e.resource_status_reason
+                        .as_deref()
+                        .is_some_and(|r| !r.is_empty())
             })
             .map(|(i, _)| i)
             .take(1)
             .collect();
     }
-    idx.into_iter().take(limit).map(|i| &chronological[i]).collect()
+    idx.into_iter()
+        .take(limit)
+        .map(|i| &chronological[i])
+        .collect()
 }
 
 /// The failure report: root causes, then the final status.
@@ -104,7 +109,9 @@ pub fn failure_report(stack: &str, final_status: &str, chronological: &[StackEve
                 e.logical_resource_id,
                 e.resource_type,
                 e.resource_status,
-                e.resource_status_reason.as_deref().unwrap_or("no reason given")
+                e.resource_status_reason
+                    .as_deref()
+                    .unwrap_or("no reason given")
             ));
         }
     }

@@ -120,7 +120,8 @@ pub struct StackEvent {
 impl StackEvent {
     /// The event is about the stack itself rather than one of its resources.
     pub fn is_stack(&self) -> bool {
-        self.resource_type == "AWS::CloudFormation::Stack" && self.logical_resource_id == self.stack_name
+        self.resource_type == "AWS::CloudFormation::Stack"
+            && self.logical_resource_id == self.stack_name
     }
 }
 

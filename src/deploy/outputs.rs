@@ -13,7 +13,10 @@ pub type KnownOutputs = BTreeMap<String, Vec<StackOutput>>;
 
 /// The parameter values of `entry`, read from the outputs of the stacks it
 /// depends on. Errors name the missing output and the stack to deploy.
-pub fn parameters(entry: &StackEntry, known: &KnownOutputs) -> Result<Vec<(String, String)>, String> {
+pub fn parameters(
+    entry: &StackEntry,
+    known: &KnownOutputs,
+) -> Result<Vec<(String, String)>, String> {
     entry
         .parameters
         .iter()

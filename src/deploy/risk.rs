@@ -142,7 +142,9 @@ fn destructive(c: &ResourceChange, before: Option<&Value>) -> Option<String> {
             };
             match replacement {
                 "True" => Some(format!("replaced by a new, empty resource{because}{kept}")),
-                "Conditional" => Some(format!("may be replaced by a new, empty resource{because}{kept}")),
+                "Conditional" => Some(format!(
+                    "may be replaced by a new, empty resource{because}{kept}"
+                )),
                 _ => None,
             }
         }
@@ -174,7 +176,11 @@ fn broadening(
     know_old: bool,
 ) -> Option<String> {
     let t = c.resource_type.as_str();
-    let props = |r: Option<&Value>| r.and_then(|r| r.get("Properties")).cloned().unwrap_or(Value::Null);
+    let props = |r: Option<&Value>| {
+        r.and_then(|r| r.get("Properties"))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     let (old, new) = (props(before), props(after));
     if t == "AWS::EC2::SecurityGroup" || t == "AWS::EC2::SecurityGroupIngress" {
         let opened: Vec<String> = open_rules(&new)
@@ -222,7 +228,10 @@ fn open_rules(props: &Value) -> BTreeSet<String> {
                 .iter()
                 .filter_map(|k| r.get(*k).and_then(Value::as_str))
                 .find(|c| *c == "0.0.0.0/0" || *c == "::/0")?;
-            let proto = r.get("IpProtocol").map(scalar).unwrap_or_else(|| "any".into());
+            let proto = r
+                .get("IpProtocol")
+                .map(scalar)
+                .unwrap_or_else(|| "any".into());
             let from = r.get("FromPort").map(scalar);
             let to = r.get("ToPort").map(scalar);
             let ports = match (from, to) {
@@ -230,7 +239,11 @@ fn open_rules(props: &Value) -> BTreeSet<String> {
                 (Some(f), Some(t)) => format!(" ports {f}-{t}"),
                 _ => String::new(),
             };
-            let proto = if proto == "-1" { "all traffic".to_string() } else { proto };
+            let proto = if proto == "-1" {
+                "all traffic".to_string()
+            } else {
+                proto
+            };
             Some(format!("{proto}{ports} from {cidr}"))
         })
         .collect()

@@ -43,7 +43,8 @@ impl Cloud for SdkCloud {
     type Store = SdkS3;
 
     fn cloudformation(&self, region: &str) -> SdkCfn {
-        let mut b = cfn::config::Builder::from(&self.config).region(Region::new(region.to_string()));
+        let mut b =
+            cfn::config::Builder::from(&self.config).region(Region::new(region.to_string()));
         if self.local_endpoint() {
             b = b.retry_config(RetryConfig::disabled());
         }
@@ -120,7 +121,10 @@ fn stack_info(s: &t::Stack) -> StackInfo {
 
 fn resource_change(c: &t::ResourceChange) -> ResourceChange {
     ResourceChange {
-        action: c.action().map(|a| a.as_str().to_string()).unwrap_or_default(),
+        action: c
+            .action()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
         logical_resource_id: c.logical_resource_id().unwrap_or_default().to_string(),
         physical_resource_id: c.physical_resource_id().map(str::to_string),
         resource_type: c.resource_type().unwrap_or_default().to_string(),
@@ -132,9 +136,14 @@ fn resource_change(c: &t::ResourceChange) -> ResourceChange {
                 target: d
                     .target()
                     .map(|t| ChangeTarget {
-                        attribute: t.attribute().map(|a| a.as_str().to_string()).unwrap_or_default(),
+                        attribute: t
+                            .attribute()
+                            .map(|a| a.as_str().to_string())
+                            .unwrap_or_default(),
                         name: t.name().map(str::to_string),
-                        requires_recreation: t.requires_recreation().map(|r| r.as_str().to_string()),
+                        requires_recreation: t
+                            .requires_recreation()
+                            .map(|r| r.as_str().to_string()),
                     })
                     .unwrap_or_default(),
                 change_source: d.change_source().map(|s| s.as_str().to_string()),
@@ -158,7 +167,11 @@ impl CloudFormation for SdkCfn {
                 .filter(|s| s.stack_status != "DELETE_COMPLETE")),
             Err(e) => {
                 let e = aws_error(e);
-                if is_missing_stack(&e) { Ok(None) } else { Err(e) }
+                if is_missing_stack(&e) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
             }
         }
     }
@@ -205,12 +218,7 @@ impl CloudFormation for SdkCfn {
             req = req.capabilities(t::Capability::from(c.as_str()));
         }
         for (k, v) in &r.tags {
-            req = req.tags(
-                t::Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build(),
-            );
+            req = req.tags(t::Tag::builder().key(k).value(v).build());
         }
         let out = req.send().await.map_err(aws_error)?;
         Ok(out.id().unwrap_or(&r.change_set_name).to_string())
@@ -230,7 +238,10 @@ impl CloudFormation for SdkCfn {
                 .await
                 .map_err(aws_error)?;
             info.change_set_id = out.change_set_id().unwrap_or_default().to_string();
-            info.status = out.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+            info.status = out
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default();
             info.status_reason = out.status_reason().map(str::to_string);
             info.execution_status = out.execution_status().map(|s| s.as_str().to_string());
             info.changes.extend(out.changes().iter().filter_map(|c| {
@@ -283,18 +294,20 @@ impl CloudFormation for SdkCfn {
                 .send()
                 .await
                 .map_err(aws_error)?;
-            events.extend(out.stack_events().iter().map(|e| StackEvent {
-                event_id: e.event_id().unwrap_or_default().to_string(),
-                stack_name: e.stack_name().unwrap_or_default().to_string(),
-                logical_resource_id: e.logical_resource_id().unwrap_or_default().to_string(),
-                physical_resource_id: e.physical_resource_id().map(str::to_string),
-                resource_type: e.resource_type().unwrap_or_default().to_string(),
-                timestamp: time(e.timestamp()).unwrap_or_default(),
-                resource_status: e
-                    .resource_status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                resource_status_reason: e.resource_status_reason().map(str::to_string),
+            events.extend(out.stack_events().iter().map(|e| {
+                StackEvent {
+                    event_id: e.event_id().unwrap_or_default().to_string(),
+                    stack_name: e.stack_name().unwrap_or_default().to_string(),
+                    logical_resource_id: e.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_resource_id: e.physical_resource_id().map(str::to_string),
+                    resource_type: e.resource_type().unwrap_or_default().to_string(),
+                    timestamp: time(e.timestamp()).unwrap_or_default(),
+                    resource_status: e
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    resource_status_reason: e.resource_status_reason().map(str::to_string),
+                }
             }));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -328,14 +341,16 @@ impl CloudFormation for SdkCfn {
                 .send()
                 .await
                 .map_err(aws_error)?;
-            resources.extend(out.stack_resource_summaries().iter().map(|r| StackResource {
-                logical_resource_id: r.logical_resource_id().unwrap_or_default().to_string(),
-                physical_resource_id: r.physical_resource_id().map(str::to_string),
-                resource_type: r.resource_type().unwrap_or_default().to_string(),
-                resource_status: r
-                    .resource_status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+            resources.extend(out.stack_resource_summaries().iter().map(|r| {
+                StackResource {
+                    logical_resource_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_resource_id: r.physical_resource_id().map(str::to_string),
+                    resource_type: r.resource_type().unwrap_or_default().to_string(),
+                    resource_status: r
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                }
             }));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),

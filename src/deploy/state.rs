@@ -27,8 +27,12 @@ pub fn classify(stack: Option<&StackInfo>) -> StackState {
     match status {
         // CREATE change sets leave a REVIEW_IN_PROGRESS stack until executed.
         "REVIEW_IN_PROGRESS" | "DELETE_COMPLETE" => StackState::Missing,
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" | "UPDATE_FAILED"
-        | "IMPORT_COMPLETE" | "IMPORT_ROLLBACK_COMPLETE" => StackState::Updatable,
+        "CREATE_COMPLETE"
+        | "UPDATE_COMPLETE"
+        | "UPDATE_ROLLBACK_COMPLETE"
+        | "UPDATE_FAILED"
+        | "IMPORT_COMPLETE"
+        | "IMPORT_ROLLBACK_COMPLETE" => StackState::Updatable,
         "ROLLBACK_COMPLETE" | "CREATE_FAILED" | "ROLLBACK_FAILED" => {
             StackState::FailedCreate(status.to_string())
         }

@@ -5,7 +5,14 @@ use super::risk::{Risk, RiskKind, recreation_causes};
 
 /// Renders the changes, a RISK column, and the reasons for each risk below.
 pub fn render(changes: &[ResourceChange], risks: &[Risk]) -> String {
-    let header = ["ACTION", "LOGICAL ID", "TYPE", "REPLACEMENT", "CAUSED BY", "RISK"];
+    let header = [
+        "ACTION",
+        "LOGICAL ID",
+        "TYPE",
+        "REPLACEMENT",
+        "CAUSED BY",
+        "RISK",
+    ];
     let rows: Vec<[String; 6]> = changes
         .iter()
         .map(|c| {
@@ -23,7 +30,11 @@ pub fn render(changes: &[ResourceChange], risks: &[Risk]) -> String {
                 c.resource_type.clone(),
                 replacement(c),
                 caused_by(c),
-                if marks.is_empty() { "-".into() } else { marks.join(",") },
+                if marks.is_empty() {
+                    "-".into()
+                } else {
+                    marks.join(",")
+                },
             ]
         })
         .collect();
@@ -48,7 +59,10 @@ pub fn render(changes: &[ResourceChange], risks: &[Risk]) -> String {
             RiskKind::Destructive => "destructive",
             RiskKind::Broadening => "broadening",
         };
-        out.push(format!("  ! {label}: {} ({}) {}", r.logical_id, r.resource_type, r.reason));
+        out.push(format!(
+            "  ! {label}: {} ({}) {}",
+            r.logical_id, r.resource_type, r.reason
+        ));
     }
     out.join("\n")
 }
@@ -69,10 +83,19 @@ fn caused_by(c: &ResourceChange) -> String {
         names = c
             .details
             .iter()
-            .map(|d| d.target.name.clone().unwrap_or_else(|| d.target.attribute.clone()))
+            .map(|d| {
+                d.target
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| d.target.attribute.clone())
+            })
             .filter(|n| !n.is_empty())
             .collect();
         names.dedup();
     }
-    if names.is_empty() { "-".into() } else { names.join(", ") }
+    if names.is_empty() {
+        "-".into()
+    } else {
+        names.join(", ")
+    }
 }

@@ -23,7 +23,11 @@ impl Moto {
             "ARCHGEN_TOOLS_BIN must name the directory holding moto_server (scripts/test sets it)",
         );
         let bin = PathBuf::from(bin_dir).join("moto_server");
-        assert!(bin.exists(), "{} is missing: run scripts/install-tools", bin.display());
+        assert!(
+            bin.exists(),
+            "{} is missing: run scripts/install-tools",
+            bin.display()
+        );
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -37,7 +41,10 @@ impl Moto {
         let moto = Moto { child, port };
         let deadline = Instant::now() + Duration::from_secs(60);
         while moto.request("GET", "/moto-api/", "").is_none() {
-            assert!(Instant::now() < deadline, "moto_server did not answer on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
         moto
@@ -68,7 +75,9 @@ impl Moto {
         let body = format!(
             "<CreateBucketConfiguration><LocationConstraint>{REGION}</LocationConstraint></CreateBucketConfiguration>"
         );
-        let (status, text) = self.request("PUT", &format!("/{bucket}"), &body).expect("moto answers");
+        let (status, text) = self
+            .request("PUT", &format!("/{bucket}"), &body)
+            .expect("moto answers");
         assert!(status.contains(" 200"), "create bucket: {status} {text}");
     }
 

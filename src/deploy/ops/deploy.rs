@@ -70,10 +70,14 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
             && console.interactive()
             && confirm(
                 console,
-                &format!("stack {name} is in {status} after a failed creation. Delete it and create it again?"),
+                &format!(
+                    "stack {name} is in {status} after a failed creation. Delete it and create it again?"
+                ),
             );
         if !(opts.recreate || asked) {
-            return Err(state::explain(&st, name, region, &env.name).unwrap_or_default().into());
+            return Err(state::explain(&st, name, region, &env.name)
+                .unwrap_or_default()
+                .into());
         }
         recreate(cfn, console, env, name, opts.progress).await?;
         current = None;
@@ -85,7 +89,14 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
     let create = st == StackState::Missing;
 
     let parameters = outputs::parameters(&target.entry, known)?;
-    let source = upload::prepare(store, &target.body, name, region, opts.artifact_bucket.as_deref()).await?;
+    let source = upload::prepare(
+        store,
+        &target.body,
+        name,
+        region,
+        opts.artifact_bucket.as_deref(),
+    )
+    .await?;
     let validated = cfn
         .validate_template(&source)
         .await
@@ -100,7 +111,12 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
             validated.into_iter(),
             capabilities::required(&target.template).into_iter(),
         ),
-        tags: target.entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        tags: target
+            .entry
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     };
     let info = match changeset::create(cfn, &request, env.poll).await? {
         Prepared::NoChanges => {
@@ -111,11 +127,19 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
         Prepared::Ready(info) => info,
     };
     let cs = info.change_set_id.clone();
-    let changes: Vec<_> = info.changes.iter().map(|c| c.resource_change.clone()).collect();
+    let changes: Vec<_> = info
+        .changes
+        .iter()
+        .map(|c| c.resource_change.clone())
+        .collect();
     let old = if create {
         None
     } else {
-        cfn.get_template(name).await.ok().as_deref().and_then(parse_template)
+        cfn.get_template(name)
+            .await
+            .ok()
+            .as_deref()
+            .and_then(parse_template)
     };
     let risks = risk::assess(&changes, &target.template, old.as_ref());
     console.line(&format!(
@@ -132,27 +156,39 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
     let refusal = match approval::decide(&risks, changes.len(), flags) {
         Decision::Proceed => None,
         Decision::Refuse(msg) => Some(msg),
-        Decision::Ask(why) => (!confirm(console, &format!("Approval needed for {why}. Deploy these changes?")))
-            .then(|| "deploy cancelled: nothing was changed".to_string()),
+        Decision::Ask(why) => (!confirm(
+            console,
+            &format!("Approval needed for {why}. Deploy these changes?"),
+        ))
+        .then(|| "deploy cancelled: nothing was changed".to_string()),
     };
     if let Some(msg) = refusal {
         let _ = cfn.delete_change_set(name, &cs).await;
         return Err(msg.into());
     }
 
-    let last_seen = cfn.stack_events(name).await?.first().map(|e| e.event_id.clone());
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
     let started = Instant::now();
     if let Err(e) = cfn.execute_change_set(name, &cs).await {
         // Some endpoints (moto) fail the call itself when a resource fails:
         // the events may still say which one.
-        let events = events::since(&cfn.stack_events(name).await.unwrap_or_default(), last_seen.as_deref());
+        let events = events::since(
+            &cfn.stack_events(name).await.unwrap_or_default(),
+            last_seen.as_deref(),
+        );
         let status = cfn
             .describe_stack(name)
             .await
             .ok()
             .flatten()
             .map_or_else(|| "unknown".to_string(), |s| s.stack_status);
-        let mut msg = format!("deploy of stack {name} failed: ExecuteChangeSet returned {e}\nstack status: {status}");
+        let mut msg = format!(
+            "deploy of stack {name} failed: ExecuteChangeSet returned {e}\nstack status: {status}"
+        );
         if !events::root_cause(&events, 3).is_empty() {
             msg.push('\n');
             msg.push_str(&events::failure_report(name, &status, &events));
@@ -175,12 +211,20 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
         Outcome::Interrupted => return Err(interrupted(name, region, &env.name, create)),
         Outcome::Settled(stack) => stack,
     };
-    let status = stack.as_ref().map_or("DELETE_COMPLETE", |s| s.stack_status.as_str());
+    let status = stack
+        .as_ref()
+        .map_or("DELETE_COMPLETE", |s| s.stack_status.as_str());
     if status != "CREATE_COMPLETE" && status != "UPDATE_COMPLETE" {
         return Err(events::failure_report(name, status, &events).into());
     }
-    let outputs = stack.as_ref().map(|s| s.outputs.clone()).unwrap_or_default();
-    console.line(&format!("{status}: stack {name} in {}", clock(started.elapsed())));
+    let outputs = stack
+        .as_ref()
+        .map(|s| s.outputs.clone())
+        .unwrap_or_default();
+    console.line(&format!(
+        "{status}: stack {name} in {}",
+        clock(started.elapsed())
+    ));
     for o in &outputs {
         console.line(&format!("  {} = {}", o.output_key, o.output_value));
     }
@@ -200,8 +244,16 @@ async fn ensure_protection<C: CloudFormation>(
     if target.entry.termination_protection && !on && stack.is_some() {
         cfn.set_termination_protection(&target.entry.stack_name, true)
             .await
-            .map_err(|e| format!("could not enable termination protection on {}: {e}", target.entry.stack_name))?;
-        console.line(&format!("termination protection enabled on {}", target.entry.stack_name));
+            .map_err(|e| {
+                format!(
+                    "could not enable termination protection on {}: {e}",
+                    target.entry.stack_name
+                )
+            })?;
+        console.line(&format!(
+            "termination protection enabled on {}",
+            target.entry.stack_name
+        ));
     }
     Ok(())
 }
@@ -214,12 +266,22 @@ async fn recreate<C: CloudFormation>(
     progress: ProgressMode,
 ) -> Result<(), OpError> {
     console.line(&format!("deleting stack {name} to create it again"));
-    let last_seen = cfn.stack_events(name).await?.first().map(|e| e.event_id.clone());
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
     cfn.delete_stack(name).await?;
     let (outcome, events) = watch::watch(
         cfn,
         console,
-        Watch { stack: name, last_seen, total: 0, mode: progress, poll: env.poll },
+        Watch {
+            stack: name,
+            last_seen,
+            total: 0,
+            mode: progress,
+            poll: env.poll,
+        },
     )
     .await?;
     match outcome {
@@ -227,7 +289,9 @@ async fn recreate<C: CloudFormation>(
             "stopped watching; CloudFormation carries on deleting stack {name}. Run deploy again once it is gone."
         ))),
         Outcome::Settled(None) => Ok(()),
-        Outcome::Settled(Some(s)) => Err(events::failure_report(name, &s.stack_status, &events).into()),
+        Outcome::Settled(Some(s)) => {
+            Err(events::failure_report(name, &s.stack_status, &events).into())
+        }
     }
 }
 
@@ -237,7 +301,9 @@ fn interrupted(name: &str, region: &str, env: &str, create: bool) -> OpError {
             "stop it by deleting the stack: aws cloudformation delete-stack --stack-name {name} --region {region}"
         )
     } else {
-        format!("cancel it with: aws cloudformation cancel-update-stack --stack-name {name} --region {region}")
+        format!(
+            "cancel it with: aws cloudformation cancel-update-stack --stack-name {name} --region {region}"
+        )
     };
     OpError::Interrupted(format!(
         "stopped watching; CloudFormation carries on with stack {name}.\n\

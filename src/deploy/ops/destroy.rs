@@ -44,11 +44,15 @@ async fn destroy_stack<C: CloudFormation>(
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     let Some(stack) = cfn.describe_stack(name).await? else {
-        console.line(&format!("stack {name} ({region}) does not exist: nothing to delete"));
+        console.line(&format!(
+            "stack {name} ({region}) does not exist: nothing to delete"
+        ));
         return Ok(());
     };
     if let st @ StackState::Busy(_) = state::classify(Some(&stack)) {
-        return Err(state::explain(&st, name, region, &env.name).unwrap_or_default().into());
+        return Err(state::explain(&st, name, region, &env.name)
+            .unwrap_or_default()
+            .into());
     }
     if stack.enable_termination_protection && !opts.disable_termination_protection {
         return Err(format!(
@@ -69,7 +73,9 @@ async fn destroy_stack<C: CloudFormation>(
             "This deletes stack {name} ({region}) and the resources it holds.\nType the stack name to confirm: "
         ));
         if answer.as_deref().map(str::trim) != Some(name) {
-            return Err(format!("stack {name} was not deleted: the name typed did not match").into());
+            return Err(
+                format!("stack {name} was not deleted: the name typed did not match").into(),
+            );
         }
     }
     // Read what will survive before it is too late to ask.
@@ -78,19 +84,31 @@ async fn destroy_stack<C: CloudFormation>(
         cfn.set_termination_protection(name, false).await?;
         console.line(&format!("termination protection turned off on {name}"));
     }
-    let last_seen = cfn.stack_events(name).await?.first().map(|e| e.event_id.clone());
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
     console.line(&format!("deleting stack {name} ({region})"));
     if let Err(e) = cfn.delete_stack(name).await {
         // Trust the end state: if the stack is gone, the delete happened.
         if cfn.describe_stack(name).await?.is_some() {
             return Err(format!("could not delete stack {name}: {e}").into());
         }
-        console.line(&format!("warning: CloudFormation reported an error ({e}), but the stack is gone"));
+        console.line(&format!(
+            "warning: CloudFormation reported an error ({e}), but the stack is gone"
+        ));
     }
     let (outcome, events) = watch::watch(
         cfn,
         console,
-        Watch { stack: name, last_seen, total: 0, mode: opts.progress, poll: env.poll },
+        Watch {
+            stack: name,
+            last_seen,
+            total: 0,
+            mode: opts.progress,
+            poll: env.poll,
+        },
     )
     .await?;
     match outcome {
@@ -124,7 +142,13 @@ async fn destroy_stack<C: CloudFormation>(
 /// Resources that exist and whose DeletionPolicy keeps them (Retain) or
 /// keeps a snapshot of them (Snapshot).
 async fn retained<C: CloudFormation>(cfn: &C, name: &str) -> Vec<(StackResource, String)> {
-    let Some(template) = cfn.get_template(name).await.ok().as_deref().and_then(parse_template) else {
+    let Some(template) = cfn
+        .get_template(name)
+        .await
+        .ok()
+        .as_deref()
+        .and_then(parse_template)
+    else {
         return Vec::new();
     };
     let resources = cfn.list_stack_resources(name).await.unwrap_or_default();
@@ -143,7 +167,10 @@ pub fn retained_in(template: &Value, resources: &[StackResource]) -> Vec<(StackR
                 .as_str()?;
             match policy {
                 "Retain" | "RetainExceptOnCreate" => Some((r.clone(), policy.to_string())),
-                "Snapshot" => Some((r.clone(), "Snapshot: the resource goes, a final snapshot stays".to_string())),
+                "Snapshot" => Some((
+                    r.clone(),
+                    "Snapshot: the resource goes, a final snapshot stays".to_string(),
+                )),
                 _ => None,
             }
         })

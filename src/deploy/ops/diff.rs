@@ -55,14 +55,19 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     let creation = |console: &mut dyn Console, note: &str| {
         let adds = planned_creation(&target.template);
         let risks = risk::assess(&adds, &target.template, None);
-        console.line(&format!("{note}: deploy would create {} resource(s):", adds.len()));
+        console.line(&format!(
+            "{note}: deploy would create {} resource(s):",
+            adds.len()
+        ));
         console.line(&table::render(&adds, &risks));
         adds.len()
     };
     match &st {
         // A CREATE change set would create the stack itself, so a new
         // stack is previewed from the template alone.
-        StackState::Missing => return Ok(creation(console, &format!("stack {name} does not exist"))),
+        StackState::Missing => {
+            return Ok(creation(console, &format!("stack {name} does not exist")));
+        }
         StackState::FailedCreate(s) => {
             return Ok(creation(
                 console,
@@ -71,7 +76,9 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
         }
         StackState::Updatable => {}
         other => {
-            return Err(state::explain(other, name, region, &env.name).unwrap_or_default().into());
+            return Err(state::explain(other, name, region, &env.name)
+                .unwrap_or_default()
+                .into());
         }
     }
     let parameters = outputs::parameters(&target.entry, known)?;
@@ -83,7 +90,12 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
         template: source,
         parameters,
         capabilities: capabilities::required(&target.template),
-        tags: target.entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        tags: target
+            .entry
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     };
     let info = match changeset::create(cfn, &request, env.poll).await? {
         Prepared::NoChanges => {
@@ -94,10 +106,22 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     };
     // A preview only: the change set goes whatever happens next.
     let _ = cfn.delete_change_set(name, &info.change_set_id).await;
-    let changes: Vec<ResourceChange> = info.changes.iter().map(|c| c.resource_change.clone()).collect();
-    let old = cfn.get_template(name).await.ok().as_deref().and_then(parse_template);
+    let changes: Vec<ResourceChange> = info
+        .changes
+        .iter()
+        .map(|c| c.resource_change.clone())
+        .collect();
+    let old = cfn
+        .get_template(name)
+        .await
+        .ok()
+        .as_deref()
+        .and_then(parse_template);
     let risks = risk::assess(&changes, &target.template, old.as_ref());
-    console.line(&format!("{} change(s) to update stack {name}:", changes.len()));
+    console.line(&format!(
+        "{} change(s) to update stack {name}:",
+        changes.len()
+    ));
     console.line(&table::render(&changes, &risks));
     Ok(changes.len())
 }

@@ -5,7 +5,11 @@ use crate::deploy::cfn::{Cloud, CloudFormation};
 use crate::deploy::console::Console;
 use crate::deploy::events;
 
-pub async fn run<K: Cloud>(cloud: &K, console: &mut dyn Console, targets: &[Target]) -> Result<(), OpError> {
+pub async fn run<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    targets: &[Target],
+) -> Result<(), OpError> {
     for target in targets {
         let name = target.entry.stack_name.as_str();
         let cfn = cloud.cloudformation(&target.region);
@@ -15,13 +19,24 @@ pub async fn run<K: Cloud>(cloud: &K, console: &mut dyn Console, targets: &[Targ
         };
         console.line(&format!("{name} ({})", target.region));
         console.line(&format!("  status:       {}", stack.stack_status));
-        if let Some(reason) = stack.stack_status_reason.as_deref().filter(|r| !r.is_empty()) {
+        if let Some(reason) = stack
+            .stack_status_reason
+            .as_deref()
+            .filter(|r| !r.is_empty())
+        {
             console.line(&format!("  reason:       {reason}"));
         }
-        console.line(&format!("  last change:  {}", stack.last_change().unwrap_or("unknown")));
+        console.line(&format!(
+            "  last change:  {}",
+            stack.last_change().unwrap_or("unknown")
+        ));
         console.line(&format!(
             "  termination protection: {}",
-            if stack.enable_termination_protection { "on" } else { "off" }
+            if stack.enable_termination_protection {
+                "on"
+            } else {
+                "off"
+            }
         ));
         if events::is_failure(&stack.stack_status) || stack.stack_status.contains("ROLLBACK") {
             // Say why, from the most recent operation's events.
@@ -33,7 +48,9 @@ pub async fn run<K: Cloud>(cloud: &K, console: &mut dyn Console, targets: &[Targ
                     "  failed:       {} ({}): {}",
                     e.logical_resource_id,
                     e.resource_type,
-                    e.resource_status_reason.as_deref().unwrap_or("no reason given")
+                    e.resource_status_reason
+                        .as_deref()
+                        .unwrap_or("no reason given")
                 ));
             }
         }
