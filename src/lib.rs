@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod deploy;
 pub mod diagnostic;
 pub mod manifest;
 pub mod render;

@@ -1,6 +1,11 @@
 //! Command-line interface: one file per subcommand, each turning raw flags
 //! into a call on the library.
 
+pub mod common;
+pub mod deploy;
+pub mod destroy;
+pub mod diff;
+pub mod status;
 pub mod synth;
 
 use clap::{Parser, Subcommand};
@@ -13,11 +18,14 @@ Exit codes:
   0  success
   1  the spec is invalid (every problem is listed with file, line and field)
   2  usage error (unknown flag, missing argument, unknown environment)
-  3  something else failed (writing output, AWS, ...)
+  1  also: `diff --fail` found changes
+  3  something else failed (writing output, AWS, a refused or failed deploy, ...)
+  130  interrupted while watching a deploy or destroy (CloudFormation carries on)
 
 Example:
   archgen synth prod                     # writes out/prod/<stack>.template.json
-  archgen synth dev --dir examples/solo-saving --format yaml";
+  archgen synth dev --dir examples/solo-saving --format yaml
+  archgen diff --env staging && archgen deploy --env staging";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +45,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Synth(synth::SynthArgs),
+    Deploy(deploy::DeployArgs),
+    Diff(diff::DiffArgs),
+    Destroy(destroy::DestroyArgs),
+    Status(status::StatusArgs),
 }
 
 /// How a command failed, which decides the exit code.
@@ -48,6 +60,10 @@ pub enum Failure {
     Usage(String),
     /// Anything else: exit 3.
     Other(anyhow::Error),
+    /// `diff --fail` found this many changes: exit 1.
+    ChangesPresent(usize),
+    /// Ctrl-C while watching an operation that carries on: exit 130.
+    Interrupted(String),
 }
 
 impl From<Diagnostics> for Failure {
@@ -68,6 +84,8 @@ impl Failure {
             Failure::Spec(_) => 1,
             Failure::Usage(_) => 2,
             Failure::Other(_) => 3,
+            Failure::ChangesPresent(_) => 1,
+            Failure::Interrupted(_) => 130,
         })
     }
 
@@ -76,6 +94,10 @@ impl Failure {
             Failure::Spec(d) => format!("{d}"),
             Failure::Usage(m) => format!("error: {m}"),
             Failure::Other(e) => format!("error: {e:#}"),
+            Failure::ChangesPresent(n) => {
+                format!("{n} change(s) present (exit 1 because of --fail)")
+            }
+            Failure::Interrupted(m) => format!("interrupted: {m}"),
         }
     }
 }
@@ -83,5 +105,9 @@ impl Failure {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
+        Command::Deploy(args) => deploy::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Destroy(args) => destroy::run(args),
+        Command::Status(args) => status::run(args),
     }
 }

@@ -1,0 +1,84 @@
+//! What the AWS-facing subcommands share: choosing the environment,
+//! synthesizing it in memory, loading AWS configuration, running async code.
+
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::Failure;
+use crate::deploy::aws::{self, AwsOptions};
+use crate::deploy::ops::{self, Env, OpError, Target};
+use crate::deploy::sdk::SdkCloud;
+use crate::diagnostic::did_you_mean;
+use crate::spec::Project;
+use crate::synth::synthesize;
+
+#[derive(Debug, Args)]
+pub struct StackArgs {
+    /// Environment (as declared under `environments:`).
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub env: String,
+    /// Project directory that holds stacks/.
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub dir: PathBuf,
+    /// AWS profile (overrides AWS_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region for every stack, instead of the one in its spec; only for
+    /// environments whose stacks share one region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+impl StackArgs {
+    /// Loads and synthesizes the environment; usage errors for unknown ones.
+    pub fn targets(&self) -> Result<(Vec<Target>, Env), Failure> {
+        let project = Project::load(&self.dir)?;
+        let declared = project.environment_names();
+        if !declared.contains(&self.env) {
+            let hint = did_you_mean(&self.env, declared.iter().map(String::as_str))
+                .map(|s| format!(" Did you mean '{s}'?"))
+                .unwrap_or_default();
+            return Err(Failure::Usage(format!(
+                "environment '{}' is not declared in {}/stacks.{hint} Declared environments: {}",
+                self.env,
+                self.dir.display(),
+                declared.join(", ")
+            )));
+        }
+        let synthesis = synthesize(&project, &self.env)?;
+        let targets = ops::targets(&synthesis, self.region.as_deref()).map_err(Failure::Usage)?;
+        let env = Env {
+            name: self.env.clone(),
+            poll: Duration::from_secs(2),
+        };
+        Ok((targets, env))
+    }
+
+    pub async fn cloud(&self) -> Result<SdkCloud, Failure> {
+        let options = AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+        };
+        let config = aws::load(&options)
+            .await
+            .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+        Ok(SdkCloud::new(config))
+    }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("could not start the async runtime: {e}")))
+}
+
+impl From<OpError> for Failure {
+    fn from(e: OpError) -> Self {
+        match e {
+            OpError::Failed(m) => Failure::Other(anyhow::anyhow!(m)),
+            OpError::Interrupted(m) => Failure::Interrupted(m),
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! `archgen deploy`.
+
+use clap::Args;
+use std::path::PathBuf;
+
+use super::Failure;
+use super::common::{StackArgs, runtime};
+use crate::deploy::approval::{ApprovalFlags, ApprovalMode};
+use crate::deploy::console::Terminal;
+use crate::deploy::ops::deploy::{self, DeployOptions};
+use crate::deploy::watch::ProgressMode;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Deploy an environment's stacks through CloudFormation change sets",
+    after_help = "\
+Stacks deploy in dependency order. Each change set is shown as a table before it runs; \
+a change that deletes or replaces a resource holding data (database, bucket, table, key, \
+...) is refused unless --allow-destructive is given, whatever the approval mode.
+
+Exit codes: 0 deployed or nothing to do, 1 invalid spec, 2 usage error, \
+3 refused / rejected / failed (the root cause is printed), 130 interrupted (Ctrl-C; \
+CloudFormation carries on).
+
+Examples:
+  archgen deploy --env staging
+  archgen deploy --env prod --yes --outputs-file outputs.json
+  archgen deploy --env prod --profile prod-admin --artifact-bucket my-cfn-artifacts-{region}"
+)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub stack: StackArgs,
+    /// Approve without asking (destructive changes still need --allow-destructive).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// When to ask for approval.
+    #[arg(long, value_enum, default_value = "broadening", value_name = "WHEN")]
+    pub require_approval: ApprovalMode,
+    /// Allow changes that delete or replace resources holding data.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// S3 bucket for templates over 51,200 bytes; `{region}` is replaced by the stack's region.
+    #[arg(long, env = "ARCHGEN_ARTIFACT_BUCKET", value_name = "BUCKET")]
+    pub artifact_bucket: Option<String>,
+    /// Progress display: `auto` is a live line on a terminal and one line per event otherwise.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub progress: ProgressMode,
+    /// Write the stacks' outputs to FILE as JSON ({"stack": {"Key": "value"}}).
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
+    /// Delete and recreate a stack left in ROLLBACK_COMPLETE by a failed first creation.
+    #[arg(long)]
+    pub recreate: bool,
+}
+
+pub fn run(args: DeployArgs) -> Result<(), Failure> {
+    let (targets, env) = args.stack.targets()?;
+    let opts = DeployOptions {
+        approval: ApprovalFlags {
+            mode: args.require_approval,
+            yes: args.yes,
+            allow_destructive: args.allow_destructive,
+            interactive: false,
+        },
+        artifact_bucket: args.artifact_bucket,
+        progress: args.progress,
+        outputs_file: args.outputs_file,
+        recreate: args.recreate,
+    };
+    runtime()?.block_on(async {
+        let cloud = args.stack.cloud().await?;
+        let mut console = Terminal::new();
+        deploy::run(&cloud, &mut console, &env, &targets, &opts).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,65 @@
+//! The narrow slice of CloudFormation (and S3) that deploy uses. The
+//! commands talk only to these traits, so their logic runs against fakes in
+//! tests and against the AWS SDK (see [`super::sdk`]) for real.
+
+// The traits are used through generics inside this crate on one runtime, so
+// the futures need no `Send` bound (which is what the lint warns about).
+#![allow(async_fn_in_trait)]
+
+use super::model::{
+    ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
+};
+
+/// An AWS call failed. `code` is the service error code when there is one
+/// (`ValidationError`, `AccessDenied`, ...).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct AwsError {
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn new(message: impl Into<String>) -> Self {
+        AwsError {
+            code: None,
+            message: message.into(),
+        }
+    }
+}
+
+pub type AwsResult<T> = Result<T, AwsError>;
+
+pub trait CloudFormation {
+    /// None when the stack does not exist (or is DELETE_COMPLETE).
+    async fn describe_stack(&self, stack: &str) -> AwsResult<Option<StackInfo>>;
+    /// Returns the capabilities CloudFormation says the template needs.
+    async fn validate_template(&self, template: &TemplateSource) -> AwsResult<Vec<String>>;
+    /// Returns the change set id.
+    async fn create_change_set(&self, request: &ChangeSetRequest) -> AwsResult<String>;
+    /// With every page of changes.
+    async fn describe_change_set(&self, stack: &str, change_set: &str) -> AwsResult<ChangeSetInfo>;
+    async fn delete_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()>;
+    async fn execute_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()>;
+    /// Newest first, as the API returns them; only the most recent pages.
+    async fn stack_events(&self, stack: &str) -> AwsResult<Vec<StackEvent>>;
+    /// The deployed template body (JSON or YAML text).
+    async fn get_template(&self, stack: &str) -> AwsResult<String>;
+    async fn list_stack_resources(&self, stack: &str) -> AwsResult<Vec<StackResource>>;
+    async fn delete_stack(&self, stack: &str) -> AwsResult<()>;
+    async fn set_termination_protection(&self, stack: &str, enabled: bool) -> AwsResult<()>;
+}
+
+/// Where templates too big to send inline are uploaded.
+pub trait ArtifactStore {
+    async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()>;
+}
+
+/// Hands out clients per region, since the stacks of one environment may
+/// live in several regions (an edge stack in us-east-1, say).
+pub trait Cloud {
+    type Cfn: CloudFormation;
+    type Store: ArtifactStore;
+    fn cloudformation(&self, region: &str) -> Self::Cfn;
+    fn artifacts(&self, region: &str) -> Self::Store;
+}

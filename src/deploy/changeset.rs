@@ -1,0 +1,69 @@
+//! Creating a change set and waiting until CloudFormation has computed it.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::cfn::CloudFormation;
+use super::model::{ChangeSetInfo, ChangeSetRequest};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prepared {
+    /// The template and parameters match the stack; the empty change set
+    /// has been deleted.
+    NoChanges,
+    Ready(ChangeSetInfo),
+}
+
+/// A name unique per run: `archgen-<epoch millis>`.
+pub fn change_set_name() -> String {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("archgen-{ms}")
+}
+
+/// CloudFormation's ways of saying "nothing to do".
+pub fn is_no_change(reason: &str) -> bool {
+    reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
+}
+
+pub async fn create<C: CloudFormation>(
+    cfn: &C,
+    request: &ChangeSetRequest,
+    poll: Duration,
+) -> Result<Prepared, String> {
+    let stack = &request.stack_name;
+    let id = cfn
+        .create_change_set(request)
+        .await
+        .map_err(|e| format!("CloudFormation rejected the change set for stack {stack}: {e}"))?;
+    // Computing a change set takes seconds; an hour means something is off.
+    for _ in 0..(3600 / poll.as_secs().max(1)) {
+        let info = cfn
+            .describe_change_set(stack, &id)
+            .await
+            .map_err(|e| format!("could not read change set {id}: {e}"))?;
+        match info.status.as_str() {
+            "CREATE_COMPLETE" => return Ok(Prepared::Ready(info)),
+            "FAILED" => {
+                let reason = info.status_reason.clone().unwrap_or_default();
+                // Best effort: a leftover failed change set is only clutter.
+                let _ = cfn.delete_change_set(stack, &id).await;
+                if is_no_change(&reason) {
+                    return Ok(Prepared::NoChanges);
+                }
+                return Err(format!(
+                    "CloudFormation could not create a change set for stack {stack}: {}",
+                    if reason.is_empty() {
+                        "no reason given"
+                    } else {
+                        &reason
+                    }
+                ));
+            }
+            _ => tokio::time::sleep(poll).await,
+        }
+    }
+    Err(format!(
+        "change set {id} of stack {stack} was still being computed after an hour"
+    ))
+}

@@ -1,0 +1,21 @@
+//! Deploying synthesized stacks with CloudFormation change sets: `deploy`,
+//! `diff`, `destroy` and `status`. Everything but [`sdk`] and [`aws`] is
+//! independent of the AWS SDK and tested with recorded API data.
+
+pub mod approval;
+pub mod aws;
+pub mod capabilities;
+pub mod cfn;
+pub mod changeset;
+pub mod console;
+pub mod events;
+pub mod model;
+pub mod ops;
+pub mod outputs;
+pub mod progress;
+pub mod risk;
+pub mod sdk;
+pub mod state;
+pub mod table;
+pub mod upload;
+pub mod watch;

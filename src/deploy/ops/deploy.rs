@@ -1,0 +1,313 @@
+//! `archgen deploy`: one change set per stack, in dependency order, each
+//! shown, guarded, approved, executed and followed to the end.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Env, OpError, Target, parse_template};
+use crate::deploy::approval::{self, ApprovalFlags, Decision};
+use crate::deploy::cfn::{Cloud, CloudFormation};
+use crate::deploy::changeset::{self, Prepared};
+use crate::deploy::console::{Console, confirm};
+use crate::deploy::model::{ChangeSetRequest, StackInfo, StackOutput};
+use crate::deploy::outputs::{self, KnownOutputs};
+use crate::deploy::progress::clock;
+use crate::deploy::state::{self, StackState};
+use crate::deploy::watch::{self, Outcome, ProgressMode, Watch};
+use crate::deploy::{capabilities, events, risk, table, upload};
+
+#[derive(Debug, Clone, Default)]
+pub struct DeployOptions {
+    pub approval: ApprovalFlags,
+    pub artifact_bucket: Option<String>,
+    pub progress: ProgressMode,
+    pub outputs_file: Option<PathBuf>,
+    /// Delete and recreate a stack whose first creation failed.
+    pub recreate: bool,
+}
+
+pub async fn run<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    env: &Env,
+    targets: &[Target],
+    opts: &DeployOptions,
+) -> Result<(), OpError> {
+    let mut known = KnownOutputs::new();
+    let mut by_stack_name = BTreeMap::new();
+    for target in targets {
+        let cfn = cloud.cloudformation(&target.region);
+        let store = cloud.artifacts(&target.region);
+        let outputs = deploy_stack(&cfn, &store, console, env, target, &known, opts).await?;
+        by_stack_name.insert(target.entry.stack_name.clone(), outputs.clone());
+        known.insert(target.entry.name.clone(), outputs);
+    }
+    if let Some(path) = &opts.outputs_file {
+        outputs::write_file(path, &by_stack_name)?;
+        console.line(&format!("outputs written to {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Deploys one stack; returns its outputs.
+async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
+    cfn: &C,
+    store: &S,
+    console: &mut dyn Console,
+    env: &Env,
+    target: &Target,
+    known: &KnownOutputs,
+    opts: &DeployOptions,
+) -> Result<Vec<StackOutput>, OpError> {
+    let name = target.entry.stack_name.as_str();
+    let region = target.region.as_str();
+    console.line(&format!("==> stack {name} ({region})"));
+    let mut current = cfn.describe_stack(name).await?;
+    let mut st = state::classify(current.as_ref());
+    if let StackState::FailedCreate(status) = &st {
+        let asked = !opts.recreate
+            && console.interactive()
+            && confirm(
+                console,
+                &format!(
+                    "stack {name} is in {status} after a failed creation. Delete it and create it again?"
+                ),
+            );
+        if !(opts.recreate || asked) {
+            return Err(state::explain(&st, name, region, &env.name)
+                .unwrap_or_default()
+                .into());
+        }
+        recreate(cfn, console, env, name, opts.progress).await?;
+        current = None;
+        st = StackState::Missing;
+    }
+    if let Some(msg) = state::explain(&st, name, region, &env.name) {
+        return Err(msg.into());
+    }
+    let create = st == StackState::Missing;
+
+    let parameters = outputs::parameters(&target.entry, known)?;
+    let source = upload::prepare(
+        store,
+        &target.body,
+        name,
+        region,
+        opts.artifact_bucket.as_deref(),
+    )
+    .await?;
+    let validated = cfn
+        .validate_template(&source)
+        .await
+        .map_err(|e| format!("CloudFormation rejected the template of stack {name}: {e}"))?;
+    let request = ChangeSetRequest {
+        stack_name: name.to_string(),
+        change_set_name: changeset::change_set_name(),
+        create,
+        template: source,
+        parameters,
+        capabilities: capabilities::merge(
+            validated.into_iter(),
+            capabilities::required(&target.template).into_iter(),
+        ),
+        tags: target
+            .entry
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    let info = match changeset::create(cfn, &request, env.poll).await? {
+        Prepared::NoChanges => {
+            console.line(&format!("no changes: stack {name} is up to date"));
+            ensure_protection(cfn, console, target, current.as_ref()).await?;
+            return Ok(current.map(|s| s.outputs).unwrap_or_default());
+        }
+        Prepared::Ready(info) => info,
+    };
+    let cs = info.change_set_id.clone();
+    let changes: Vec<_> = info
+        .changes
+        .iter()
+        .map(|c| c.resource_change.clone())
+        .collect();
+    let old = if create {
+        None
+    } else {
+        cfn.get_template(name)
+            .await
+            .ok()
+            .as_deref()
+            .and_then(parse_template)
+    };
+    let risks = risk::assess(&changes, &target.template, old.as_ref());
+    console.line(&format!(
+        "{} change(s) to {} stack {name}:",
+        changes.len(),
+        if create { "create" } else { "update" }
+    ));
+    console.line(&table::render(&changes, &risks));
+
+    let flags = ApprovalFlags {
+        interactive: console.interactive(),
+        ..opts.approval
+    };
+    let refusal = match approval::decide(&risks, changes.len(), flags) {
+        Decision::Proceed => None,
+        Decision::Refuse(msg) => Some(msg),
+        Decision::Ask(why) => (!confirm(
+            console,
+            &format!("Approval needed for {why}. Deploy these changes?"),
+        ))
+        .then(|| "deploy cancelled: nothing was changed".to_string()),
+    };
+    if let Some(msg) = refusal {
+        let _ = cfn.delete_change_set(name, &cs).await;
+        return Err(msg.into());
+    }
+
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
+    let started = Instant::now();
+    if let Err(e) = cfn.execute_change_set(name, &cs).await {
+        // Some endpoints (moto) fail the call itself when a resource fails:
+        // the events may still say which one.
+        let events = events::since(
+            &cfn.stack_events(name).await.unwrap_or_default(),
+            last_seen.as_deref(),
+        );
+        let status = cfn
+            .describe_stack(name)
+            .await
+            .ok()
+            .flatten()
+            .map_or_else(|| "unknown".to_string(), |s| s.stack_status);
+        let mut msg = format!(
+            "deploy of stack {name} failed: ExecuteChangeSet returned {e}\nstack status: {status}"
+        );
+        if !events::root_cause(&events, 3).is_empty() {
+            msg.push('\n');
+            msg.push_str(&events::failure_report(name, &status, &events));
+        }
+        return Err(msg.into());
+    }
+    let (outcome, events) = watch::watch(
+        cfn,
+        console,
+        Watch {
+            stack: name,
+            last_seen,
+            total: changes.len(),
+            mode: opts.progress,
+            poll: env.poll,
+        },
+    )
+    .await?;
+    let stack = match outcome {
+        Outcome::Interrupted => return Err(interrupted(name, region, &env.name, create)),
+        Outcome::Settled(stack) => stack,
+    };
+    let status = stack
+        .as_ref()
+        .map_or("DELETE_COMPLETE", |s| s.stack_status.as_str());
+    if status != "CREATE_COMPLETE" && status != "UPDATE_COMPLETE" {
+        return Err(events::failure_report(name, status, &events).into());
+    }
+    let outputs = stack
+        .as_ref()
+        .map(|s| s.outputs.clone())
+        .unwrap_or_default();
+    console.line(&format!(
+        "{status}: stack {name} in {}",
+        clock(started.elapsed())
+    ));
+    for o in &outputs {
+        console.line(&format!("  {} = {}", o.output_key, o.output_value));
+    }
+    ensure_protection(cfn, console, target, stack.as_ref()).await?;
+    Ok(outputs)
+}
+
+/// Turns termination protection on where the environment asks for it. It is
+/// never turned off here: that is a decision for `destroy`.
+async fn ensure_protection<C: CloudFormation>(
+    cfn: &C,
+    console: &mut dyn Console,
+    target: &Target,
+    stack: Option<&StackInfo>,
+) -> Result<(), OpError> {
+    let on = stack.is_some_and(|s| s.enable_termination_protection);
+    if target.entry.termination_protection && !on && stack.is_some() {
+        cfn.set_termination_protection(&target.entry.stack_name, true)
+            .await
+            .map_err(|e| {
+                format!(
+                    "could not enable termination protection on {}: {e}",
+                    target.entry.stack_name
+                )
+            })?;
+        console.line(&format!(
+            "termination protection enabled on {}",
+            target.entry.stack_name
+        ));
+    }
+    Ok(())
+}
+
+async fn recreate<C: CloudFormation>(
+    cfn: &C,
+    console: &mut dyn Console,
+    env: &Env,
+    name: &str,
+    progress: ProgressMode,
+) -> Result<(), OpError> {
+    console.line(&format!("deleting stack {name} to create it again"));
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
+    cfn.delete_stack(name).await?;
+    let (outcome, events) = watch::watch(
+        cfn,
+        console,
+        Watch {
+            stack: name,
+            last_seen,
+            total: 0,
+            mode: progress,
+            poll: env.poll,
+        },
+    )
+    .await?;
+    match outcome {
+        Outcome::Interrupted => Err(OpError::Interrupted(format!(
+            "stopped watching; CloudFormation carries on deleting stack {name}. Run deploy again once it is gone."
+        ))),
+        Outcome::Settled(None) => Ok(()),
+        Outcome::Settled(Some(s)) => {
+            Err(events::failure_report(name, &s.stack_status, &events).into())
+        }
+    }
+}
+
+fn interrupted(name: &str, region: &str, env: &str, create: bool) -> OpError {
+    let cancel = if create {
+        format!(
+            "stop it by deleting the stack: aws cloudformation delete-stack --stack-name {name} --region {region}"
+        )
+    } else {
+        format!(
+            "cancel it with: aws cloudformation cancel-update-stack --stack-name {name} --region {region}"
+        )
+    };
+    OpError::Interrupted(format!(
+        "stopped watching; CloudFormation carries on with stack {name}.\n\
+         Follow it with: archgen status --env {env}\n\
+         or {cancel}"
+    ))
+}

@@ -1,0 +1,178 @@
+//! `archgen destroy`: deletes the environment's stacks in reverse order,
+//! each after its name is typed back, and lists what CloudFormation keeps.
+
+use serde_json::Value;
+
+use super::{Env, OpError, Target, parse_template};
+use crate::deploy::cfn::{Cloud, CloudFormation};
+use crate::deploy::console::Console;
+use crate::deploy::events;
+use crate::deploy::model::StackResource;
+use crate::deploy::state::{self, StackState};
+use crate::deploy::watch::{self, Outcome, ProgressMode, Watch};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DestroyOptions {
+    /// Skip the typed confirmation.
+    pub yes: bool,
+    /// Turn termination protection off before deleting.
+    pub disable_termination_protection: bool,
+    pub progress: ProgressMode,
+}
+
+pub async fn run<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    env: &Env,
+    targets: &[Target],
+    opts: DestroyOptions,
+) -> Result<(), OpError> {
+    for target in targets.iter().rev() {
+        let cfn = cloud.cloudformation(&target.region);
+        destroy_stack(&cfn, console, env, target, opts).await?;
+    }
+    Ok(())
+}
+
+async fn destroy_stack<C: CloudFormation>(
+    cfn: &C,
+    console: &mut dyn Console,
+    env: &Env,
+    target: &Target,
+    opts: DestroyOptions,
+) -> Result<(), OpError> {
+    let name = target.entry.stack_name.as_str();
+    let region = target.region.as_str();
+    let Some(stack) = cfn.describe_stack(name).await? else {
+        console.line(&format!(
+            "stack {name} ({region}) does not exist: nothing to delete"
+        ));
+        return Ok(());
+    };
+    if let st @ StackState::Busy(_) = state::classify(Some(&stack)) {
+        return Err(state::explain(&st, name, region, &env.name)
+            .unwrap_or_default()
+            .into());
+    }
+    if stack.enable_termination_protection && !opts.disable_termination_protection {
+        return Err(format!(
+            "stack {name} has termination protection on, so it was not deleted. If it really must \
+             go, run again with --disable-termination-protection."
+        )
+        .into());
+    }
+    if !opts.yes {
+        if !console.interactive() {
+            return Err(format!(
+                "refusing to delete stack {name} without confirmation: there is no terminal to type \
+                 its name on. Pass --yes to delete without asking."
+            )
+            .into());
+        }
+        let answer = console.ask(&format!(
+            "This deletes stack {name} ({region}) and the resources it holds.\nType the stack name to confirm: "
+        ));
+        if answer.as_deref().map(str::trim) != Some(name) {
+            return Err(
+                format!("stack {name} was not deleted: the name typed did not match").into(),
+            );
+        }
+    }
+    // Read what will survive before it is too late to ask.
+    let kept = retained(cfn, name).await;
+    if stack.enable_termination_protection {
+        cfn.set_termination_protection(name, false).await?;
+        console.line(&format!("termination protection turned off on {name}"));
+    }
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
+    console.line(&format!("deleting stack {name} ({region})"));
+    if let Err(e) = cfn.delete_stack(name).await {
+        // Trust the end state: if the stack is gone, the delete happened.
+        if cfn.describe_stack(name).await?.is_some() {
+            return Err(format!("could not delete stack {name}: {e}").into());
+        }
+        console.line(&format!(
+            "warning: CloudFormation reported an error ({e}), but the stack is gone"
+        ));
+    }
+    let (outcome, events) = watch::watch(
+        cfn,
+        console,
+        Watch {
+            stack: name,
+            last_seen,
+            total: 0,
+            mode: opts.progress,
+            poll: env.poll,
+        },
+    )
+    .await?;
+    match outcome {
+        Outcome::Interrupted => {
+            return Err(OpError::Interrupted(format!(
+                "stopped watching; CloudFormation carries on deleting stack {name}. \
+                 Follow it with: archgen status --env {}",
+                env.name
+            )));
+        }
+        Outcome::Settled(Some(s)) if s.stack_status != "DELETE_COMPLETE" => {
+            return Err(events::failure_report(name, &s.stack_status, &events).into());
+        }
+        Outcome::Settled(_) => {}
+    }
+    console.line(&format!("deleted stack {name}"));
+    if !kept.is_empty() {
+        console.line("retained by their DeletionPolicy (they still exist; delete them by hand when no longer needed):");
+        for (r, policy) in &kept {
+            console.line(&format!(
+                "  {} ({}) {}  [{policy}]",
+                r.logical_resource_id,
+                r.resource_type,
+                r.physical_resource_id.as_deref().unwrap_or("-")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Resources that exist and whose DeletionPolicy keeps them (Retain) or
+/// keeps a snapshot of them (Snapshot).
+async fn retained<C: CloudFormation>(cfn: &C, name: &str) -> Vec<(StackResource, String)> {
+    let Some(template) = cfn
+        .get_template(name)
+        .await
+        .ok()
+        .as_deref()
+        .and_then(parse_template)
+    else {
+        return Vec::new();
+    };
+    let resources = cfn.list_stack_resources(name).await.unwrap_or_default();
+    retained_in(&template, &resources)
+}
+
+pub fn retained_in(template: &Value, resources: &[StackResource]) -> Vec<(StackResource, String)> {
+    resources
+        .iter()
+        .filter(|r| r.physical_resource_id.is_some() && r.resource_status != "DELETE_COMPLETE")
+        .filter_map(|r| {
+            let policy = template
+                .get("Resources")?
+                .get(&r.logical_resource_id)?
+                .get("DeletionPolicy")?
+                .as_str()?;
+            match policy {
+                "Retain" | "RetainExceptOnCreate" => Some((r.clone(), policy.to_string())),
+                "Snapshot" => Some((
+                    r.clone(),
+                    "Snapshot: the resource goes, a final snapshot stays".to_string(),
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,127 @@
+//! `archgen diff`: the change set of every stack, shown and then deleted;
+//! for a stack that does not exist yet, the resources it would create.
+
+use super::{Env, OpError, Target, parse_template, planned_creation};
+use crate::deploy::cfn::{ArtifactStore, Cloud, CloudFormation};
+use crate::deploy::changeset::{self, Prepared};
+use crate::deploy::console::Console;
+use crate::deploy::model::{ChangeSetRequest, ResourceChange};
+use crate::deploy::outputs::{self, KnownOutputs};
+use crate::deploy::state::{self, StackState};
+use crate::deploy::{capabilities, risk, table, upload};
+
+/// Returns the number of changes over all stacks.
+pub async fn run<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    env: &Env,
+    targets: &[Target],
+    artifact_bucket: Option<&str>,
+) -> Result<usize, OpError> {
+    let mut known = KnownOutputs::new();
+    let mut total = 0;
+    for target in targets {
+        let cfn = cloud.cloudformation(&target.region);
+        let store = cloud.artifacts(&target.region);
+        total += diff_stack(&cfn, &store, console, env, target, &known, artifact_bucket).await?;
+        let outputs = cfn
+            .describe_stack(&target.entry.stack_name)
+            .await?
+            .map(|s| s.outputs)
+            .unwrap_or_default();
+        known.insert(target.entry.name.clone(), outputs);
+    }
+    console.line(&match total {
+        0 => "no changes".to_string(),
+        n => format!("{n} change(s) in total"),
+    });
+    Ok(total)
+}
+
+async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
+    cfn: &C,
+    store: &S,
+    console: &mut dyn Console,
+    env: &Env,
+    target: &Target,
+    known: &KnownOutputs,
+    bucket: Option<&str>,
+) -> Result<usize, OpError> {
+    let name = target.entry.stack_name.as_str();
+    let region = target.region.as_str();
+    console.line(&format!("==> stack {name} ({region})"));
+    let current = cfn.describe_stack(name).await?;
+    let st = state::classify(current.as_ref());
+    let creation = |console: &mut dyn Console, note: &str| {
+        let adds = planned_creation(&target.template);
+        let risks = risk::assess(&adds, &target.template, None);
+        console.line(&format!(
+            "{note}: deploy would create {} resource(s):",
+            adds.len()
+        ));
+        console.line(&table::render(&adds, &risks));
+        adds.len()
+    };
+    match &st {
+        // A CREATE change set would create the stack itself, so a new
+        // stack is previewed from the template alone.
+        StackState::Missing => {
+            return Ok(creation(console, &format!("stack {name} does not exist")));
+        }
+        StackState::FailedCreate(s) => {
+            return Ok(creation(
+                console,
+                &format!("stack {name} is {s} and would be deleted and created again"),
+            ));
+        }
+        StackState::Updatable => {}
+        other => {
+            return Err(state::explain(other, name, region, &env.name)
+                .unwrap_or_default()
+                .into());
+        }
+    }
+    let parameters = outputs::parameters(&target.entry, known)?;
+    let source = upload::prepare(store, &target.body, name, region, bucket).await?;
+    let request = ChangeSetRequest {
+        stack_name: name.to_string(),
+        change_set_name: changeset::change_set_name(),
+        create: false,
+        template: source,
+        parameters,
+        capabilities: capabilities::required(&target.template),
+        tags: target
+            .entry
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    let info = match changeset::create(cfn, &request, env.poll).await? {
+        Prepared::NoChanges => {
+            console.line(&format!("no changes: stack {name} is up to date"));
+            return Ok(0);
+        }
+        Prepared::Ready(info) => info,
+    };
+    // A preview only: the change set goes whatever happens next.
+    let _ = cfn.delete_change_set(name, &info.change_set_id).await;
+    let changes: Vec<ResourceChange> = info
+        .changes
+        .iter()
+        .map(|c| c.resource_change.clone())
+        .collect();
+    let old = cfn
+        .get_template(name)
+        .await
+        .ok()
+        .as_deref()
+        .and_then(parse_template);
+    let risks = risk::assess(&changes, &target.template, old.as_ref());
+    console.line(&format!(
+        "{} change(s) to update stack {name}:",
+        changes.len()
+    ));
+    console.line(&table::render(&changes, &risks));
+    Ok(changes.len())
+}

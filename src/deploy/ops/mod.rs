@@ -1,0 +1,103 @@
+//! The four commands, written against the [`super::cfn`] traits and a
+//! [`super::console::Console`], so their logic runs on fakes in tests.
+
+pub mod deploy;
+pub mod destroy;
+pub mod diff;
+pub mod status;
+
+use serde_json::Value;
+use std::time::Duration;
+
+use crate::manifest::StackEntry;
+use crate::synth::Synthesis;
+
+use super::aws::stack_region;
+use super::cfn::AwsError;
+
+/// How a command failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpError {
+    /// Refused, rejected by AWS, or the operation failed.
+    Failed(String),
+    /// Ctrl-C while watching; the operation carries on.
+    Interrupted(String),
+}
+
+impl From<String> for OpError {
+    fn from(s: String) -> Self {
+        OpError::Failed(s)
+    }
+}
+
+impl From<AwsError> for OpError {
+    fn from(e: AwsError) -> Self {
+        OpError::Failed(e.message)
+    }
+}
+
+/// One stack to act on, with its synthesized template.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub entry: StackEntry,
+    pub region: String,
+    pub body: String,
+    pub template: Value,
+}
+
+/// Settings shared by all commands.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub name: String,
+    /// Delay between polls of CloudFormation.
+    pub poll: Duration,
+}
+
+/// The stacks of the synthesis in deployment order, with their regions.
+pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target>, String> {
+    synthesis
+        .manifest
+        .stacks
+        .iter()
+        .map(|entry| {
+            let template = synthesis
+                .template(&entry.name)
+                .ok_or_else(|| format!("no template was synthesized for stack {}", entry.name))?;
+            let body = template.to_json();
+            let value = serde_json::from_str(&body).map_err(|e| e.to_string())?;
+            Ok(Target {
+                region: stack_region(&synthesis.manifest, &entry.stack_name, region)?.to_string(),
+                entry: entry.clone(),
+                body,
+                template: value,
+            })
+        })
+        .collect()
+}
+
+/// The resources of a template as Add changes, for stacks that do not exist
+/// yet (no change set can be made without creating the stack).
+pub fn planned_creation(template: &Value) -> Vec<super::model::ResourceChange> {
+    template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(id, r)| super::model::ResourceChange {
+            action: "Add".into(),
+            logical_resource_id: id.clone(),
+            resource_type: r
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string(),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// A deployed template, when it is JSON (archgen writes JSON; anything else
+/// counts as unknown and risk checks fall back to caution).
+pub fn parse_template(body: &str) -> Option<Value> {
+    serde_json::from_str(body).ok()
+}

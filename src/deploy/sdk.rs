@@ -1,0 +1,405 @@
+//! The AWS SDK behind the [`super::cfn`] traits: converts SDK types into the
+//! plain model and SDK errors into [`AwsError`] with the service's code.
+
+use aws_config::SdkConfig;
+use aws_sdk_cloudformation as cfn;
+use aws_sdk_cloudformation::config::Region;
+use aws_sdk_cloudformation::config::retry::RetryConfig;
+use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
+use aws_sdk_cloudformation::types as t;
+
+use super::cfn::{ArtifactStore, AwsError, AwsResult, Cloud, CloudFormation};
+use super::model::{
+    Change, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeTarget, ResourceChange,
+    StackEvent, StackInfo, StackOutput, StackResource, TemplateSource,
+};
+
+/// Stack events are read a page (100) at a time; this bounds one read.
+const MAX_EVENT_PAGES: usize = 5;
+
+/// Clients built from one loaded configuration (credentials, profile,
+/// endpoint), each pinned to the region of the stack it serves.
+#[derive(Debug, Clone)]
+pub struct SdkCloud {
+    config: SdkConfig,
+}
+
+impl SdkCloud {
+    pub fn new(config: SdkConfig) -> Self {
+        SdkCloud { config }
+    }
+
+    /// A custom endpoint (`AWS_ENDPOINT_URL`) means a local emulator such as
+    /// moto, which answers some failures with HTTP 500: a retried call could
+    /// report success over a half-done operation, so retries are off there.
+    fn local_endpoint(&self) -> bool {
+        self.config.endpoint_url().is_some()
+    }
+}
+
+impl Cloud for SdkCloud {
+    type Cfn = SdkCfn;
+    type Store = SdkS3;
+
+    fn cloudformation(&self, region: &str) -> SdkCfn {
+        let mut b =
+            cfn::config::Builder::from(&self.config).region(Region::new(region.to_string()));
+        if self.local_endpoint() {
+            b = b.retry_config(RetryConfig::disabled());
+        }
+        SdkCfn {
+            client: cfn::Client::from_conf(b.build()),
+        }
+    }
+
+    fn artifacts(&self, region: &str) -> SdkS3 {
+        let mut b = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(aws_sdk_s3::config::Region::new(region.to_string()));
+        if self.local_endpoint() {
+            // An emulator on 127.0.0.1 has no per-bucket host names.
+            b = b
+                .force_path_style(true)
+                .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled());
+        }
+        SdkS3 {
+            client: aws_sdk_s3::Client::from_conf(b.build()),
+        }
+    }
+}
+
+pub struct SdkCfn {
+    client: cfn::Client,
+}
+
+pub struct SdkS3 {
+    client: aws_sdk_s3::Client,
+}
+
+fn aws_error<E>(e: aws_sdk_cloudformation::error::SdkError<E>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let code = e.code().map(str::to_string);
+    let message = match e.message() {
+        Some(m) => match &code {
+            Some(c) => format!("{c}: {m}"),
+            None => m.to_string(),
+        },
+        None => format!("{}", DisplayErrorContext(&e)),
+    };
+    AwsError { code, message }
+}
+
+fn time(t: Option<&DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
+}
+
+fn stack_info(s: &t::Stack) -> StackInfo {
+    StackInfo {
+        stack_id: s.stack_id().unwrap_or_default().to_string(),
+        stack_name: s.stack_name().unwrap_or_default().to_string(),
+        stack_status: s
+            .stack_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        stack_status_reason: s.stack_status_reason().map(str::to_string),
+        creation_time: time(s.creation_time()),
+        last_updated_time: time(s.last_updated_time()),
+        outputs: s
+            .outputs()
+            .iter()
+            .map(|o| StackOutput {
+                output_key: o.output_key().unwrap_or_default().to_string(),
+                output_value: o.output_value().unwrap_or_default().to_string(),
+                description: o.description().map(str::to_string),
+            })
+            .collect(),
+        enable_termination_protection: s.enable_termination_protection().unwrap_or(false),
+    }
+}
+
+fn resource_change(c: &t::ResourceChange) -> ResourceChange {
+    ResourceChange {
+        action: c
+            .action()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
+        logical_resource_id: c.logical_resource_id().unwrap_or_default().to_string(),
+        physical_resource_id: c.physical_resource_id().map(str::to_string),
+        resource_type: c.resource_type().unwrap_or_default().to_string(),
+        replacement: c.replacement().map(|r| r.as_str().to_string()),
+        details: c
+            .details()
+            .iter()
+            .map(|d| ChangeDetail {
+                target: d
+                    .target()
+                    .map(|t| ChangeTarget {
+                        attribute: t
+                            .attribute()
+                            .map(|a| a.as_str().to_string())
+                            .unwrap_or_default(),
+                        name: t.name().map(str::to_string),
+                        requires_recreation: t
+                            .requires_recreation()
+                            .map(|r| r.as_str().to_string()),
+                    })
+                    .unwrap_or_default(),
+                change_source: d.change_source().map(|s| s.as_str().to_string()),
+                causing_entity: d.causing_entity().map(str::to_string),
+            })
+            .collect(),
+    }
+}
+
+fn is_missing_stack(e: &AwsError) -> bool {
+    e.code.as_deref() == Some("ValidationError") && e.message.contains("does not exist")
+}
+
+impl CloudFormation for SdkCfn {
+    async fn describe_stack(&self, stack: &str) -> AwsResult<Option<StackInfo>> {
+        match self.client.describe_stacks().stack_name(stack).send().await {
+            Ok(out) => Ok(out
+                .stacks()
+                .first()
+                .map(stack_info)
+                .filter(|s| s.stack_status != "DELETE_COMPLETE")),
+            Err(e) => {
+                let e = aws_error(e);
+                if is_missing_stack(&e) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    async fn validate_template(&self, template: &TemplateSource) -> AwsResult<Vec<String>> {
+        let req = self.client.validate_template();
+        let req = match template {
+            TemplateSource::Body(b) => req.template_body(b),
+            TemplateSource::Url(u) => req.template_url(u),
+        };
+        let out = req.send().await.map_err(aws_error)?;
+        Ok(out
+            .capabilities()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect())
+    }
+
+    async fn create_change_set(&self, r: &ChangeSetRequest) -> AwsResult<String> {
+        let mut req = self
+            .client
+            .create_change_set()
+            .stack_name(&r.stack_name)
+            .change_set_name(&r.change_set_name)
+            .change_set_type(if r.create {
+                t::ChangeSetType::Create
+            } else {
+                t::ChangeSetType::Update
+            })
+            .description("created by archgen");
+        req = match &r.template {
+            TemplateSource::Body(b) => req.template_body(b),
+            TemplateSource::Url(u) => req.template_url(u),
+        };
+        for (k, v) in &r.parameters {
+            req = req.parameters(
+                t::Parameter::builder()
+                    .parameter_key(k)
+                    .parameter_value(v)
+                    .build(),
+            );
+        }
+        for c in &r.capabilities {
+            req = req.capabilities(t::Capability::from(c.as_str()));
+        }
+        for (k, v) in &r.tags {
+            req = req.tags(t::Tag::builder().key(k).value(v).build());
+        }
+        let out = req.send().await.map_err(aws_error)?;
+        Ok(out.id().unwrap_or(&r.change_set_name).to_string())
+    }
+
+    async fn describe_change_set(&self, stack: &str, change_set: &str) -> AwsResult<ChangeSetInfo> {
+        let mut info = ChangeSetInfo::default();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .describe_change_set()
+                .stack_name(stack)
+                .change_set_name(change_set)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(aws_error)?;
+            info.change_set_id = out.change_set_id().unwrap_or_default().to_string();
+            info.status = out
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default();
+            info.status_reason = out.status_reason().map(str::to_string);
+            info.execution_status = out.execution_status().map(|s| s.as_str().to_string());
+            info.changes.extend(out.changes().iter().filter_map(|c| {
+                c.resource_change().map(|rc| Change {
+                    resource_change: resource_change(rc),
+                })
+            }));
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return Ok(info),
+            }
+        }
+    }
+
+    async fn delete_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()> {
+        self.client
+            .delete_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+    }
+
+    async fn execute_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()> {
+        // Never retried: a retry after a lost response can execute twice or
+        // report success for an execution that failed.
+        self.client
+            .execute_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .customize()
+            .config_override(cfn::config::Builder::default().retry_config(RetryConfig::disabled()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+    }
+
+    async fn stack_events(&self, stack: &str) -> AwsResult<Vec<StackEvent>> {
+        let mut events = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_EVENT_PAGES {
+            let out = self
+                .client
+                .describe_stack_events()
+                .stack_name(stack)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(aws_error)?;
+            events.extend(out.stack_events().iter().map(|e| {
+                StackEvent {
+                    event_id: e.event_id().unwrap_or_default().to_string(),
+                    stack_name: e.stack_name().unwrap_or_default().to_string(),
+                    logical_resource_id: e.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_resource_id: e.physical_resource_id().map(str::to_string),
+                    resource_type: e.resource_type().unwrap_or_default().to_string(),
+                    timestamp: time(e.timestamp()).unwrap_or_default(),
+                    resource_status: e
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    resource_status_reason: e.resource_status_reason().map(str::to_string),
+                }
+            }));
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(events)
+    }
+
+    async fn get_template(&self, stack: &str) -> AwsResult<String> {
+        let out = self
+            .client
+            .get_template()
+            .stack_name(stack)
+            .template_stage(t::TemplateStage::Original)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(out.template_body().unwrap_or_default().to_string())
+    }
+
+    async fn list_stack_resources(&self, stack: &str) -> AwsResult<Vec<StackResource>> {
+        let mut resources = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_stack_resources()
+                .stack_name(stack)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(aws_error)?;
+            resources.extend(out.stack_resource_summaries().iter().map(|r| {
+                StackResource {
+                    logical_resource_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_resource_id: r.physical_resource_id().map(str::to_string),
+                    resource_type: r.resource_type().unwrap_or_default().to_string(),
+                    resource_status: r
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                }
+            }));
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return Ok(resources),
+            }
+        }
+    }
+
+    async fn delete_stack(&self, stack: &str) -> AwsResult<()> {
+        self.client
+            .delete_stack()
+            .stack_name(stack)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+    }
+
+    async fn set_termination_protection(&self, stack: &str, enabled: bool) -> AwsResult<()> {
+        self.client
+            .update_termination_protection()
+            .stack_name(stack)
+            .enable_termination_protection(enabled)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+    }
+}
+
+impl ArtifactStore for SdkS3 {
+    async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()> {
+        self.client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .content_type("application/json")
+            .body(body.into())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                let code = e.code().map(str::to_string);
+                let message = match (e.code(), e.message()) {
+                    (Some(c), Some(m)) => format!("{c}: {m}"),
+                    (Some(c), None) => c.to_string(),
+                    _ => format!("{}", DisplayErrorContext(&e)),
+                };
+                AwsError { code, message }
+            })
+    }
+}

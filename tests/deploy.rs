@@ -1,0 +1,366 @@
+//! deploy, diff, destroy and status against moto's CloudFormation.
+
+mod support;
+
+use support::{Moto, STACK, project, stderr, stdout, write_stack};
+
+const DATA_TIER: &str = "    data: { type: isolated, cidrs: [10.0.21.0/24, 10.0.22.0/24] }";
+
+#[test]
+fn deploy_creates_then_reports_no_changes_then_updates() {
+    let moto = Moto::start();
+    let dir = project("");
+
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "first deploy: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("to create stack demo-staging-main"), "{text}");
+    assert!(text.contains("Add     Vpc"), "{text}");
+    assert!(
+        text.contains("CREATE_COMPLETE: stack demo-staging-main"),
+        "{text}"
+    );
+
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("no changes: stack demo-staging-main is up to date"),
+        "{}",
+        stdout(&out)
+    );
+
+    write_stack(dir.path(), DATA_TIER);
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "update: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("to update stack demo-staging-main"), "{text}");
+    assert!(text.contains("DataSubnet1"), "{text}");
+    assert!(
+        text.contains("UPDATE_COMPLETE: stack demo-staging-main"),
+        "{text}"
+    );
+
+    let out = moto
+        .archgen(dir.path())
+        .args(["status", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("status:       UPDATE_COMPLETE"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
+    let moto = Moto::start();
+    let dir = project("");
+
+    // A stack that does not exist yet: the template-level preview.
+    let out = moto
+        .archgen(dir.path())
+        .args(["diff", "--env", "staging", "--fail"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("stack demo-staging-main does not exist"),
+        "{}",
+        stdout(&out)
+    );
+    // diff must not leave a stack behind (a CREATE change set would).
+    let out = moto
+        .archgen(dir.path())
+        .args(["status", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("not deployed"), "{}", stdout(&out));
+
+    moto.archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .assert()
+        .success();
+    let out = moto
+        .archgen(dir.path())
+        .args(["diff", "--env", "staging", "--fail"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    // An update is previewed through a change set, which is then deleted.
+    write_stack(dir.path(), DATA_TIER);
+    let out = moto
+        .archgen(dir.path())
+        .args(["diff", "--env", "staging", "--fail"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("6 change(s) to update stack"), "{text}");
+    assert!(
+        stderr(&out).contains("change(s) present"),
+        "{}",
+        stderr(&out)
+    );
+    // Without --fail, changes are not an error.
+    moto.archgen(dir.path())
+        .args(["diff", "--env", "staging"])
+        .assert()
+        .success();
+    // The diff did not apply anything: deploying still has the changes.
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("UPDATE_COMPLETE"), "{}", stdout(&out));
+}
+
+#[test]
+fn destroy_needs_confirmation_and_removes_the_stack() {
+    let moto = Moto::start();
+    let dir = project("");
+    moto.archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .assert()
+        .success();
+
+    // No terminal and no --yes: refused, stack kept.
+    let out = moto
+        .archgen(dir.path())
+        .args(["destroy", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("Pass --yes"), "{}", stderr(&out));
+    let out = moto
+        .archgen(dir.path())
+        .args(["status", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
+
+    let out = moto
+        .archgen(dir.path())
+        .args(["destroy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("deleted stack {STACK}")),
+        "{}",
+        stdout(&out)
+    );
+    let out = moto
+        .archgen(dir.path())
+        .args(["status", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("not deployed"), "{}", stdout(&out));
+
+    // Again: nothing to delete is not an error.
+    let out = moto
+        .archgen(dir.path())
+        .args(["destroy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("does not exist"), "{}", stdout(&out));
+}
+
+/// 15 tiers in 4 zones: about 70 KB of template, over the inline limit.
+fn big_tiers() -> String {
+    (1..=15)
+        .map(|i| format!("    t{i}: {{ type: isolated, mask: 24 }}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn big_template_goes_through_the_artifact_bucket() {
+    let moto = Moto::start();
+    let dir = project("");
+    let spec = std::fs::read_to_string(dir.path().join("stacks/main.yaml"))
+        .unwrap()
+        .replace("zones: 2", "zones: 4")
+        .replace(
+            "    public: { type: public, cidrs: [10.0.1.0/24, 10.0.2.0/24] }\n",
+            &format!("{}\n", big_tiers()),
+        );
+    std::fs::write(dir.path().join("stacks/main.yaml"), spec).unwrap();
+
+    // Without a bucket: a clear refusal naming the flag.
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("--artifact-bucket"),
+        "{}",
+        stderr(&out)
+    );
+
+    moto.create_bucket("demo-artifacts");
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .env("ARCHGEN_ARTIFACT_BUCKET", "demo-artifacts")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
+    let listing = moto.list_objects("demo-artifacts");
+    assert!(listing.contains("archgen/demo-staging-main/"), "{listing}");
+    assert!(listing.contains(".template.json"), "{listing}");
+}
+
+#[test]
+fn failing_execution_is_reported_with_the_reason() {
+    let moto = Moto::start();
+    let dir = project("");
+    // Zones that do not exist: subnet creation fails inside the change set.
+    let spec = std::fs::read_to_string(dir.path().join("stacks/main.yaml"))
+        .unwrap()
+        .replace("zones: 2", "zones: [ap-northeast-1x, ap-northeast-1y]");
+    std::fs::write(dir.path().join("stacks/main.yaml"), spec).unwrap();
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("deploy of stack demo-staging-main failed"),
+        "{err}"
+    );
+    assert!(err.contains("ap-northeast-1x"), "{err}");
+}
+
+#[test]
+fn broadening_change_without_terminal_needs_yes() {
+    let moto = Moto::start();
+    let dir = project("");
+    // The default approval mode asks only for broadening changes; a plain
+    // network has none, so no --yes is needed.
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // any-change asks for every change, and there is no terminal to ask on.
+    write_stack(dir.path(), DATA_TIER);
+    let out = moto
+        .archgen(dir.path())
+        .args([
+            "deploy",
+            "--env",
+            "staging",
+            "--require-approval",
+            "any-change",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("no terminal to ask on"),
+        "{}",
+        stderr(&out)
+    );
+    // Refused means nothing applied and no change set left to block the next run.
+    let out = moto
+        .archgen(dir.path())
+        .args(["diff", "--env", "staging", "--fail"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn outputs_file_and_missing_credentials() {
+    let moto = Moto::start();
+    let dir = project("");
+    let file = dir.path().join("out.json");
+    moto.archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes", "--outputs-file"])
+        .arg(&file)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    // moto keeps no outputs after a change-set deploy, but the stack is listed.
+    assert!(json.get(STACK).is_some_and(|v| v.is_object()), "{json}");
+
+    let out = moto
+        .archgen(dir.path())
+        .args(["status", "--env", "staging"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("no AWS credentials found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_environment_is_a_usage_error() {
+    let moto = Moto::start();
+    let dir = project("");
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "stagin"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Did you mean 'staging'?"),
+        "{}",
+        stderr(&out)
+    );
+}

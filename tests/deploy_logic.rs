@@ -1,0 +1,436 @@
+//! The deploy engine's judgement, over recorded CloudFormation data:
+//! destructive-change guard, security-broadening detection, approval,
+//! change-set table, root cause of a failed update.
+
+#[path = "support/fake.rs"]
+mod fake;
+
+use archgen::deploy::approval::{ApprovalFlags, ApprovalMode, Decision, decide};
+use archgen::deploy::events;
+use archgen::deploy::model::{ChangeSetInfo, ResourceChange, StackEvent, StackInfo};
+use archgen::deploy::ops::deploy::{self, DeployOptions};
+use archgen::deploy::ops::{Env, OpError, Target};
+use archgen::deploy::risk::{RiskKind, assess};
+use archgen::deploy::table;
+use archgen::manifest::StackEntry;
+use fake::{Fake, Recorder, Script};
+use serde_json::Value;
+use std::time::Duration;
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/cfn/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn json(name: &str) -> Value {
+    serde_json::from_str(&fixture(name)).unwrap()
+}
+
+fn change_set(name: &str) -> ChangeSetInfo {
+    serde_json::from_str(&fixture(name)).unwrap()
+}
+
+fn changes(cs: &ChangeSetInfo) -> Vec<ResourceChange> {
+    cs.changes
+        .iter()
+        .map(|c| c.resource_change.clone())
+        .collect()
+}
+
+fn events_newest_first(name: &str) -> Vec<StackEvent> {
+    serde_json::from_value(json(name)["StackEvents"].clone()).unwrap()
+}
+
+fn flags(mode: ApprovalMode, yes: bool, allow_destructive: bool) -> ApprovalFlags {
+    ApprovalFlags {
+        mode,
+        yes,
+        allow_destructive,
+        interactive: false,
+    }
+}
+
+#[test]
+fn rds_replacement_is_destructive_and_names_the_cause() {
+    let cs = change_set("rds-replacement.change-set.json");
+    let risks = assess(
+        &changes(&cs),
+        &json("rds-replacement.new-template.json"),
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    let db: Vec<_> = risks
+        .iter()
+        .filter(|r| r.logical_id == "Database")
+        .collect();
+    assert_eq!(db.len(), 1, "{risks:?}");
+    assert_eq!(db[0].kind, RiskKind::Destructive);
+    assert!(
+        db[0].reason.contains("DBInstanceIdentifier"),
+        "{}",
+        db[0].reason
+    );
+    // A replaced task definition holds no data: not destructive.
+    assert!(
+        !risks.iter().any(|r| r.logical_id == "AppTaskDefinition"),
+        "{risks:?}"
+    );
+}
+
+#[test]
+fn new_open_ingress_and_new_role_are_broadening() {
+    let cs = change_set("rds-replacement.change-set.json");
+    let risks = assess(
+        &changes(&cs),
+        &json("rds-replacement.new-template.json"),
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    let broadening: Vec<_> = risks
+        .iter()
+        .filter(|r| r.kind == RiskKind::Broadening)
+        .collect();
+    let sg = broadening
+        .iter()
+        .find(|r| r.logical_id == "AlbSecurityGroup")
+        .expect("sg flagged");
+    assert!(
+        sg.reason.contains("tcp port 443 from 0.0.0.0/0"),
+        "{}",
+        sg.reason
+    );
+    assert!(
+        broadening
+            .iter()
+            .any(|r| r.logical_id == "ExportRole" && r.reason.contains("new IAM Role"))
+    );
+    // The already-open-to-the-VPC rule is not new, so removing 0.0.0.0/0 from
+    // the new template leaves nothing to flag on the group.
+    let mut calmer = json("rds-replacement.new-template.json");
+    calmer["Resources"]["AlbSecurityGroup"] =
+        json("rds-replacement.old-template.json")["Resources"]["AlbSecurityGroup"].clone();
+    let risks = assess(
+        &changes(&cs),
+        &calmer,
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    assert!(
+        !risks.iter().any(|r| r.logical_id == "AlbSecurityGroup"),
+        "{risks:?}"
+    );
+}
+
+#[test]
+fn bucket_deletion_is_destructive_but_a_retained_log_group_is_not() {
+    let cs = change_set("bucket-deletion.change-set.json");
+    let risks = assess(
+        &changes(&cs),
+        &serde_json::json!({"Resources": {}}),
+        Some(&json("bucket-deletion.old-template.json")),
+    );
+    let destructive: Vec<&str> = risks
+        .iter()
+        .filter(|r| r.kind == RiskKind::Destructive)
+        .map(|r| r.logical_id.as_str())
+        .collect();
+    assert_eq!(destructive, vec!["UploadsBucket"], "{risks:?}");
+}
+
+#[test]
+fn destructive_changes_are_refused_whatever_the_approval_mode() {
+    for name in ["rds-replacement", "bucket-deletion"] {
+        let cs = change_set(&format!("{name}.change-set.json"));
+        let new = if name == "bucket-deletion" {
+            serde_json::json!({"Resources": {}})
+        } else {
+            json(&format!("{name}.new-template.json"))
+        };
+        let risks = assess(
+            &changes(&cs),
+            &new,
+            Some(&json(&format!("{name}.old-template.json"))),
+        );
+        for mode in [
+            ApprovalMode::Never,
+            ApprovalMode::AnyChange,
+            ApprovalMode::Broadening,
+        ] {
+            match decide(&risks, cs.changes.len(), flags(mode, true, false)) {
+                Decision::Refuse(msg) => {
+                    assert!(msg.contains("--allow-destructive"), "{msg}");
+                    assert!(msg.contains("Nothing was changed"), "{msg}");
+                }
+                other => panic!("{name} {mode:?}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            decide(
+                &risks,
+                cs.changes.len(),
+                flags(ApprovalMode::Never, false, true)
+            ),
+            Decision::Proceed
+        );
+    }
+}
+
+#[test]
+fn approval_modes() {
+    let cs = change_set("rds-replacement.change-set.json");
+    let risks = assess(
+        &changes(&cs),
+        &json("rds-replacement.new-template.json"),
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    let interactive = ApprovalFlags {
+        interactive: true,
+        ..flags(ApprovalMode::Broadening, false, true)
+    };
+    assert!(
+        matches!(decide(&risks, 4, interactive), Decision::Ask(why) if why.contains("security-broadening"))
+    );
+    assert!(
+        matches!(decide(&risks, 4, flags(ApprovalMode::Broadening, false, true)), Decision::Refuse(m) if m.contains("--yes"))
+    );
+    assert_eq!(
+        decide(&risks, 4, flags(ApprovalMode::Broadening, true, true)),
+        Decision::Proceed
+    );
+    // No broadening, mode broadening: nothing to ask.
+    assert_eq!(
+        decide(&[], 4, flags(ApprovalMode::Broadening, false, false)),
+        Decision::Proceed
+    );
+    assert!(matches!(
+        decide(&[], 4, flags(ApprovalMode::AnyChange, false, false)),
+        Decision::Refuse(_)
+    ));
+}
+
+#[test]
+fn change_set_table_shows_replacement_causes_and_risks() {
+    let cs = change_set("rds-replacement.change-set.json");
+    let risks = assess(
+        &changes(&cs),
+        &json("rds-replacement.new-template.json"),
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    let text = table::render(&changes(&cs), &risks);
+    let db = text.lines().find(|l| l.contains("Database")).unwrap();
+    for cell in [
+        "Modify",
+        "AWS::RDS::DBInstance",
+        "True",
+        "DBInstanceIdentifier",
+        "DESTRUCTIVE",
+    ] {
+        assert!(db.contains(cell), "{cell} missing in: {db}");
+    }
+    // BackupRetentionPeriod changes in place: not listed as a cause.
+    assert!(!db.contains("BackupRetentionPeriod"), "{db}");
+    let sg = text
+        .lines()
+        .find(|l| l.contains("AlbSecurityGroup") && l.contains("Modify"))
+        .unwrap();
+    assert!(sg.contains("False") && sg.contains("BROADENING"), "{sg}");
+    assert!(text.contains("! destructive: Database"), "{text}");
+}
+
+#[test]
+fn root_cause_skips_the_cancellation_cascade() {
+    let newest_first = events_newest_first("failed-update.events.json");
+    let chronological = events::since(&newest_first, None);
+    let causes = events::root_cause(&chronological, 3);
+    let ids: Vec<&str> = causes
+        .iter()
+        .map(|e| e.logical_resource_id.as_str())
+        .collect();
+    assert_eq!(ids, vec!["Database"]);
+    assert!(
+        causes[0]
+            .resource_status_reason
+            .as_deref()
+            .unwrap()
+            .contains("Cannot upgrade postgres")
+    );
+}
+
+fn target() -> Target {
+    let template = json("rds-replacement.new-template.json");
+    Target {
+        entry: StackEntry {
+            name: "main".into(),
+            stack_name: "user-management-prod-main".into(),
+            region: "ap-northeast-1".into(),
+            template_file: "main.template.json".into(),
+            depends_on: vec![],
+            parameters: Default::default(),
+            termination_protection: false,
+            tags: Default::default(),
+        },
+        region: "ap-northeast-1".into(),
+        body: template.to_string(),
+        template,
+    }
+}
+
+fn stack(status: &str) -> StackInfo {
+    StackInfo {
+        stack_name: "user-management-prod-main".into(),
+        stack_status: status.into(),
+        ..Default::default()
+    }
+}
+
+fn run(fake: &Fake, console: &mut Recorder, opts: DeployOptions) -> Result<(), OpError> {
+    let env = Env {
+        name: "prod".into(),
+        poll: Duration::from_millis(1),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(deploy::run(fake, console, &env, &[target()], &opts))
+}
+
+/// The failed update: before execution the stack is settled; after, the
+/// recorded events of a failed update and its rollback are there.
+fn failed_update_script(change_set_file: &str) -> Fake {
+    let all = events_newest_first("failed-update.events.json");
+    let old = StackEvent {
+        event_id: "previous-deploy-complete".into(),
+        stack_name: "user-management-prod-main".into(),
+        logical_resource_id: "user-management-prod-main".into(),
+        resource_type: "AWS::CloudFormation::Stack".into(),
+        timestamp: "2025-11-20T10:00:00.000Z".into(),
+        resource_status: "UPDATE_COMPLETE".into(),
+        ..Default::default()
+    };
+    Fake(std::rc::Rc::new(std::cell::RefCell::new(Script {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        stack_after: Some(stack("UPDATE_ROLLBACK_COMPLETE")),
+        change_set: change_set(change_set_file),
+        deployed_template: fixture("rds-replacement.old-template.json"),
+        events_before: vec![old],
+        events_after: all,
+        ..Default::default()
+    })))
+}
+
+#[test]
+fn failed_deploy_reports_root_cause_and_final_status() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    let mut console = Recorder::default();
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Broadening, true, true),
+        ..Default::default()
+    };
+    let err = run(&fake, &mut console, opts).expect_err("the update failed");
+    let OpError::Failed(msg) = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        msg.contains("final status UPDATE_ROLLBACK_COMPLETE"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Database (AWS::RDS::DBInstance) UPDATE_FAILED"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Cannot upgrade postgres from 15.8 to 14.12"),
+        "{msg}"
+    );
+    assert!(!msg.contains("Resource update cancelled"), "{msg}");
+    // Every event of the operation was printed, one line each (no terminal).
+    let printed = console.lines.join("\n");
+    assert!(printed.contains("UPDATE_ROLLBACK_IN_PROGRESS"), "{printed}");
+    assert!(!printed.contains("previous-deploy-complete"));
+}
+
+#[test]
+fn destructive_change_set_is_refused_and_deleted_without_executing() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    let mut console = Recorder::default();
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, false),
+        ..Default::default()
+    };
+    let err = run(&fake, &mut console, opts).expect_err("refused");
+    assert!(
+        matches!(&err, OpError::Failed(m) if m.contains("refusing to deploy") && m.contains("Database")),
+        "{err:?}"
+    );
+    let calls = fake.calls();
+    assert!(
+        !calls.contains(&"execute_change_set".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"delete_change_set".to_string()),
+        "{calls:?}"
+    );
+    // The table was shown before refusing, so the user sees why.
+    assert!(console.lines.iter().any(|l| l.contains("DESTRUCTIVE")));
+}
+
+#[test]
+fn interactive_approval_declined_changes_nothing() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    let mut console = Recorder {
+        interactive: true,
+        answers: vec!["n".into()],
+        ..Default::default()
+    };
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Broadening, false, true),
+        ..Default::default()
+    };
+    let err = run(&fake, &mut console, opts).expect_err("declined");
+    assert!(
+        matches!(&err, OpError::Failed(m) if m.contains("cancelled")),
+        "{err:?}"
+    );
+    assert!(!fake.calls().contains(&"execute_change_set".to_string()));
+    assert!(console.lines.iter().any(|l| l.contains("[y/N]")));
+}
+
+#[test]
+fn update_rollback_failed_explains_continue_update_rollback() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().stack = Some(stack("UPDATE_ROLLBACK_FAILED"));
+    let mut console = Recorder::default();
+    let err = run(&fake, &mut console, DeployOptions::default()).expect_err("refused");
+    assert!(
+        matches!(&err, OpError::Failed(m) if m.contains("continue-update-rollback --stack-name user-management-prod-main --region ap-northeast-1")),
+        "{err:?}"
+    );
+    assert!(
+        fake.calls().is_empty(),
+        "nothing was attempted: {:?}",
+        fake.calls()
+    );
+}
+
+#[test]
+fn busy_stack_is_refused_with_how_to_follow_it() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().stack = Some(stack("UPDATE_IN_PROGRESS"));
+    let err = run(&fake, &mut Recorder::default(), DeployOptions::default()).expect_err("busy");
+    assert!(
+        matches!(&err, OpError::Failed(m) if m.contains("UPDATE_IN_PROGRESS") && m.contains("archgen status --env prod")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rollback_complete_without_consent_is_refused() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().stack = Some(stack("ROLLBACK_COMPLETE"));
+    let err =
+        run(&fake, &mut Recorder::default(), DeployOptions::default()).expect_err("needs consent");
+    assert!(
+        matches!(&err, OpError::Failed(m) if m.contains("--recreate")),
+        "{err:?}"
+    );
+    assert!(!fake.calls().contains(&"delete_stack".to_string()));
+}

@@ -1,0 +1,131 @@
+//! A scripted CloudFormation for driving the deploy engine without AWS:
+//! it answers from recorded API data and records the calls made.
+
+use archgen::deploy::cfn::{ArtifactStore, AwsError, AwsResult, Cloud, CloudFormation};
+use archgen::deploy::console::Console;
+use archgen::deploy::model::{
+    ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+#[derive(Default)]
+pub struct Script {
+    pub stack: Option<StackInfo>,
+    /// The stack as it is after ExecuteChangeSet.
+    pub stack_after: Option<StackInfo>,
+    pub change_set: ChangeSetInfo,
+    pub deployed_template: String,
+    /// Newest first, before and after execution.
+    pub events_before: Vec<StackEvent>,
+    pub events_after: Vec<StackEvent>,
+    pub executed: bool,
+    pub calls: Vec<String>,
+}
+
+#[derive(Clone, Default)]
+pub struct Fake(pub Rc<RefCell<Script>>);
+
+impl Fake {
+    pub fn calls(&self) -> Vec<String> {
+        self.0.borrow().calls.clone()
+    }
+    fn log(&self, call: &str) {
+        self.0.borrow_mut().calls.push(call.to_string());
+    }
+}
+
+impl CloudFormation for Fake {
+    async fn describe_stack(&self, _: &str) -> AwsResult<Option<StackInfo>> {
+        let s = self.0.borrow();
+        Ok(if s.executed {
+            s.stack_after.clone()
+        } else {
+            s.stack.clone()
+        })
+    }
+    async fn validate_template(&self, _: &TemplateSource) -> AwsResult<Vec<String>> {
+        Ok(Vec::new())
+    }
+    async fn create_change_set(&self, _: &ChangeSetRequest) -> AwsResult<String> {
+        self.log("create_change_set");
+        Ok(self.0.borrow().change_set.change_set_id.clone())
+    }
+    async fn describe_change_set(&self, _: &str, _: &str) -> AwsResult<ChangeSetInfo> {
+        Ok(self.0.borrow().change_set.clone())
+    }
+    async fn delete_change_set(&self, _: &str, _: &str) -> AwsResult<()> {
+        self.log("delete_change_set");
+        Ok(())
+    }
+    async fn execute_change_set(&self, _: &str, _: &str) -> AwsResult<()> {
+        self.log("execute_change_set");
+        self.0.borrow_mut().executed = true;
+        Ok(())
+    }
+    async fn stack_events(&self, _: &str) -> AwsResult<Vec<StackEvent>> {
+        let s = self.0.borrow();
+        let mut all = if s.executed {
+            s.events_after.clone()
+        } else {
+            Vec::new()
+        };
+        all.extend(s.events_before.clone());
+        Ok(all)
+    }
+    async fn get_template(&self, _: &str) -> AwsResult<String> {
+        Ok(self.0.borrow().deployed_template.clone())
+    }
+    async fn list_stack_resources(&self, _: &str) -> AwsResult<Vec<StackResource>> {
+        Ok(Vec::new())
+    }
+    async fn delete_stack(&self, _: &str) -> AwsResult<()> {
+        self.log("delete_stack");
+        Err(AwsError::new("not scripted"))
+    }
+    async fn set_termination_protection(&self, _: &str, _: bool) -> AwsResult<()> {
+        self.log("set_termination_protection");
+        Ok(())
+    }
+}
+
+impl ArtifactStore for Fake {
+    async fn put_object(&self, _: &str, _: &str, _: Vec<u8>) -> AwsResult<()> {
+        self.log("put_object");
+        Ok(())
+    }
+}
+
+impl Cloud for Fake {
+    type Cfn = Fake;
+    type Store = Fake;
+    fn cloudformation(&self, _: &str) -> Fake {
+        self.clone()
+    }
+    fn artifacts(&self, _: &str) -> Fake {
+        self.clone()
+    }
+}
+
+/// Records what a command prints; answers questions from a list.
+#[derive(Default)]
+pub struct Recorder {
+    pub lines: Vec<String>,
+    pub answers: Vec<String>,
+    pub interactive: bool,
+}
+
+impl Console for Recorder {
+    fn line(&mut self, text: &str) {
+        self.lines.push(text.to_string());
+    }
+    fn status(&mut self, _: &str) {}
+    fn clear_status(&mut self) {}
+    fn ask(&mut self, question: &str) -> Option<String> {
+        self.lines.push(question.to_string());
+        (!self.answers.is_empty()).then(|| self.answers.remove(0))
+    }
+    fn interactive(&self) -> bool {
+        self.interactive
+    }
+}

@@ -1,0 +1,151 @@
+//! Helpers for the moto integration tests: a moto server per test, a test
+//! project in a temp dir, and archgen commands pointed at them.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+pub const REGION: &str = "ap-northeast-1";
+
+/// A moto server on a free port, killed when dropped.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let bin_dir = std::env::var("ARCHGEN_TOOLS_BIN").expect(
+            "ARCHGEN_TOOLS_BIN must name the directory holding moto_server (scripts/test sets it)",
+        );
+        let bin = PathBuf::from(bin_dir).join("moto_server");
+        assert!(
+            bin.exists(),
+            "{} is missing: run scripts/install-tools",
+            bin.display()
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = std::process::Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while moto.request("GET", "/moto-api/", "").is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        moto
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A minimal HTTP/1.1 request; returns status line and body.
+    pub fn request(&self, method: &str, path: &str, body: &str) -> Option<(String, String)> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        let (head, body) = out.split_once("\r\n\r\n")?;
+        Some((head.lines().next()?.to_string(), body.to_string()))
+    }
+
+    pub fn create_bucket(&self, bucket: &str) {
+        let body = format!(
+            "<CreateBucketConfiguration><LocationConstraint>{REGION}</LocationConstraint></CreateBucketConfiguration>"
+        );
+        let (status, text) = self
+            .request("PUT", &format!("/{bucket}"), &body)
+            .expect("moto answers");
+        assert!(status.contains(" 200"), "create bucket: {status} {text}");
+    }
+
+    pub fn list_objects(&self, bucket: &str) -> String {
+        self.request("GET", &format!("/{bucket}?list-type=2"), "")
+            .expect("moto answers")
+            .1
+    }
+
+    /// archgen with the environment pointed at this moto.
+    pub fn archgen(&self, project: &Path) -> Command {
+        let mut cmd = Command::cargo_bin("archgen").expect("archgen binary");
+        cmd.current_dir(project)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", project)
+            .env("AWS_ENDPOINT_URL", self.endpoint())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", REGION)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .timeout(Duration::from_secs(120));
+        cmd
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A project with one network stack using only types moto models, in the
+/// zones moto's `Fn::GetAZs ""` gives. `extra_tiers` lines go under `tiers:`.
+pub fn project(extra_tiers: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_stack(dir.path(), extra_tiers);
+    dir
+}
+
+pub fn write_stack(dir: &Path, extra_tiers: &str) {
+    std::fs::create_dir_all(dir.join("stacks")).expect("stacks dir");
+    let yaml = format!(
+        "app: demo
+region: {REGION}
+network:
+  cidr: 10.0.0.0/16
+  zones: 2
+  tiers:
+    public: {{ type: public, cidrs: [10.0.1.0/24, 10.0.2.0/24] }}
+{extra_tiers}
+  nat: none
+  restrict_default_security_group: false
+  flow_logs: {{ enabled: false }}
+environments:
+  staging: {{}}
+"
+    );
+    std::fs::write(dir.join("stacks/main.yaml"), yaml).expect("write spec");
+}
+
+pub const STACK: &str = "demo-staging-main";
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
