@@ -1,12 +1,14 @@
 //! L3: the user's YAML. One file per stack under `stacks/`, a base definition
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
+pub mod data;
 pub mod de;
 pub mod load;
 pub mod network;
 pub mod node;
 pub mod overlay;
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -31,4 +33,21 @@ pub struct StackSpec {
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub network: Option<network::NetworkSpec>,
+    /// Relational databases (RDS and Aurora), by component name.
+    #[serde(default)]
+    pub databases: IndexMap<String, data::DatabaseSpec>,
+    /// ElastiCache replication groups, by component name.
+    #[serde(default)]
+    pub caches: IndexMap<String, data::CacheSpec>,
+    #[serde(default)]
+    pub buckets: IndexMap<String, data::BucketSpec>,
+    /// Secrets Manager secrets, generated or referenced.
+    #[serde(default)]
+    pub secrets: IndexMap<String, data::SecretSpec>,
+    /// SSM parameters: plain ones created, SecureString ones referenced.
+    #[serde(default)]
+    pub parameters: IndexMap<String, data::ParameterSpec>,
+    /// Customer-managed KMS keys.
+    #[serde(default)]
+    pub keys: IndexMap<String, data::KeySpec>,
 }

@@ -1,6 +1,7 @@
 //! L2: turns resolved stack specs into templates and a manifest.
 
 pub mod connect;
+pub mod data;
 pub mod naming;
 pub mod network;
 
@@ -18,6 +19,9 @@ pub struct Synthesis {
     pub manifest: Manifest,
     /// Template file name → template, in manifest order.
     pub templates: Vec<(String, Template)>,
+    /// Things the user should know that are not errors (a data-safety
+    /// opt-out, for instance); `archgen synth` prints them as `note: ...`.
+    pub notes: Vec<String>,
 }
 
 impl Synthesis {
@@ -73,8 +77,18 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         stacks: Vec::new(),
     };
     let mut templates = Vec::new();
+    let mut notes = Vec::new();
     for stack in &resolved {
-        let template = build_stack(stack);
+        let Built {
+            template,
+            notes: stack_notes,
+            ..
+        } = build_stack(stack);
+        notes.extend(
+            stack_notes
+                .into_iter()
+                .map(|n| format!("{} ({env}): {n}", stack.file.name)),
+        );
         if let Some(id) = template.duplicate_ids.first() {
             diagnostics.push(
                 stack
@@ -97,6 +111,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     Ok(Synthesis {
         manifest,
         templates,
+        notes,
     })
 }
 
@@ -131,6 +146,8 @@ pub struct Ctx<'a> {
     pub tags: Vec<Tag>,
     pub network: Option<network::NetworkRefs>,
     pub components: connect::Components,
+    /// Notes for the user, collected while building.
+    pub notes: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -142,7 +159,15 @@ impl Ctx<'_> {
     }
 }
 
-fn build_stack(stack: &ResolvedStack) -> Template {
+/// One stack's template, the components it registered, and notes.
+pub struct Built {
+    pub template: Template,
+    pub components: connect::Components,
+    pub notes: Vec<String>,
+}
+
+/// Runs every builder of one stack, in order.
+pub fn build_stack(stack: &ResolvedStack) -> Built {
     let spec = &stack.spec;
     let description = spec
         .description
@@ -166,11 +191,17 @@ fn build_stack(stack: &ResolvedStack) -> Template {
             .collect(),
         network: None,
         components: connect::Components::default(),
+        notes: Vec::new(),
     };
     if let Some(net) = &spec.network {
         ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
     }
-    t
+    data::build(&mut t, &mut ctx);
+    Built {
+        template: t,
+        components: ctx.components,
+        notes: ctx.notes,
+    }
 }
 
 /// A diagnostic not tied to a spec line (I/O on output, for instance).
