@@ -1,6 +1,7 @@
 //! One integration test binary (faster to link than one per file).
 
 mod cli;
+mod data;
 mod lint;
 mod network;
 mod overlays;

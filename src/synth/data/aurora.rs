@@ -37,8 +37,8 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         database_name: Some(super::rds::database_name(name, db)),
         master_username: super::rds::username(db),
         manage_master_user_password: true,
-        master_user_secret: Some(MasterUserSecret {
-            kms_key_id: kms.clone(),
+        master_user_secret: kms.clone().map(|k| MasterUserSecret {
+            kms_key_id: Some(k),
         }),
         storage_encrypted: true,
         kms_key_id: kms.clone(),

@@ -40,8 +40,8 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         db_name: Some(database_name(name, db)),
         master_username: Some(username(db)),
         manage_master_user_password: Some(true),
-        master_user_secret: Some(MasterUserSecret {
-            kms_key_id: kms.clone(),
+        master_user_secret: kms.clone().map(|k| MasterUserSecret {
+            kms_key_id: Some(k),
         }),
         allocated_storage: Some(storage.size_gb.to_string()),
         max_allocated_storage: storage.max_gb,
