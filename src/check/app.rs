@@ -6,7 +6,7 @@ use super::is_name;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, SecretSpec, ServiceSpec, split_connection};
-use crate::synth::connect::Access;
+use crate::synth::connect::{Access, ComponentKind};
 use crate::template::logs::RETENTION_DAYS;
 
 /// Valid Fargate memory sizes (MiB) for each CPU value.
@@ -25,13 +25,25 @@ pub fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
 }
 
 /// Components a service may name in `connects_to` or `secrets`, with what
-/// each one is: services, and whatever the data tier declares.
-pub fn component_names(stack: &ResolvedStack) -> BTreeMap<String, &'static str> {
-    let mut names = BTreeMap::new();
+/// each one is: the data tier's components and the services.
+pub fn component_names(stack: &ResolvedStack) -> BTreeMap<String, ComponentKind> {
+    let mut names: BTreeMap<String, ComponentKind> =
+        super::component_names(&stack.spec).into_iter().collect();
     for key in stack.spec.services.keys() {
-        names.insert(key.clone(), "service");
+        names.entry(key.clone()).or_insert(ComponentKind::Service);
     }
     names
+}
+
+/// Component kinds whose secret a service can inject with `secrets:`.
+fn holds_secret(kind: ComponentKind) -> bool {
+    matches!(
+        kind,
+        ComponentKind::Database
+            | ComponentKind::Cache
+            | ComponentKind::Secret
+            | ComponentKind::Parameter
+    )
 }
 
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
@@ -82,7 +94,16 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let components = component_names(stack);
     let mut defaults = Vec::new();
     let mut priorities: BTreeMap<u32, &str> = BTreeMap::new();
+    let data_names: BTreeMap<String, ComponentKind> =
+        super::component_names(spec).into_iter().collect();
     for (key, s) in &spec.services {
+        if let Some(kind) = data_names.get(key) {
+            out.push(
+                stack
+                    .error("APP026", &format!("services.{key}"), format!("'{key}' is already a component name (a {})", kind.describe()))
+                    .help("give every database, cache, bucket, secret, parameter, key and service its own name"),
+            );
+        }
         check_service(stack, key, s, &components, &mut out);
         if let Some(route) = &s.route {
             let field = format!("services.{key}.route");
@@ -251,7 +272,7 @@ fn check_service(
     stack: &ResolvedStack,
     key: &str,
     s: &ServiceSpec,
-    components: &BTreeMap<String, &'static str>,
+    components: &BTreeMap<String, ComponentKind>,
     out: &mut Vec<Diagnostic>,
 ) {
     let base = format!("services.{key}");
@@ -406,7 +427,7 @@ fn check_service(
                                     "write '{name}:read', '{name}:write' or '{name}:read-write'"
                                 )),
                         );
-                    } else if *kind == "service" {
+                    } else if *kind == ComponentKind::Service {
                         out.push(
                             stack
                                 .error(
@@ -423,7 +444,7 @@ fn check_service(
     }
     for (var, secret) in &s.secrets {
         if let SecretSpec::Component(name) = secret
-            && (!components.contains_key(name) || components.get(name) == Some(&"service"))
+            && !components.get(name).is_some_and(|k| holds_secret(*k))
         {
             out.push(
                     stack

@@ -3,10 +3,12 @@
 //! user sees every problem at once.
 
 pub mod app;
+pub mod data;
 pub mod network;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::spec::ResolvedStack;
+use crate::spec::{ResolvedStack, StackSpec};
+use crate::synth::connect::ComponentKind;
 
 /// Regions archgen knows, for catching typos before AWS does.
 pub const REGIONS: &[&str] = &[
@@ -101,7 +103,41 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         out.extend(network::check(stack, net));
     }
     out.extend(app::check(stack));
+    out.extend(data::check(stack));
     out
+}
+
+/// Every data component's block and key, in spec order.
+pub fn data_component_keys(spec: &StackSpec) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut add = |block: &'static str, names: Vec<&String>| {
+        out.extend(names.into_iter().map(|n| (block, n.clone())));
+    };
+    add("databases", spec.databases.keys().collect());
+    add("caches", spec.caches.keys().collect());
+    add("buckets", spec.buckets.keys().collect());
+    add("secrets", spec.secrets.keys().collect());
+    add("parameters", spec.parameters.keys().collect());
+    add("keys", spec.keys.keys().collect());
+    out
+}
+
+/// The components a service may name in `connects_to`, with their kind.
+pub fn component_names(spec: &StackSpec) -> Vec<(String, ComponentKind)> {
+    data_component_keys(spec)
+        .into_iter()
+        .map(|(block, name)| {
+            let kind = match block {
+                "databases" => ComponentKind::Database,
+                "caches" => ComponentKind::Cache,
+                "buckets" => ComponentKind::Bucket,
+                "secrets" => ComponentKind::Secret,
+                "parameters" => ComponentKind::Parameter,
+                _ => ComponentKind::Key,
+            };
+            (name, kind)
+        })
+        .collect()
 }
 
 /// Lowercase letters, digits and hyphens, starting with a letter, not ending

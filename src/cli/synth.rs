@@ -69,6 +69,9 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         )));
     }
     let mut synthesis = synthesize(&project, &env)?;
+    for note in &synthesis.notes {
+        eprintln!("note: {note}");
+    }
     if let Some(only) = &args.stack {
         let names: Vec<String> = synthesis
             .manifest

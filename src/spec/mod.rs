@@ -2,6 +2,7 @@
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
 pub mod app;
+pub mod data;
 pub mod de;
 pub mod load;
 pub mod network;
@@ -39,4 +40,21 @@ pub struct StackSpec {
     pub load_balancer: Option<app::LoadBalancerSpec>,
     #[serde(default)]
     pub services: IndexMap<String, app::ServiceSpec>,
+    /// Relational databases (RDS and Aurora), by component name.
+    #[serde(default)]
+    pub databases: IndexMap<String, data::DatabaseSpec>,
+    /// ElastiCache replication groups, by component name.
+    #[serde(default)]
+    pub caches: IndexMap<String, data::CacheSpec>,
+    #[serde(default)]
+    pub buckets: IndexMap<String, data::BucketSpec>,
+    /// Secrets Manager secrets, generated or referenced.
+    #[serde(default)]
+    pub secrets: IndexMap<String, data::SecretSpec>,
+    /// SSM parameters: plain ones created, SecureString ones referenced.
+    #[serde(default)]
+    pub parameters: IndexMap<String, data::ParameterSpec>,
+    /// Customer-managed KMS keys.
+    #[serde(default)]
+    pub keys: IndexMap<String, data::KeySpec>,
 }

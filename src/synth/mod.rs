@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod connect;
+pub mod data;
 pub mod naming;
 pub mod network;
 
@@ -19,6 +20,9 @@ pub struct Synthesis {
     pub manifest: Manifest,
     /// Template file name → template, in manifest order.
     pub templates: Vec<(String, Template)>,
+    /// Things the user should know that are not errors (a data-safety
+    /// opt-out, for instance); `archgen synth` prints them as `note: ...`.
+    pub notes: Vec<String>,
 }
 
 impl Synthesis {
@@ -74,8 +78,18 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         stacks: Vec::new(),
     };
     let mut templates = Vec::new();
+    let mut notes = Vec::new();
     for stack in &resolved {
-        let template = build_stack(stack);
+        let Built {
+            template,
+            notes: stack_notes,
+            ..
+        } = build_stack(stack);
+        notes.extend(
+            stack_notes
+                .into_iter()
+                .map(|n| format!("{} ({env}): {n}", stack.file.name)),
+        );
         if let Some(id) = template.duplicate_ids.first() {
             diagnostics.push(
                 stack
@@ -98,6 +112,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     Ok(Synthesis {
         manifest,
         templates,
+        notes,
     })
 }
 
@@ -132,6 +147,8 @@ pub struct Ctx<'a> {
     pub tags: Vec<Tag>,
     pub network: Option<network::NetworkRefs>,
     pub components: connect::Components,
+    /// Notes for the user, collected while building.
+    pub notes: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -143,7 +160,15 @@ impl Ctx<'_> {
     }
 }
 
-fn build_stack(stack: &ResolvedStack) -> Template {
+/// One stack's template, the components it registered, and notes.
+pub struct Built {
+    pub template: Template,
+    pub components: connect::Components,
+    pub notes: Vec<String>,
+}
+
+/// Runs every builder of one stack, in order.
+pub fn build_stack(stack: &ResolvedStack) -> Built {
     let spec = &stack.spec;
     let description = spec
         .description
@@ -167,12 +192,18 @@ fn build_stack(stack: &ResolvedStack) -> Template {
             .collect(),
         network: None,
         components: connect::Components::default(),
+        notes: Vec::new(),
     };
     if let Some(net) = &spec.network {
         ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
     }
+    data::build(&mut t, &mut ctx);
     app::build(&mut t, &mut ctx);
-    t
+    Built {
+        template: t,
+        components: ctx.components,
+        notes: ctx.notes,
+    }
 }
 
 /// A diagnostic not tied to a spec line (I/O on output, for instance).

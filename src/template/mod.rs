@@ -5,13 +5,19 @@
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
+pub mod elasticache;
 pub mod elbv2;
 pub mod expr;
 pub mod iam;
+pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod misc;
+pub mod rds;
+pub mod s3;
 pub mod scaling;
+pub mod secretsmanager;
+pub mod ssm;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -252,6 +258,9 @@ pub struct Custom {
 /// reads naturally.
 macro_rules! resource_types {
     ($($variant:ident($ty:path) = $name:literal,)*) => {
+        // Resource types differ a lot in size; a template holds a few hundred
+        // at most, so boxing the large ones would buy nothing.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Props {
             $($variant($ty),)*
@@ -318,4 +327,19 @@ resource_types! {
     ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
     Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
     PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
+    DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
+    DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
+    DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",
+    DbParameterGroup(rds::DbParameterGroup) = "AWS::RDS::DBParameterGroup",
+    DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
+    ReplicationGroup(elasticache::ReplicationGroup) = "AWS::ElastiCache::ReplicationGroup",
+    CacheSubnetGroup(elasticache::SubnetGroup) = "AWS::ElastiCache::SubnetGroup",
+    CacheParameterGroup(elasticache::ParameterGroup) = "AWS::ElastiCache::ParameterGroup",
+    Bucket(s3::Bucket) = "AWS::S3::Bucket",
+    BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
+    Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
+    RotationSchedule(secretsmanager::RotationSchedule) = "AWS::SecretsManager::RotationSchedule",
+    KmsKey(kms::Key) = "AWS::KMS::Key",
+    KmsAlias(kms::Alias) = "AWS::KMS::Alias",
+    SsmParameter(ssm::Parameter) = "AWS::SSM::Parameter",
 }

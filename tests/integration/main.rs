@@ -2,6 +2,7 @@
 
 mod app;
 mod cli;
+mod data;
 mod lint;
 mod network;
 mod overlays;

@@ -1,0 +1,168 @@
+//! ElastiCache (Redis OSS or Valkey) replication groups: encrypted at rest
+//! and in transit, an AUTH token generated into Secrets Manager and passed
+//! by dynamic reference, Multi-AZ with automatic failover when replicated.
+
+use std::collections::BTreeMap;
+
+use super::catalog::cache_family;
+use super::windows::{Kind, parse};
+use super::{Ctx, keep, key_arn, resolve_secret, security_group, tier_subnets};
+use crate::spec::data::{CacheSpec, ParamValue};
+use crate::spec::network::TierKind;
+use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
+use crate::synth::naming::pascal;
+use crate::template::elasticache::{ParameterGroup, ReplicationGroup, SubnetGroup};
+use crate::template::secretsmanager::{GenerateSecretString, Secret};
+use crate::template::{Expr, Policy, Template};
+
+pub const PORT: u16 = 6379;
+
+pub fn failover(c: &CacheSpec) -> bool {
+    c.automatic_failover.unwrap_or(c.replicas > 0)
+}
+
+pub fn multi_az(c: &CacheSpec) -> bool {
+    c.multi_az.unwrap_or(c.replicas > 0)
+}
+
+pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
+    let p = pascal(name);
+    let kms = cache.kms_key.as_deref().map(key_arn);
+    security_group(t, ctx, &format!("{p}SecurityGroup"), name, "Cache");
+    t.add(
+        format!("{p}SubnetGroup"),
+        SubnetGroup {
+            description: format!("Subnets of cache '{name}'"),
+            subnet_ids: tier_subnets(ctx, cache.subnet_tier.as_deref(), TierKind::Private),
+            tags: ctx.named(name),
+        },
+    );
+    let mut properties: BTreeMap<String, String> = cache
+        .parameters
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                ParamValue::Int(n) => n.to_string(),
+                ParamValue::Text(s) => s.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let cluster_mode = cache.shards.is_some();
+    properties.insert(
+        "cluster-enabled".into(),
+        if cluster_mode { "yes" } else { "no" }.into(),
+    );
+    t.add(
+        format!("{p}ParameterGroup"),
+        ParameterGroup {
+            cache_parameter_group_family: cache_family(cache.engine, &cache.version),
+            description: format!("Parameters of cache '{name}'"),
+            properties,
+            tags: ctx.named(name),
+        },
+    );
+    let token = format!("{p}AuthToken");
+    let secret = t.add(
+        &token,
+        Secret {
+            name: Some(format!("{}/{}/{name}/auth-token", ctx.spec.app, ctx.environment).into()),
+            description: Some(format!("AUTH token of cache '{name}'")),
+            kms_key_id: kms.clone(),
+            // ElastiCache tokens are 16-128 printable characters without
+            // @, " or /: letters and digits only is the safe subset.
+            generate_secret_string: Some(GenerateSecretString {
+                password_length: Some(64),
+                exclude_characters: None,
+                exclude_punctuation: Some(true),
+            }),
+            tags: ctx.named(&format!("{name}-auth-token")),
+        },
+    );
+    if kms.is_none() {
+        secret.skip_check(
+            "CKV_AWS_149",
+            &format!("encrypted with the AWS managed key aws/secretsmanager: the spec sets no caches.{name}.kms_key"),
+        );
+    }
+    let window = |w: &Option<String>, kind| {
+        w.as_deref()
+            .and_then(|w| parse(w, kind).ok())
+            .map(|w| w.to_aws())
+    };
+    let (clusters, groups, per_group) = match cache.shards {
+        Some(s) => (None, Some(s), Some(cache.replicas)),
+        None => (Some(1 + cache.replicas), None, None),
+    };
+    let r = t.add(
+        &p,
+        ReplicationGroup {
+            replication_group_description: format!(
+                "{} {} cache '{name}'",
+                ctx.spec.app, ctx.environment
+            ),
+            engine: cache.engine.as_str().into(),
+            engine_version: cache.version.clone(),
+            cache_node_type: cache.node_type.clone(),
+            num_cache_clusters: clusters,
+            num_node_groups: groups,
+            replicas_per_node_group: per_group,
+            automatic_failover_enabled: failover(cache),
+            multi_az_enabled: multi_az(cache),
+            at_rest_encryption_enabled: true,
+            transit_encryption_enabled: true,
+            transit_encryption_mode: None,
+            auth_token: Some(resolve_secret(&token)),
+            kms_key_id: kms.clone(),
+            cache_subnet_group_name: Expr::r#ref(format!("{p}SubnetGroup")),
+            security_group_ids: vec![Expr::r#ref(format!("{p}SecurityGroup"))],
+            cache_parameter_group_name: Expr::r#ref(format!("{p}ParameterGroup")),
+            port: PORT,
+            snapshot_retention_limit: cache.snapshot.retention_days,
+            snapshot_window: window(&cache.snapshot.window, Kind::Daily),
+            preferred_maintenance_window: window(&cache.maintenance_window, Kind::Weekly),
+            auto_minor_version_upgrade: true,
+            tags: ctx.named(name),
+        },
+    );
+    keep(
+        r,
+        ctx,
+        cache.retain,
+        Policy::Snapshot,
+        &format!("caches.{name}"),
+    );
+    if kms.is_none() {
+        r.skip_check(
+            "CKV_AWS_191",
+            &format!("encrypted at rest with the ElastiCache service key: the spec sets no caches.{name}.kms_key"),
+        );
+    }
+
+    let mut c = Component::new(name, ComponentKind::Cache);
+    c.network = Some(NetworkEndpoint {
+        security_group: format!("{p}SecurityGroup"),
+        port: PORT,
+    });
+    let endpoint = if cluster_mode {
+        "ConfigurationEndPoint"
+    } else {
+        "PrimaryEndPoint"
+    };
+    c.environment = vec![
+        (
+            "HOST".into(),
+            Expr::get_att(&p, format!("{endpoint}.Address")),
+        ),
+        ("PORT".into(), Expr::get_att(&p, format!("{endpoint}.Port"))),
+        ("AUTH_SECRET_ARN".into(), Expr::r#ref(&token)),
+    ];
+    c.secret = Some(SecretRef {
+        source: SecretSource::SecretsManager {
+            arn: Expr::r#ref(&token),
+            json_key: None,
+        },
+        kms_key_arn: kms,
+    });
+    ctx.components.register(c);
+}

@@ -1,0 +1,162 @@
+//! L2 data builder: databases, caches, buckets, secrets, parameters and keys.
+//! Each component gets its own security group (no ingress: the services
+//! builder adds one rule per connecting service), encryption, and a
+//! `connect::Component` that says what reaching it takes.
+
+pub mod aurora;
+pub mod catalog;
+pub mod elasticache;
+pub mod kms;
+pub mod rds;
+pub mod s3;
+pub mod secrets;
+pub mod windows;
+
+use super::Ctx;
+use super::naming::pascal;
+use crate::spec::network::{TierKind, Zones};
+use crate::template::ec2::{EgressRule, SecurityGroup};
+use crate::template::{Expr, Policy, Resource, Template};
+
+pub fn build(t: &mut Template, ctx: &mut Ctx) {
+    let spec = ctx.spec;
+    for (name, key) in &spec.keys {
+        kms::build_key(t, ctx, name, key);
+    }
+    for (name, secret) in &spec.secrets {
+        secrets::build_secret(t, ctx, name, secret);
+    }
+    for (name, param) in &spec.parameters {
+        secrets::build_parameter(t, ctx, name, param);
+    }
+    for (name, db) in &spec.databases {
+        if db.engine.is_aurora() {
+            aurora::build(t, ctx, name, db);
+        } else {
+            rds::build(t, ctx, name, db);
+        }
+    }
+    for (name, cache) in &spec.caches {
+        elasticache::build(t, ctx, name, cache);
+    }
+    for (name, bucket) in &spec.buckets {
+        s3::build(t, ctx, name, bucket);
+    }
+}
+
+/// `GetAtt <Key>Key.Arn` for a key from `keys:`.
+pub fn key_arn(key: &str) -> Expr {
+    Expr::get_att(format!("{}Key", pascal(key)), "Arn")
+}
+
+/// The tier a data component lives in: the one named, else the first of
+/// `prefer`, else the first of the other non-public kind.
+pub fn tier_subnets(ctx: &Ctx, named: Option<&str>, prefer: TierKind) -> Vec<Expr> {
+    let Some(net) = &ctx.network else {
+        return Vec::new();
+    };
+    let other = if prefer == TierKind::Isolated {
+        TierKind::Private
+    } else {
+        TierKind::Isolated
+    };
+    let first = |k: TierKind| net.tier_kinds.iter().find(|(_, kind)| **kind == k);
+    let tier = match named {
+        Some(n) => Some(n.to_string()),
+        None => first(prefer)
+            .or_else(|| first(other))
+            .map(|(n, _)| n.clone()),
+    };
+    tier.and_then(|t| net.subnets.get(&t).cloned())
+        .unwrap_or_default()
+}
+
+/// The default tier name, for checks: see [`tier_subnets`].
+pub fn default_tier(spec: &crate::spec::StackSpec, prefer: TierKind) -> Option<String> {
+    let net = spec.network.as_ref()?;
+    let other = if prefer == TierKind::Isolated {
+        TierKind::Private
+    } else {
+        TierKind::Isolated
+    };
+    let first = |k: TierKind| {
+        net.tiers
+            .iter()
+            .find(|(_, t)| t.kind == k)
+            .map(|(n, _)| n.clone())
+    };
+    first(prefer).or_else(|| first(other))
+}
+
+/// Zone `i` (0-based) of the network, as the subnets use it.
+pub fn zone(ctx: &Ctx, i: usize) -> Option<Expr> {
+    let net = ctx.spec.network.as_ref()?;
+    match &net.zones {
+        Zones::Count(n) => (i < usize::from(*n)).then(|| Expr::zone(i as u32)),
+        Zones::Names(names) => names.get(i).map(Expr::from),
+    }
+}
+
+/// Whether zone names are pinned in the spec (cfn-lint then warns about
+/// hard-coded zones, which is what the user asked for).
+pub fn pin_zone_lint(r: &mut Resource, ctx: &Ctx) {
+    if let Some(net) = &ctx.spec.network
+        && matches!(net.zones, Zones::Names(_))
+    {
+        r.ignore_lint("W3010", "zone names are pinned in the spec (network.zones)");
+    }
+}
+
+/// A component's own security group: no ingress until a service connects,
+/// and no egress (data stores answer, they do not call out).
+pub fn security_group(t: &mut Template, ctx: &Ctx, id: &str, name: &str, what: &str) {
+    let Some(net) = &ctx.network else { return };
+    t.add(
+        id,
+        SecurityGroup {
+            group_description: format!(
+                "{what} {name}: ingress only from the services that connect to it"
+            ),
+            vpc_id: net.vpc_id.clone(),
+            security_group_ingress: None,
+            security_group_egress: Some(vec![EgressRule::deny_all()]),
+            tags: ctx.named(name),
+        },
+    );
+}
+
+/// Keeps a stateful resource (its data) when it is deleted or replaced,
+/// unless the spec opts out; the opt-out is reported as a note.
+pub fn keep(r: &mut Resource, ctx: &mut Ctx, retain: bool, keep_with: Policy, field: &str) {
+    if retain {
+        r.retain_with(keep_with);
+    } else {
+        r.retain_with(Policy::Delete);
+        ctx.notes.push(format!(
+            "{field}: retain is off in {}, so deleting the stack or replacing the resource deletes its data",
+            ctx.environment
+        ));
+    }
+}
+
+/// `rate(90 days)`.
+pub fn rate_days(days: u32) -> String {
+    if days == 1 {
+        "rate(1 day)".into()
+    } else {
+        format!("rate({days} days)")
+    }
+}
+
+/// `{{resolve:secretsmanager:<arn>:SecretString:::}}`: the value is read by
+/// CloudFormation at deploy time and never appears in the template.
+pub fn resolve_secret(secret_id: &str) -> Expr {
+    Expr::Join(
+        String::new(),
+        vec![
+            "{{resolve:secretsmanager:".into(),
+            Expr::r#ref(secret_id),
+            ":SecretString:::}}".into(),
+        ],
+    )
+}

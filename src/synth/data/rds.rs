@@ -1,0 +1,349 @@
+//! RDS instances (PostgreSQL, MySQL) with read replicas, and the parts every
+//! RDS database shares with Aurora: subnet group, parameters, monitoring
+//! role, secret rotation, the connection component.
+
+use std::collections::BTreeMap;
+
+use super::catalog::{family, parameter_value};
+use super::windows::{Kind, parse};
+use super::{Ctx, keep, key_arn, rate_days, security_group, tier_subnets, zone};
+use crate::spec::data::{DatabaseSpec, Engine, ParamValue};
+use crate::spec::network::TierKind;
+use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
+use crate::synth::naming::pascal;
+use crate::template::iam::{PolicyDocument, Role, Statement};
+use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, MasterUserSecret};
+use crate::template::secretsmanager::{RotationRules, RotationSchedule};
+use crate::template::{Expr, Policy, Template};
+
+/// Current RDS certificate authority (the rds-ca-2019 one has expired).
+pub const CA: &str = "rds-ca-rsa2048-g1";
+pub const DEFAULT_USERNAME: &str = "dbadmin";
+
+pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
+    let p = pascal(name);
+    let shared = build_shared(t, ctx, name, db);
+    let storage = db
+        .storage
+        .clone()
+        .unwrap_or(crate::spec::data::StorageSpec {
+            r#type: "gp3".into(),
+            size_gb: 20,
+            max_gb: None,
+        });
+    let class = db.instance.clone().unwrap_or_default();
+    let kms = db.kms_key.as_deref().map(key_arn);
+    let instance = DbInstance {
+        db_instance_class: class.clone(),
+        engine: Some(db.engine.as_str().into()),
+        engine_version: Some(db.version.clone()),
+        db_name: Some(database_name(name, db)),
+        master_username: Some(username(db)),
+        manage_master_user_password: Some(true),
+        master_user_secret: kms.clone().map(|k| MasterUserSecret {
+            kms_key_id: Some(k),
+        }),
+        allocated_storage: Some(storage.size_gb.to_string()),
+        max_allocated_storage: storage.max_gb,
+        storage_type: Some(storage.r#type.clone()),
+        storage_encrypted: Some(true),
+        kms_key_id: kms.clone(),
+        multi_az: Some(db.multi_az),
+        db_subnet_group_name: Some(Expr::r#ref(format!("{p}SubnetGroup"))),
+        vpc_security_groups: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
+        db_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
+        port: Some(port(db).to_string()),
+        publicly_accessible: Some(false),
+        backup_retention_period: Some(db.backup.retention_days),
+        preferred_backup_window: shared.backup_window.clone(),
+        preferred_maintenance_window: shared.maintenance_window.clone(),
+        auto_minor_version_upgrade: Some(true),
+        copy_tags_to_snapshot: Some(true),
+        deletion_protection: Some(db.deletion_protection),
+        enable_cloudwatch_logs_exports: Some(log_exports(db)),
+        enable_iam_database_authentication: Some(db.iam_auth),
+        ca_certificate_identifier: Some(CA.into()),
+        tags: ctx.named(name),
+        ..monitoring(db, &p, kms.clone())
+    };
+    let r = t.add(&p, instance);
+    keep(
+        r,
+        ctx,
+        db.retain,
+        Policy::Snapshot,
+        &format!("databases.{name}"),
+    );
+    if !db.deletion_protection {
+        r.skip_check(
+            "CKV_AWS_293",
+            &format!("deletion protection is turned off in the spec (databases.{name}.deletion_protection) for this environment"),
+        );
+    }
+
+    for (i, replica) in db.replicas.iter().enumerate() {
+        let n = i + 1;
+        let replica_class = replica.instance.clone().unwrap_or_else(|| class.clone());
+        let az = replica
+            .zone
+            .and_then(|z| zone(ctx, (z as usize).saturating_sub(1)));
+        let r = t.add(
+            format!("{p}Replica{n}"),
+            DbInstance {
+                db_instance_class: replica_class,
+                source_db_instance_identifier: Some(Expr::r#ref(&p)),
+                availability_zone: az,
+                vpc_security_groups: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
+                db_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
+                publicly_accessible: Some(false),
+                auto_minor_version_upgrade: Some(true),
+                copy_tags_to_snapshot: Some(true),
+                deletion_protection: Some(db.deletion_protection),
+                enable_cloudwatch_logs_exports: Some(log_exports(db)),
+                enable_iam_database_authentication: Some(db.iam_auth),
+                ca_certificate_identifier: Some(CA.into()),
+                tags: ctx.named(&format!("{name}-replica-{n}")),
+                ..monitoring(db, &p, kms.clone())
+            },
+        );
+        // A replica holds a copy of the primary's data, which is itself
+        // snapshotted: deleting the replica loses nothing.
+        r.retain_with(Policy::Delete);
+        if replica.zone.is_some() {
+            super::pin_zone_lint(r, ctx);
+        }
+        r.skip_check(
+            "CKV_AWS_16",
+            "a read replica inherits encryption from its encrypted source; CloudFormation refuses StorageEncrypted on a replica",
+        )
+        .skip_check(
+            "CKV_AWS_157",
+            "a read replica is the extra copy; the primary carries Multi-AZ where the spec asks for it",
+        );
+        if !db.deletion_protection {
+            r.skip_check(
+                "CKV_AWS_293",
+                &format!("deletion protection is turned off in the spec (databases.{name}.deletion_protection) for this environment"),
+            );
+        }
+    }
+    if !db.multi_az {
+        t.resources
+            .get_mut(&p)
+            .expect("just added")
+            .skip_check(
+                "CKV_AWS_157",
+                &format!("Multi-AZ is turned off in the spec (databases.{name}.multi_az) for this environment"),
+            );
+    }
+
+    let secret_arn = Expr::get_att(&p, "MasterUserSecret.SecretArn");
+    if let Some(days) = db.rotation_days {
+        rotation(t, &p, secret_arn.clone(), days);
+    }
+    let mut component = component(name, db, &p, secret_arn, "DbiResourceId");
+    component
+        .environment
+        .push(("HOST".into(), Expr::get_att(&p, "Endpoint.Address")));
+    component
+        .environment
+        .push(("PORT".into(), Expr::get_att(&p, "Endpoint.Port")));
+    if !db.replicas.is_empty() {
+        component.environment.push((
+            "READ_HOST".into(),
+            Expr::get_att(format!("{p}Replica1"), "Endpoint.Address"),
+        ));
+    }
+    component
+        .environment
+        .push(("NAME".into(), database_name(name, db).into()));
+    component.environment.push((
+        "SECRET_ARN".into(),
+        Expr::get_att(&p, "MasterUserSecret.SecretArn"),
+    ));
+    ctx.components.register(component);
+}
+
+/// Windows in AWS's UTC form (checks have validated them).
+pub struct Shared {
+    pub backup_window: Option<String>,
+    pub maintenance_window: Option<String>,
+}
+
+/// Security group, subnet group, parameter group (instance or cluster
+/// flavour chosen by the caller through `cluster`), monitoring role.
+pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) -> Shared {
+    let p = pascal(name);
+    security_group(t, ctx, &format!("{p}SecurityGroup"), name, "Database");
+    t.add(
+        format!("{p}SubnetGroup"),
+        DbSubnetGroup {
+            db_subnet_group_description: format!("Subnets of database '{name}'"),
+            subnet_ids: tier_subnets(ctx, db.subnet_tier.as_deref(), TierKind::Isolated),
+            tags: ctx.named(name),
+        },
+    );
+    if !db.engine.is_aurora() {
+        t.add(
+            format!("{p}ParameterGroup"),
+            DbParameterGroup {
+                description: format!(
+                    "Parameters of database '{name}' ({} {})",
+                    db.engine.as_str(),
+                    db.version
+                ),
+                family: family(db.engine, &db.version),
+                parameters: parameters(db),
+                tags: ctx.named(name),
+            },
+        );
+    }
+    if db.monitoring_interval > 0 {
+        t.add(
+            format!("{p}MonitoringRole"),
+            Role {
+                assume_role_policy_document: PolicyDocument::assumed_by(
+                    "monitoring.rds.amazonaws.com",
+                ),
+                description: Some(format!(
+                    "Lets RDS enhanced monitoring publish OS metrics of database '{name}'"
+                )),
+                managed_policy_arns: Some(vec![Expr::sub(
+                    "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+                )]),
+                policies: None,
+                tags: ctx.named(&format!("{name}-monitoring")),
+            },
+        );
+    }
+    let window = |w: &Option<String>, kind| {
+        w.as_deref()
+            .and_then(|w| parse(w, kind).ok())
+            .map(|w| w.to_aws())
+    };
+    Shared {
+        backup_window: window(&db.backup.window, Kind::Daily),
+        maintenance_window: window(&db.maintenance_window, Kind::Weekly),
+    }
+}
+
+/// Performance Insights and enhanced monitoring, shared by every instance.
+pub fn monitoring(db: &DatabaseSpec, p: &str, kms: Option<Expr>) -> DbInstance {
+    let monitored = db.monitoring_interval > 0;
+    DbInstance {
+        enable_performance_insights: Some(db.performance_insights),
+        performance_insights_retention_period: db.performance_insights.then_some(7),
+        performance_insights_kms_key_id: kms.filter(|_| db.performance_insights),
+        monitoring_interval: Some(db.monitoring_interval),
+        monitoring_role_arn: monitored.then(|| Expr::get_att(format!("{p}MonitoringRole"), "Arn")),
+        ..DbInstance::default()
+    }
+}
+
+/// Rotates the RDS-managed master secret on the document's schedule; RDS
+/// rotates it itself (managed rotation), so no Lambda is involved.
+pub fn rotation(t: &mut Template, p: &str, secret_arn: Expr, days: u32) {
+    t.add(
+        format!("{p}SecretRotation"),
+        RotationSchedule {
+            secret_id: secret_arn,
+            rotation_lambda_arn: None,
+            rotation_rules: RotationRules {
+                schedule_expression: rate_days(days),
+            },
+        },
+    );
+}
+
+/// The connection component, without environment variables (RDS and Aurora
+/// expose different endpoints).
+pub fn component(
+    name: &str,
+    db: &DatabaseSpec,
+    p: &str,
+    secret_arn: Expr,
+    resource_id_attr: &str,
+) -> Component {
+    let mut c = Component::new(name, ComponentKind::Database);
+    c.network = Some(NetworkEndpoint {
+        security_group: format!("{p}SecurityGroup"),
+        port: port(db),
+    });
+    if db.iam_auth {
+        let connect = Statement::allow(
+            &format!("Connect{p}"),
+            &["rds-db:connect"],
+            vec![Expr::sub(format!(
+                "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{p}.{resource_id_attr}}}/*"
+            ))],
+        );
+        c.read_grants.push(connect.clone());
+        c.write_grants.push(connect);
+    }
+    c.secret = Some(SecretRef {
+        source: SecretSource::SecretsManager {
+            arn: secret_arn,
+            json_key: Some("password".into()),
+        },
+        kms_key_arn: db.kms_key.as_deref().map(key_arn),
+    });
+    c
+}
+
+pub fn port(db: &DatabaseSpec) -> u16 {
+    db.port.unwrap_or(db.engine.default_port())
+}
+
+pub fn username(db: &DatabaseSpec) -> String {
+    db.username
+        .clone()
+        .unwrap_or_else(|| DEFAULT_USERNAME.into())
+}
+
+/// The database created at launch: the spec's name, else the component key
+/// with hyphens as underscores.
+pub fn database_name(key: &str, db: &DatabaseSpec) -> String {
+    db.name.clone().unwrap_or_else(|| key.replace('-', "_"))
+}
+
+/// Default log exports per engine: what the engine writes without extra
+/// parameters.
+pub fn log_exports(db: &DatabaseSpec) -> Vec<String> {
+    if let Some(l) = &db.log_exports {
+        return l.clone();
+    }
+    let v: &[&str] = match db.engine {
+        Engine::Postgres => &["postgresql", "upgrade"],
+        Engine::AuroraPostgresql => &["postgresql"],
+        Engine::Mysql | Engine::AuroraMysql => &["error", "slowquery"],
+    };
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// The parameter that makes the engine refuse unencrypted connections.
+pub fn tls_parameter(engine: Engine) -> (&'static str, &'static str) {
+    if engine.is_postgres() {
+        ("rds.force_ssl", "1")
+    } else {
+        ("require_secure_transport", "1")
+    }
+}
+
+/// The spec's parameters in the engine's units, plus TLS required.
+pub fn parameters(db: &DatabaseSpec) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = db
+        .parameters
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                ParamValue::Int(n) => n.to_string(),
+                ParamValue::Text(s) => s.clone(),
+            };
+            let value = parameter_value(db.engine, k, &text).unwrap_or(text);
+            (k.clone(), value)
+        })
+        .collect();
+    let (k, v) = tls_parameter(db.engine);
+    out.insert(k.into(), v.into());
+    out
+}
