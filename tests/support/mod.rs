@@ -24,7 +24,7 @@ impl Moto {
         let bin_dir = std::env::var_os("ARCHGEN_TOOLS_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin"));
-        let bin = PathBuf::from(bin_dir).join("moto_server");
+        let bin = bin_dir.join("moto_server");
         assert!(
             bin.exists(),
             "{} is missing: run scripts/test (it installs the test tools) or set ARCHGEN_TOOLS_BIN",
