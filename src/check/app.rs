@@ -255,6 +255,16 @@ fn check_load_balancer(
             _ => {}
         }
     }
+    if let Some(logs) = &lb.access_logs
+        && let Some(bucket) = stack.spec.buckets.get(&logs.bucket)
+        && bucket.kms_key.is_some()
+    {
+        out.push(
+            stack
+                .error("APP027", "load_balancer.access_logs.bucket", format!("bucket '{}' is encrypted with a KMS key; load balancer logs need SSE-S3", logs.bucket))
+                .help("send the logs to a bucket without 'kms_key' (it is still encrypted, with SSE-S3)"),
+        );
+    }
     if !(1..=4000).contains(&lb.idle_timeout) {
         out.push(
             stack

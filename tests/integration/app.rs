@@ -162,13 +162,15 @@ fn each_execution_role_reads_only_the_secrets_its_service_references() {
             .collect()
     };
     let arn = |p: &str| json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{p}")});
+    let db_secret = json!({"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]});
     let mut backend = secret_reads("BackendExecutionRole");
     backend.sort_by_key(|v| v.to_string());
     assert_eq!(
         backend,
         vec![
+            db_secret.clone(),
             arn("solo-saving/prod/api-key"),
-            arn("solo-saving/prod/db/password")
+            arn("solo-saving/prod/jwt-secret")
         ]
     );
     assert!(secret_reads("FrontendExecutionRole").is_empty());
@@ -176,8 +178,12 @@ fn each_execution_role_reads_only_the_secrets_its_service_references() {
     let secrets = &t["Resources"]["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
         ["Secrets"];
     assert_eq!(
-        secrets[1],
-        json!({"Name": "DB_PASSWORD", "ValueFrom": arn("solo-saving/prod/db/password")})
+        secrets,
+        &json!([
+            {"Name": "API_KEY", "ValueFrom": arn("solo-saving/prod/api-key")},
+            {"Name": "DB_PASSWORD", "ValueFrom": {"Fn::Join": ["", [db_secret, ":password::"]]}},
+            {"Name": "JWT_SECRET", "ValueFrom": arn("solo-saving/prod/jwt-secret")}
+        ])
     );
 }
 
@@ -357,4 +363,133 @@ fn neuraknot_sizes_counts_and_deletion_protection_follow_the_environment() {
             format!("neuraknot-{env}-backend-go")
         );
     }
+}
+
+#[test]
+fn a_connection_gives_exactly_its_rule_grant_and_variables() {
+    let t = template_json(&synth_example("user-management", "prod"), "main");
+    let r = &t["Resources"];
+    // The database admits the API's group on 5432, and the API may send there.
+    let ingress = &r["DbFromApiIngress"]["Properties"];
+    assert_eq!(
+        ingress["GroupId"],
+        json!({"Fn::GetAtt": ["DbSecurityGroup", "GroupId"]})
+    );
+    assert_eq!(
+        ingress["SourceSecurityGroupId"],
+        json!({"Fn::GetAtt": ["ApiSecurityGroup", "GroupId"]})
+    );
+    assert_eq!(
+        (ingress["FromPort"].clone(), ingress["ToPort"].clone()),
+        (json!(5432), json!(5432))
+    );
+    assert_eq!(
+        r["ApiToDbEgress"]["Properties"]["DestinationSecurityGroupId"],
+        json!({"Fn::GetAtt": ["DbSecurityGroup", "GroupId"]})
+    );
+    assert_eq!(r["CacheFromApiIngress"]["Properties"]["FromPort"], 6379);
+    // Nothing else may reach the database or the cache.
+    for group in ["DbSecurityGroup", "CacheSecurityGroup"] {
+        let sources: Vec<Value> = ingress_rules(&t)
+            .into_iter()
+            .filter(|(g, _)| g == group)
+            .map(|(_, r)| r["SourceSecurityGroupId"].clone())
+            .collect();
+        assert_eq!(
+            sources,
+            vec![json!({"Fn::GetAtt": ["ApiSecurityGroup", "GroupId"]})],
+            "{group}"
+        );
+    }
+    // The task role holds the bucket grants on exactly that bucket.
+    let grants = statements(&r["ApiTaskRole"]);
+    let buckets: Vec<&Value> = grants
+        .iter()
+        .filter(|s| s["Action"][0].as_str().unwrap().starts_with("s3:"))
+        .flat_map(|s| s["Resource"].as_array().unwrap())
+        .collect();
+    assert!(!buckets.is_empty());
+    for b in buckets {
+        assert!(
+            b.to_string().contains("UploadsBucket"),
+            "grant outside the uploads bucket: {b}"
+        );
+    }
+    // Endpoints arrive as variables; the password only by reference.
+    let c = &r["ApiTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
+    let env = c["Environment"].as_array().unwrap();
+    assert!(env.contains(
+        &json!({"Name": "DB_HOST", "Value": {"Fn::GetAtt": ["Db", "Endpoint.Address"]}})
+    ));
+    assert!(env.contains(&json!({"Name": "UPLOADS_NAME", "Value": {"Ref": "UploadsBucket"}})));
+    assert!(
+        env.iter()
+            .all(|v| !v["Name"].as_str().unwrap().contains("PASSWORD"))
+    );
+    let db_password = c["Secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Name"] == "DB_PASSWORD")
+        .unwrap();
+    assert_eq!(
+        db_password["ValueFrom"],
+        json!({"Fn::Join": ["", [{"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}, ":password::"]]})
+    );
+    // The execution role reads those secrets and no others.
+    let mut reads: Vec<String> = statements(&r["ApiExecutionRole"])
+        .into_iter()
+        .filter(|s| s["Action"] == json!(["secretsmanager:GetSecretValue"]))
+        .flat_map(|s| {
+            s["Resource"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    reads.sort();
+    assert_eq!(reads.len(), 3, "{reads:?}");
+    assert!(
+        reads.iter().any(|r| r.contains("MasterUserSecret"))
+            && reads.iter().any(|r| r.contains("JwtSecret"))
+            && reads.iter().any(|r| r.contains("CacheAuthToken"))
+    );
+}
+
+#[test]
+fn load_balancer_logs_go_to_the_logs_bucket_which_admits_elb_for_the_region() {
+    let t = template_json(&synth_example("user-management", "prod"), "main");
+    let r = &t["Resources"];
+    let attrs = r["LoadBalancer"]["Properties"]["LoadBalancerAttributes"]
+        .as_array()
+        .unwrap();
+    assert!(
+        attrs.contains(&json!({"Key": "access_logs.s3.bucket", "Value": {"Ref": "LogsBucket"}}))
+    );
+    assert!(attrs.contains(&json!({"Key": "access_logs.s3.prefix", "Value": "alb"})));
+    assert_eq!(r["LoadBalancer"]["DependsOn"], json!(["LogsBucketPolicy"]));
+    let statements = r["LogsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let elb = statements
+        .iter()
+        .find(|s| s["Sid"] == "AllowLoadBalancerAccessLogs")
+        .unwrap();
+    // ap-northeast-1's Elastic Load Balancing account.
+    assert_eq!(
+        elb["Principal"],
+        json!({"AWS": "arn:aws:iam::582318560864:root"})
+    );
+    assert_eq!(
+        elb["Resource"],
+        json!([{"Fn::Sub": "${LogsBucket.Arn}/alb/AWSLogs/${AWS::AccountId}/*"}])
+    );
+    // The TLS-only statement is still there: one policy, extended.
+    assert!(
+        statements
+            .iter()
+            .any(|s| s["Sid"] == "DenyInsecureTransport")
+    );
 }

@@ -257,6 +257,14 @@ const CASES: &[Case] = &[
         says: &["there is no repository 'wbe'", "did you mean 'web'?"],
     },
     Case {
+        name: "load balancer logs to a KMS-encrypted bucket",
+        from: "  name: demo-alb",
+        to: "  name: demo-alb\n  access_logs: { bucket: logs }\nbuckets:\n  logs: { kms_key: k }\nkeys:\n  k: {}",
+        line: 18,
+        field: "load_balancer.access_logs.bucket",
+        says: &["load balancer logs need SSE-S3"],
+    },
+    Case {
         name: "access level on a service connection",
         from: "connects_to: [worker]",
         to: "connects_to: [worker:read]",

@@ -5,8 +5,10 @@
 use super::super::Ctx;
 use crate::spec::app::{LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
+use crate::synth::data::s3;
 use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
 use crate::template::elbv2::*;
+use crate::template::iam::Statement;
 use crate::template::misc::{Certificate, DomainValidation};
 use crate::template::{Expr, Template};
 
@@ -83,11 +85,28 @@ pub fn build(
         Attribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
         Attribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
     ];
+    // Logs go to a bucket of this stack (whose policy then admits Elastic
+    // Load Balancing) or to a bucket named outside it.
+    let mut log_bucket_policy = None;
     if let Some(logs) = &lb.access_logs {
+        let in_stack = ctx.spec.buckets.contains_key(&logs.bucket);
+        let bucket: Expr = if in_stack {
+            Expr::r#ref(s3::bucket_id(&logs.bucket))
+        } else {
+            logs.bucket.clone().into()
+        };
         attributes.push(Attribute::new("access_logs.s3.enabled", "true"));
-        attributes.push(Attribute::new("access_logs.s3.bucket", logs.bucket.clone()));
+        attributes.push(Attribute::new("access_logs.s3.bucket", bucket));
         if let Some(prefix) = &logs.prefix {
             attributes.push(Attribute::new("access_logs.s3.prefix", prefix.clone()));
+        }
+        if in_stack {
+            s3::extend_policy(
+                t,
+                &logs.bucket,
+                elb_log_delivery(ctx, &logs.bucket, logs.prefix.as_deref()),
+            );
+            log_bucket_policy = Some(format!("{}Policy", s3::bucket_id(&logs.bucket)));
         }
     }
     let alb = t.add(
@@ -106,6 +125,11 @@ pub fn build(
             tags: ctx.named("alb"),
         },
     );
+    // Elastic Load Balancing checks that it may write before it accepts
+    // the attribute.
+    if let Some(policy) = log_bucket_policy {
+        alb.depends_on(policy);
+    }
     if lb.access_logs.is_none() {
         alb.skip_check(
             "CKV_AWS_91",
@@ -209,4 +233,26 @@ fn listener_ingress(port: i64, source: &Expr, what: &str) -> IngressRule {
         source_security_group_id: None,
         description: format!("{what} to the load balancer"),
     }
+}
+
+/// Lets Elastic Load Balancing put access logs under the prefix, for this
+/// account only.
+fn elb_log_delivery(ctx: &Ctx, bucket: &str, prefix: Option<&str>) -> Statement {
+    let path = match prefix {
+        Some(p) => format!("{}/AWSLogs/${{AWS::AccountId}}/*", p.trim_matches('/')),
+        None => "AWSLogs/${AWS::AccountId}/*".to_string(),
+    };
+    let mut s = Statement::allow(
+        "AllowLoadBalancerAccessLogs",
+        &["s3:PutObject"],
+        vec![Expr::sub(format!(
+            "${{{}.Arn}}/{path}",
+            s3::bucket_id(bucket)
+        ))],
+    );
+    s.principal = Some(match s3::elb_log_account(&ctx.spec.region) {
+        Some(account) => serde_json::json!({"AWS": format!("arn:aws:iam::{account}:root")}),
+        None => serde_json::json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}),
+    });
+    s
 }

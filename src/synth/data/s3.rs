@@ -196,3 +196,52 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
     c.environment = vec![("NAME".into(), Expr::r#ref(&id)), ("ARN".into(), arn)];
     ctx.components.register(c);
 }
+
+/// Logical id of a bucket component's bucket.
+pub fn bucket_id(name: &str) -> String {
+    format!("{}Bucket", pascal(name))
+}
+
+/// Adds `statement` to the bucket's one policy. Other builders use this when
+/// an AWS service must write to or read from a bucket of the stack (load
+/// balancer logs, CloudFront origin access), so a bucket never gets a second
+/// policy that would replace the first.
+pub fn extend_policy(t: &mut Template, name: &str, statement: Statement) {
+    let id = format!("{}Policy", bucket_id(name));
+    if let Some(r) = t.resources.get_mut(&id)
+        && let crate::template::Props::BucketPolicy(p) = &mut r.props
+    {
+        p.policy_document.statement.push(statement);
+    }
+}
+
+/// The account Elastic Load Balancing delivers access logs from, in the
+/// regions that predate the log-delivery service principal (AWS: "Enable
+/// access logs for your Application Load Balancer").
+pub fn elb_log_account(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "us-east-1" => "127311923021",
+        "us-east-2" => "033677994240",
+        "us-west-1" => "027434742980",
+        "us-west-2" => "797873946194",
+        "af-south-1" => "098369216593",
+        "ap-east-1" => "754344448648",
+        "ap-southeast-3" => "589379963580",
+        "ap-south-1" => "718504428378",
+        "ap-northeast-3" => "383597477331",
+        "ap-northeast-2" => "600734575887",
+        "ap-southeast-1" => "114774131450",
+        "ap-southeast-2" => "783225319266",
+        "ap-northeast-1" => "582318560864",
+        "ca-central-1" => "985666609251",
+        "eu-central-1" => "054676820928",
+        "eu-west-1" => "156460612806",
+        "eu-west-2" => "652711504416",
+        "eu-south-1" => "635631232127",
+        "eu-west-3" => "009996457667",
+        "eu-north-1" => "897822967062",
+        "me-south-1" => "076674570225",
+        "sa-east-1" => "507241528517",
+        _ => return None,
+    })
+}
