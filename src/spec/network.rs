@@ -191,7 +191,27 @@ pub const INTERFACE_ENDPOINTS: &[&str] = &[
     "s3-interface",
 ];
 
+/// The first tier of the first kind in `prefer` that exists, in spec order:
+/// where a component lands when the spec does not name a tier.
+pub fn first_tier_of<'a>(
+    tiers: impl Iterator<Item = (&'a str, TierKind)> + Clone,
+    prefer: &[TierKind],
+) -> Option<&'a str> {
+    prefer.iter().find_map(|want| {
+        tiers
+            .clone()
+            .find(|(_, kind)| kind == want)
+            .map(|(name, _)| name)
+    })
+}
+
 impl NetworkSpec {
+    /// See [`first_tier_of`].
+    pub fn default_tier(&self, prefer: &[TierKind]) -> Option<String> {
+        first_tier_of(self.tiers.iter().map(|(n, t)| (n.as_str(), t.kind)), prefer)
+            .map(str::to_string)
+    }
+
     /// Each tier's subnet CIDRs, explicit or derived. Derived subnets are
     /// carved from the VPC CIDR in tier order, after every explicit CIDR, so
     /// they never overlap one. `None` marks one that did not fit or parse.

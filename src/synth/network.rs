@@ -4,7 +4,9 @@
 use indexmap::IndexMap;
 
 use super::naming::{Names, pascal};
-use crate::spec::network::{GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones};
+use crate::spec::network::{
+    GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
+};
 use crate::template::ec2::*;
 use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
 use crate::template::lambda::{Code, Function, LoggingConfig};
@@ -19,6 +21,28 @@ pub struct NetworkRefs {
     /// Subnet ids per tier name, in zone order.
     pub subnets: IndexMap<String, Vec<Expr>>,
     pub tier_kinds: IndexMap<String, TierKind>,
+}
+
+impl NetworkRefs {
+    /// The named tier, else the first of the preferred kinds (see
+    /// [`first_tier_of`]).
+    pub fn tier(&self, named: Option<&str>, prefer: &[TierKind]) -> Option<String> {
+        match named {
+            Some(n) => Some(n.to_string()),
+            None => first_tier_of(
+                self.tier_kinds.iter().map(|(n, k)| (n.as_str(), *k)),
+                prefer,
+            )
+            .map(str::to_string),
+        }
+    }
+
+    /// Subnet ids of [`NetworkRefs::tier`], empty when there is none.
+    pub fn subnets_in(&self, named: Option<&str>, prefer: &[TierKind]) -> Vec<Expr> {
+        self.tier(named, prefer)
+            .and_then(|t| self.subnets.get(&t).cloned())
+            .unwrap_or_default()
+    }
 }
 
 pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -> NetworkRefs {
@@ -232,15 +256,10 @@ fn build_endpoints(
     if interface.is_empty() {
         return;
     }
-    let tier = net.endpoint_tier.clone().or_else(|| {
-        let first = |k: TierKind| {
-            refs.tier_kinds
-                .iter()
-                .find(|(_, kind)| **kind == k)
-                .map(|(n, _)| n.clone())
-        };
-        first(TierKind::Private).or_else(|| first(TierKind::Isolated))
-    });
+    let tier = refs.tier(
+        net.endpoint_tier.as_deref(),
+        &[TierKind::Private, TierKind::Isolated],
+    );
     let Some(tier) = tier else { return };
     t.add(
         "EndpointSecurityGroup",

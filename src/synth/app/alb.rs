@@ -32,12 +32,7 @@ pub fn build(
         Scheme::InternetFacing => TierKind::Public,
         Scheme::Internal => TierKind::Private,
     };
-    let tier = lb.tier.clone().or_else(|| {
-        net.tier_kinds
-            .iter()
-            .find(|(_, k)| **k == wanted)
-            .map(|(n, _)| n.clone())
-    })?;
+    let tier = net.tier(lb.tier.as_deref(), &[wanted])?;
     let subnets = net.subnets.get(&tier)?.clone();
     let https = lb.certificate.is_some();
 

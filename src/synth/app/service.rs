@@ -53,18 +53,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     };
     let id = pascal(key);
     let sg = security_group_id(key);
-    let tier = s.tier.clone().or_else(|| {
-        let first = |k: TierKind| {
-            net.tier_kinds
-                .iter()
-                .find(|(_, kind)| **kind == k)
-                .map(|(n, _)| n.clone())
-        };
-        first(TierKind::Private).or_else(|| first(TierKind::Isolated))
-    });
-    let subnets = tier
-        .and_then(|t| net.subnets.get(&t).cloned())
-        .unwrap_or_default();
+    let subnets = net.subnets_in(s.tier.as_deref(), &[TierKind::Private, TierKind::Isolated]);
 
     t.add(
         &sg,

@@ -52,40 +52,24 @@ pub fn key_arn(key: &str) -> Expr {
 /// The tier a data component lives in: the one named, else the first of
 /// `prefer`, else the first of the other non-public kind.
 pub fn tier_subnets(ctx: &Ctx, named: Option<&str>, prefer: TierKind) -> Vec<Expr> {
-    let Some(net) = &ctx.network else {
-        return Vec::new();
-    };
-    let other = if prefer == TierKind::Isolated {
-        TierKind::Private
-    } else {
-        TierKind::Isolated
-    };
-    let first = |k: TierKind| net.tier_kinds.iter().find(|(_, kind)| **kind == k);
-    let tier = match named {
-        Some(n) => Some(n.to_string()),
-        None => first(prefer)
-            .or_else(|| first(other))
-            .map(|(n, _)| n.clone()),
-    };
-    tier.and_then(|t| net.subnets.get(&t).cloned())
+    ctx.network
+        .as_ref()
+        .map(|net| net.subnets_in(named, &data_tier_order(prefer)))
         .unwrap_or_default()
 }
 
 /// The default tier name, for checks: see [`tier_subnets`].
 pub fn default_tier(spec: &crate::spec::StackSpec, prefer: TierKind) -> Option<String> {
-    let net = spec.network.as_ref()?;
-    let other = if prefer == TierKind::Isolated {
-        TierKind::Private
-    } else {
-        TierKind::Isolated
-    };
-    let first = |k: TierKind| {
-        net.tiers
-            .iter()
-            .find(|(_, t)| t.kind == k)
-            .map(|(n, _)| n.clone())
-    };
-    first(prefer).or_else(|| first(other))
+    spec.network
+        .as_ref()?
+        .default_tier(&data_tier_order(prefer))
+}
+
+fn data_tier_order(prefer: TierKind) -> [TierKind; 2] {
+    match prefer {
+        TierKind::Isolated => [TierKind::Isolated, TierKind::Private],
+        _ => [prefer, TierKind::Isolated],
+    }
 }
 
 /// Zone `i` (0-based) of the network, as the subnets use it.
