@@ -142,7 +142,7 @@ impl StackFile {
     }
 
     /// Merges the environment's overlay and deserializes the typed spec.
-    pub fn resolve(&self, env: &str) -> Result<ResolvedStack<'_>, Box<Diagnostic>> {
+    pub fn resolve(&self, env: &str) -> Result<ResolvedStack<'_>, Vec<Diagnostic>> {
         let Some((_, overlay)) = self.environments.iter().find(|(k, _)| k.name == env) else {
             let declared = self.environment_names();
             let help = match (
@@ -157,7 +157,7 @@ impl StackFile {
                 ),
                 (None, _) => format!("declared environments: {}", declared.join(", ")),
             };
-            return Err(Box::new(
+            return Err(vec![
                 Diagnostic::new(
                     "ENV",
                     "environments",
@@ -165,20 +165,53 @@ impl StackFile {
                 )
                 .help(help)
                 .at(&self.path, self.environments_loc, &self.source),
-            ));
+            ]);
         };
         let node = merge(&self.base, overlay);
-        let spec: StackSpec = from_node(&node, "").map_err(|e| {
-            let mut d = Diagnostic::new("SPEC", e.path.clone(), e.message.clone());
-            d.help = e.help.clone();
-            Box::new(d.at(&self.path, e.loc.unwrap_or(node.loc), &self.source))
-        })?;
+        let spec = self.deserialize_all(&node)?;
         Ok(ResolvedStack {
             file: self,
             environment: env.to_string(),
             node,
             spec,
         })
+    }
+}
+
+impl StackFile {
+    /// Deserializes the typed spec, reporting every structural problem, not
+    /// only the first: serde stops at one error, so the offending key is
+    /// taken out of a scratch copy and the rest is tried again.
+    fn deserialize_all(&self, node: &Node) -> Result<StackSpec, Vec<Diagnostic>> {
+        let mut scratch = node.clone();
+        let mut problems = Vec::new();
+        // Each round removes one key, so this ends; the cap bounds pathological files.
+        for _ in 0..64 {
+            match from_node::<StackSpec>(&scratch, "") {
+                Ok(spec) if problems.is_empty() => return Ok(spec),
+                Ok(_) => break,
+                Err(e) => {
+                    let parent = e.path.rsplit_once('.').map_or("", |(p, _)| p).to_string();
+                    // A field missing because its name was misspelt is
+                    // already explained by the unknown-field error.
+                    let echo = scratch.locate(&e.path) == scratch.locate(&parent)
+                        && problems
+                            .iter()
+                            .any(|d: &Diagnostic| d.field.starts_with(&format!("{parent}.")));
+                    if !echo {
+                        let mut d = Diagnostic::new("SPEC", e.path.clone(), e.message.clone());
+                        d.help = e.help.clone();
+                        problems.push(d.at(&self.path, e.loc.unwrap_or(node.loc), &self.source));
+                    }
+                    // Take out the offending key, or the block that lacks a
+                    // field; stop when nothing more can be taken out.
+                    if !scratch.remove(&e.path) && !scratch.remove(&parent) {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(problems)
     }
 }
 

@@ -91,6 +91,37 @@ impl Node {
         node.loc
     }
 
+    /// Removes the mapping key that holds the node at `path` (for a path into
+    /// a list, the key holding the list). Returns whether anything was removed.
+    pub fn remove(&mut self, path: &str) -> bool {
+        let mut keys: Vec<&str> = Vec::new();
+        for segment in split_path(path) {
+            match segment {
+                PathSegment::Key(k) => keys.push(k),
+                PathSegment::Index(_) => break,
+            }
+        }
+        let Some((last, parents)) = keys.split_last() else {
+            return false;
+        };
+        let mut node = self;
+        for k in parents {
+            let NodeKind::Map(entries) = &mut node.kind else {
+                return false;
+            };
+            match entries.iter_mut().find(|(key, _)| key.name == *k) {
+                Some((_, child)) => node = child,
+                None => return false,
+            }
+        }
+        let NodeKind::Map(entries) = &mut node.kind else {
+            return false;
+        };
+        let before = entries.len();
+        entries.retain(|(key, _)| key.name != *last);
+        entries.len() != before
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self.kind {
             NodeKind::Null => "null",
@@ -231,6 +262,17 @@ mod tests {
         assert_eq!(node.key("network").unwrap().loc, Loc { line: 1, column: 1 });
         // A missing leaf falls back to its deepest existing ancestor.
         assert_eq!(node.locate("network.nat"), node.locate("network"));
+    }
+
+    #[test]
+    fn remove_takes_out_the_key_that_holds_a_path() {
+        let mut node = Node::parse("a:\n  b: 1\n  l: [1, 2]\nc: 2\n").unwrap();
+        assert!(node.remove("a.l[1]"));
+        assert!(node.get("a").unwrap().get("l").is_none());
+        assert!(node.remove("a.b"));
+        assert!(!node.remove("a.b"));
+        assert!(!node.remove("x.y"));
+        assert!(node.get("c").is_some());
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn check_project(project: &Project) -> Diagnostics {
                 Ok(stack) => check_stack(&stack)
                     .into_iter()
                     .for_each(|d| diagnostics.push(d)),
-                Err(d) => diagnostics.push(*d),
+                Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
     }
@@ -66,7 +66,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     for file in &project.stacks {
         match file.resolve(env) {
             Ok(stack) => resolved.push(stack),
-            Err(d) => diagnostics.push(*d),
+            Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
         }
     }
     if !diagnostics.is_empty() {

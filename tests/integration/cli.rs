@@ -435,6 +435,36 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn every_structural_mistake_is_reported_too_not_only_the_first() {
+    let spec = VALID
+        .replace("  cidr: 10.0.0.0/16", "  cidrr: 10.0.0.0/16")
+        .replace("zones: 2", "zones: two")
+        .replace(
+            "    cpu: 256\n    memory: 512\n    port: 9000",
+            "    cpu: 256\n    memroy: 512\n    port: 9000",
+        );
+    let project = TempProject::new(&spec);
+    let out = archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for (line, says) in [
+        (4, "unknown field 'cidrr'"),
+        (5, "expected a zone count"),
+        (29, "unknown field 'memroy'"),
+    ] {
+        assert!(
+            stderr.contains(&format!("main.yaml:{line}:")),
+            "line {line} missing in\n{stderr}"
+        );
+        assert!(stderr.contains(says), "'{says}' missing in\n{stderr}");
+    }
+}
+
+#[test]
 fn unknown_environment_is_a_usage_error_listing_the_declared_ones() {
     let project = TempProject::new(VALID);
     archgen()
