@@ -11,11 +11,7 @@ fn deploy_creates_then_reports_no_changes_then_updates() {
     let moto = Moto::start();
     let dir = project("");
 
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
     assert!(
         out.status.success(),
         "first deploy: {}{}",
@@ -30,11 +26,7 @@ fn deploy_creates_then_reports_no_changes_then_updates() {
         "{text}"
     );
 
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("no changes: stack demo-staging-main is up to date"),
@@ -43,11 +35,7 @@ fn deploy_creates_then_reports_no_changes_then_updates() {
     );
 
     write_stack(dir.path(), DATA_TIER);
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
     assert!(
         out.status.success(),
         "update: {}{}",
@@ -62,11 +50,7 @@ fn deploy_creates_then_reports_no_changes_then_updates() {
         "{text}"
     );
 
-    let out = moto
-        .archgen(dir.path())
-        .args(["status", "--env", "staging"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
     assert!(out.status.success());
     assert!(
         stdout(&out).contains("status:       UPDATE_COMPLETE"),
@@ -81,11 +65,7 @@ fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
     let dir = project("");
 
     // A stack that does not exist yet: the template-level preview.
-    let out = moto
-        .archgen(dir.path())
-        .args(["diff", "--env", "staging", "--fail"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -99,22 +79,14 @@ fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
         stdout(&out)
     );
     // diff must not leave a stack behind (a CREATE change set would).
-    let out = moto
-        .archgen(dir.path())
-        .args(["status", "--env", "staging"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
     assert!(stdout(&out).contains("not deployed"), "{}", stdout(&out));
 
     moto.archgen(dir.path())
         .args(["deploy", "--env", "staging", "--yes"])
         .assert()
         .success();
-    let out = moto
-        .archgen(dir.path())
-        .args(["diff", "--env", "staging", "--fail"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -125,11 +97,7 @@ fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
 
     // An update is previewed through a change set, which is then deleted.
     write_stack(dir.path(), DATA_TIER);
-    let out = moto
-        .archgen(dir.path())
-        .args(["diff", "--env", "staging", "--fail"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("6 change(s) to update stack"), "{text}");
@@ -144,11 +112,7 @@ fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
         .assert()
         .success();
     // The diff did not apply anything: deploying still has the changes.
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
     assert!(stdout(&out).contains("UPDATE_COMPLETE"), "{}", stdout(&out));
 }
 
@@ -162,44 +126,24 @@ fn destroy_needs_confirmation_and_removes_the_stack() {
         .success();
 
     // No terminal and no --yes: refused, stack kept.
-    let out = moto
-        .archgen(dir.path())
-        .args(["destroy", "--env", "staging"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["destroy", "--env", "staging"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("Pass --yes"), "{}", stderr(&out));
-    let out = moto
-        .archgen(dir.path())
-        .args(["status", "--env", "staging"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
     assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
 
-    let out = moto
-        .archgen(dir.path())
-        .args(["destroy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["destroy", "--env", "staging", "--yes"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(
         stdout(&out).contains(&format!("deleted stack {STACK}")),
         "{}",
         stdout(&out)
     );
-    let out = moto
-        .archgen(dir.path())
-        .args(["status", "--env", "staging"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
     assert!(stdout(&out).contains("not deployed"), "{}", stdout(&out));
 
     // Again: nothing to delete is not an error.
-    let out = moto
-        .archgen(dir.path())
-        .args(["destroy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["destroy", "--env", "staging", "--yes"]);
     assert!(out.status.success());
     assert!(stdout(&out).contains("does not exist"), "{}", stdout(&out));
 }
@@ -226,11 +170,7 @@ fn big_template_goes_through_the_artifact_bucket() {
     std::fs::write(dir.path().join("stacks/main.yaml"), spec).unwrap();
 
     // Without a bucket: a clear refusal naming the flag.
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(
         stderr(&out).contains("--artifact-bucket"),
@@ -261,11 +201,7 @@ fn failing_execution_is_reported_with_the_reason() {
         .unwrap()
         .replace("zones: 2", "zones: [ap-northeast-1x, ap-northeast-1y]");
     std::fs::write(dir.path().join("stacks/main.yaml"), spec).unwrap();
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging", "--yes"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
     let err = stderr(&out);
     assert!(
@@ -281,26 +217,21 @@ fn broadening_change_without_terminal_needs_yes() {
     let dir = project("");
     // The default approval mode asks only for broadening changes; a plain
     // network has none, so no --yes is needed.
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "staging"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // any-change asks for every change, and there is no terminal to ask on.
     write_stack(dir.path(), DATA_TIER);
-    let out = moto
-        .archgen(dir.path())
-        .args([
+    let out = moto.run(
+        dir.path(),
+        &[
             "deploy",
             "--env",
             "staging",
             "--require-approval",
             "any-change",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(3));
     assert!(
         stderr(&out).contains("no terminal to ask on"),
@@ -308,11 +239,7 @@ fn broadening_change_without_terminal_needs_yes() {
         stderr(&out)
     );
     // Refused means nothing applied and no change set left to block the next run.
-    let out = moto
-        .archgen(dir.path())
-        .args(["diff", "--env", "staging", "--fail"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -352,11 +279,7 @@ fn outputs_file_and_missing_credentials() {
 fn unknown_environment_is_a_usage_error() {
     let moto = Moto::start();
     let dir = project("");
-    let out = moto
-        .archgen(dir.path())
-        .args(["deploy", "--env", "stagin"])
-        .output()
-        .unwrap();
+    let out = moto.run(dir.path(), &["deploy", "--env", "stagin"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("Did you mean 'staging'?"),

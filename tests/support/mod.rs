@@ -104,6 +104,14 @@ impl Moto {
             .timeout(Duration::from_secs(120));
         cmd
     }
+
+    /// Runs archgen with `args` in `project` against this server.
+    pub fn run(&self, project: &Path, args: &[&str]) -> std::process::Output {
+        self.archgen(project)
+            .args(args)
+            .output()
+            .expect("archgen runs")
+    }
 }
 
 impl Drop for Moto {
