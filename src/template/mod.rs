@@ -87,6 +87,12 @@ impl Template {
         s
     }
 
+    /// Compact JSON for the CloudFormation API: whitespace counts against the
+    /// 51,200-byte inline limit and means nothing to CloudFormation.
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).expect("template model serializes")
+    }
+
     pub fn to_yaml(&self) -> String {
         let value = serde_json::to_value(self).expect("template model serializes");
         serde_saphyr::to_string(&value).expect("JSON values serialize to YAML")

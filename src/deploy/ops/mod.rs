@@ -63,7 +63,7 @@ pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target
             let template = synthesis
                 .template(&entry.name)
                 .ok_or_else(|| format!("no template was synthesized for stack {}", entry.name))?;
-            let body = template.to_json();
+            let body = template.to_json_compact();
             let value = serde_json::from_str(&body).map_err(|e| e.to_string())?;
             Ok(Target {
                 region: stack_region(&synthesis.manifest, &entry.stack_name, region)?.to_string(),
