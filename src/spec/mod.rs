@@ -1,10 +1,14 @@
 //! L3: the user's YAML. One file per stack under `stacks/`, a base definition
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
+pub mod api;
 pub mod app;
 pub mod data;
 pub mod de;
+pub mod identity;
 pub mod load;
+pub mod messaging;
+pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
@@ -57,4 +61,22 @@ pub struct StackSpec {
     /// Customer-managed KMS keys.
     #[serde(default)]
     pub keys: IndexMap<String, data::KeySpec>,
+    /// Cognito user pools, by component name.
+    #[serde(default)]
+    pub user_pools: IndexMap<String, identity::UserPoolSpec>,
+    /// One HTTP API in front of the load balancer.
+    #[serde(default)]
+    pub api: Option<api::ApiSpec>,
+    /// SQS queues (each with a dead-letter queue), by component name.
+    #[serde(default)]
+    pub queues: IndexMap<String, messaging::QueueSpec>,
+    /// Lambda functions, by component name.
+    #[serde(default)]
+    pub functions: IndexMap<String, messaging::FunctionSpec>,
+    /// SNS topics that alarms notify.
+    #[serde(default)]
+    pub topics: IndexMap<String, monitoring::TopicSpec>,
+    /// CloudWatch alarms, by name.
+    #[serde(default)]
+    pub alarms: IndexMap<String, monitoring::AlarmSpec>,
 }

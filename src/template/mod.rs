@@ -2,6 +2,9 @@
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
 
+pub mod apigatewayv2;
+pub mod cloudwatch;
+pub mod cognito;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
@@ -17,6 +20,8 @@ pub mod rds;
 pub mod s3;
 pub mod scaling;
 pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
 pub mod ssm;
 
 use serde::ser::SerializeMap;
@@ -342,4 +347,19 @@ resource_types! {
     KmsKey(kms::Key) = "AWS::KMS::Key",
     KmsAlias(kms::Alias) = "AWS::KMS::Alias",
     SsmParameter(ssm::Parameter) = "AWS::SSM::Parameter",
+    Topic(sns::Topic) = "AWS::SNS::Topic",
+    Subscription(sns::Subscription) = "AWS::SNS::Subscription",
+    Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
+    Queue(sqs::Queue) = "AWS::SQS::Queue",
+    EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
+    UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
+    UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
+    UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
+    UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
+    HttpApi(apigatewayv2::Api) = "AWS::ApiGatewayV2::Api",
+    ApiAuthorizer(apigatewayv2::Authorizer) = "AWS::ApiGatewayV2::Authorizer",
+    VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
+    ApiIntegration(apigatewayv2::Integration) = "AWS::ApiGatewayV2::Integration",
+    ApiRoute(apigatewayv2::Route) = "AWS::ApiGatewayV2::Route",
+    ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
 }
