@@ -65,8 +65,9 @@ fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
                     tags: ctx.named(&format!("{name}-topic")),
                 },
             );
-            // Notifications are transient: nothing stays encrypted with it.
-            r.retain_with(Policy::Delete);
+            // Kept like every key: a scheduled deletion cannot be undone,
+            // and a retained key costs little.
+            r.retain_with(Policy::Retain);
             Expr::get_att(&key_id, "Arn")
         }
     };
