@@ -1,7 +1,6 @@
 //! L3: the user's YAML. One file per stack under `stacks/`, a base definition
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
-pub mod api;
 pub mod app;
 pub mod data;
 pub mod de;
@@ -64,9 +63,6 @@ pub struct StackSpec {
     /// Cognito user pools, by component name.
     #[serde(default)]
     pub user_pools: IndexMap<String, identity::UserPoolSpec>,
-    /// One HTTP API in front of the load balancer.
-    #[serde(default)]
-    pub api: Option<api::ApiSpec>,
     /// SQS queues (each with a dead-letter queue), by component name.
     #[serde(default)]
     pub queues: IndexMap<String, messaging::QueueSpec>,
