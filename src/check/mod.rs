@@ -4,6 +4,9 @@
 
 pub mod app;
 pub mod data;
+pub mod identity;
+pub mod messaging;
+pub mod monitoring;
 pub mod network;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -104,6 +107,19 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     }
     out.extend(app::check(stack));
     out.extend(data::check(stack));
+    out.extend(monitoring::check(stack));
+    out.extend(messaging::check(stack));
+    out.extend(identity::check(stack));
+    let mut seen = std::collections::BTreeMap::new();
+    for (name, kind) in component_names(spec) {
+        if let Some(first) = seen.insert(name.clone(), kind) {
+            out.push(
+                stack
+                    .error("APP026", "", format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
+                    .help("give every component its own name: connections and alarms refer to it by name"),
+            );
+        }
+    }
     out
 }
 
@@ -124,6 +140,20 @@ pub fn data_component_keys(spec: &StackSpec) -> Vec<(&'static str, String)> {
 
 /// The components a service may name in `connects_to`, with their kind.
 pub fn component_names(spec: &StackSpec) -> Vec<(String, ComponentKind)> {
+    let others = spec
+        .queues
+        .keys()
+        .map(|n| (n.clone(), ComponentKind::Queue))
+        .chain(
+            spec.topics
+                .keys()
+                .map(|n| (n.clone(), ComponentKind::Topic)),
+        )
+        .chain(
+            spec.user_pools
+                .keys()
+                .map(|n| (n.clone(), ComponentKind::UserPool)),
+        );
     data_component_keys(spec)
         .into_iter()
         .map(|(block, name)| {
@@ -137,6 +167,7 @@ pub fn component_names(spec: &StackSpec) -> Vec<(String, ComponentKind)> {
             };
             (name, kind)
         })
+        .chain(others)
         .collect()
 }
 

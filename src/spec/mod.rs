@@ -4,7 +4,10 @@
 pub mod app;
 pub mod data;
 pub mod de;
+pub mod identity;
 pub mod load;
+pub mod messaging;
+pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
@@ -57,4 +60,19 @@ pub struct StackSpec {
     /// Customer-managed KMS keys.
     #[serde(default)]
     pub keys: IndexMap<String, data::KeySpec>,
+    /// Cognito user pools, by component name.
+    #[serde(default)]
+    pub user_pools: IndexMap<String, identity::UserPoolSpec>,
+    /// SQS queues (each with a dead-letter queue), by component name.
+    #[serde(default)]
+    pub queues: IndexMap<String, messaging::QueueSpec>,
+    /// Lambda functions, by component name.
+    #[serde(default)]
+    pub functions: IndexMap<String, messaging::FunctionSpec>,
+    /// SNS topics that alarms notify.
+    #[serde(default)]
+    pub topics: IndexMap<String, monitoring::TopicSpec>,
+    /// CloudWatch alarms, by name.
+    #[serde(default)]
+    pub alarms: IndexMap<String, monitoring::AlarmSpec>,
 }

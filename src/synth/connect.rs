@@ -73,6 +73,8 @@ pub enum ComponentKind {
     Key,
     Queue,
     Topic,
+    Function,
+    UserPool,
 }
 
 impl ComponentKind {
@@ -88,6 +90,8 @@ impl ComponentKind {
             ComponentKind::Key => "KMS key",
             ComponentKind::Queue => "queue",
             ComponentKind::Topic => "topic",
+            ComponentKind::Function => "function",
+            ComponentKind::UserPool => "user pool",
         }
     }
 }

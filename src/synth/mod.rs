@@ -3,6 +3,9 @@
 pub mod app;
 pub mod connect;
 pub mod data;
+pub mod identity;
+pub mod messaging;
+pub mod monitoring;
 pub mod naming;
 pub mod network;
 
@@ -198,7 +201,13 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
         ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
     }
     data::build(&mut t, &mut ctx);
+    // Components services may connect to: user pools, queues, topics.
+    identity::build(&mut t, &mut ctx);
+    messaging::build_queues(&mut t, &mut ctx);
+    monitoring::build_topics(&mut t, &mut ctx);
     app::build(&mut t, &mut ctx);
+    messaging::build_functions(&mut t, &mut ctx);
+    monitoring::build_alarms(&mut t, &ctx);
     Built {
         template: t,
         components: ctx.components,

@@ -455,7 +455,7 @@ fn build_default_sg_lockdown(t: &mut Template, named: &dyn Fn(&str) -> Vec<Tag>)
                 zip_file: Some(RESTRICT_DEFAULT_SG_CODE.into()),
                 s3_bucket: None,
                 s3_key: None,
-                image_uri: None,
+                ..Default::default()
             },
             timeout: Some(60),
             memory_size: Some(128),
@@ -463,6 +463,7 @@ fn build_default_sg_lockdown(t: &mut Template, named: &dyn Fn(&str) -> Vec<Tag>)
                 log_group: Expr::r#ref("RestrictDefaultSecurityGroupLogs"),
             }),
             tags: named("restrict-default-sg"),
+            ..Default::default()
         },
     );
     let why = "runs once per stack change, invoked only by CloudFormation";

@@ -44,6 +44,13 @@ impl Expr {
     }
 }
 
+/// An empty string: only a placeholder for `..Default::default()`.
+impl Default for Expr {
+    fn default() -> Self {
+        Expr::Str(String::new())
+    }
+}
+
 impl From<&str> for Expr {
     fn from(s: &str) -> Self {
         Expr::Str(s.to_string())

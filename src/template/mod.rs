@@ -2,6 +2,8 @@
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
 
+pub mod cloudwatch;
+pub mod cognito;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
@@ -17,6 +19,8 @@ pub mod rds;
 pub mod s3;
 pub mod scaling;
 pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
 pub mod ssm;
 
 use serde::ser::SerializeMap;
@@ -348,4 +352,13 @@ resource_types! {
     KmsKey(kms::Key) = "AWS::KMS::Key",
     KmsAlias(kms::Alias) = "AWS::KMS::Alias",
     SsmParameter(ssm::Parameter) = "AWS::SSM::Parameter",
+    Topic(sns::Topic) = "AWS::SNS::Topic",
+    Subscription(sns::Subscription) = "AWS::SNS::Subscription",
+    Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
+    Queue(sqs::Queue) = "AWS::SQS::Queue",
+    EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
+    UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
+    UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
+    UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
+    UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
 }

@@ -363,6 +363,61 @@ const CASES: &[Case] = &[
         field: "buckets.uploads.kms_key",
         says: &["there is no key 'dta'", "did you mean 'data'?"],
     },
+    Case {
+        name: "identity-provider secret written as a literal",
+        from: "environments:",
+        to: "secrets:\n  idp: {}\nuser_pools:\n  users:\n    identity_providers:\n      google: { type: google, client_id: abc, client_secret: hunter2 }\nenvironments:",
+        line: 16,
+        field: "user_pools.users.identity_providers.google.client_secret",
+        says: &[
+            "a client secret is written into the spec",
+            "{ secret: <key under secrets:>, key: <JSON field> }",
+        ],
+    },
+    Case {
+        name: "alarm on a metric the component does not publish",
+        from: "environments:",
+        to: "topics:\n  ops: { emails: [ops@example.com] }\nalarms:\n  web-latency: { on: web, metric: latency, above: 2 }\nenvironments:",
+        line: 14,
+        field: "alarms.web-latency.metric",
+        says: &[
+            "service 'web' does not publish 'latency'",
+            "cpu, memory, running-tasks, unhealthy-hosts",
+        ],
+    },
+    Case {
+        name: "alarm on an unknown component",
+        from: "environments:",
+        to: "topics:\n  ops: { emails: [ops@example.com] }\nalarms:\n  web-cpu: { on: wbe, metric: cpu, above: 80 }\nenvironments:",
+        line: 14,
+        field: "alarms.web-cpu.on",
+        says: &[
+            "there is no component 'wbe' to watch",
+            "did you mean 'web'?",
+        ],
+    },
+    Case {
+        name: "queue hides messages for less than its function runs",
+        from: "environments:",
+        to: "queues:\n  jobs: { visibility_timeout: 30 }\nfunctions:\n  consumer:\n    code: { bucket: demo-artifacts, key: consumer.zip }\n    runtime: python3.13\n    handler: app.handler\n    timeout: 60\n    trigger: { queue: jobs }\nenvironments:",
+        line: 12,
+        field: "queues.jobs.visibility_timeout",
+        says: &[
+            "less than the 60 s function 'consumer' may run",
+            "at least 60",
+        ],
+    },
+    Case {
+        name: "token lifetime outside Cognito's range",
+        from: "environments:",
+        to: "user_pools:\n  users:\n    clients:\n      app: { tokens: { access: 2d } }\nenvironments:",
+        line: 14,
+        field: "user_pools.users.clients.app.tokens.access",
+        says: &[
+            "access token lifetime of 2d is outside Cognito's range",
+            "5m to 24h",
+        ],
+    },
 ];
 
 #[test]

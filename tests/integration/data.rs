@@ -87,7 +87,17 @@ fn no_template_contains_a_secret_value() {
             let key = key.split('[').next().unwrap_or_default();
             // IAM action names (`ecr:GetAuthorizationToken`) in reviewer
             // metadata are not properties: no property name has a colon.
+            // Cognito properties that name auth flows, scopes and token
+            // units describe credentials; they never hold one.
+            let describes = [
+                "authorize_scopes",
+                "explicitauthflows",
+                "allowedoauthflows",
+                "allowedoauthscopes",
+            ];
             if secretish.iter().any(|s| key.contains(s))
+                && !describes.contains(&key)
+                && !path.contains(".TokenValidityUnits.")
                 && !key.contains(':')
                 && !key.contains("arn")
                 && !key.contains("secretid")

@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod data;
+mod identity;
 mod lint;
 mod network;
 mod overlays;

@@ -35,7 +35,7 @@ pub fn task_role(
     }
 }
 
-fn dedupe(statements: Vec<Statement>) -> Vec<Statement> {
+pub fn dedupe(statements: Vec<Statement>) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
     for s in statements {
         if out.contains(&s) {
@@ -107,6 +107,12 @@ pub fn wildcard_reasons(statements: &[Statement]) -> Option<serde_json::Value> {
                     }
                     a if a.starts_with("ssmmessages:") => {
                         "ECS Exec channels have no resource-level permissions"
+                    }
+                    a if a.starts_with("ec2:") => {
+                        "Lambda manages the function's network interfaces in the VPC; EC2 describes have no resource-level permissions"
+                    }
+                    a if a.starts_with("xray:") => {
+                        "X-Ray trace segments have no resource-level permissions"
                     }
                     _ => "the action has no resource-level permissions",
                 };

@@ -56,6 +56,12 @@ pub fn services_using(spec: &crate::spec::StackSpec, key: &str) -> Vec<&'static 
     if spec.secrets.values().any(|s| uses(&s.kms_key)) {
         out.push("secretsmanager");
     }
+    if spec.queues.values().any(|q| uses(&q.kms_key)) {
+        out.push("sqs");
+    }
+    if spec.topics.values().any(|t| uses(&t.kms_key)) {
+        out.push("sns");
+    }
     out.sort();
     out.dedup();
     out
@@ -86,6 +92,15 @@ pub fn build_key(t: &mut Template, ctx: &mut Ctx, name: &str, key: &KeySpec) {
             }
         }));
         statements.push(stmt);
+    }
+    // CloudWatch publishes alarm notifications to topics encrypted with it.
+    if ctx
+        .spec
+        .topics
+        .values()
+        .any(|t| t.kms_key.as_deref() == Some(name))
+    {
+        statements.push(crate::synth::monitoring::cloudwatch_publish_statement());
     }
     if key.direct_use {
         // IAM policies (the grants of connecting services) decide who.

@@ -1,0 +1,263 @@
+//! Rules for `queues:` and `functions:`.
+
+use std::collections::BTreeMap;
+
+use super::is_name;
+use super::monitoring::unknown;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::spec::ResolvedStack;
+use crate::spec::app::split_connection;
+use crate::spec::network::TierKind;
+use crate::synth::connect::{Access, ComponentKind};
+use crate::template::logs::RETENTION_DAYS;
+
+pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let spec = &stack.spec;
+    let range = |out: &mut Vec<Diagnostic>, field: &str, what: &str, v: u32, lo: u32, hi: u32| {
+        if !(lo..=hi).contains(&v) {
+            out.push(
+                stack
+                    .error("MSG001", field, format!("{what} {v} is out of range"))
+                    .help(format!("use {lo} to {hi}")),
+            );
+        }
+    };
+    for (name, q) in &spec.queues {
+        let base = format!("queues.{name}");
+        if !is_name(name, 64) {
+            out.push(
+                stack
+                    .error(
+                        "MSG001",
+                        &base,
+                        format!("queue key '{name}' cannot name a queue"),
+                    )
+                    .help("use lowercase letters, digits and hyphens, starting with a letter"),
+            );
+        }
+        range(
+            &mut out,
+            &format!("{base}.visibility_timeout"),
+            "visibility timeout",
+            q.visibility_timeout,
+            0,
+            43_200,
+        );
+        range(
+            &mut out,
+            &format!("{base}.retention_days"),
+            "retention of",
+            q.retention_days,
+            1,
+            14,
+        );
+        range(
+            &mut out,
+            &format!("{base}.dead_letter_retention_days"),
+            "dead-letter retention of",
+            q.dead_letter_retention_days,
+            1,
+            14,
+        );
+        range(
+            &mut out,
+            &format!("{base}.max_receive_count"),
+            "max receive count",
+            q.max_receive_count,
+            1,
+            1000,
+        );
+        if q.dead_letter_retention_days < q.retention_days {
+            // A message's age counts from its first enqueue: a shorter DLQ
+            // retention drops failed messages before anyone can look.
+            out.push(
+                stack
+                    .error("MSG001", &format!("{base}.dead_letter_retention_days"), format!("the dead-letter queue keeps messages {} days, less than the queue's {}", q.dead_letter_retention_days, q.retention_days))
+                    .help("keep dead letters at least as long as the queue keeps messages (14 days is the most)"),
+            );
+        }
+        if let Some(k) = &q.kms_key
+            && !spec.keys.contains_key(k)
+        {
+            out.push(unknown(
+                stack,
+                "MSG001",
+                &format!("{base}.kms_key"),
+                "key",
+                k,
+                spec.keys.keys(),
+            ));
+        }
+    }
+
+    let components: BTreeMap<String, ComponentKind> = super::app::component_names(stack);
+    for (name, f) in &spec.functions {
+        let base = format!("functions.{name}");
+        if !is_name(name, 64) || spec.app.len() + stack.environment.len() + name.len() + 2 > 64 {
+            out.push(
+                stack
+                    .error("MSG002", &base, format!("function key '{name}' cannot name a function"))
+                    .help("use lowercase letters, digits and hyphens; '<app>-<env>-<key>' must fit in 64 characters"),
+            );
+        }
+        if let Some(kind) = components.get(name) {
+            out.push(
+                stack
+                    .error(
+                        "MSG002",
+                        &base,
+                        format!(
+                            "'{name}' is already a component name (a {})",
+                            kind.describe()
+                        ),
+                    )
+                    .help("give every component its own name"),
+            );
+        }
+        match (&f.code, &f.image) {
+            (Some(_), Some(_)) | (None, None) => out.push(
+                stack
+                    .error("MSG002", &base, "give either 'code' (a zip package in S3) or 'image' (a container image URI)")
+                    .help("e.g. code: { bucket: my-artifacts, key: worker/1.0.0.zip }, runtime: python3.13, handler: app.handler"),
+            ),
+            (Some(_), None) if f.runtime.is_none() || f.handler.is_none() => out.push(
+                stack
+                    .error("MSG002", &base, "a zip package needs 'runtime' and 'handler'")
+                    .help("e.g. runtime: python3.13, handler: app.handler"),
+            ),
+            _ => {}
+        }
+        range(
+            &mut out,
+            &format!("{base}.memory"),
+            "memory",
+            f.memory,
+            128,
+            10_240,
+        );
+        range(
+            &mut out,
+            &format!("{base}.timeout"),
+            "timeout",
+            f.timeout,
+            1,
+            900,
+        );
+        if !RETENTION_DAYS.contains(&f.log_retention_days) {
+            out.push(
+                stack
+                    .error(
+                        "MSG002",
+                        &format!("{base}.log_retention_days"),
+                        format!(
+                            "{} days is not a CloudWatch Logs retention period",
+                            f.log_retention_days
+                        ),
+                    )
+                    .help("use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ..."),
+            );
+        }
+        if let Some(tier) = &f.tier {
+            let kind = spec
+                .network
+                .as_ref()
+                .and_then(|n| n.tiers.get(tier))
+                .map(|t| t.kind);
+            if kind != Some(TierKind::Private) && kind != Some(TierKind::Isolated) {
+                out.push(
+                    stack
+                        .error("MSG002", &format!("{base}.tier"), format!("there is no private tier '{tier}'"))
+                        .help("name a private tier (an isolated one needs endpoints for every AWS API the function calls)"),
+                );
+            }
+        }
+        if let Some(trigger) = &f.trigger {
+            let tb = format!("{base}.trigger");
+            match spec.queues.get(&trigger.queue) {
+                None => out.push(unknown(stack, "MSG003", &format!("{tb}.queue"), "queue", &trigger.queue, spec.queues.keys())),
+                Some(q) if q.visibility_timeout < f.timeout => out.push(
+                    stack
+                        .error(
+                            "MSG003",
+                            &format!("queues.{}.visibility_timeout", trigger.queue),
+                            format!(
+                                "queue '{}' hides a received message for {} s, less than the {} s function '{name}' may run",
+                                trigger.queue, q.visibility_timeout, f.timeout
+                            ),
+                        )
+                        .help(format!(
+                            "set visibility_timeout to at least {} (AWS suggests six times the function timeout, {})",
+                            f.timeout,
+                            f.timeout.saturating_mul(6).min(43_200)
+                        )),
+                ),
+                _ => {}
+            }
+            range(
+                &mut out,
+                &format!("{tb}.batching_window"),
+                "batching window",
+                trigger.batching_window,
+                0,
+                300,
+            );
+            let max = if trigger.batching_window > 0 {
+                10_000
+            } else {
+                10
+            };
+            range(
+                &mut out,
+                &format!("{tb}.batch_size"),
+                "batch size",
+                trigger.batch_size,
+                1,
+                max,
+            );
+        }
+        check_connections(stack, &base, &f.connects_to, &components, &mut out);
+    }
+    out
+}
+
+/// `connects_to` entries of a function name known components.
+fn check_connections(
+    stack: &ResolvedStack,
+    base: &str,
+    entries: &[String],
+    components: &BTreeMap<String, ComponentKind>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, entry) in entries.iter().enumerate() {
+        let field = format!("{base}.connects_to[{i}]");
+        let (name, access) = split_connection(entry);
+        if !components.contains_key(name) {
+            let all: Vec<&str> = components.keys().map(String::as_str).collect();
+            let help = match did_you_mean(name, all.iter().copied()) {
+                Some(c) => format!("did you mean '{c}'? Components: {}", all.join(", ")),
+                None => format!("components in this stack: {}", all.join(", ")),
+            };
+            out.push(
+                stack
+                    .error(
+                        "MSG004",
+                        &field,
+                        format!("there is no component '{name}' to connect to"),
+                    )
+                    .help(help),
+            );
+        }
+        if let Some(a) = access
+            && Access::parse(a).is_none()
+        {
+            out.push(
+                stack
+                    .error("MSG004", &field, format!("'{a}' is not an access level"))
+                    .help(format!(
+                        "write '{name}:read', '{name}:write' or '{name}:read-write'"
+                    )),
+            );
+        }
+    }
+}

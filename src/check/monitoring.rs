@@ -1,0 +1,243 @@
+//! Rules for `topics:` and `alarms:`.
+
+use super::is_name;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::spec::ResolvedStack;
+use crate::synth::monitoring::metrics::{metrics, watchable_names, watched};
+
+pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let spec = &stack.spec;
+    for (name, topic) in &spec.topics {
+        let base = format!("topics.{name}");
+        if !is_name(name, 64) {
+            out.push(
+                stack
+                    .error(
+                        "MON001",
+                        &base,
+                        format!("topic key '{name}' cannot name a topic"),
+                    )
+                    .help("use lowercase letters, digits and hyphens, starting with a letter"),
+            );
+        }
+        if let Some(k) = &topic.kms_key
+            && !spec.keys.contains_key(k)
+        {
+            out.push(unknown(
+                stack,
+                "MON001",
+                &format!("{base}.kms_key"),
+                "key",
+                k,
+                spec.keys.keys(),
+            ));
+        }
+        for (i, email) in topic.emails.iter().enumerate() {
+            let ok = email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !email.contains(char::is_whitespace)
+            });
+            if !ok {
+                out.push(
+                    stack
+                        .error(
+                            "MON001",
+                            &format!("{base}.emails[{i}]"),
+                            format!("'{email}' is not an email address"),
+                        )
+                        .help("write an address such as ops@example.com"),
+                );
+            }
+        }
+    }
+    for (name, a) in &spec.alarms {
+        let base = format!("alarms.{name}");
+        if !is_name(name, 200) {
+            out.push(
+                stack
+                    .error(
+                        "MON002",
+                        &base,
+                        format!("alarm key '{name}' cannot name an alarm"),
+                    )
+                    .help("use lowercase letters, digits and hyphens, e.g. 'api-cpu-high'"),
+            );
+        }
+        match watched(spec, &a.on) {
+            None => {
+                let names = watchable_names(spec);
+                let help = match did_you_mean(&a.on, names.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "did you mean '{s}'? Components with metrics: {}",
+                        names.join(", ")
+                    ),
+                    None => format!("components with metrics: {}", names.join(", ")),
+                };
+                out.push(
+                    stack
+                        .error(
+                            "MON003",
+                            &format!("{base}.on"),
+                            format!("there is no component '{}' to watch", a.on),
+                        )
+                        .help(help),
+                );
+            }
+            Some(w) => {
+                let list = metrics(w);
+                if !list.iter().any(|m| m.name == a.metric) {
+                    let names: Vec<&str> = list.iter().map(|m| m.name).collect();
+                    let help = match did_you_mean(&a.metric, names.iter().copied()) {
+                        Some(s) => format!(
+                            "did you mean '{s}'? A {} publishes: {}",
+                            w.describe(),
+                            names.join(", ")
+                        ),
+                        None => format!("a {} publishes: {}", w.describe(), names.join(", ")),
+                    };
+                    out.push(
+                        stack
+                            .error(
+                                "MON004",
+                                &format!("{base}.metric"),
+                                format!(
+                                    "{} '{}' does not publish '{}'",
+                                    w.describe(),
+                                    a.on,
+                                    a.metric
+                                ),
+                            )
+                            .help(help),
+                    );
+                } else if list
+                    .iter()
+                    .any(|m| m.name == a.metric && m.unit == "percent")
+                    && a.above
+                        .or(a.below)
+                        .is_some_and(|x| !(0.0..=100.0).contains(&x))
+                {
+                    out.push(
+                        stack
+                            .error(
+                                "MON005",
+                                &base,
+                                format!(
+                                    "'{}' is a percentage; the threshold is outside 0-100",
+                                    a.metric
+                                ),
+                            )
+                            .help("give a threshold from 0 to 100"),
+                    );
+                }
+            }
+        }
+        match (a.above, a.below) {
+            (Some(_), Some(_)) | (None, None) => out.push(
+                stack
+                    .error("MON005", &base, "give exactly one of 'above' or 'below'")
+                    .help("e.g. above: 80"),
+            ),
+            (Some(x), None) | (None, Some(x)) if !x.is_finite() => out.push(
+                stack
+                    .error("MON005", &base, "the threshold is not a number")
+                    .help("e.g. above: 80"),
+            ),
+            _ => {}
+        }
+        if !(a.period == 10 || a.period == 30 || (a.period >= 60 && a.period % 60 == 0)) {
+            out.push(
+                stack
+                    .error(
+                        "MON006",
+                        &format!("{base}.period"),
+                        format!("{} s is not a CloudWatch alarm period", a.period),
+                    )
+                    .help("use 10, 30, or a multiple of 60 seconds (60, 300, 3600)"),
+            );
+        }
+        if a.evaluation_periods == 0
+            || u64::from(a.period) * u64::from(a.evaluation_periods) > 86_400
+        {
+            out.push(
+                stack
+                    .error(
+                        "MON006",
+                        &format!("{base}.evaluation_periods"),
+                        format!("{} periods of {} s", a.evaluation_periods, a.period),
+                    )
+                    .help("evaluate at least 1 period, and at most one day in total"),
+            );
+        }
+        if let Some(m) = a.datapoints_to_alarm
+            && (m == 0 || m > a.evaluation_periods)
+        {
+            out.push(
+                stack
+                    .error(
+                        "MON006",
+                        &format!("{base}.datapoints_to_alarm"),
+                        format!("{m} of {} periods", a.evaluation_periods),
+                    )
+                    .help("give 1 to evaluation_periods"),
+            );
+        }
+        match &a.notify {
+            Some(list) => {
+                for (i, t) in list.iter().enumerate() {
+                    if !spec.topics.contains_key(t) {
+                        out.push(unknown(
+                            stack,
+                            "MON007",
+                            &format!("{base}.notify[{i}]"),
+                            "topic",
+                            t,
+                            spec.topics.keys(),
+                        ));
+                    }
+                }
+                if list.is_empty() {
+                    out.push(
+                        stack
+                            .error(
+                                "MON007",
+                                &format!("{base}.notify"),
+                                "the alarm notifies nobody",
+                            )
+                            .help("name a topic from 'topics:'"),
+                    );
+                }
+            }
+            None if spec.topics.is_empty() => out.push(
+                stack
+                    .error(
+                        "MON007",
+                        &base,
+                        "the alarm notifies nobody: the stack has no topic",
+                    )
+                    .help("add a topic, e.g. topics: { alerts: { emails: [ops@example.com] } }"),
+            ),
+            None => {}
+        }
+    }
+    out
+}
+
+/// `there is no <what> '<name>'`, with a suggestion from `names`.
+pub fn unknown<'a>(
+    stack: &ResolvedStack,
+    code: &'static str,
+    field: &str,
+    what: &str,
+    name: &str,
+    names: impl Iterator<Item = &'a String> + Clone,
+) -> Diagnostic {
+    let all: Vec<&str> = names.map(String::as_str).collect();
+    let help = match did_you_mean(name, all.iter().copied()) {
+        Some(s) => format!("did you mean '{s}'?"),
+        None if all.is_empty() => format!("declare it first; this stack has no {what}"),
+        None => format!("use one of: {}", all.join(", ")),
+    };
+    stack
+        .error(code, field, format!("there is no {what} '{name}'"))
+        .help(help)
+}

@@ -1,0 +1,79 @@
+//! Monitoring: `topics:` (encrypted SNS topics with email subscriptions) and
+//! `alarms:` (CloudWatch alarms declared by intent on a component).
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    /// Shown as the sender of email notifications.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Addresses subscribed by email (each confirms once by mail).
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// Key from `keys:` that encrypts the topic (default: a key of the
+    /// topic's own, since CloudWatch cannot publish to a topic encrypted
+    /// with the AWS managed `alias/aws/sns` key).
+    #[serde(default)]
+    pub kms_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingData {
+    Missing,
+    Ignore,
+    Breaching,
+    NotBreaching,
+}
+
+impl MissingData {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingData::Missing => "missing",
+            MissingData::Ignore => "ignore",
+            MissingData::Breaching => "breaching",
+            MissingData::NotBreaching => "notBreaching",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmSpec {
+    /// The component watched: a service, `load_balancer`, a database, a
+    /// cache, a queue or a function.
+    pub on: String,
+    /// What of it: see the metric table in the README (`cpu`, `5xx`, ...).
+    pub metric: String,
+    /// Alarm when the statistic is above this (give `above` or `below`).
+    #[serde(default)]
+    pub above: Option<f64>,
+    #[serde(default)]
+    pub below: Option<f64>,
+    /// Seconds per datapoint (10, 30 or a multiple of 60).
+    #[serde(default = "default_period")]
+    pub period: u32,
+    #[serde(default = "one")]
+    pub evaluation_periods: u32,
+    /// M of the N evaluation periods that must breach (default: all).
+    #[serde(default)]
+    pub datapoints_to_alarm: Option<u32>,
+    /// Default per metric: counts of bad events treat no data as fine,
+    /// gauges as missing.
+    #[serde(default)]
+    pub missing_data: Option<MissingData>,
+    /// Topics notified on alarm and on recovery (default: every topic).
+    #[serde(default)]
+    pub notify: Option<Vec<String>>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn default_period() -> u32 {
+    300
+}
+fn one() -> u32 {
+    1
+}

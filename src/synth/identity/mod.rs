@@ -1,0 +1,302 @@
+//! L2 identity: Cognito user pools, their app clients, hosted domain and
+//! federated identity providers whose client secrets stay in Secrets
+//! Manager (dynamic references, resolved by CloudFormation at deploy time).
+
+use std::collections::BTreeMap;
+
+use super::Ctx;
+use super::connect::{Component, ComponentKind};
+use super::data::secrets::secret_name;
+use super::naming::pascal;
+use crate::spec::identity::{Mfa, ProviderType, SecretValue, SignIn, UserPoolSpec};
+use crate::template::cognito::*;
+use crate::template::iam::Statement;
+use crate::template::{Expr, Policy, Template};
+
+pub fn pool_id(name: &str) -> String {
+    format!("{}UserPool", pascal(name))
+}
+
+pub fn client_id(pool: &str, client: &str) -> String {
+    format!("{}{}Client", pool_id(pool), pascal(client))
+}
+
+/// The name Cognito knows a provider by: Google is always `Google`.
+pub fn provider_name(key: &str, ty: ProviderType, name: Option<&str>) -> String {
+    match ty {
+        ProviderType::Google => "Google".into(),
+        ProviderType::Oidc => name.unwrap_or(key).to_string(),
+    }
+}
+
+pub fn build(t: &mut Template, ctx: &mut Ctx) {
+    for (name, pool) in &ctx.spec.user_pools {
+        build_pool(t, ctx, name, pool);
+    }
+}
+
+fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) {
+    let id = pool_id(name);
+    let email = spec.sign_in.contains(&SignIn::Email);
+    let phone = spec.sign_in.contains(&SignIn::Phone);
+    let username = spec.sign_in.contains(&SignIn::Username);
+    // With a username, email and phone are aliases of it; without one,
+    // they are the username.
+    let attrs: Vec<String> = [(email, "email"), (phone, "phone_number")]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, a)| a.to_string())
+        .collect();
+    let (username_attributes, alias_attributes) = if username {
+        (None, (!attrs.is_empty()).then(|| attrs.clone()))
+    } else {
+        (Some(attrs.clone()), None)
+    };
+    let pw = &spec.password;
+    let mut tags: BTreeMap<String, Expr> =
+        BTreeMap::from([("Name".to_string(), Expr::from(ctx.names.physical(name)))]);
+    for tag in &ctx.tags {
+        tags.insert(tag.key.clone(), tag.value.clone());
+    }
+    let r = t.add(
+        &id,
+        UserPool {
+            user_pool_name: Some(
+                spec.name
+                    .clone()
+                    .unwrap_or_else(|| ctx.names.physical(name)),
+            ),
+            username_attributes,
+            alias_attributes,
+            // Cognito verifies the address before it can recover an account.
+            auto_verified_attributes: Some(if email {
+                vec!["email".into()]
+            } else {
+                attrs.clone()
+            }),
+            username_configuration: Some(UsernameConfiguration {
+                case_sensitive: false,
+            }),
+            policies: Policies {
+                password_policy: PasswordPolicy {
+                    minimum_length: pw.min_length,
+                    require_lowercase: pw.lowercase,
+                    require_uppercase: pw.uppercase,
+                    require_numbers: pw.numbers,
+                    require_symbols: pw.symbols,
+                    temporary_password_validity_days: pw.temporary_days,
+                },
+            },
+            mfa_configuration: match spec.mfa {
+                Mfa::Off => "OFF",
+                Mfa::Optional => "OPTIONAL",
+                Mfa::Required => "ON",
+            }
+            .into(),
+            enabled_mfas: (spec.mfa != Mfa::Off).then(|| vec!["SOFTWARE_TOKEN_MFA".to_string()]),
+            account_recovery_setting: AccountRecoverySetting {
+                recovery_mechanisms: vec![RecoveryOption {
+                    name: if email || !phone {
+                        "verified_email"
+                    } else {
+                        "verified_phone_number"
+                    }
+                    .into(),
+                    priority: 1,
+                }],
+            },
+            admin_create_user_config: AdminCreateUserConfig {
+                allow_admin_create_user_only: !spec.self_sign_up,
+            },
+            deletion_protection: if spec.deletion_protection {
+                "ACTIVE"
+            } else {
+                "INACTIVE"
+            }
+            .into(),
+            user_pool_tags: tags,
+        },
+    );
+    // The pool holds the users: losing it loses every account.
+    super::data::keep(
+        r,
+        ctx,
+        spec.retain,
+        Policy::Retain,
+        &format!("user_pools.{name}"),
+    );
+
+    if let Some(prefix) = &spec.domain {
+        t.add(
+            format!("{id}Domain"),
+            UserPoolDomain {
+                domain: prefix.clone(),
+                user_pool_id: Expr::r#ref(&id),
+            },
+        );
+    }
+
+    let mut providers = Vec::new();
+    let mut generated: Vec<String> = Vec::new();
+    for (key, idp) in &spec.identity_providers {
+        let SecretValue::Secret {
+            secret,
+            key: json_key,
+        } = &idp.client_secret
+        else {
+            // Refused by the checks: a literal never reaches a template.
+            continue;
+        };
+        let Some(secret_spec) = ctx.spec.secrets.get(secret) else {
+            continue;
+        };
+        // A literal dynamic reference: CloudFormation resolves it at deploy
+        // time; the template names the secret, never its value.
+        let secret_ref = match &secret_spec.arn {
+            Some(arn) => arn.clone(),
+            None => secret_name(ctx, secret, secret_spec),
+        };
+        let value = Expr::from(format!(
+            "{{{{resolve:secretsmanager:{secret_ref}:SecretString:{json_key}}}}}"
+        ));
+        let pname = provider_name(key, idp.r#type, idp.name.as_deref());
+        let mut details = BTreeMap::from([
+            ("client_id".to_string(), Expr::from(idp.client_id.clone())),
+            ("client_secret".to_string(), value),
+        ]);
+        let default_scopes = match idp.r#type {
+            ProviderType::Google => "openid email profile",
+            ProviderType::Oidc => "openid email profile",
+        };
+        details.insert(
+            "authorize_scopes".into(),
+            idp.scopes
+                .as_ref()
+                .map(|s| s.join(" "))
+                .unwrap_or_else(|| default_scopes.into())
+                .into(),
+        );
+        if idp.r#type == ProviderType::Oidc {
+            details.insert(
+                "oidc_issuer".into(),
+                idp.issuer.clone().unwrap_or_default().into(),
+            );
+            details.insert("attributes_request_method".into(), "GET".into());
+        }
+        let mut mapping = idp.attributes.clone();
+        if mapping.is_empty() {
+            mapping.insert("email".into(), "email".into());
+        }
+        let pid = format!("{id}{}Provider", pascal(key));
+        t.add(
+            &pid,
+            UserPoolIdentityProvider {
+                user_pool_id: Expr::r#ref(&id),
+                provider_name: pname.clone(),
+                provider_type: match idp.r#type {
+                    ProviderType::Google => "Google",
+                    ProviderType::Oidc => "OIDC",
+                }
+                .into(),
+                provider_details: details,
+                attribute_mapping: mapping,
+            },
+        );
+        providers.push((key.clone(), pname, pid));
+        if secret_spec.arn.is_none() && !generated.contains(secret) {
+            generated.push(secret.clone());
+        }
+    }
+
+    for secret in generated {
+        ctx.notes.push(format!(
+            "user_pools.{name}: CloudFormation reads the identity providers' client secrets from secret '{secret}' at deploy time; store them in it as a JSON object before the first deploy with those providers"
+        ));
+    }
+    for (ckey, c) in &spec.clients {
+        let cid = client_id(name, ckey);
+        let mut supported: Vec<Expr> = vec!["COGNITO".into()];
+        let mut depends = Vec::new();
+        for (pkey, pname, pid) in &providers {
+            if c.identity_providers
+                .as_ref()
+                .is_none_or(|list| list.contains(pkey))
+            {
+                supported.push(pname.clone().into());
+                // A client may name a provider only once it exists.
+                depends.push(pid.clone());
+            }
+        }
+        let oauth = c.oauth.as_ref();
+        let r = t.add(
+            &cid,
+            UserPoolClient {
+                user_pool_id: Expr::r#ref(&id),
+                client_name: ctx.names.physical(&format!("{name}-{ckey}")),
+                generate_secret: !c.public,
+                access_token_validity: c.tokens.access.value,
+                id_token_validity: c.tokens.id.value,
+                refresh_token_validity: c.tokens.refresh.value,
+                token_validity_units: TokenValidityUnits {
+                    access_token: c.tokens.access.unit.as_str().into(),
+                    id_token: c.tokens.id.unit.as_str().into(),
+                    refresh_token: c.tokens.refresh.unit.as_str().into(),
+                },
+                // SRP keeps the password off the wire; refresh for sessions.
+                explicit_auth_flows: vec![
+                    "ALLOW_USER_SRP_AUTH".into(),
+                    "ALLOW_REFRESH_TOKEN_AUTH".into(),
+                ],
+                prevent_user_existence_errors: "ENABLED".into(),
+                enable_token_revocation: true,
+                allowed_o_auth_flows_user_pool_client: oauth.map(|_| true),
+                allowed_o_auth_flows: oauth
+                    .map(|o| o.flows.iter().map(|f| f.as_str().to_string()).collect()),
+                allowed_o_auth_scopes: oauth.map(|o| o.scopes.clone()),
+                callback_urls: oauth.map(|o| o.callback_urls.clone()),
+                logout_urls: oauth
+                    .filter(|o| !o.logout_urls.is_empty())
+                    .map(|o| o.logout_urls.clone()),
+                supported_identity_providers: supported,
+            },
+        );
+        for d in depends {
+            r.depends_on(d);
+        }
+    }
+
+    // A connecting service gets the pool's ids and may administer its users
+    // (the document's "task role: Cognito operations").
+    let arn = Expr::get_att(&id, "Arn");
+    let mut c = Component::new(name, ComponentKind::UserPool);
+    c.read_grants.push(Statement::allow(
+        &format!("Read{}Users", pascal(name)),
+        &[
+            "cognito-idp:AdminGetUser",
+            "cognito-idp:ListUsers",
+            "cognito-idp:AdminListGroupsForUser",
+        ],
+        vec![arn.clone()],
+    ));
+    c.write_grants.push(Statement::allow(
+        &format!("Manage{}Users", pascal(name)),
+        &[
+            "cognito-idp:AdminCreateUser",
+            "cognito-idp:AdminUpdateUserAttributes",
+            "cognito-idp:AdminDisableUser",
+            "cognito-idp:AdminEnableUser",
+            "cognito-idp:AdminDeleteUser",
+            "cognito-idp:AdminAddUserToGroup",
+            "cognito-idp:AdminRemoveUserFromGroup",
+            "cognito-idp:AdminUserGlobalSignOut",
+        ],
+        vec![arn],
+    ));
+    c.environment
+        .push(("USER_POOL_ID".into(), Expr::r#ref(&id)));
+    if let Some(first) = spec.clients.keys().next() {
+        c.environment
+            .push(("CLIENT_ID".into(), Expr::r#ref(client_id(name, first))));
+    }
+    ctx.components.register(c);
+}

@@ -1,0 +1,278 @@
+//! One Lambda function: its log group, its own role with exactly the grants
+//! its trigger and connections imply, its own security group (HTTPS out,
+//! plus one rule per connection), placement in a private tier, and the
+//! event source mapping from its queue.
+
+use std::collections::BTreeMap;
+
+use super::Ctx;
+use super::queue::queue_id;
+use crate::spec::app::{Architecture, split_connection};
+use crate::spec::messaging::FunctionSpec;
+use crate::spec::network::TierKind;
+use crate::synth::app::{iam, rules};
+use crate::synth::connect::{Access, env_prefix};
+use crate::synth::data::tier_subnets;
+use crate::synth::naming::pascal;
+use crate::template::ec2::{EgressRule, SecurityGroup};
+use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
+use crate::template::lambda::{
+    Code, Environment, EventSourceMapping, Function, LoggingConfig, TracingConfig, VpcConfig,
+};
+use crate::template::logs::LogGroup;
+use crate::template::{Expr, Policy, Template};
+
+pub fn function_id(name: &str) -> String {
+    format!("{}Function", pascal(name))
+}
+
+pub fn security_group_id(name: &str) -> String {
+    format!("{}FunctionSecurityGroup", pascal(name))
+}
+
+/// Lambda may assume the role only for functions of this account.
+fn lambda_trust() -> PolicyDocument {
+    let mut doc = PolicyDocument::assumed_by("lambda.amazonaws.com");
+    doc.statement[0].condition = Some(serde_json::json!({
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }));
+    doc
+}
+
+pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
+    let p = pascal(name);
+    let id = function_id(name);
+    let logs = format!("{id}Logs");
+    let lg = t.add(
+        &logs,
+        LogGroup {
+            log_group_name: Some(format!("/aws/lambda/{}", ctx.names.physical(name)).into()),
+            retention_in_days: f.log_retention_days,
+            kms_key_id: None,
+            tags: ctx.named(name),
+        },
+    );
+    lg.retain_with(Policy::Retain);
+    lg.skip_check(
+        "CKV_AWS_158",
+        "CloudWatch Logs encrypts every log group at rest with a service key",
+    );
+    if f.log_retention_days < 365 {
+        lg.skip_check(
+            "CKV_AWS_338",
+            &format!(
+                "retention of {} days is chosen in the spec (functions.{name}.log_retention_days)",
+                f.log_retention_days
+            ),
+        );
+    }
+
+    let mut grants = vec![Statement::allow(
+        "WriteLogs",
+        &["logs:CreateLogStream", "logs:PutLogEvents"],
+        vec![Expr::get_att(&logs, "Arn")],
+    )];
+    let mut environment: BTreeMap<String, Expr> = f
+        .environment
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into()))
+        .collect();
+
+    // Placement: its own group, HTTPS out (AWS APIs), and a rule per
+    // network connection below.
+    let sg = security_group_id(name);
+    let vpc = ctx.network.as_ref().map(|net| {
+        t.add(
+            &sg,
+            SecurityGroup {
+                group_description: format!("{name} function"),
+                vpc_id: net.vpc_id.clone(),
+                security_group_ingress: None,
+                security_group_egress: Some(vec![EgressRule {
+                    ip_protocol: "tcp".into(),
+                    from_port: Some(443),
+                    to_port: Some(443),
+                    cidr_ip: Some("0.0.0.0/0".into()),
+                    destination_security_group_id: None,
+                    destination_prefix_list_id: None,
+                    description: "HTTPS to AWS APIs (SQS, logs, secrets)".into(),
+                }]),
+                tags: ctx.named(&format!("{name}-function")),
+            },
+        );
+        VpcConfig {
+            security_group_ids: vec![Expr::r#ref(&sg)],
+            subnet_ids: tier_subnets(ctx, f.tier.as_deref(), TierKind::Private),
+        }
+    });
+    if vpc.is_some() {
+        // Lambda creates and removes the function's network interfaces.
+        grants.push(Statement::allow(
+            "ManageNetworkInterfaces",
+            &[
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            vec!["*".into()],
+        ));
+    }
+
+    // The trigger: read what its queue holds, nothing else of it.
+    if let Some(trigger) = &f.trigger
+        && let Some(q) = ctx.components.get(&trigger.queue)
+    {
+        grants.extend(q.grants(Access::Read));
+    }
+    for entry in &f.connects_to {
+        let (target, access) = split_connection(entry);
+        let access = access.and_then(Access::parse).unwrap_or(Access::ReadWrite);
+        let Some(c) = ctx.components.get(target) else {
+            continue;
+        };
+        if let (Some(endpoint), Some(_)) = (&c.network, &vpc) {
+            rules::allow(
+                t,
+                name,
+                &sg,
+                target,
+                &endpoint.security_group,
+                endpoint.port,
+                &format!("{name} function connects to {}", c.kind.describe()),
+            );
+        }
+        grants.extend(c.grants(access));
+        let prefix = env_prefix(target);
+        for (suffix, value) in &c.environment {
+            environment.insert(format!("{prefix}_{suffix}"), value.clone());
+        }
+    }
+    if f.tracing {
+        grants.push(Statement::allow(
+            "WriteTraces",
+            &["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            vec!["*".into()],
+        ));
+    }
+    let has_network = vpc.is_some();
+    let grants = iam::dedupe(grants);
+    let reasons = iam::wildcard_reasons(&grants);
+    let role = t.add(
+        format!("{id}Role"),
+        Role {
+            assume_role_policy_document: lambda_trust(),
+            description: Some(format!(
+                "Role of function {name}: logs, its trigger and its declared connections only"
+            )),
+            managed_policy_arns: None,
+            policies: Some(vec![InlinePolicy {
+                policy_name: "function".into(),
+                policy_document: PolicyDocument::new(grants),
+            }]),
+            tags: ctx.named(name),
+        },
+    );
+    role.metadata = reasons;
+    if has_network {
+        role.skip_check(
+            "CKV_AWS_111",
+            "Lambda creates the function's VPC network interfaces with these ec2 actions on '*', as AWS's own AWSLambdaVPCAccessExecutionRole grants them",
+        );
+    }
+
+    let code = match (&f.code, &f.image) {
+        (Some(c), _) => Code {
+            s3_bucket: Some(c.bucket.clone().into()),
+            s3_key: Some(c.key.clone().into()),
+            s3_object_version: c.version.clone(),
+            ..Default::default()
+        },
+        (None, Some(image)) => Code {
+            image_uri: Some(image.clone().into()),
+            ..Default::default()
+        },
+        (None, None) => Code::default(),
+    };
+    let is_image = f.code.is_none() && f.image.is_some();
+    let has_vpc = vpc.is_some();
+    let func = t.add(
+        &id,
+        Function {
+            function_name: Some(ctx.names.physical(name)),
+            description: Some(format!(
+                "{} {} function {name}",
+                ctx.spec.app, ctx.environment
+            )),
+            runtime: if is_image { None } else { f.runtime.clone() },
+            handler: if is_image { None } else { f.handler.clone() },
+            package_type: is_image.then(|| "Image".into()),
+            architectures: Some(vec![
+                match f.architecture {
+                    Architecture::X86_64 => "x86_64",
+                    Architecture::Arm64 => "arm64",
+                }
+                .into(),
+            ]),
+            role: Expr::get_att(format!("{id}Role"), "Arn"),
+            code,
+            timeout: Some(f.timeout.into()),
+            memory_size: Some(f.memory.into()),
+            reserved_concurrent_executions: f.reserved_concurrency,
+            environment: (!environment.is_empty()).then_some(Environment {
+                variables: environment,
+            }),
+            vpc_config: vpc,
+            tracing_config: f.tracing.then(|| TracingConfig {
+                mode: "Active".into(),
+            }),
+            dead_letter_config: None,
+            logging_config: Some(LoggingConfig {
+                log_group: Expr::r#ref(&logs),
+            }),
+            tags: ctx.named(name),
+        },
+    );
+    if f.reserved_concurrency.is_none() {
+        func.skip_check(
+            "CKV_AWS_115",
+            &format!("no concurrency cap in the spec (functions.{name}.reserved_concurrency): it scales with its queue"),
+        );
+    }
+    func.skip_check(
+        "CKV_AWS_116",
+        "failed messages go to the trigger queue's dead-letter queue; a function DLQ applies to asynchronous invocations only",
+    )
+    .skip_check(
+        "CKV_AWS_173",
+        "variables hold endpoints and names, never secrets (those are read from Secrets Manager); Lambda encrypts them at rest",
+    )
+    .skip_check(
+        "CKV_AWS_272",
+        "the package is built and signed (or not) by the pipeline that uploads it; archgen only points at it",
+    );
+    if !has_vpc {
+        func.skip_check(
+            "CKV_AWS_117",
+            "the stack has no network: the function runs outside a VPC",
+        );
+    }
+
+    if let Some(trigger) = &f.trigger {
+        t.add(
+            format!("{p}From{}Trigger", pascal(&trigger.queue)),
+            EventSourceMapping {
+                event_source_arn: Expr::get_att(queue_id(&trigger.queue), "Arn"),
+                function_name: Expr::r#ref(&id),
+                batch_size: Some(trigger.batch_size),
+                maximum_batching_window_in_seconds: (trigger.batching_window > 0)
+                    .then_some(trigger.batching_window),
+                function_response_types: trigger
+                    .partial_failures
+                    .then(|| vec!["ReportBatchItemFailures".into()]),
+                enabled: Some(true),
+            },
+        );
+    }
+}
