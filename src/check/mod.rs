@@ -2,6 +2,7 @@
 //! every diagnostic says how to fix what it reports. All rules run, so the
 //! user sees every problem at once.
 
+pub mod api;
 pub mod app;
 pub mod data;
 pub mod identity;
@@ -106,6 +107,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         out.extend(network::check(stack, net));
     }
     out.extend(app::check(stack));
+    out.extend(api::check(stack));
     out.extend(data::check(stack));
     out.extend(monitoring::check(stack));
     out.extend(messaging::check(stack));

@@ -1,6 +1,7 @@
 //! L3: the user's YAML. One file per stack under `stacks/`, a base definition
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
+pub mod api;
 pub mod app;
 pub mod data;
 pub mod de;
@@ -43,6 +44,9 @@ pub struct StackSpec {
     pub load_balancer: Option<app::LoadBalancerSpec>,
     #[serde(default)]
     pub services: IndexMap<String, app::ServiceSpec>,
+    /// An HTTP API in front of the load balancer or functions.
+    #[serde(default)]
+    pub api: Option<api::ApiSpec>,
     /// Relational databases (RDS and Aurora), by component name.
     #[serde(default)]
     pub databases: IndexMap<String, data::DatabaseSpec>,

@@ -1,5 +1,6 @@
 //! L2: turns resolved stack specs into templates and a manifest.
 
+pub mod api;
 pub mod app;
 pub mod connect;
 pub mod data;
@@ -207,6 +208,7 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
     monitoring::build_topics(&mut t, &mut ctx);
     app::build(&mut t, &mut ctx);
     messaging::build_functions(&mut t, &mut ctx);
+    api::build(&mut t, &ctx);
     monitoring::build_alarms(&mut t, &ctx);
     Built {
         template: t,

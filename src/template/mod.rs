@@ -2,6 +2,7 @@
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
 
+pub mod apigatewayv2;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod ec2;
@@ -361,4 +362,11 @@ resource_types! {
     UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
     UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
     UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
+    HttpApi(apigatewayv2::Api) = "AWS::ApiGatewayV2::Api",
+    ApiAuthorizer(apigatewayv2::Authorizer) = "AWS::ApiGatewayV2::Authorizer",
+    ApiIntegration(apigatewayv2::Integration) = "AWS::ApiGatewayV2::Integration",
+    ApiRoute(apigatewayv2::Route) = "AWS::ApiGatewayV2::Route",
+    ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
+    VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
+    LambdaPermission(apigatewayv2::LambdaPermission) = "AWS::Lambda::Permission",
 }

@@ -265,6 +265,33 @@ const CASES: &[Case] = &[
         says: &["load balancer logs need SSE-S3"],
     },
     Case {
+        name: "API route key that is not METHOD /path",
+        from: "    port: 9000",
+        to: "    port: 9000\napi:\n  routes:\n    web: { key: 'FETCH /x', target: load-balancer, auth: false }",
+        line: 33,
+        field: "api.routes.web.key",
+        says: &["'FETCH /x' is not a route key", "METHOD /path"],
+    },
+    Case {
+        name: "API route to an unknown target",
+        from: "    port: 9000",
+        to: "    port: 9000\napi:\n  routes:\n    web: { key: 'GET /x', target: load-balancr, auth: false }",
+        line: 33,
+        field: "api.routes.web.target",
+        says: &[
+            "there is no route target 'load-balancr'",
+            "did you mean 'load-balancer'?",
+        ],
+    },
+    Case {
+        name: "API route that needs a token without an authorizer",
+        from: "    port: 9000",
+        to: "    port: 9000\napi:\n  routes:\n    web: { key: 'GET /x', target: load-balancer }",
+        line: 33,
+        field: "api.routes.web.auth",
+        says: &["requires a token but the API has no authorizer"],
+    },
+    Case {
         name: "access level on a service connection",
         from: "connects_to: [worker]",
         to: "connects_to: [worker:read]",
