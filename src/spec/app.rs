@@ -137,6 +137,10 @@ pub struct ServiceSpec {
     /// Allow `aws ecs execute-command` into the tasks.
     #[serde(default)]
     pub exec: bool,
+    /// Send traces to X-Ray through an X-Ray daemon beside the container
+    /// (the app finds it at AWS_XRAY_DAEMON_ADDRESS).
+    #[serde(default)]
+    pub tracing: bool,
     #[serde(default = "default_min_healthy")]
     pub min_healthy_percent: u32,
     #[serde(default = "default_max_percent")]

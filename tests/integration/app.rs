@@ -493,3 +493,47 @@ fn load_balancer_logs_go_to_the_logs_bucket_which_admits_elb_for_the_region() {
             .any(|s| s["Sid"] == "DenyInsecureTransport")
     );
 }
+
+#[test]
+fn a_traced_service_runs_the_xray_daemon_beside_it_and_may_only_send_traces() {
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let r = &t["Resources"];
+    let containers = r["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"]
+        .as_array()
+        .unwrap();
+    assert_eq!(containers.len(), 2);
+    let daemon = &containers[1];
+    assert_eq!(
+        (daemon["Name"].clone(), daemon["Essential"].clone()),
+        (json!("xray-daemon"), json!(false))
+    );
+    assert_eq!(
+        daemon["PortMappings"],
+        json!([{"ContainerPort": 2000, "Protocol": "udp"}])
+    );
+    assert!(
+        containers[0]["Environment"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"Name": "AWS_XRAY_DAEMON_ADDRESS", "Value": "127.0.0.1:2000"}))
+    );
+    let xray = statements(&r["BackendTaskRole"])
+        .into_iter()
+        .find(|s| s["Sid"] == "XRayTraces")
+        .unwrap();
+    assert!(
+        xray["Action"].as_array().unwrap().iter().all(|a| a
+            .as_str()
+            .unwrap()
+            .starts_with("xray:Put")
+            || a.as_str().unwrap().starts_with("xray:GetSampling"))
+    );
+    // An untraced service has no daemon.
+    assert_eq!(
+        r["FrontendTaskDefinition"]["Properties"]["ContainerDefinitions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

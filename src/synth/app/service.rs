@@ -141,6 +141,22 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
             vec!["*".into()],
         ));
     }
+    if s.tracing {
+        wiring.task.push(Statement::allow(
+            "XRayTraces",
+            &[
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            vec!["*".into()],
+        ));
+        wiring.environment.insert(
+            "AWS_XRAY_DAEMON_ADDRESS".into(),
+            format!("127.0.0.1:{XRAY_PORT}").into(),
+        );
+    }
     let task_role = (!wiring.task.is_empty()).then(|| {
         let reasons = iam::wildcard_reasons(&wiring.task);
         let statements = std::mem::take(&mut wiring.task);
@@ -203,7 +219,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                 .into(),
                 operating_system_family: "LINUX".into(),
             },
-            container_definitions: vec![ContainerDefinition {
+            container_definitions: [ContainerDefinition {
                 name: key.to_string(),
                 image,
                 essential: true,
@@ -224,15 +240,11 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                 }),
                 readonly_root_filesystem: s.read_only_root_filesystem,
                 privileged: false,
-                log_configuration: LogConfiguration {
-                    log_driver: "awslogs".into(),
-                    options: BTreeMap::from([
-                        ("awslogs-group".to_string(), Expr::r#ref(&log_group)),
-                        ("awslogs-region".to_string(), Expr::r#ref("AWS::Region")),
-                        ("awslogs-stream-prefix".to_string(), key.into()),
-                    ]),
-                },
-            }],
+                log_configuration: awslogs(&log_group, key),
+            }]
+            .into_iter()
+            .chain(s.tracing.then(|| xray_daemon(&log_group)))
+            .collect(),
             tags: ctx.named(key),
         },
     );
@@ -368,6 +380,42 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     }
 
     build_scaling(t, key, s, place.lb.is_some() && s.route.is_some());
+}
+
+/// The X-Ray daemon's UDP port, where the SDKs send segments by default.
+const XRAY_PORT: u32 = 2000;
+
+fn awslogs(log_group: &str, prefix: &str) -> LogConfiguration {
+    LogConfiguration {
+        log_driver: "awslogs".into(),
+        options: BTreeMap::from([
+            ("awslogs-group".to_string(), Expr::r#ref(log_group)),
+            ("awslogs-region".to_string(), Expr::r#ref("AWS::Region")),
+            ("awslogs-stream-prefix".to_string(), prefix.into()),
+        ]),
+    }
+}
+
+/// The X-Ray daemon beside the app container: not essential, so tracing
+/// trouble never stops the service.
+fn xray_daemon(log_group: &str) -> ContainerDefinition {
+    ContainerDefinition {
+        name: "xray-daemon".into(),
+        image: "public.ecr.aws/xray/aws-xray-daemon:3.x".into(),
+        essential: false,
+        port_mappings: vec![PortMapping {
+            name: None,
+            container_port: XRAY_PORT,
+            protocol: "udp".into(),
+            app_protocol: None,
+        }],
+        environment: None,
+        secrets: None,
+        health_check: None,
+        readonly_root_filesystem: true,
+        privileged: false,
+        log_configuration: awslogs(log_group, "xray"),
+    }
 }
 
 fn port16(port: u32) -> u16 {
