@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod data;
+pub mod edge;
 pub mod network;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -104,6 +105,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     }
     out.extend(app::check(stack));
     out.extend(data::check(stack));
+    out.extend(edge::check(stack));
     out
 }
 

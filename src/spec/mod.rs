@@ -4,6 +4,7 @@
 pub mod app;
 pub mod data;
 pub mod de;
+pub mod edge;
 pub mod load;
 pub mod network;
 pub mod node;
@@ -57,4 +58,13 @@ pub struct StackSpec {
     /// Customer-managed KMS keys.
     #[serde(default)]
     pub keys: IndexMap<String, data::KeySpec>,
+    /// WAFv2 web ACLs, by name.
+    #[serde(default)]
+    pub waf: IndexMap<String, edge::WebAclSpec>,
+    /// CloudFront distributions, by name.
+    #[serde(default)]
+    pub cdn: IndexMap<String, edge::DistributionSpec>,
+    /// Route 53 alias records in existing hosted zones.
+    #[serde(default)]
+    pub dns: Option<edge::DnsSpec>,
 }

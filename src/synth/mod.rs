@@ -3,12 +3,13 @@
 pub mod app;
 pub mod connect;
 pub mod data;
+pub mod edge;
 pub mod naming;
 pub mod network;
 
 use crate::check::check_stack;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, StackEntry};
+use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};
 use crate::template::{Tag, Template};
 use naming::Names;
@@ -83,6 +84,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         let Built {
             template,
             notes: stack_notes,
+            edge,
             ..
         } = build_stack(stack);
         notes.extend(
@@ -90,7 +92,11 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
                 .into_iter()
                 .map(|n| format!("{} ({env}): {n}", stack.file.name)),
         );
-        if let Some(id) = template.duplicate_ids.first() {
+        let duplicate = template
+            .duplicate_ids
+            .first()
+            .or_else(|| edge.as_ref().and_then(|e| e.template.duplicate_ids.first()));
+        if let Some(id) = duplicate {
             diagnostics.push(
                 stack
                     .error(
@@ -102,7 +108,31 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             );
             continue;
         }
-        let entry = stack_entry(stack);
+        let mut entry = stack_entry(stack);
+        // The us-east-1 half deploys first; its outputs feed the parameters.
+        if let Some(e) = edge {
+            let mut edge_entry = stack_entry(stack);
+            edge_entry.name = format!("{}-edge", stack.file.name);
+            edge_entry.stack_name = format!("{}-edge", entry.stack_name);
+            edge_entry.region = edge::stack::EDGE_REGION.to_string();
+            edge_entry.template_file = format!("{}.template.json", edge_entry.name);
+            entry.depends_on.push(edge_entry.name.clone());
+            entry.parameters = e
+                .parameters
+                .into_iter()
+                .map(|(param, output)| {
+                    (
+                        param,
+                        ParameterSource {
+                            stack: edge_entry.name.clone(),
+                            output,
+                        },
+                    )
+                })
+                .collect();
+            templates.push((edge_entry.template_file.clone(), e.template));
+            manifest.stacks.push(edge_entry);
+        }
         templates.push((entry.template_file.clone(), template));
         manifest.stacks.push(entry);
     }
@@ -165,6 +195,8 @@ pub struct Built {
     pub template: Template,
     pub components: connect::Components,
     pub notes: Vec<String>,
+    /// The us-east-1 half of the stack, when it needs one.
+    pub edge: Option<edge::EdgeStack>,
 }
 
 /// Runs every builder of one stack, in order.
@@ -199,10 +231,12 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
     }
     data::build(&mut t, &mut ctx);
     app::build(&mut t, &mut ctx);
+    let edge = edge::build(&mut t, &mut ctx);
     Built {
         template: t,
         components: ctx.components,
         notes: ctx.notes,
+        edge,
     }
 }
 

@@ -2,6 +2,7 @@
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
 
+pub mod cloudfront;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
@@ -14,10 +15,12 @@ pub mod lambda;
 pub mod logs;
 pub mod misc;
 pub mod rds;
+pub mod route53;
 pub mod s3;
 pub mod scaling;
 pub mod secretsmanager;
 pub mod ssm;
+pub mod wafv2;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -342,4 +345,12 @@ resource_types! {
     KmsKey(kms::Key) = "AWS::KMS::Key",
     KmsAlias(kms::Alias) = "AWS::KMS::Alias",
     SsmParameter(ssm::Parameter) = "AWS::SSM::Parameter",
+    WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
+    IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
+    WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
+    WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
+    Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
+    OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
+    CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
+    RecordSet(route53::RecordSet) = "AWS::Route53::RecordSet",
 }
