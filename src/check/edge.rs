@@ -43,7 +43,11 @@ fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     for (key, acl) in &spec.waf {
         let field = format!("waf.{key}");
         if !waf_name(key) {
-            out.push(stack.error("EDGE001", &field, format!("'{key}' cannot name a web ACL")).help("use letters, digits, '-' and '_'"));
+            out.push(
+                stack
+                    .error("EDGE001", &field, format!("'{key}' cannot name a web ACL"))
+                    .help("use letters, digits, '-' and '_'"),
+            );
         }
         for (i, target) in acl.attach.iter().enumerate() {
             let f = format!("{field}.attach[{i}]");
@@ -64,7 +68,14 @@ fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         if !RETENTION_DAYS.contains(&acl.logging.retention_days) {
             out.push(
                 stack
-                    .error("EDGE004", &format!("{field}.logging.retention_days"), format!("CloudWatch Logs does not accept a retention of {} days", acl.logging.retention_days))
+                    .error(
+                        "EDGE004",
+                        &format!("{field}.logging.retention_days"),
+                        format!(
+                            "CloudWatch Logs does not accept a retention of {} days",
+                            acl.logging.retention_days
+                        ),
+                    )
                     .help("use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ..."),
             );
         }
@@ -74,9 +85,19 @@ fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec, out: &mut Vec<Diagnostic>) {
+fn check_rule(
+    stack: &ResolvedStack,
+    field: &str,
+    name: &str,
+    rule: &WafRuleSpec,
+    out: &mut Vec<Diagnostic>,
+) {
     if !waf_name(name) {
-        out.push(stack.error("EDGE001", field, format!("'{name}' cannot name a WAF rule")).help("use letters, digits, '-' and '_'"));
+        out.push(
+            stack
+                .error("EDGE001", field, format!("'{name}' cannot name a WAF rule"))
+                .help("use letters, digits, '-' and '_'"),
+        );
     }
     let kinds = [
         rule.managed.is_some(),
@@ -92,7 +113,11 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
     if kinds != 1 {
         out.push(
             stack
-                .error("EDGE005", field, format!("rule '{name}' must say exactly one thing to match ({kinds} given)"))
+                .error(
+                    "EDGE005",
+                    field,
+                    format!("rule '{name}' must say exactly one thing to match ({kinds} given)"),
+                )
                 .help("give one of managed, rate_limit, geo, ip_allow, ip_block, xss: true"),
         );
     }
@@ -100,12 +125,22 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
         if crate::spec::edge::managed_rule_group(short).is_none() {
             let names = MANAGED_RULE_GROUPS.iter().map(|(s, _)| *s);
             let help = match did_you_mean(short, names.clone()) {
-                Some(s) => format!("did you mean '{s}'? Known: {}", names.collect::<Vec<_>>().join(", ")),
-                None => format!("known rule groups: {}", names.collect::<Vec<_>>().join(", ")),
+                Some(s) => format!(
+                    "did you mean '{s}'? Known: {}",
+                    names.collect::<Vec<_>>().join(", ")
+                ),
+                None => format!(
+                    "known rule groups: {}",
+                    names.collect::<Vec<_>>().join(", ")
+                ),
             };
             out.push(
                 stack
-                    .error("EDGE006", &format!("{field}.managed"), format!("'{short}' is not an AWS managed rule group archgen knows"))
+                    .error(
+                        "EDGE006",
+                        &format!("{field}.managed"),
+                        format!("'{short}' is not an AWS managed rule group archgen knows"),
+                    )
                     .help(help),
             );
         }
@@ -119,7 +154,11 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
     } else if !rule.count_only.is_empty() {
         out.push(
             stack
-                .error("EDGE007", &format!("{field}.count_only"), "'count_only' names rules of a managed rule group")
+                .error(
+                    "EDGE007",
+                    &format!("{field}.count_only"),
+                    "'count_only' names rules of a managed rule group",
+                )
                 .help("use it with 'managed:'; to count this whole rule, write 'count: true'"),
         );
     }
@@ -127,14 +166,27 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
         if !(MIN_RATE_LIMIT..=2_000_000_000).contains(&rl.limit) {
             out.push(
                 stack
-                    .error("EDGE008", &format!("{field}.rate_limit.limit"), format!("a rate limit of {} is outside what AWS WAF accepts", rl.limit))
-                    .help(format!("use {MIN_RATE_LIMIT} to 2,000,000,000 requests per window and client IP")),
+                    .error(
+                        "EDGE008",
+                        &format!("{field}.rate_limit.limit"),
+                        format!(
+                            "a rate limit of {} is outside what AWS WAF accepts",
+                            rl.limit
+                        ),
+                    )
+                    .help(format!(
+                        "use {MIN_RATE_LIMIT} to 2,000,000,000 requests per window and client IP"
+                    )),
             );
         }
         if !RATE_WINDOWS.contains(&rl.window) {
             out.push(
                 stack
-                    .error("EDGE008", &format!("{field}.rate_limit.window"), format!("{} s is not a rate-limit window AWS WAF offers", rl.window))
+                    .error(
+                        "EDGE008",
+                        &format!("{field}.rate_limit.window"),
+                        format!("{} s is not a rate-limit window AWS WAF offers", rl.window),
+                    )
                     .help("use 60, 120, 300 or 600 seconds"),
             );
         }
@@ -144,7 +196,11 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
         if geo.allow.is_empty() == geo.block.is_empty() {
             out.push(
                 stack
-                    .error("EDGE009", &format!("{field}.geo"), "give either 'block' or 'allow' countries")
+                    .error(
+                        "EDGE009",
+                        &format!("{field}.geo"),
+                        "give either 'block' or 'allow' countries",
+                    )
                     .help("e.g. geo: { allow: [JP] } blocks every other country"),
             );
         }
@@ -153,8 +209,15 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
                 if c.len() != 2 || !c.chars().all(|c| c.is_ascii_uppercase()) {
                     out.push(
                         stack
-                            .error("EDGE009", &format!("{field}.geo.{list}[{i}]"), format!("'{c}' is not an ISO 3166 country code"))
-                            .help(format!("use two capital letters, e.g. '{}'", c.to_ascii_uppercase())),
+                            .error(
+                                "EDGE009",
+                                &format!("{field}.geo.{list}[{i}]"),
+                                format!("'{c}' is not an ISO 3166 country code"),
+                            )
+                            .help(format!(
+                                "use two capital letters, e.g. '{}'",
+                                c.to_ascii_uppercase()
+                            )),
                     );
                 }
             }
@@ -170,7 +233,11 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
     {
         out.push(
             stack
-                .error("EDGE010", &format!("{field}.response.status"), format!("{} is not an HTTP status WAF can send", r.status))
+                .error(
+                    "EDGE010",
+                    &format!("{field}.response.status"),
+                    format!("{} is not an HTTP status WAF can send", r.status),
+                )
                 .help("use 200 to 599, e.g. 403 or 429"),
         );
     }
@@ -178,19 +245,35 @@ fn check_rule(stack: &ResolvedStack, field: &str, name: &str, rule: &WafRuleSpec
 
 fn check_ip(stack: &ResolvedStack, field: &str, ip: &IpMatchSpec, out: &mut Vec<Diagnostic>) {
     if ip.addresses.is_empty() {
-        out.push(stack.error("EDGE011", &format!("{field}.addresses"), "the address list is empty").help("list IPv4 CIDRs such as 203.0.113.0/24"));
+        out.push(
+            stack
+                .error(
+                    "EDGE011",
+                    &format!("{field}.addresses"),
+                    "the address list is empty",
+                )
+                .help("list IPv4 CIDRs such as 203.0.113.0/24"),
+        );
     }
     for (i, a) in ip.addresses.iter().enumerate() {
         match a.parse::<ipnet::Ipv4Net>() {
             Ok(net) if net.trunc() == net => {}
             Ok(net) => out.push(
                 stack
-                    .error("EDGE011", &format!("{field}.addresses[{i}]"), format!("'{a}' has host bits set"))
+                    .error(
+                        "EDGE011",
+                        &format!("{field}.addresses[{i}]"),
+                        format!("'{a}' has host bits set"),
+                    )
                     .help(format!("did you mean '{}'?", net.trunc())),
             ),
             Err(_) => out.push(
                 stack
-                    .error("EDGE011", &format!("{field}.addresses[{i}]"), format!("'{a}' is not an IPv4 CIDR block"))
+                    .error(
+                        "EDGE011",
+                        &format!("{field}.addresses[{i}]"),
+                        format!("'{a}' is not an IPv4 CIDR block"),
+                    )
                     .help("write an address with its prefix length, e.g. 203.0.113.7/32"),
             ),
         }
@@ -230,7 +313,15 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             }
         }
         if !["100", "200", "all"].contains(&d.price_class.as_str()) {
-            out.push(stack.error("EDGE014", &format!("{field}.price_class"), format!("'{}' is not a price class", d.price_class)).help("use 100, 200 or all"));
+            out.push(
+                stack
+                    .error(
+                        "EDGE014",
+                        &format!("{field}.price_class"),
+                        format!("'{}' is not a price class", d.price_class),
+                    )
+                    .help("use 100, 200 or all"),
+            );
         }
         match &d.certificate {
             None if !d.aliases.is_empty() => out.push(
@@ -246,7 +337,15 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
         if d.origins.is_empty() {
-            out.push(stack.error("EDGE016", &format!("{field}.origins"), "a distribution needs an origin").help("add origins: { web: { bucket: <bucket> } }"));
+            out.push(
+                stack
+                    .error(
+                        "EDGE016",
+                        &format!("{field}.origins"),
+                        "a distribution needs an origin",
+                    )
+                    .help("add origins: { web: { bucket: <bucket> } }"),
+            );
         }
         for (name, o) in &d.origins {
             let f = format!("{field}.origins.{name}");
@@ -276,10 +375,19 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                             .error("EDGE018", &f, "CloudFront reaches the load balancer over HTTPS only, and it has no certificate")
                             .help("give load_balancer.certificate"),
                     );
-                } else if o.domain.is_none() && lb.and_then(|l| l.certificate.as_ref()).and_then(|c| c.domain.as_ref()).is_none() {
+                } else if o.domain.is_none()
+                    && lb
+                        .and_then(|l| l.certificate.as_ref())
+                        .and_then(|c| c.domain.as_ref())
+                        .is_none()
+                {
                     out.push(
                         stack
-                            .error("EDGE018", &f, "which name should CloudFront use for the load balancer?")
+                            .error(
+                                "EDGE018",
+                                &f,
+                                "which name should CloudFront use for the load balancer?",
+                            )
                             .help("give 'domain:', a name the load balancer's certificate covers"),
                     );
                 }
@@ -289,26 +397,55 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     stack
-                        .error("EDGE019", &format!("{f}.origin_shield"), format!("'{r}' is not an AWS region"))
+                        .error(
+                            "EDGE019",
+                            &format!("{f}.origin_shield"),
+                            format!("'{r}' is not an AWS region"),
+                        )
                         .help("use the region closest to the origin, e.g. ap-northeast-1"),
                 );
             }
         }
-        let mut behaviors: Vec<(String, BehaviorSpec)> = vec![(format!("{field}.default"), d.default.clone())];
-        behaviors.extend(d.behaviors.iter().map(|(n, b)| (format!("{field}.behaviors.{n}"), b.behavior())));
+        let mut behaviors: Vec<(String, BehaviorSpec)> =
+            vec![(format!("{field}.default"), d.default.clone())];
+        behaviors.extend(
+            d.behaviors
+                .iter()
+                .map(|(n, b)| (format!("{field}.behaviors.{n}"), b.behavior())),
+        );
         for (f, b) in behaviors {
             if !d.origins.contains_key(&b.origin) {
                 out.push(
                     stack
-                        .error("EDGE020", &format!("{f}.origin"), format!("there is no origin '{}'", b.origin))
+                        .error(
+                            "EDGE020",
+                            &format!("{f}.origin"),
+                            format!("there is no origin '{}'", b.origin),
+                        )
                         .help(suggest(&b.origin, d.origins.keys().map(String::as_str))),
                 );
             }
             if !b.cache && b.ttl.is_some() {
-                out.push(stack.error("EDGE020", &format!("{f}.ttl"), "a TTL means nothing when caching is off").help("remove 'ttl' or 'cache: false'"));
+                out.push(
+                    stack
+                        .error(
+                            "EDGE020",
+                            &format!("{f}.ttl"),
+                            "a TTL means nothing when caching is off",
+                        )
+                        .help("remove 'ttl' or 'cache: false'"),
+                );
             }
             if b.ttl.is_some_and(|t| t.0 > 31_536_000) {
-                out.push(stack.error("EDGE020", &format!("{f}.ttl"), "CloudFront caches for at most a year").help("use at most 365d"));
+                out.push(
+                    stack
+                        .error(
+                            "EDGE020",
+                            &format!("{f}.ttl"),
+                            "CloudFront caches for at most a year",
+                        )
+                        .help("use at most 365d"),
+                );
             }
         }
     }
@@ -319,7 +456,10 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     let Some(dns) = &spec.dns else { return };
     for (zone, z) in &dns.zones {
         if let Some(id) = &z.id
-            && (id.is_empty() || !id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+            && (id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
         {
             out.push(
                 stack
@@ -333,7 +473,11 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         if zone_of(dns, name).is_none() {
             out.push(
                 stack
-                    .error("EDGE022", &field, format!("'{name}' is in none of the zones given"))
+                    .error(
+                        "EDGE022",
+                        &field,
+                        format!("'{name}' is in none of the zones given"),
+                    )
                     .help(format!(
                         "add its zone under dns.zones (given: {})",
                         dns.zones.keys().cloned().collect::<Vec<_>>().join(", ")
@@ -341,25 +485,58 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             );
         }
         if r.cdn.is_some() == r.load_balancer {
-            out.push(stack.error("EDGE023", &field, "a record aliases exactly one of a distribution or the load balancer").help("write { cdn: <key> } or { load_balancer: true }"));
+            out.push(
+                stack
+                    .error(
+                        "EDGE023",
+                        &field,
+                        "a record aliases exactly one of a distribution or the load balancer",
+                    )
+                    .help("write { cdn: <key> } or { load_balancer: true }"),
+            );
         }
         if let Some(c) = &r.cdn {
             match spec.cdn.get(c) {
                 None => out.push(
                     stack
-                        .error("EDGE023", &format!("{field}.cdn"), format!("there is no distribution '{c}'"))
+                        .error(
+                            "EDGE023",
+                            &format!("{field}.cdn"),
+                            format!("there is no distribution '{c}'"),
+                        )
                         .help(suggest(c, spec.cdn.keys().map(String::as_str))),
                 ),
-                Some(d) if !d.aliases.iter().any(|a| a.eq_ignore_ascii_case(name.trim_end_matches('.'))) => out.push(
-                    stack
-                        .error("EDGE023", &field, format!("distribution '{c}' does not answer for '{name}'"))
-                        .help(format!("add '{name}' to cdn.{c}.aliases (and its certificate)")),
-                ),
+                Some(d)
+                    if !d
+                        .aliases
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case(name.trim_end_matches('.'))) =>
+                {
+                    out.push(
+                        stack
+                            .error(
+                                "EDGE023",
+                                &field,
+                                format!("distribution '{c}' does not answer for '{name}'"),
+                            )
+                            .help(format!(
+                                "add '{name}' to cdn.{c}.aliases (and its certificate)"
+                            )),
+                    )
+                }
                 _ => {}
             }
         }
         if r.load_balancer && spec.load_balancer.is_none() {
-            out.push(stack.error("EDGE023", &format!("{field}.load_balancer"), "the stack has no load balancer").help("declare 'load_balancer:'"));
+            out.push(
+                stack
+                    .error(
+                        "EDGE023",
+                        &format!("{field}.load_balancer"),
+                        "the stack has no load balancer",
+                    )
+                    .help("declare 'load_balancer:'"),
+            );
         }
     }
 }

@@ -355,7 +355,11 @@ fn parse_duration(s: &str) -> Option<u64> {
         'd' => 86_400,
         _ => return s.parse().ok(),
     };
-    s[..s.len() - 1].trim().parse::<u64>().ok()?.checked_mul(factor)
+    s[..s.len() - 1]
+        .trim()
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(factor)
 }
 
 // ---------------------------------------------------------------- DNS

@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod data;
+mod edge;
 mod lint;
 mod network;
 mod overlays;

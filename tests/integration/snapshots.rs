@@ -25,7 +25,10 @@ fn two_runs_write_byte_identical_files() {
     let pa = write_all_examples(a.path(), ENVIRONMENTS);
     let pb = write_all_examples(b.path(), ENVIRONMENTS);
     assert_eq!(pa.len(), stack_count(ENVIRONMENTS));
-    assert!(pa.len() > EXAMPLES.len() * ENVIRONMENTS.len(), "edge stacks are written too");
+    assert!(
+        pa.len() > EXAMPLES.len() * ENVIRONMENTS.len(),
+        "edge stacks are written too"
+    );
     for (x, y) in pa.iter().zip(&pb) {
         assert_eq!(
             std::fs::read(x).unwrap(),

@@ -231,11 +231,20 @@ pub fn build(
         );
     }
     if d.waf.is_none() {
-        r.skip_check("CKV_AWS_68", "the spec attaches no web ACL to this distribution");
-        r.skip_check("CKV2_AWS_47", "the spec attaches no web ACL to this distribution");
+        r.skip_check(
+            "CKV_AWS_68",
+            "the spec attaches no web ACL to this distribution",
+        );
+        r.skip_check(
+            "CKV2_AWS_47",
+            "the spec attaches no web ACL to this distribution",
+        );
     }
     if d.logs.is_none() {
-        r.skip_check("CKV_AWS_86", "access logs are not configured in the spec (cdn.<name>.logs)");
+        r.skip_check(
+            "CKV_AWS_86",
+            "access logs are not configured in the spec (cdn.<name>.logs)",
+        );
     }
     main.output(
         format!("{p}DomainName"),

@@ -49,7 +49,11 @@ pub fn build(t: &mut Template, dns: &DnsSpec) {
         };
         for kind in types {
             t.add(
-                format!("{}Record{}", pascal(name), pascal(&kind.to_ascii_lowercase())),
+                format!(
+                    "{}Record{}",
+                    pascal(name),
+                    pascal(&kind.to_ascii_lowercase())
+                ),
                 RecordSet {
                     hosted_zone_id: zone_id.clone(),
                     hosted_zone_name: zone_id

@@ -48,7 +48,13 @@ impl Edge {
     /// Makes `value` (an expression of the us-east-1 template) usable in the
     /// main template: an output of the edge stack passed in as parameter
     /// `name`, or the value itself when there is one template.
-    pub fn publish(&mut self, main: &mut Template, name: &str, description: &str, value: Expr) -> Expr {
+    pub fn publish(
+        &mut self,
+        main: &mut Template,
+        name: &str,
+        description: &str,
+        value: Expr,
+    ) -> Expr {
         let Some(e) = &mut self.split else {
             return value;
         };

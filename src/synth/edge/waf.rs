@@ -57,7 +57,11 @@ pub fn build(main: &mut Template, edge: &mut Edge, ctx: &Ctx, key: &str, acl: &W
             None => json!({"Block": {}}),
         };
         let (action, override_action) = if managed {
-            let o = if rule.count { json!({"Count": {}}) } else { json!({"None": {}}) };
+            let o = if rule.count {
+                json!({"Count": {}})
+            } else {
+                json!({"None": {}})
+            };
             (None, Some(o))
         } else if rule.count {
             (Some(json!({"Count": {}})), None)
@@ -130,13 +134,21 @@ pub fn build(main: &mut Template, edge: &mut Edge, ctx: &Ctx, key: &str, acl: &W
             },
         );
     } else {
-        t.resources
-            .get_mut(&id)
-            .map(|r| r.skip_check("CKV2_AWS_31", "logging is switched off in the spec for this web ACL"));
+        t.resources.get_mut(&id).map(|r| {
+            r.skip_check(
+                "CKV2_AWS_31",
+                "logging is switched off in the spec for this web ACL",
+            )
+        });
     }
     let arn = Expr::get_att(&id, "Arn");
     match acl.scope {
-        WafScope::Cloudfront => edge.publish(main, &format!("{p}WebAclArn"), &format!("ARN of web ACL {key}"), arn),
+        WafScope::Cloudfront => edge.publish(
+            main,
+            &format!("{p}WebAclArn"),
+            &format!("ARN of web ACL {key}"),
+            arn,
+        ),
         WafScope::Regional => {
             for target in &acl.attach {
                 match target {
@@ -261,7 +273,14 @@ fn paths_statement(paths: &[String]) -> Option<Value> {
     }
 }
 
-fn ip_set(t: &mut Template, ctx: &Ctx, acl: &str, rule: &str, ip: &IpMatchSpec, scope: &str) -> Value {
+fn ip_set(
+    t: &mut Template,
+    ctx: &Ctx,
+    acl: &str,
+    rule: &str,
+    ip: &IpMatchSpec,
+    scope: &str,
+) -> Value {
     let id = format!("{}{}IpSet", pascal(acl), pascal(rule));
     t.add(
         &id,
