@@ -434,3 +434,67 @@ fn rollback_complete_without_consent_is_refused() {
     );
     assert!(!fake.calls().contains(&"delete_stack".to_string()));
 }
+
+/// The manifest of a two-region environment drives deploy: the us-east-1
+/// edge stack first, and the main stack's parameters read from the edge
+/// stack's outputs (CloudFormation exports do not cross regions).
+#[test]
+fn edge_stack_outputs_fill_the_main_stacks_parameters() {
+    use archgen::deploy::model::StackOutput;
+    use archgen::deploy::ops::targets;
+    use archgen::deploy::outputs::{KnownOutputs, parameters};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
+    let project = archgen::spec::Project::load(&dir).expect("loads");
+    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
+    let t = targets(&synthesis, None).expect("targets");
+    assert_eq!(t.len(), 2);
+    assert_eq!(
+        (t[0].entry.name.as_str(), t[0].region.as_str()),
+        ("main-edge", "us-east-1")
+    );
+    assert_eq!(
+        (t[1].entry.name.as_str(), t[1].region.as_str()),
+        ("main", "ap-northeast-1")
+    );
+    // Before the edge stack is deployed, the main stack cannot be.
+    let err = parameters(&t[1].entry, &KnownOutputs::new()).unwrap_err();
+    assert!(
+        err.contains("main-edge") && err.contains("not deployed"),
+        "{err}"
+    );
+    let out = |k: &str, v: &str| StackOutput {
+        output_key: k.into(),
+        output_value: v.into(),
+        description: None,
+    };
+    let acl =
+        "arn:aws:wafv2:us-east-1:123456789012:global/webacl/multi-env-platform-staging-edge/1";
+    let cert = "arn:aws:acm:us-east-1:123456789012:certificate/42";
+    let known = KnownOutputs::from([(
+        "main-edge".to_string(),
+        vec![
+            out("EdgeWebAclArn", acl),
+            out("WebCertificateArn", cert),
+            out("Unrelated", "x"),
+        ],
+    )]);
+    let mut got = parameters(&t[1].entry, &known).expect("all outputs present");
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("EdgeWebAclArn".to_string(), acl.to_string()),
+            ("WebCertificateArn".to_string(), cert.to_string()),
+        ]
+    );
+    // The edge stack itself needs nothing.
+    assert!(
+        parameters(&t[0].entry, &KnownOutputs::new())
+            .unwrap()
+            .is_empty()
+    );
+    // The same parameter names are declared by the main template.
+    for (name, _) in &got {
+        assert!(t[1].template["Parameters"][name].is_object(), "{name}");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod data;
+pub mod edge;
 pub mod identity;
 pub mod messaging;
 pub mod monitoring;
@@ -122,6 +123,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
             );
         }
     }
+    out.extend(edge::check(stack));
     out
 }
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod data;
 pub mod de;
+pub mod edge;
 pub mod identity;
 pub mod load;
 pub mod messaging;
@@ -79,4 +80,13 @@ pub struct StackSpec {
     /// CloudWatch alarms, by name.
     #[serde(default)]
     pub alarms: IndexMap<String, monitoring::AlarmSpec>,
+    /// WAFv2 web ACLs, by name.
+    #[serde(default)]
+    pub waf: IndexMap<String, edge::WebAclSpec>,
+    /// CloudFront distributions, by name.
+    #[serde(default)]
+    pub cdn: IndexMap<String, edge::DistributionSpec>,
+    /// Route 53 alias records in existing hosted zones.
+    #[serde(default)]
+    pub dns: Option<edge::DnsSpec>,
 }

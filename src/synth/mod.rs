@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod connect;
 pub mod data;
+pub mod edge;
 pub mod identity;
 pub mod messaging;
 pub mod monitoring;
@@ -12,7 +13,7 @@ pub mod network;
 
 use crate::check::check_stack;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, StackEntry};
+use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};
 use crate::template::{Tag, Template};
 use naming::Names;
@@ -87,6 +88,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         let Built {
             template,
             notes: stack_notes,
+            edge,
             ..
         } = build_stack(stack);
         notes.extend(
@@ -94,7 +96,11 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
                 .into_iter()
                 .map(|n| format!("{} ({env}): {n}", stack.file.name)),
         );
-        if let Some(id) = template.duplicate_ids.first() {
+        let duplicate = template
+            .duplicate_ids
+            .first()
+            .or_else(|| edge.as_ref().and_then(|e| e.template.duplicate_ids.first()));
+        if let Some(id) = duplicate {
             diagnostics.push(
                 stack
                     .error(
@@ -106,7 +112,31 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             );
             continue;
         }
-        let entry = stack_entry(stack);
+        let mut entry = stack_entry(stack);
+        // The us-east-1 half deploys first; its outputs feed the parameters.
+        if let Some(e) = edge {
+            let mut edge_entry = stack_entry(stack);
+            edge_entry.name = format!("{}-edge", stack.file.name);
+            edge_entry.stack_name = format!("{}-edge", entry.stack_name);
+            edge_entry.region = edge::stack::EDGE_REGION.to_string();
+            edge_entry.template_file = format!("{}.template.json", edge_entry.name);
+            entry.depends_on.push(edge_entry.name.clone());
+            entry.parameters = e
+                .parameters
+                .into_iter()
+                .map(|(param, output)| {
+                    (
+                        param,
+                        ParameterSource {
+                            stack: edge_entry.name.clone(),
+                            output,
+                        },
+                    )
+                })
+                .collect();
+            templates.push((edge_entry.template_file.clone(), e.template));
+            manifest.stacks.push(edge_entry);
+        }
         templates.push((entry.template_file.clone(), template));
         manifest.stacks.push(entry);
     }
@@ -169,6 +199,8 @@ pub struct Built {
     pub template: Template,
     pub components: connect::Components,
     pub notes: Vec<String>,
+    /// The us-east-1 half of the stack, when it needs one.
+    pub edge: Option<edge::EdgeStack>,
 }
 
 /// Runs every builder of one stack, in order.
@@ -209,11 +241,13 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
     app::build(&mut t, &mut ctx);
     messaging::build_functions(&mut t, &mut ctx);
     api::build(&mut t, &ctx);
+    let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     Built {
         template: t,
         components: ctx.components,
         notes: ctx.notes,
+        edge,
     }
 }
 

@@ -3,6 +3,7 @@
 //! written. JSON and YAML both come from the same serde model.
 
 pub mod apigatewayv2;
+pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod ec2;
@@ -17,12 +18,14 @@ pub mod lambda;
 pub mod logs;
 pub mod misc;
 pub mod rds;
+pub mod route53;
 pub mod s3;
 pub mod scaling;
 pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
+pub mod wafv2;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -369,4 +372,12 @@ resource_types! {
     ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
     VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
     LambdaPermission(apigatewayv2::LambdaPermission) = "AWS::Lambda::Permission",
+    WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
+    IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
+    WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
+    WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
+    Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
+    OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
+    CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
+    RecordSet(route53::RecordSet) = "AWS::Route53::RecordSet",
 }

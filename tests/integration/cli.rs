@@ -445,6 +445,55 @@ const CASES: &[Case] = &[
             "5m to 24h",
         ],
     },
+    Case {
+        name: "CLOUDFRONT-scope web ACL attached to the load balancer",
+        from: "environments:",
+        to: "waf:\n  api:\n    scope: cloudfront\n    attach: [load_balancer]\nenvironments:",
+        line: 14,
+        field: "waf.api.attach[0]",
+        says: &[
+            "CLOUDFRONT-scope web ACL cannot protect a load balancer",
+            "scope: regional",
+        ],
+    },
+    Case {
+        name: "rate limit below AWS's minimum",
+        from: "environments:",
+        to: "waf:\n  api:\n    attach: [load_balancer]\n    rules:\n      rl: { rate_limit: { limit: 5 } }\nenvironments:",
+        line: 15,
+        field: "waf.api.rules.rl.rate_limit.limit",
+        says: &["rate limit of 5", "use 10 to 2,000,000,000"],
+    },
+    Case {
+        name: "unknown managed rule group",
+        from: "environments:",
+        to: "waf:\n  api:\n    attach: [load_balancer]\n    rules:\n      crs: { managed: cor }\nenvironments:",
+        line: 15,
+        field: "waf.api.rules.crs.managed",
+        says: &[
+            "'cor' is not an AWS managed rule group",
+            "did you mean 'core'?",
+        ],
+    },
+    Case {
+        name: "record in a zone that is not given",
+        from: "environments:",
+        to: "dns:\n  zones:\n    example.com: {}\n  records:\n    app.example.org: { load_balancer: true }\nenvironments:",
+        line: 15,
+        field: "dns.records.app.example.org",
+        says: &[
+            "'app.example.org' is in none of the zones given",
+            "example.com",
+        ],
+    },
+    Case {
+        name: "CloudFront origin naming an unknown bucket",
+        from: "environments:",
+        to: "buckets:\n  site: {}\ncdn:\n  web:\n    origins: { s3: { bucket: sit } }\n    default: { origin: s3 }\nenvironments:",
+        line: 15,
+        field: "cdn.web.origins.s3.bucket",
+        says: &["there is no bucket 'sit'", "did you mean 'site'?"],
+    },
 ];
 
 #[test]

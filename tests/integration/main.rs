@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod cli;
 mod data;
+mod edge;
 mod identity;
 mod lint;
 mod network;

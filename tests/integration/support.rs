@@ -28,6 +28,16 @@ pub fn synth_example(name: &str, env: &str) -> Synthesis {
     synthesize(&project, env).unwrap_or_else(|d| panic!("{name} {env}: {d}"))
 }
 
+/// How many stacks (so templates) every example × environment has, edge
+/// stacks included.
+pub fn stack_count(envs: &[&str]) -> usize {
+    EXAMPLES
+        .iter()
+        .flat_map(|ex| envs.iter().map(move |env| synth_example(ex, env)))
+        .map(|s| s.manifest.stacks.len())
+        .sum()
+}
+
 /// Writes every example × environment under `dir/<example>/<env>/` and
 /// returns the template paths.
 pub fn write_all_examples(dir: &Path, envs: &[&str]) -> Vec<PathBuf> {

@@ -1,0 +1,396 @@
+//! CloudFront distributions: S3 origins through Origin Access Control (the
+//! bucket's one policy admits only this distribution), load balancer origins
+//! over HTTPS only, cache behaviours with the spec's TTLs, HTTPS redirect and
+//! TLS 1.2 for viewers, the us-east-1 certificate and web ACL, and standard
+//! access logs.
+//!
+//! Access logs: the data tier's buckets enforce bucket-owner object
+//! ownership, which turns ACLs off, and CloudFront's standard logging writes
+//! through an ACL grant to its log-delivery account. Logging v2 (CloudWatch
+//! Logs deliveries) would avoid ACLs but its delivery source must be created
+//! in us-east-1 after the distribution exists, which the edge stack (deployed
+//! first) cannot do. So each distribution that logs gets a dedicated log
+//! bucket with `BucketOwnerPreferred` (ACLs on, public ACLs still blocked);
+//! CloudFront adds its own grant when the distribution is created.
+
+use serde_json::json;
+use std::collections::BTreeMap;
+
+use super::super::Ctx;
+use super::Edge;
+use crate::spec::edge::{BehaviorSpec, DistributionSpec};
+use crate::synth::app::alb;
+use crate::synth::data::s3;
+use crate::synth::naming::pascal;
+use crate::template::cloudfront::*;
+use crate::template::iam::{PolicyDocument, Statement};
+use crate::template::misc::{Certificate, DomainValidation};
+use crate::template::s3 as s3t;
+use crate::template::{Expr, Output, Policy, Template};
+
+/// CloudFront's managed policies (AWS: "Use managed cache policies",
+/// "Use managed origin request policies", "Use managed response headers
+/// policies").
+pub const CACHING_OPTIMIZED: &str = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+pub const CACHING_DISABLED: &str = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+pub const ALL_VIEWER_EXCEPT_HOST_HEADER: &str = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+pub const SECURITY_HEADERS: &str = "67f7725c-6f97-4210-82d7-5512b31e9d03";
+
+/// The hosted zone id of every CloudFront distribution, for alias records.
+pub const CLOUDFRONT_ZONE_ID: &str = "Z2FDTNDATAQYW2";
+
+pub fn distribution_id(key: &str) -> String {
+    format!("{}Distribution", pascal(key))
+}
+
+pub fn build(
+    main: &mut Template,
+    edge: &mut Edge,
+    ctx: &Ctx,
+    key: &str,
+    d: &DistributionSpec,
+    acl_arns: &BTreeMap<String, Expr>,
+) {
+    let p = pascal(key);
+    let id = distribution_id(key);
+
+    let certificate = d.certificate.as_ref().map(|c| match (&c.arn, &c.domain) {
+        (Some(arn), _) => Expr::from(arn),
+        (None, domain) => {
+            let domain = domain.clone().unwrap_or_default();
+            let zone = c.hosted_zone_id.clone().unwrap_or_default();
+            let mut names = vec![domain.clone()];
+            names.extend(c.alternative_names.iter().cloned());
+            let cert = format!("{p}Certificate");
+            edge.template(main).add(
+                &cert,
+                Certificate {
+                    domain_name: domain,
+                    subject_alternative_names: (!c.alternative_names.is_empty())
+                        .then(|| c.alternative_names.clone()),
+                    validation_method: "DNS".into(),
+                    domain_validation_options: names
+                        .into_iter()
+                        .map(|domain_name| DomainValidation {
+                            domain_name,
+                            hosted_zone_id: zone.clone(),
+                        })
+                        .collect(),
+                    tags: ctx.named(&format!("cdn-{key}")),
+                },
+            );
+            edge.publish(
+                main,
+                &format!("{p}CertificateArn"),
+                &format!("ARN of the certificate of distribution {key}"),
+                Expr::r#ref(cert),
+            )
+        }
+    });
+
+    let oac = format!("{p}OriginAccessControl");
+    let mut uses_oac = false;
+    let mut origins = Vec::new();
+    for (name, o) in &d.origins {
+        let shield = o.origin_shield.as_ref().map(|region| OriginShield {
+            enabled: true,
+            origin_shield_region: region.clone(),
+        });
+        if let Some(bucket) = &o.bucket {
+            uses_oac = true;
+            origins.push(Origin {
+                id: name.clone(),
+                domain_name: Expr::get_att(s3::bucket_id(bucket), "RegionalDomainName"),
+                origin_access_control_id: Some(Expr::get_att(&oac, "Id")),
+                // Empty: access goes through Origin Access Control.
+                s3_origin_config: Some(S3OriginConfig {
+                    origin_access_identity: String::new(),
+                }),
+                custom_origin_config: None,
+                origin_shield: shield,
+            });
+            let mut allow = Statement::allow(
+                &format!("AllowCloudFront{p}Read"),
+                &["s3:GetObject"],
+                vec![Expr::sub(format!("${{{}.Arn}}/*", s3::bucket_id(bucket)))],
+            );
+            allow.principal = Some(json!({"Service": "cloudfront.amazonaws.com"}));
+            allow.condition = Some(json!({"StringEquals": {"AWS:SourceArn": {"Fn::Sub":
+                format!("arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/${{{id}}}")}}}));
+            s3::extend_policy(main, bucket, allow);
+        } else {
+            // The load balancer's certificate names this domain, so
+            // CloudFront's TLS check of the origin succeeds.
+            let domain = o.domain.clone().or_else(|| {
+                ctx.spec
+                    .load_balancer
+                    .as_ref()
+                    .and_then(|lb| lb.certificate.as_ref())
+                    .and_then(|c| c.domain.clone())
+            });
+            origins.push(Origin {
+                id: name.clone(),
+                domain_name: domain.map_or_else(|| Expr::get_att(alb::LB, "DNSName"), Expr::from),
+                origin_access_control_id: None,
+                s3_origin_config: None,
+                custom_origin_config: Some(CustomOriginConfig {
+                    https_port: 443,
+                    origin_protocol_policy: "https-only".into(),
+                    origin_ssl_protocols: vec!["TLSv1.2".into()],
+                }),
+                origin_shield: shield,
+            });
+        }
+    }
+    if uses_oac {
+        main.add(
+            &oac,
+            OriginAccessControl {
+                origin_access_control_config: OacConfig {
+                    name: ctx.names.physical(key),
+                    description: format!("S3 origins of distribution {key}"),
+                    origin_access_control_origin_type: "s3".into(),
+                    signing_behavior: "always".into(),
+                    signing_protocol: "sigv4".into(),
+                },
+            },
+        );
+    }
+
+    let default = behavior(main, ctx, key, "default", None, &d.default);
+    let behaviors: Vec<CacheBehavior> = d
+        .behaviors
+        .iter()
+        .map(|(name, b)| behavior(main, ctx, key, name, Some(b.path.clone()), &b.behavior()))
+        .collect();
+
+    let logging = d.logs.as_ref().map(|l| {
+        let bucket = log_bucket(main, ctx, key, l.expire_days);
+        Logging {
+            bucket: Expr::get_att(bucket, "DomainName"),
+            prefix: l.prefix.clone(),
+            include_cookies: false,
+        }
+    });
+
+    let viewer_certificate = match &certificate {
+        Some(arn) => ViewerCertificate {
+            acm_certificate_arn: Some(arn.clone()),
+            ssl_support_method: Some("sni-only".into()),
+            minimum_protocol_version: "TLSv1.2_2021".into(),
+            cloud_front_default_certificate: None,
+        },
+        // The *.cloudfront.net certificate cannot be restricted to TLS 1.2.
+        None => ViewerCertificate {
+            acm_certificate_arn: None,
+            ssl_support_method: None,
+            minimum_protocol_version: "TLSv1".into(),
+            cloud_front_default_certificate: Some(true),
+        },
+    };
+    let r = main.add(
+        &id,
+        Distribution {
+            distribution_config: DistributionConfig {
+                enabled: true,
+                comment: ctx.names.physical(key),
+                aliases: (!d.aliases.is_empty()).then(|| d.aliases.clone()),
+                default_root_object: d.default_root_object.clone(),
+                http_version: "http2and3".into(),
+                ipv6_enabled: true,
+                price_class: match d.price_class.as_str() {
+                    "200" => "PriceClass_200",
+                    "all" => "PriceClass_All",
+                    _ => "PriceClass_100",
+                }
+                .into(),
+                origins,
+                default_cache_behavior: default,
+                cache_behaviors: (!behaviors.is_empty()).then_some(behaviors),
+                viewer_certificate,
+                logging,
+                web_acl_id: d.waf.as_ref().and_then(|w| acl_arns.get(w).cloned()),
+            },
+            tags: ctx.named(&format!("cdn-{key}")),
+        },
+    );
+    // One origin per role: a second origin to fail over to is not part of
+    // any spec here.
+    r.skip_check(
+        "CKV_AWS_310",
+        "the spec gives one origin per path; origin failover needs a second copy of that origin",
+    );
+    if certificate.is_none() {
+        r.skip_check(
+            "CKV_AWS_174",
+            "no certificate in the spec: the default *.cloudfront.net certificate allows no TLS minimum",
+        );
+        r.skip_check(
+            "CKV2_AWS_42",
+            "no certificate in the spec: the distribution uses its *.cloudfront.net name",
+        );
+    }
+    if d.waf.is_none() {
+        r.skip_check(
+            "CKV_AWS_68",
+            "the spec attaches no web ACL to this distribution",
+        );
+        r.skip_check(
+            "CKV2_AWS_47",
+            "the spec attaches no web ACL to this distribution",
+        );
+    }
+    if d.logs.is_none() {
+        r.skip_check(
+            "CKV_AWS_86",
+            "access logs are not configured in the spec (cdn.<name>.logs)",
+        );
+    }
+    main.output(
+        format!("{p}DomainName"),
+        Output {
+            description: format!("domain name of distribution {key}"),
+            value: Expr::get_att(&id, "DomainName"),
+            export: None,
+        },
+    );
+    main.output(
+        format!("{p}DistributionId"),
+        Output {
+            description: format!("id of distribution {key} (for cache invalidations)"),
+            value: Expr::r#ref(&id),
+            export: None,
+        },
+    );
+}
+
+fn behavior(
+    t: &mut Template,
+    ctx: &Ctx,
+    dist: &str,
+    name: &str,
+    path: Option<String>,
+    b: &BehaviorSpec,
+) -> CacheBehavior {
+    let (cache_policy, origin_request) = if !b.cache {
+        // Nothing cached; every header (but Host, which must name the
+        // origin for its certificate), cookie and query string forwarded.
+        (
+            Expr::from(CACHING_DISABLED),
+            Some(Expr::from(ALL_VIEWER_EXCEPT_HOST_HEADER)),
+        )
+    } else if let Some(ttl) = b.ttl {
+        let id = format!("{}{}CachePolicy", pascal(dist), pascal(name));
+        // The spec's TTL is the default and the ceiling: an origin header
+        // may shorten it, never lengthen it.
+        t.add(
+            &id,
+            CachePolicy {
+                cache_policy_config: CachePolicyConfig {
+                    name: ctx.names.physical(&format!("{dist}-{name}")),
+                    comment: format!("{name}: cached for {} s", ttl.0),
+                    min_ttl: 0,
+                    default_ttl: ttl.0,
+                    max_ttl: ttl.0,
+                    parameters_in_cache_key_and_forwarded_to_origin: CacheKeyParameters {
+                        enable_accept_encoding_gzip: true,
+                        enable_accept_encoding_brotli: true,
+                        headers_config: json!({"HeaderBehavior": "none"}),
+                        cookies_config: json!({"CookieBehavior": "none"}),
+                        query_strings_config: json!({"QueryStringBehavior": "none"}),
+                    },
+                },
+            },
+        );
+        (Expr::get_att(id, "Id"), None)
+    } else {
+        (Expr::from(CACHING_OPTIMIZED), None)
+    };
+    let methods: &[&str] = if b.all_methods {
+        &["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    } else {
+        &["GET", "HEAD", "OPTIONS"]
+    };
+    CacheBehavior {
+        path_pattern: path,
+        target_origin_id: b.origin.clone(),
+        viewer_protocol_policy: "redirect-to-https".into(),
+        allowed_methods: methods.iter().map(|m| m.to_string()).collect(),
+        cached_methods: vec!["GET".into(), "HEAD".into()],
+        compress: true,
+        cache_policy_id: cache_policy,
+        origin_request_policy_id: origin_request,
+        response_headers_policy_id: Some(Expr::from(SECURITY_HEADERS)),
+    }
+}
+
+/// A bucket for one distribution's standard logs: ACLs on (CloudFront
+/// writes through a grant to its log-delivery account), public ACLs blocked,
+/// SSE-S3 (CloudFront cannot write SSE-KMS), TLS only, expiring objects.
+fn log_bucket(t: &mut Template, ctx: &Ctx, dist: &str, expire_days: u32) -> String {
+    let id = format!("{}LogBucket", pascal(dist));
+    let r = t.add(
+        &id,
+        s3t::Bucket {
+            bucket_name: None,
+            bucket_encryption: s3t::BucketEncryption {
+                server_side_encryption_configuration: vec![s3t::ServerSideEncryptionRule {
+                    server_side_encryption_by_default: s3t::ServerSideEncryptionByDefault {
+                        sse_algorithm: "AES256".into(),
+                        kms_master_key_id: None,
+                    },
+                    bucket_key_enabled: None,
+                }],
+            },
+            public_access_block_configuration: s3t::PublicAccessBlockConfiguration::all(),
+            ownership_controls: s3t::OwnershipControls {
+                rules: vec![s3t::OwnershipRule {
+                    object_ownership: "BucketOwnerPreferred".into(),
+                }],
+            },
+            versioning_configuration: None,
+            lifecycle_configuration: Some(s3t::LifecycleConfiguration {
+                rules: vec![s3t::LifecycleRule {
+                    id: "archgen-lifecycle".into(),
+                    status: "Enabled".into(),
+                    expiration_in_days: Some(expire_days),
+                    abort_incomplete_multipart_upload: Some(s3t::AbortIncompleteMultipartUpload {
+                        days_after_initiation: 7,
+                    }),
+                    ..Default::default()
+                }],
+            }),
+            cors_configuration: None,
+            logging_configuration: None,
+            tags: ctx.named(&format!("cdn-{dist}-logs")),
+        },
+    );
+    r.retain_with(Policy::Retain);
+    r.skip_check(
+        "CKV_AWS_18",
+        "it receives CloudFront's access logs; logging it too would log its own log deliveries",
+    );
+    r.skip_check(
+        "CKV_AWS_21",
+        "log objects are written once and expire; versioning would only keep deleted logs",
+    );
+    let mut deny = Statement::allow(
+        "DenyInsecureTransport",
+        &["s3:*"],
+        vec![
+            Expr::get_att(&id, "Arn"),
+            Expr::sub(format!("${{{id}.Arn}}/*")),
+        ],
+    );
+    deny.effect = "Deny";
+    deny.principal = Some(json!({"AWS": "*"}));
+    deny.condition = Some(json!({"Bool": {"aws:SecureTransport": "false"}}));
+    t.add(
+        format!("{id}Policy"),
+        s3t::BucketPolicy {
+            bucket: Expr::r#ref(&id),
+            policy_document: PolicyDocument::new(vec![deny]),
+        },
+    );
+    id
+}
