@@ -498,3 +498,49 @@ fn edge_stack_outputs_fill_the_main_stacks_parameters() {
         assert!(t[1].template["Parameters"][name].is_object(), "{name}");
     }
 }
+
+#[test]
+fn diff_of_a_stack_fed_by_an_undeployed_edge_stack_says_so_instead_of_failing() {
+    use archgen::deploy::ops::{diff, targets};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
+    let project = archgen::spec::Project::load(&dir).expect("loads");
+    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
+    let t = targets(&synthesis, None).expect("targets");
+    // The main stack exists; its new edge stack does not.
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(StackInfo {
+            stack_name: t[1].entry.stack_name.clone(),
+            stack_status: "UPDATE_COMPLETE".into(),
+            ..Default::default()
+        });
+        s.missing = vec![t[0].entry.stack_name.clone()];
+    }
+    let mut console = Recorder::default();
+    let env = Env {
+        name: "staging".into(),
+        poll: Duration::from_millis(1),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let changes = rt
+        .block_on(diff::run(&fake, &mut console, &env, &t, None))
+        .expect("diff succeeds");
+    let text = console.lines.join("\n");
+    assert!(text.contains("deploy would create"), "{text}");
+    assert!(
+        text.contains("takes parameters from stack 'main-edge', which is not deployed yet"),
+        "{text}"
+    );
+    // The edge stack's resources are the changes; no change set was made
+    // for a stack whose parameters have no values.
+    assert!(changes > 0);
+    assert!(
+        !fake.calls().contains(&"create_change_set".to_string()),
+        "{:?}",
+        fake.calls()
+    );
+}

@@ -21,6 +21,8 @@ pub struct Script {
     pub events_after: Vec<StackEvent>,
     pub executed: bool,
     pub calls: Vec<String>,
+    /// Stacks that do not exist, whatever `stack` says.
+    pub missing: Vec<String>,
 }
 
 #[derive(Clone, Default)]
@@ -36,8 +38,11 @@ impl Fake {
 }
 
 impl CloudFormation for Fake {
-    async fn describe_stack(&self, _: &str) -> AwsResult<Option<StackInfo>> {
+    async fn describe_stack(&self, name: &str) -> AwsResult<Option<StackInfo>> {
         let s = self.0.borrow();
+        if s.missing.iter().any(|m| m == name) {
+            return Ok(None);
+        }
         Ok(if s.executed {
             s.stack_after.clone()
         } else {

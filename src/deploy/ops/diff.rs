@@ -81,6 +81,23 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
                 .into());
         }
     }
+    // A stack fed by a stack that is not deployed yet (a new edge stack)
+    // cannot be previewed: its parameters have no values. Its source's own
+    // creation is already counted as a change.
+    let pending: Vec<&str> = target
+        .entry
+        .parameters
+        .values()
+        .map(|p| p.stack.as_str())
+        .filter(|s| known.get(*s).is_none_or(Vec::is_empty))
+        .collect();
+    if let Some(source) = pending.first() {
+        console.line(&format!(
+            "stack {name} takes parameters from stack '{source}', which is not deployed yet: \
+             it can be previewed once '{source}' exists (archgen deploy creates both in order)"
+        ));
+        return Ok(0);
+    }
     let parameters = outputs::parameters(&target.entry, known)?;
     let source = upload::prepare(store, &target.body, name, region, bucket).await?;
     let request = ChangeSetRequest {
