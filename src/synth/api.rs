@@ -8,14 +8,14 @@ use super::Ctx;
 use super::app::alb::LB_SG;
 use super::app::rules;
 use super::identity::{client_id, pool_id};
+use super::logs::retained_log_group;
 use super::messaging::function::function_id;
 use super::naming::pascal;
 use crate::spec::api::{ApiSpec, LOAD_BALANCER};
 use crate::spec::network::TierKind;
 use crate::template::apigatewayv2::*;
 use crate::template::ec2::{EgressRule, SecurityGroup};
-use crate::template::logs::LogGroup;
-use crate::template::{Expr, Output, Policy, Template};
+use crate::template::{Expr, Output, Template};
 
 const API: &str = "Api";
 const VPC_LINK: &str = "ApiVpcLink";
@@ -99,29 +99,14 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
         }
     }
 
-    let logs = t.add(
+    retained_log_group(
+        t,
         "ApiAccessLogs",
-        LogGroup {
-            log_group_name: None,
-            retention_in_days: api.log_retention_days,
-            kms_key_id: None,
-            tags: ctx.named("api"),
-        },
+        None,
+        api.log_retention_days,
+        "api.log_retention_days",
+        ctx.named("api"),
     );
-    logs.retain_with(Policy::Retain);
-    logs.skip_check(
-        "CKV_AWS_158",
-        "CloudWatch Logs encrypts every log group at rest with a service key",
-    );
-    if api.log_retention_days < 365 {
-        logs.skip_check(
-            "CKV_AWS_338",
-            &format!(
-                "retention of {} days is chosen in the spec (api.log_retention_days)",
-                api.log_retention_days
-            ),
-        );
-    }
     t.add(
         "ApiStage",
         Stage {

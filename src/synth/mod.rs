@@ -6,6 +6,7 @@ pub mod connect;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod logs;
 pub mod messaging;
 pub mod monitoring;
 pub mod naming;

@@ -3,6 +3,7 @@
 
 use indexmap::IndexMap;
 
+use super::logs::retained_log_group;
 use super::naming::{Names, pascal};
 use crate::spec::network::{
     GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
@@ -303,24 +304,15 @@ fn build_endpoints(
 
 fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> Vec<Tag>) {
     let retention = net.flow_logs.retention_days;
-    let group = t.add(
+    // Flow logs are security evidence: kept when the stack goes.
+    retained_log_group(
+        t,
         "FlowLogGroup",
-        LogGroup {
-            log_group_name: None,
-            retention_in_days: retention,
-            kms_key_id: None,
-            tags: named("flow-logs"),
-        },
+        None,
+        retention,
+        "network.flow_logs.retention_days",
+        named("flow-logs"),
     );
-    // Flow logs are security evidence: keep them when the stack goes.
-    group.retain_with(Policy::Retain);
-    group.skip_check(
-        "CKV_AWS_158",
-        "CloudWatch Logs encrypts every log group at rest with a service key; flow logs hold no payloads",
-    );
-    if retention < 365 {
-        group.skip_check("CKV_AWS_338", &format!("retention of {retention} days is chosen in the spec (network.flow_logs.retention_days)"));
-    }
     t.add(
         "FlowLogRole",
         Role {

@@ -14,6 +14,32 @@ pub struct Certificate {
     pub tags: Vec<Tag>,
 }
 
+impl Certificate {
+    /// A certificate for `domain` and its alternative names, each validated
+    /// by a DNS record in the hosted zone.
+    pub fn dns_validated(
+        domain: &str,
+        alternative_names: &[String],
+        hosted_zone_id: &str,
+        tags: Vec<Tag>,
+    ) -> Certificate {
+        Certificate {
+            domain_name: domain.to_string(),
+            subject_alternative_names: (!alternative_names.is_empty())
+                .then(|| alternative_names.to_vec()),
+            validation_method: "DNS".into(),
+            domain_validation_options: std::iter::once(domain.to_string())
+                .chain(alternative_names.iter().cloned())
+                .map(|domain_name| DomainValidation {
+                    domain_name,
+                    hosted_zone_id: hosted_zone_id.to_string(),
+                })
+                .collect(),
+            tags,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DomainValidation {

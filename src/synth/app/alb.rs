@@ -9,7 +9,7 @@ use crate::synth::data::s3;
 use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
 use crate::template::elbv2::*;
 use crate::template::iam::Statement;
-use crate::template::misc::{Certificate, DomainValidation};
+use crate::template::misc::Certificate;
 use crate::template::{Expr, Template};
 
 pub const LB: &str = "LoadBalancer";
@@ -169,24 +169,14 @@ pub fn build(
         (Some(arn), _) => arn.clone().into(),
         (None, Some(domain)) => {
             let zone = cert.hosted_zone_id.clone().unwrap_or_default();
-            let mut names = vec![domain.clone()];
-            names.extend(cert.alternative_names.iter().cloned());
             t.add(
                 "Certificate",
-                Certificate {
-                    domain_name: domain.clone(),
-                    subject_alternative_names: (!cert.alternative_names.is_empty())
-                        .then(|| cert.alternative_names.clone()),
-                    validation_method: "DNS".into(),
-                    domain_validation_options: names
-                        .into_iter()
-                        .map(|domain_name| DomainValidation {
-                            domain_name,
-                            hosted_zone_id: zone.clone(),
-                        })
-                        .collect(),
-                    tags: ctx.named("certificate"),
-                },
+                Certificate::dns_validated(
+                    domain,
+                    &cert.alternative_names,
+                    &zone,
+                    ctx.named("certificate"),
+                ),
             );
             Expr::r#ref("Certificate")
         }

@@ -3,8 +3,8 @@
 //! resources, so two groups that refer to each other never form a cycle.
 
 use super::super::naming::pascal;
-use crate::template::ec2::{SecurityGroupEgress, SecurityGroupIngress};
-use crate::template::{Expr, Template};
+use crate::template::ec2::{EgressRule, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress};
+use crate::template::{Expr, Tag, Template};
 
 /// Lets `from` (a security group logical id, named `from_name`) reach `to`
 /// on `port`: an ingress rule on the target and an egress rule on the source.
@@ -43,4 +43,30 @@ pub fn allow(
             description: format!("{why}: from {from_name} to {to_name} on {port}"),
         },
     );
+}
+
+/// The group of something archgen runs (a service's tasks, a function): no
+/// ingress until connections add it, and HTTPS out for AWS APIs, whose
+/// addresses are not known in advance.
+pub fn https_out_group(
+    vpc: Expr,
+    description: String,
+    egress_why: &str,
+    tags: Vec<Tag>,
+) -> SecurityGroup {
+    SecurityGroup {
+        group_description: description,
+        vpc_id: vpc,
+        security_group_ingress: None,
+        security_group_egress: Some(vec![EgressRule {
+            ip_protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            cidr_ip: Some("0.0.0.0/0".into()),
+            destination_security_group_id: None,
+            destination_prefix_list_id: None,
+            description: egress_why.into(),
+        }]),
+        tags,
+    }
 }

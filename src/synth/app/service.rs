@@ -5,18 +5,17 @@ use std::collections::BTreeMap;
 
 use super::super::Ctx;
 use super::super::connect::{Access, ComponentKind, SecretSource, env_prefix};
+use super::super::logs::retained_log_group;
 use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, rules};
 use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec, split_connection};
 use crate::spec::network::TierKind;
-use crate::template::ec2::{EgressRule, SecurityGroup};
 use crate::template::ecs::*;
 use crate::template::elbv2::{Action, ListenerRule, Matcher, RuleCondition, TargetGroup, Values};
 use crate::template::iam::Statement;
-use crate::template::logs::LogGroup;
 use crate::template::scaling::*;
-use crate::template::{Expr, Policy, Template};
+use crate::template::{Expr, Template};
 
 pub const CLUSTER: &str = "Cluster";
 pub const NAMESPACE: &str = "ServiceNamespace";
@@ -57,47 +56,23 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
 
     t.add(
         &sg,
-        SecurityGroup {
-            group_description: format!("{key} service tasks"),
-            vpc_id: net.vpc_id.clone(),
-            security_group_ingress: None,
-            security_group_egress: Some(vec![EgressRule {
-                ip_protocol: "tcp".into(),
-                from_port: Some(443),
-                to_port: Some(443),
-                cidr_ip: Some("0.0.0.0/0".into()),
-                destination_security_group_id: None,
-                destination_prefix_list_id: None,
-                description: "HTTPS to AWS APIs (ECR, logs, secrets) and external services".into(),
-            }]),
-            tags: ctx.named(key),
-        },
+        rules::https_out_group(
+            net.vpc_id.clone(),
+            format!("{key} service tasks"),
+            "HTTPS to AWS APIs (ECR, logs, secrets) and external services",
+            ctx.named(key),
+        ),
     );
 
     let log_group = format!("{id}LogGroup");
-    let lg = t.add(
+    retained_log_group(
+        t,
         &log_group,
-        LogGroup {
-            log_group_name: s.log_group.clone().map(Into::into),
-            retention_in_days: s.log_retention_days,
-            kms_key_id: None,
-            tags: ctx.named(key),
-        },
+        s.log_group.clone().map(Into::into),
+        s.log_retention_days,
+        &format!("services.{key}.log_retention_days"),
+        ctx.named(key),
     );
-    lg.retain_with(Policy::Retain);
-    lg.skip_check(
-        "CKV_AWS_158",
-        "CloudWatch Logs encrypts every log group at rest with a service key",
-    );
-    if s.log_retention_days < 365 {
-        lg.skip_check(
-            "CKV_AWS_338",
-            &format!(
-                "retention of {} days is chosen in the spec (services.{key}.log_retention_days)",
-                s.log_retention_days
-            ),
-        );
-    }
 
     let mut wiring = wire_connections(t, ctx, key, s);
     wire_secrets(ctx, s, &mut wiring);

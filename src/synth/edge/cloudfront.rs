@@ -24,7 +24,7 @@ use crate::synth::data::s3;
 use crate::synth::naming::pascal;
 use crate::template::cloudfront::*;
 use crate::template::iam::{PolicyDocument, Statement};
-use crate::template::misc::{Certificate, DomainValidation};
+use crate::template::misc::Certificate;
 use crate::template::s3 as s3t;
 use crate::template::{Expr, Output, Policy, Template};
 
@@ -59,25 +59,15 @@ pub fn build(
         (None, domain) => {
             let domain = domain.clone().unwrap_or_default();
             let zone = c.hosted_zone_id.clone().unwrap_or_default();
-            let mut names = vec![domain.clone()];
-            names.extend(c.alternative_names.iter().cloned());
             let cert = format!("{p}Certificate");
             edge.template(main).add(
                 &cert,
-                Certificate {
-                    domain_name: domain,
-                    subject_alternative_names: (!c.alternative_names.is_empty())
-                        .then(|| c.alternative_names.clone()),
-                    validation_method: "DNS".into(),
-                    domain_validation_options: names
-                        .into_iter()
-                        .map(|domain_name| DomainValidation {
-                            domain_name,
-                            hosted_zone_id: zone.clone(),
-                        })
-                        .collect(),
-                    tags: ctx.named(&format!("cdn-{key}")),
-                },
+                Certificate::dns_validated(
+                    &domain,
+                    &c.alternative_names,
+                    &zone,
+                    ctx.named(&format!("cdn-{key}")),
+                ),
             );
             edge.publish(
                 main,

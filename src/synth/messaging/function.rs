@@ -13,14 +13,13 @@ use crate::spec::network::TierKind;
 use crate::synth::app::{iam, rules};
 use crate::synth::connect::{Access, env_prefix};
 use crate::synth::data::tier_subnets;
+use crate::synth::logs::retained_log_group;
 use crate::synth::naming::pascal;
-use crate::template::ec2::{EgressRule, SecurityGroup};
 use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
 use crate::template::lambda::{
     Code, Environment, EventSourceMapping, Function, LoggingConfig, TracingConfig, VpcConfig,
 };
-use crate::template::logs::LogGroup;
-use crate::template::{Expr, Policy, Template};
+use crate::template::{Expr, Template};
 
 pub fn function_id(name: &str) -> String {
     format!("{}Function", pascal(name))
@@ -43,29 +42,14 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     let p = pascal(name);
     let id = function_id(name);
     let logs = format!("{id}Logs");
-    let lg = t.add(
+    retained_log_group(
+        t,
         &logs,
-        LogGroup {
-            log_group_name: Some(format!("/aws/lambda/{}", ctx.names.physical(name)).into()),
-            retention_in_days: f.log_retention_days,
-            kms_key_id: None,
-            tags: ctx.named(name),
-        },
+        Some(format!("/aws/lambda/{}", ctx.names.physical(name)).into()),
+        f.log_retention_days,
+        &format!("functions.{name}.log_retention_days"),
+        ctx.named(name),
     );
-    lg.retain_with(Policy::Retain);
-    lg.skip_check(
-        "CKV_AWS_158",
-        "CloudWatch Logs encrypts every log group at rest with a service key",
-    );
-    if f.log_retention_days < 365 {
-        lg.skip_check(
-            "CKV_AWS_338",
-            &format!(
-                "retention of {} days is chosen in the spec (functions.{name}.log_retention_days)",
-                f.log_retention_days
-            ),
-        );
-    }
 
     let mut grants = vec![Statement::allow(
         "WriteLogs",
@@ -84,21 +68,12 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     let vpc = ctx.network.as_ref().map(|net| {
         t.add(
             &sg,
-            SecurityGroup {
-                group_description: format!("{name} function"),
-                vpc_id: net.vpc_id.clone(),
-                security_group_ingress: None,
-                security_group_egress: Some(vec![EgressRule {
-                    ip_protocol: "tcp".into(),
-                    from_port: Some(443),
-                    to_port: Some(443),
-                    cidr_ip: Some("0.0.0.0/0".into()),
-                    destination_security_group_id: None,
-                    destination_prefix_list_id: None,
-                    description: "HTTPS to AWS APIs (SQS, logs, secrets)".into(),
-                }]),
-                tags: ctx.named(&format!("{name}-function")),
-            },
+            rules::https_out_group(
+                net.vpc_id.clone(),
+                format!("{name} function"),
+                "HTTPS to AWS APIs (SQS, logs, secrets)",
+                ctx.named(&format!("{name}-function")),
+            ),
         );
         VpcConfig {
             security_group_ids: vec![Expr::r#ref(&sg)],
