@@ -3,6 +3,7 @@
 pub mod api;
 pub mod app;
 pub mod connect;
+pub mod custom;
 pub mod data;
 pub mod edge;
 pub mod identity;

@@ -3,6 +3,7 @@
 
 use indexmap::IndexMap;
 
+use super::custom;
 use super::logs::retained_log_group;
 use super::naming::{Names, pascal};
 use crate::spec::network::{
@@ -10,9 +11,7 @@ use crate::spec::network::{
 };
 use crate::template::ec2::*;
 use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
-use crate::template::lambda::{Code, Function, LoggingConfig};
-use crate::template::logs::LogGroup;
-use crate::template::{Custom, Export, Expr, Output, Policy, Tag, Template};
+use crate::template::{Export, Expr, Output, Tag, Template};
 
 /// What later builders need from the network.
 #[derive(Debug, Clone)]
@@ -379,120 +378,44 @@ def handler(event, context):
 "#;
 
 fn build_default_sg_lockdown(t: &mut Template, named: &dyn Fn(&str) -> Vec<Tag>) {
-    let group = t.add(
-        "RestrictDefaultSecurityGroupLogs",
-        LogGroup {
-            log_group_name: None,
-            retention_in_days: 90,
-            kms_key_id: None,
-            tags: named("restrict-default-sg"),
-        },
-    );
-    group.retain_with(Policy::Delete);
-    group.skip_check("CKV_AWS_158", "logs of a one-shot deployment helper; CloudWatch Logs encrypts them at rest with a service key");
-    group.skip_check(
-        "CKV_AWS_338",
-        "logs of a one-shot deployment helper need no year-long retention",
-    );
-    let default_sg_arn = Expr::sub(
-        "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Vpc.DefaultSecurityGroup}",
-    );
     let mut describe = Statement::allow(
         "DescribeGroups",
         &["ec2:DescribeSecurityGroups"],
         vec!["*".into()],
     );
     describe.sid = Some("DescribeGroupsHasNoResourceLevelPermissions".into());
-    let role = t.add(
-        "RestrictDefaultSecurityGroupRole",
-        Role {
-            assume_role_policy_document: PolicyDocument::assumed_by("lambda.amazonaws.com"),
-            description: Some(
-                "Lets the default-security-group lockdown revoke that group's rules".into(),
-            ),
-            managed_policy_arns: None,
-            policies: Some(vec![InlinePolicy {
-                policy_name: "restrict-default-security-group".into(),
-                policy_document: PolicyDocument::new(vec![
-                    Statement::allow(
-                        "RevokeDefaultGroupRules",
-                        &[
-                            "ec2:RevokeSecurityGroupIngress",
-                            "ec2:RevokeSecurityGroupEgress",
-                        ],
-                        vec![default_sg_arn],
-                    ),
-                    describe,
-                    Statement::allow(
-                        "WriteOwnLogs",
-                        &["logs:CreateLogStream", "logs:PutLogEvents"],
-                        vec![Expr::get_att("RestrictDefaultSecurityGroupLogs", "Arn")],
-                    ),
-                ]),
-            }]),
-            tags: named("restrict-default-sg"),
-        },
-    );
-    role.metadata = Some(serde_json::json!({
-        "archgen": {"wildcard_resources": {"ec2:DescribeSecurityGroups": "EC2 Describe actions support no resource-level permissions"}}
-    }));
-    let function = t.add(
-        "RestrictDefaultSecurityGroupFunction",
-        Function {
-            description: Some("Removes all rules from the VPC's default security group".into()),
-            runtime: Some("python3.13".into()),
-            handler: Some("index.handler".into()),
-            role: Expr::get_att("RestrictDefaultSecurityGroupRole", "Arn"),
-            code: Code {
-                zip_file: Some(RESTRICT_DEFAULT_SG_CODE.into()),
-                s3_bucket: None,
-                s3_key: None,
-                ..Default::default()
-            },
-            timeout: Some(60),
-            memory_size: Some(128),
-            logging_config: Some(LoggingConfig {
-                log_group: Expr::r#ref("RestrictDefaultSecurityGroupLogs"),
-            }),
-            tags: named("restrict-default-sg"),
-            ..Default::default()
-        },
-    );
-    let why = "runs once per stack change, invoked only by CloudFormation";
-    function
-        .skip_check(
-            "CKV_AWS_115",
-            &format!("no concurrency limit needed: {why}"),
-        )
-        .skip_check(
-            "CKV_AWS_116",
-            &format!("no dead-letter queue needed: {why}, which reports failures itself"),
-        )
-        .skip_check(
-            "CKV_AWS_117",
-            "calls only the EC2 API; placing it in the VPC would need NAT or endpoints for no gain",
-        )
-        .skip_check("CKV_AWS_173", "has no environment variables")
-        .skip_check(
-            "CKV_AWS_272",
-            "inline code written by archgen; code signing applies to uploaded packages",
-        );
-    t.add(
-        "RestrictDefaultSecurityGroup",
-        Custom {
-            type_name: "Custom::RestrictDefaultSecurityGroup".into(),
-            properties: [
-                (
-                    "ServiceToken".to_string(),
-                    Expr::get_att("RestrictDefaultSecurityGroupFunction", "Arn"),
+    custom::build(
+        t,
+        custom::InlineResource {
+            id: "RestrictDefaultSecurityGroup",
+            type_name: "Custom::RestrictDefaultSecurityGroup",
+            function_description: "Removes all rules from the VPC's default security group",
+            role_description: "Lets the default-security-group lockdown revoke that group's rules",
+            policy_name: "restrict-default-security-group",
+            code: RESTRICT_DEFAULT_SG_CODE,
+            statements: vec![
+                Statement::allow(
+                    "RevokeDefaultGroupRules",
+                    &[
+                        "ec2:RevokeSecurityGroupIngress",
+                        "ec2:RevokeSecurityGroupEgress",
+                    ],
+                    vec![Expr::sub(
+                        "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Vpc.DefaultSecurityGroup}",
+                    )],
                 ),
-                (
-                    "DefaultSecurityGroupId".to_string(),
-                    Expr::get_att("Vpc", "DefaultSecurityGroup"),
-                ),
-            ]
-            .into(),
+                describe,
+            ],
+            wildcard_reasons: &[(
+                "ec2:DescribeSecurityGroups",
+                "EC2 Describe actions support no resource-level permissions",
+            )],
+            properties: vec![(
+                "DefaultSecurityGroupId",
+                Expr::get_att("Vpc", "DefaultSecurityGroup"),
+            )],
         },
+        named("restrict-default-sg"),
     );
 }
 
