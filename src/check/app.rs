@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::is_name;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::ResolvedStack;
-use crate::spec::app::{ImageSpec, SecretSpec, ServiceSpec, split_connection};
+use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
 use crate::synth::connect::{Access, ComponentKind};
 use crate::template::logs::RETENTION_DAYS;
 
@@ -264,6 +264,26 @@ fn check_load_balancer(
                 .error("APP027", "load_balancer.access_logs.bucket", format!("bucket '{}' is encrypted with a KMS key; load balancer logs need SSE-S3", logs.bucket))
                 .help("send the logs to a bucket without 'kms_key' (it is still encrypted, with SSE-S3)"),
         );
+    }
+    if lb.ingress == Ingress::Cloudfront {
+        if lb.scheme != Scheme::InternetFacing {
+            out.push(
+                stack
+                    .error("APP028", "load_balancer.ingress", "an internal load balancer is not reachable by CloudFront")
+                    .help("use 'scheme: internet-facing' with 'ingress: cloudfront', or drop 'ingress'"),
+            );
+        } else if !stack
+            .spec
+            .cdn
+            .values()
+            .any(|d| d.origins.values().any(|o| o.load_balancer))
+        {
+            out.push(
+                stack
+                    .error("APP028", "load_balancer.ingress", "only CloudFront may reach the load balancer, but no distribution uses it as an origin")
+                    .help("add an origin '{ load_balancer: true }' under 'cdn:', or drop 'ingress: cloudfront'"),
+            );
+        }
     }
     if !(1..=4000).contains(&lb.idle_timeout) {
         out.push(

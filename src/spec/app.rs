@@ -12,6 +12,10 @@ use std::fmt;
 pub struct LoadBalancerSpec {
     #[serde(default)]
     pub scheme: Scheme,
+    /// Who may reach the listeners of an internet-facing load balancer:
+    /// anyone, or only CloudFront (so its web ACL cannot be bypassed).
+    #[serde(default)]
+    pub ingress: Ingress,
     /// Tier whose subnets hold the load balancer (default: first public tier
     /// for internet-facing, first private tier for internal).
     #[serde(default)]
@@ -49,6 +53,14 @@ pub enum Scheme {
     #[default]
     InternetFacing,
     Internal,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ingress {
+    #[default]
+    Internet,
+    Cloudfront,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

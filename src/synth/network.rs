@@ -272,6 +272,7 @@ fn build_endpoints(
                 to_port: Some(443),
                 cidr_ip: Some(Expr::get_att("Vpc", "CidrBlock")),
                 source_security_group_id: None,
+                source_prefix_list_id: None,
                 description: "HTTPS from inside the VPC".into(),
             }]),
             security_group_egress: Some(vec![EgressRule::deny_all()]),

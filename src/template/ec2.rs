@@ -111,6 +111,7 @@ pub struct IngressRule {
     pub to_port: Option<i64>,
     pub cidr_ip: Option<Expr>,
     pub source_security_group_id: Option<Expr>,
+    pub source_prefix_list_id: Option<Expr>,
     pub description: String,
 }
 

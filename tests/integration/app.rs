@@ -537,3 +537,44 @@ fn a_traced_service_runs_the_xray_daemon_beside_it_and_may_only_send_traces() {
         1
     );
 }
+
+#[test]
+fn a_load_balancer_behind_cloudfront_admits_only_cloudfront() {
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let r = &t["Resources"];
+    let ingress = r["LoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+        .as_array()
+        .unwrap();
+    assert_eq!(ingress.len(), 1, "{ingress:?}");
+    assert_eq!(
+        ingress[0]["SourcePrefixListId"],
+        json!({"Fn::GetAtt": ["CloudFrontPrefixList", "PrefixListId"]})
+    );
+    assert_eq!(
+        (ingress[0]["FromPort"].clone(), ingress[0]["ToPort"].clone()),
+        (json!(443), json!(443))
+    );
+    assert!(ingress[0].get("CidrIp").is_none());
+    // The lookup names CloudFront's list, and may only describe prefix lists.
+    assert_eq!(
+        r["CloudFrontPrefixList"]["Properties"]["PrefixListName"],
+        "com.amazonaws.global.cloudfront.origin-facing"
+    );
+    let actions: Vec<Value> = statements(&r["CloudFrontPrefixListRole"])
+        .into_iter()
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            json!("ec2:DescribeManagedPrefixLists"),
+            json!("logs:CreateLogStream"),
+            json!("logs:PutLogEvents")
+        ]
+    );
+    // The API's VPC link still reaches it, by its own group.
+    assert!(r.get("LoadBalancerFromApiIngress").is_some());
+    // A load balancer that users reach directly keeps its public listeners.
+    let direct = template_json(&synth_example("user-management", "prod"), "main");
+    assert!(direct["Resources"].get("CloudFrontPrefixList").is_none());
+}

@@ -292,6 +292,17 @@ const CASES: &[Case] = &[
         says: &["requires a token but the API has no authorizer"],
     },
     Case {
+        name: "load balancer for CloudFront only, without a distribution",
+        from: "  name: demo-alb",
+        to: "  name: demo-alb\n  ingress: cloudfront",
+        line: 18,
+        field: "load_balancer.ingress",
+        says: &[
+            "no distribution uses it as an origin",
+            "load_balancer: true",
+        ],
+    },
+    Case {
         name: "access level on a service connection",
         from: "connects_to: [worker]",
         to: "connects_to: [worker:read]",

@@ -3,8 +3,9 @@
 //! certificate when the stack requests one.
 
 use super::super::Ctx;
-use crate::spec::app::{LoadBalancerSpec, Scheme};
+use crate::spec::app::{Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
+use crate::synth::custom;
 use crate::synth::data::s3;
 use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
 use crate::template::elbv2::*;
@@ -36,24 +37,29 @@ pub fn build(
     let subnets = net.subnets.get(&tier)?.clone();
     let https = lb.certificate.is_some();
 
-    // Who may reach the listeners: anyone for an internet-facing ALB, the
-    // VPC for an internal one.
-    let source: Expr = match lb.scheme {
-        Scheme::InternetFacing => "0.0.0.0/0".into(),
-        Scheme::Internal => Expr::get_att("Vpc", "CidrBlock"),
+    // Who may reach the listeners: anyone for an internet-facing ALB (or
+    // only CloudFront's origin-facing servers), the VPC for an internal one.
+    let source = match (lb.scheme, lb.ingress) {
+        (Scheme::InternetFacing, Ingress::Internet) => Source::Cidr("0.0.0.0/0".into()),
+        (Scheme::InternetFacing, Ingress::Cloudfront) => {
+            Source::PrefixList(cloudfront_prefix_list(t, ctx))
+        }
+        (Scheme::Internal, _) => Source::Cidr(Expr::get_att("Vpc", "CidrBlock")),
     };
-    let mut ingress = vec![listener_ingress(
-        80,
-        &source,
-        if https {
-            "HTTP, redirected to HTTPS"
-        } else {
-            "HTTP"
-        },
-    )];
-    if https {
-        ingress.push(listener_ingress(443, &source, "HTTPS"));
-    }
+    let ingress = match &source {
+        // CloudFront reaches an origin on one port; each rule on its prefix
+        // list counts as about 55 of the group's 60 rules.
+        Source::PrefixList(_) => vec![listener_ingress(
+            if https { 443 } else { 80 },
+            &source,
+            "from CloudFront (origin-facing prefix list)",
+        )],
+        Source::Cidr(_) if https => vec![
+            listener_ingress(80, &source, "HTTP, redirected to HTTPS"),
+            listener_ingress(443, &source, "HTTPS"),
+        ],
+        Source::Cidr(_) => vec![listener_ingress(80, &source, "HTTP")],
+    };
     let sg = t.add(
         LB_SG,
         SecurityGroup {
@@ -65,7 +71,7 @@ pub fn build(
             tags: ctx.named("alb"),
         },
     );
-    if lb.scheme == Scheme::InternetFacing {
+    if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
         sg.skip_check(
             "CKV_AWS_260",
             "an internet-facing load balancer must accept HTTP on port 80 to redirect it to HTTPS",
@@ -209,16 +215,76 @@ pub fn build(
     })
 }
 
-fn listener_ingress(port: i64, source: &Expr, what: &str) -> IngressRule {
+enum Source {
+    Cidr(Expr),
+    PrefixList(Expr),
+}
+
+fn listener_ingress(port: i64, source: &Source, what: &str) -> IngressRule {
+    let (cidr_ip, source_prefix_list_id) = match source {
+        Source::Cidr(c) => (Some(c.clone()), None),
+        Source::PrefixList(p) => (None, Some(p.clone())),
+    };
     IngressRule {
         ip_protocol: "tcp".into(),
         from_port: Some(port),
         to_port: Some(port),
-        cidr_ip: Some(source.clone()),
+        cidr_ip,
         source_security_group_id: None,
+        source_prefix_list_id,
         description: format!("{what} to the load balancer"),
     }
 }
+
+/// CloudFormation cannot look a managed prefix list up by name, so a small
+/// custom resource finds CloudFront's origin-facing list in the region.
+fn cloudfront_prefix_list(t: &mut Template, ctx: &Ctx) -> Expr {
+    custom::build(
+        t,
+        custom::InlineResource {
+            id: "CloudFrontPrefixList",
+            type_name: "Custom::ManagedPrefixList",
+            function_description: "Finds the id of CloudFront's origin-facing managed prefix list",
+            role_description: "Lets the prefix-list lookup describe managed prefix lists",
+            policy_name: "describe-managed-prefix-lists",
+            code: PREFIX_LIST_CODE,
+            statements: vec![Statement::allow(
+                "DescribePrefixLists",
+                &["ec2:DescribeManagedPrefixLists"],
+                vec!["*".into()],
+            )],
+            wildcard_reasons: &[(
+                "ec2:DescribeManagedPrefixLists",
+                "EC2 Describe actions support no resource-level permissions",
+            )],
+            properties: vec![("PrefixListName", CLOUDFRONT_PREFIX_LIST.into())],
+        },
+        ctx.named("cloudfront-prefix-list"),
+    );
+    Expr::get_att("CloudFrontPrefixList", "PrefixListId")
+}
+
+const CLOUDFRONT_PREFIX_LIST: &str = "com.amazonaws.global.cloudfront.origin-facing";
+
+const PREFIX_LIST_CODE: &str = r#"import boto3
+import cfnresponse
+
+
+def handler(event, context):
+    name = event["ResourceProperties"]["PrefixListName"]
+    try:
+        if event["RequestType"] == "Delete":
+            cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, event.get("PhysicalResourceId", name))
+            return
+        ec2 = boto3.client("ec2")
+        found = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"]
+        if not found:
+            raise RuntimeError(name + " does not exist in this region")
+        list_id = found[0]["PrefixListId"]
+        cfnresponse.send(event, context, cfnresponse.SUCCESS, {"PrefixListId": list_id}, list_id)
+    except Exception as error:
+        cfnresponse.send(event, context, cfnresponse.FAILED, {}, event.get("PhysicalResourceId", name), reason=str(error))
+"#;
 
 /// Lets Elastic Load Balancing put access logs under the prefix, for this
 /// account only.
