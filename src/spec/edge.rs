@@ -5,6 +5,8 @@
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+
+use super::app::CertificateSpec;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
@@ -192,7 +194,7 @@ pub struct DistributionSpec {
     pub aliases: Vec<String>,
     /// The viewer certificate, created in us-east-1 (or an existing one there).
     #[serde(default)]
-    pub certificate: Option<EdgeCertificateSpec>,
+    pub certificate: Option<CertificateSpec>,
     /// A web ACL from `waf:` with `scope: cloudfront`.
     #[serde(default)]
     pub waf: Option<String>,
@@ -218,21 +220,6 @@ fn default_price_class() -> String {
 }
 fn default_root() -> String {
     "index.html".into()
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct EdgeCertificateSpec {
-    /// An existing ACM certificate in us-east-1.
-    #[serde(default)]
-    pub arn: Option<String>,
-    /// Or one the edge stack requests, validated by DNS in the zone.
-    #[serde(default)]
-    pub domain: Option<String>,
-    #[serde(default)]
-    pub alternative_names: Vec<String>,
-    #[serde(default)]
-    pub hosted_zone_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

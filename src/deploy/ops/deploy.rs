@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{Env, OpError, Target, parse_template};
+use super::{Env, OpError, Target, change_set_request, parse_template};
 use crate::deploy::approval::{self, ApprovalFlags, Decision};
 use crate::deploy::cfn::{Cloud, CloudFormation};
 use crate::deploy::changeset::{self, Prepared};
 use crate::deploy::console::{Console, confirm};
-use crate::deploy::model::{ChangeSetRequest, StackInfo, StackOutput};
+use crate::deploy::model::{StackInfo, StackOutput};
 use crate::deploy::outputs::{self, KnownOutputs};
 use crate::deploy::progress::clock;
 use crate::deploy::state::{self, StackState};
@@ -101,23 +101,16 @@ async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
         .validate_template(&source)
         .await
         .map_err(|e| format!("CloudFormation rejected the template of stack {name}: {e}"))?;
-    let request = ChangeSetRequest {
-        stack_name: name.to_string(),
-        change_set_name: changeset::change_set_name(),
+    let request = change_set_request(
+        target,
         create,
-        template: source,
+        source,
         parameters,
-        capabilities: capabilities::merge(
+        capabilities::merge(
             validated.into_iter(),
             capabilities::required(&target.template).into_iter(),
         ),
-        tags: target
-            .entry
-            .tags
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    };
+    );
     let info = match changeset::create(cfn, &request, env.poll).await? {
         Prepared::NoChanges => {
             console.line(&format!("no changes: stack {name} is up to date"));

@@ -1,11 +1,11 @@
 //! `archgen diff`: the change set of every stack, shown and then deleted;
 //! for a stack that does not exist yet, the resources it would create.
 
-use super::{Env, OpError, Target, parse_template, planned_creation};
+use super::{Env, OpError, Target, change_set_request, parse_template, planned_creation};
 use crate::deploy::cfn::{ArtifactStore, Cloud, CloudFormation};
 use crate::deploy::changeset::{self, Prepared};
 use crate::deploy::console::Console;
-use crate::deploy::model::{ChangeSetRequest, ResourceChange};
+use crate::deploy::model::ResourceChange;
 use crate::deploy::outputs::{self, KnownOutputs};
 use crate::deploy::state::{self, StackState};
 use crate::deploy::{capabilities, risk, table, upload};
@@ -100,20 +100,13 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     }
     let parameters = outputs::parameters(&target.entry, known)?;
     let source = upload::prepare(store, &target.body, name, region, bucket).await?;
-    let request = ChangeSetRequest {
-        stack_name: name.to_string(),
-        change_set_name: changeset::change_set_name(),
-        create: false,
-        template: source,
+    let request = change_set_request(
+        target,
+        false,
+        source,
         parameters,
-        capabilities: capabilities::required(&target.template),
-        tags: target
-            .entry
-            .tags
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    };
+        capabilities::required(&target.template),
+    );
     let info = match changeset::create(cfn, &request, env.poll).await? {
         Prepared::NoChanges => {
             console.line(&format!("no changes: stack {name} is up to date"));

@@ -101,3 +101,28 @@ pub fn planned_creation(template: &Value) -> Vec<super::model::ResourceChange> {
 pub fn parse_template(body: &str) -> Option<Value> {
     serde_json::from_str(body).ok()
 }
+
+/// A change set for `target`: its stack, a fresh name, and the stack tags
+/// from the manifest.
+pub fn change_set_request(
+    target: &Target,
+    create: bool,
+    template: crate::deploy::model::TemplateSource,
+    parameters: Vec<(String, String)>,
+    capabilities: Vec<String>,
+) -> crate::deploy::model::ChangeSetRequest {
+    crate::deploy::model::ChangeSetRequest {
+        stack_name: target.entry.stack_name.clone(),
+        change_set_name: crate::deploy::changeset::change_set_name(),
+        create,
+        template,
+        parameters,
+        capabilities,
+        tags: target
+            .entry
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
