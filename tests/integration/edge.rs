@@ -255,8 +255,19 @@ fn user_management_waf_has_the_documents_rules_and_numbers_on_the_alb() {
 
 #[test]
 fn eyewear_admin_paths_are_blocked_unless_from_the_allow_list() {
-    let t = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    // The ACL runs at CloudFront, where the client address is known: the
+    // load balancer behind it sees only CloudFront's addresses.
+    let s = synth_example("eyewear-retail", "prod");
+    let main = template_json(&s, "main");
+    let t = template_json(&s, "main-edge");
+    assert!(resources_of(&main, "AWS::WAFv2::WebACLAssociation").is_empty());
+    let dist = resources_of(&main, "AWS::CloudFront::Distribution")[0].1;
+    assert_eq!(
+        dist["Properties"]["DistributionConfig"]["WebACLId"],
+        json!({"Ref": "ShopWebAclArn"})
+    );
     let acl = props(&t, "ShopWebAcl");
+    assert_eq!(acl["Scope"], "CLOUDFRONT");
     let r = rule(acl, "admin-allow-list");
     assert_eq!(r["Action"], json!({"Block": {}}));
     let parts = r["Statement"]["AndStatement"]["Statements"]
