@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{Env, OpError, Target, change_set_request, parse_template};
+use super::{Env, OpError, Target, change_set_request, delete, parse_template};
 use crate::deploy::approval::{self, ApprovalFlags, Decision};
 use crate::deploy::cfn::{Cloud, CloudFormation};
 use crate::deploy::changeset::{self, Prepared};
@@ -259,32 +259,12 @@ async fn recreate<C: CloudFormation>(
     progress: ProgressMode,
 ) -> Result<(), OpError> {
     console.line(&format!("deleting stack {name} to create it again"));
-    let last_seen = cfn
-        .stack_events(name)
-        .await?
-        .first()
-        .map(|e| e.event_id.clone());
-    cfn.delete_stack(name).await?;
-    let (outcome, events) = watch::watch(
-        cfn,
-        console,
-        Watch {
-            stack: name,
-            last_seen,
-            total: 0,
-            mode: progress,
-            poll: env.poll,
-        },
-    )
-    .await?;
-    match outcome {
-        Outcome::Interrupted => Err(OpError::Interrupted(format!(
+    if delete::delete_and_watch(cfn, console, env, name, progress).await? {
+        Ok(())
+    } else {
+        Err(OpError::Interrupted(format!(
             "stopped watching; CloudFormation carries on deleting stack {name}. Run deploy again once it is gone."
-        ))),
-        Outcome::Settled(None) => Ok(()),
-        Outcome::Settled(Some(s)) => {
-            Err(events::failure_report(name, &s.stack_status, &events).into())
-        }
+        )))
     }
 }
 

@@ -3,13 +3,12 @@
 
 use serde_json::Value;
 
-use super::{Env, OpError, Target, parse_template};
+use super::{Env, OpError, Target, delete, parse_template};
 use crate::deploy::cfn::{Cloud, CloudFormation};
 use crate::deploy::console::Console;
-use crate::deploy::events;
 use crate::deploy::model::StackResource;
 use crate::deploy::state::{self, StackState};
-use crate::deploy::watch::{self, Outcome, ProgressMode, Watch};
+use crate::deploy::watch::ProgressMode;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DestroyOptions {
@@ -84,45 +83,13 @@ async fn destroy_stack<C: CloudFormation>(
         cfn.set_termination_protection(name, false).await?;
         console.line(&format!("termination protection turned off on {name}"));
     }
-    let last_seen = cfn
-        .stack_events(name)
-        .await?
-        .first()
-        .map(|e| e.event_id.clone());
     console.line(&format!("deleting stack {name} ({region})"));
-    if let Err(e) = cfn.delete_stack(name).await {
-        // Trust the end state: if the stack is gone, the delete happened.
-        if cfn.describe_stack(name).await?.is_some() {
-            return Err(format!("could not delete stack {name}: {e}").into());
-        }
-        console.line(&format!(
-            "warning: CloudFormation reported an error ({e}), but the stack is gone"
-        ));
-    }
-    let (outcome, events) = watch::watch(
-        cfn,
-        console,
-        Watch {
-            stack: name,
-            last_seen,
-            total: 0,
-            mode: opts.progress,
-            poll: env.poll,
-        },
-    )
-    .await?;
-    match outcome {
-        Outcome::Interrupted => {
-            return Err(OpError::Interrupted(format!(
-                "stopped watching; CloudFormation carries on deleting stack {name}. \
-                 Follow it with: archgen status --env {}",
-                env.name
-            )));
-        }
-        Outcome::Settled(Some(s)) if s.stack_status != "DELETE_COMPLETE" => {
-            return Err(events::failure_report(name, &s.stack_status, &events).into());
-        }
-        Outcome::Settled(_) => {}
+    if !delete::delete_and_watch(cfn, console, env, name, opts.progress).await? {
+        return Err(OpError::Interrupted(format!(
+            "stopped watching; CloudFormation carries on deleting stack {name}. \
+             Follow it with: archgen status --env {}",
+            env.name
+        )));
     }
     console.line(&format!("deleted stack {name}"));
     if !kept.is_empty() {

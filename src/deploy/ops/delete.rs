@@ -1,0 +1,53 @@
+//! Deleting a stack and following it until it is gone: used by destroy, and
+//! by deploy when a failed create must be deleted before trying again.
+
+use super::{Env, OpError};
+use crate::deploy::cfn::CloudFormation;
+use crate::deploy::console::Console;
+use crate::deploy::events;
+use crate::deploy::watch::{self, Outcome, ProgressMode, Watch};
+
+/// `Ok(true)` once the stack is gone; `Ok(false)` when the user stopped
+/// watching (CloudFormation carries on deleting). A failed deletion is an
+/// error with its root cause.
+pub async fn delete_and_watch<C: CloudFormation>(
+    cfn: &C,
+    console: &mut dyn Console,
+    env: &Env,
+    name: &str,
+    progress: ProgressMode,
+) -> Result<bool, OpError> {
+    let last_seen = cfn
+        .stack_events(name)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone());
+    if let Err(e) = cfn.delete_stack(name).await {
+        // Trust the end state: if the stack is gone, the delete happened.
+        if cfn.describe_stack(name).await?.is_some() {
+            return Err(format!("could not delete stack {name}: {e}").into());
+        }
+        console.line(&format!(
+            "warning: CloudFormation reported an error ({e}), but the stack is gone"
+        ));
+    }
+    let (outcome, events) = watch::watch(
+        cfn,
+        console,
+        Watch {
+            stack: name,
+            last_seen,
+            total: 0,
+            mode: progress,
+            poll: env.poll,
+        },
+    )
+    .await?;
+    match outcome {
+        Outcome::Interrupted => Ok(false),
+        Outcome::Settled(Some(s)) if s.stack_status != "DELETE_COMPLETE" => {
+            Err(events::failure_report(name, &s.stack_status, &events).into())
+        }
+        Outcome::Settled(_) => Ok(true),
+    }
+}
