@@ -274,6 +274,9 @@ pub struct BehaviorSpec {
     pub all_methods: bool,
 }
 
+/// A [`BehaviorSpec`] plus its path. The fields are repeated rather than
+/// embedded with `#[serde(flatten)]`, which serde cannot combine with
+/// `deny_unknown_fields`: a misspelt key must stay an error.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PathBehaviorSpec {
