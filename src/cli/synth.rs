@@ -16,7 +16,9 @@ use crate::synth::synthesize;
     after_help = "\
 Every stack file under stacks/ is checked in every declared environment, so a \
 mistake in any overlay fails the run. Output is all-or-nothing: on any error \
-nothing is written.
+nothing is written and the previous output stays. --out must be empty, missing, or \
+archgen's own earlier output (its manifest.json and templates, nothing else): \
+archgen never replaces a directory it did not write.
 
 Examples:
   archgen synth prod
@@ -112,7 +114,10 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let out = args.out.unwrap_or_else(|| args.dir.join("out").join(&env));
-    let written = render::write(&synthesis, &out, args.format)?;
+    let written = render::write(&synthesis, &out, &args.dir, args.format).map_err(|e| match e {
+        render::WriteError::Refused(refusal) => Failure::Usage(refusal.to_string()),
+        render::WriteError::Io(e) => Failure::Other(e),
+    })?;
     for (path, entry) in written.iter().zip(&synthesis.manifest.stacks) {
         let resources = synthesis
             .template(&entry.name)

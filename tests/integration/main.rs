@@ -8,6 +8,7 @@ mod edge;
 mod identity;
 mod lint;
 mod network;
+mod output;
 mod overlays;
 mod snapshots;
 mod support;

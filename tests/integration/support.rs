@@ -46,7 +46,8 @@ pub fn write_all_examples(dir: &Path, envs: &[&str]) -> Vec<PathBuf> {
         for env in envs {
             let s = synth_example(ex, env);
             paths.extend(
-                render::write(&s, &dir.join(ex).join(env), Format::Json).expect("write templates"),
+                render::write(&s, &dir.join(ex).join(env), &example_dir(ex), Format::Json)
+                    .expect("write templates"),
             );
         }
     }

@@ -1,0 +1,85 @@
+//! Writing a synthesis to disk: all or nothing, and only over archgen's own
+//! output.
+//!
+//! [`ownership`] decides whether the output directory may be replaced;
+//! [`swap`] puts the new output in place without ever losing the old one.
+
+mod ownership;
+mod swap;
+
+use anyhow::Context;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::synth::Synthesis;
+use crate::template::Template;
+
+pub use ownership::Refusal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    pub fn render(self, t: &Template) -> String {
+        match self {
+            Format::Json => t.to_json(),
+            Format::Yaml => t.to_yaml(),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+}
+
+/// Why output was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output directory holds something archgen did not write (or is a
+    /// place it must never replace); nothing was touched.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// Writing failed; the previous output, if any, is still in place.
+    #[error(transparent)]
+    Io(#[from] anyhow::Error),
+}
+
+/// Renders every template and the manifest into a scratch directory next to
+/// `out`, then swaps it into place, so a failure never leaves a mix of old
+/// and new files. `out` is replaced only when archgen wrote it (see
+/// [`ownership`]); `project_dir` is the directory holding `stacks/`, which
+/// is never replaced. Returns the template paths written, in manifest order.
+pub fn write(
+    synthesis: &Synthesis,
+    out: &Path,
+    project_dir: &Path,
+    format: Format,
+) -> Result<Vec<PathBuf>, WriteError> {
+    let mut manifest = synthesis.manifest.clone();
+    let mut files = Vec::new();
+    for (entry, (_, template)) in manifest.stacks.iter_mut().zip(&synthesis.templates) {
+        entry.template_file = format!("{}.template.{}", entry.name, format.extension());
+        files.push((entry.template_file.clone(), format.render(template)));
+    }
+    let templates: Vec<PathBuf> = files.iter().map(|(n, _)| out.join(n)).collect();
+    let mut manifest_json =
+        serde_json::to_string_pretty(&manifest).context("serializing the manifest")?;
+    manifest_json.push('\n');
+    files.push((ownership::MANIFEST.to_string(), manifest_json));
+
+    ownership::ensure_replaceable(out, project_dir)?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = swap::stage(parent, out, &files)?;
+    swap::replace(staging, out, |from, to| fs::rename(from, to))?;
+    Ok(templates)
+}
