@@ -1,15 +1,11 @@
-//! archgen: a typed description of an AWS architecture in, CloudFormation out.
+//! archgen: the command-line interface over the synthesizer
+//! (`archgen-synth`) and the deployer (`archgen-deploy`).
 //!
-//! Layers: [`spec`] (the user's YAML) → [`check`] (rules with fix hints) →
-//! [`synth`] (builders with safe defaults) → [`template`] (typed
-//! CloudFormation) → [`render`] (files) and `deploy`.
+//! The library crates are re-exported under their old module names, so
+//! `archgen::synth`, `archgen::deploy`, ... keep working for tests and
+//! embedders.
 
-pub mod check;
 pub mod cli;
-pub mod deploy;
-pub mod diagnostic;
-pub mod manifest;
-pub mod render;
-pub mod spec;
-pub mod synth;
-pub mod template;
+
+pub use archgen_deploy as deploy;
+pub use archgen_synth::{check, diagnostic, manifest, render, spec, synth, template};

@@ -44,7 +44,7 @@ pub struct SynthArgs {
     pub out: Option<PathBuf>,
     /// Template format.
     #[arg(long, value_enum, default_value = "json")]
-    pub format: Format,
+    pub format: FormatArg,
     /// Print the template to standard output instead of writing files.
     #[arg(long)]
     pub stdout: bool,
@@ -53,7 +53,25 @@ pub struct SynthArgs {
     pub stack: Option<String>,
 }
 
+/// `--format`: the renderer lives in the synth library, which knows nothing
+/// of command lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Json,
+    Yaml,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Json => Format::Json,
+            FormatArg::Yaml => Format::Yaml,
+        }
+    }
+}
+
 pub fn run(args: SynthArgs) -> Result<(), Failure> {
+    let format = Format::from(args.format);
     let env = args
         .env
         .or(args.env_flag)
@@ -107,14 +125,14 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
                 "--stdout prints one template: choose it with --stack NAME".into(),
             ));
         }
-        let body = args.format.render(&synthesis.templates[0].1);
+        let body = format.render(&synthesis.templates[0].1);
         std::io::stdout()
             .write_all(body.as_bytes())
             .map_err(anyhow::Error::from)?;
         return Ok(());
     }
     let out = args.out.unwrap_or_else(|| args.dir.join("out").join(&env));
-    let written = render::write(&synthesis, &out, &args.dir, args.format).map_err(|e| match e {
+    let written = render::write(&synthesis, &out, &args.dir, format).map_err(|e| match e {
         render::WriteError::Refused(refusal) => Failure::Usage(refusal.to_string()),
         render::WriteError::Io(e) => Failure::Other(e),
     })?;

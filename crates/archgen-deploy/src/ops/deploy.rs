@@ -6,16 +6,16 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Env, OpError, Target, change_set_request, delete, parse_template};
-use crate::deploy::approval::{self, ApprovalFlags, Decision};
-use crate::deploy::cfn::{Cloud, CloudFormation};
-use crate::deploy::changeset::{self, Prepared};
-use crate::deploy::console::{Console, confirm};
-use crate::deploy::model::{StackInfo, StackOutput};
-use crate::deploy::outputs::{self, KnownOutputs};
-use crate::deploy::progress::clock;
-use crate::deploy::state::{self, StackState};
-use crate::deploy::watch::{self, Outcome, ProgressMode, Watch};
-use crate::deploy::{capabilities, events, risk, table, upload};
+use crate::approval::{self, ApprovalFlags, Decision};
+use crate::cfn::{Cloud, CloudFormation};
+use crate::changeset::{self, Prepared};
+use crate::console::{Console, confirm};
+use crate::model::{StackInfo, StackOutput};
+use crate::outputs::{self, KnownOutputs};
+use crate::progress::clock;
+use crate::state::{self, StackState};
+use crate::watch::{self, Outcome, ProgressMode, Watch};
+use crate::{capabilities, events, risk, table, upload};
 
 #[derive(Debug, Clone, Default)]
 pub struct DeployOptions {
@@ -51,7 +51,7 @@ pub async fn run<K: Cloud>(
 }
 
 /// Deploys one stack; returns its outputs.
-async fn deploy_stack<C: CloudFormation, S: crate::deploy::cfn::ArtifactStore>(
+async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     cfn: &C,
     store: &S,
     console: &mut dyn Console,

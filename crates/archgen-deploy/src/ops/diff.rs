@@ -2,13 +2,13 @@
 //! for a stack that does not exist yet, the resources it would create.
 
 use super::{Env, OpError, Target, change_set_request, parse_template, planned_creation};
-use crate::deploy::cfn::{ArtifactStore, Cloud, CloudFormation};
-use crate::deploy::changeset::{self, Prepared};
-use crate::deploy::console::Console;
-use crate::deploy::model::ResourceChange;
-use crate::deploy::outputs::{self, KnownOutputs};
-use crate::deploy::state::{self, StackState};
-use crate::deploy::{capabilities, risk, table, upload};
+use crate::cfn::{ArtifactStore, Cloud, CloudFormation};
+use crate::changeset::{self, Prepared};
+use crate::console::Console;
+use crate::model::ResourceChange;
+use crate::outputs::{self, KnownOutputs};
+use crate::state::{self, StackState};
+use crate::{capabilities, risk, table, upload};
 
 /// Returns the number of changes over all stacks.
 pub async fn run<K: Cloud>(

@@ -10,7 +10,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_cloudformation::config::ProvideCredentials;
 use std::time::Duration;
 
-use crate::manifest::Manifest;
+use archgen_synth::manifest::Manifest;
 
 #[derive(Debug, Clone, Default)]
 pub struct AwsOptions {

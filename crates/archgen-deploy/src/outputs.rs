@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::manifest::StackEntry;
+use archgen_synth::manifest::StackEntry;
 
 use super::model::StackOutput;
 

@@ -1,9 +1,9 @@
 //! `archgen status`: each stack's status, last change and outputs.
 
 use super::{OpError, Target};
-use crate::deploy::cfn::{Cloud, CloudFormation};
-use crate::deploy::console::Console;
-use crate::deploy::events;
+use crate::cfn::{Cloud, CloudFormation};
+use crate::console::Console;
+use crate::events;
 
 pub async fn run<K: Cloud>(
     cloud: &K,

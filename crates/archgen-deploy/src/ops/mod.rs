@@ -10,8 +10,8 @@ pub mod status;
 use serde_json::Value;
 use std::time::Duration;
 
-use crate::manifest::StackEntry;
-use crate::synth::Synthesis;
+use archgen_synth::manifest::StackEntry;
+use archgen_synth::synth::Synthesis;
 
 use super::aws::stack_region;
 use super::cfn::AwsError;
@@ -108,13 +108,13 @@ pub fn parse_template(body: &str) -> Option<Value> {
 pub fn change_set_request(
     target: &Target,
     create: bool,
-    template: crate::deploy::model::TemplateSource,
+    template: crate::model::TemplateSource,
     parameters: Vec<(String, String)>,
     capabilities: Vec<String>,
-) -> crate::deploy::model::ChangeSetRequest {
-    crate::deploy::model::ChangeSetRequest {
+) -> crate::model::ChangeSetRequest {
+    crate::model::ChangeSetRequest {
         stack_name: target.entry.stack_name.clone(),
-        change_set_name: crate::deploy::changeset::change_set_name(),
+        change_set_name: crate::changeset::change_set_name(),
         create,
         template,
         parameters,

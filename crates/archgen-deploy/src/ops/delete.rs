@@ -2,10 +2,10 @@
 //! by deploy when a failed create must be deleted before trying again.
 
 use super::{Env, OpError};
-use crate::deploy::cfn::CloudFormation;
-use crate::deploy::console::Console;
-use crate::deploy::events;
-use crate::deploy::watch::{self, Outcome, ProgressMode, Watch};
+use crate::cfn::CloudFormation;
+use crate::console::Console;
+use crate::events;
+use crate::watch::{self, Outcome, ProgressMode, Watch};
 
 /// `Ok(true)` once the stack is gone; `Ok(false)` when the user stopped
 /// watching (CloudFormation carries on deleting). A failed deletion is an

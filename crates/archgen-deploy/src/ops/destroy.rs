@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::{Env, OpError, Target, delete, parse_template};
-use crate::deploy::cfn::{Cloud, CloudFormation};
-use crate::deploy::console::Console;
-use crate::deploy::model::StackResource;
-use crate::deploy::state::{self, StackState};
-use crate::deploy::watch::ProgressMode;
+use crate::cfn::{Cloud, CloudFormation};
+use crate::console::Console;
+use crate::model::StackResource;
+use crate::state::{self, StackState};
+use crate::watch::ProgressMode;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DestroyOptions {

@@ -16,7 +16,7 @@ use crate::template::Template;
 
 pub use ownership::Refusal;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
     Yaml,
