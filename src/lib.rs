@@ -7,5 +7,6 @@
 
 pub mod cli;
 
+#[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;
 pub use archgen_synth::{check, diagnostic, manifest, render, spec, synth, template};

@@ -1,10 +1,15 @@
 //! Command-line interface: one file per subcommand, each turning raw flags
 //! into a call on the library.
 
+#[cfg(feature = "deploy")]
 pub mod common;
+#[cfg(feature = "deploy")]
 pub mod deploy;
+#[cfg(feature = "deploy")]
 pub mod destroy;
+#[cfg(feature = "deploy")]
 pub mod diff;
+#[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
 
@@ -45,9 +50,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Synth(synth::SynthArgs),
+    #[cfg(feature = "deploy")]
     Deploy(deploy::DeployArgs),
+    #[cfg(feature = "deploy")]
     Diff(diff::DiffArgs),
+    #[cfg(feature = "deploy")]
     Destroy(destroy::DestroyArgs),
+    #[cfg(feature = "deploy")]
     Status(status::StatusArgs),
 }
 
@@ -105,9 +114,13 @@ impl Failure {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
+        #[cfg(feature = "deploy")]
         Command::Deploy(args) => deploy::run(args),
+        #[cfg(feature = "deploy")]
         Command::Diff(args) => diff::run(args),
+        #[cfg(feature = "deploy")]
         Command::Destroy(args) => destroy::run(args),
+        #[cfg(feature = "deploy")]
         Command::Status(args) => status::run(args),
     }
 }
