@@ -267,6 +267,17 @@ pub struct Custom {
     pub properties: BTreeMap<String, Expr>,
 }
 
+fn sort_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_keys);
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
 /// Declares the enum of every resource type archgen emits, with its
 /// CloudFormation type name, and `From` impls so `template.add(id, Vpc{..})`
 /// reads naturally.
@@ -292,12 +303,25 @@ macro_rules! resource_types {
 
         struct PropsBody<'a>(&'a Props);
 
+        impl PropsBody<'_> {
+            fn to_value(&self) -> Result<Value, serde_json::Error> {
+                match self.0 {
+                    $(Props::$variant(p) => serde_json::to_value(p),)*
+                    Props::Custom(c) => serde_json::to_value(c),
+                }
+            }
+        }
+
+        /// Properties are written with their keys in alphabetical order at
+        /// every depth, so the output does not depend on the order of fields
+        /// in the L1 structs (generated ones follow the schema's names). Key
+        /// order means nothing inside CloudFormation properties: intrinsic
+        /// functions are one-key objects.
         impl Serialize for PropsBody<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self.0 {
-                    $(Props::$variant(p) => p.serialize(s),)*
-                    Props::Custom(c) => c.serialize(s),
-                }
+                let mut value = self.to_value().map_err(serde::ser::Error::custom)?;
+                sort_keys(&mut value);
+                value.serialize(s)
             }
         }
 
