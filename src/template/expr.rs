@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 pub enum Expr {
     Str(String),
     Int(i64),
+    /// A number property (`Threshold: 70.0`); written with its fraction.
+    Num(f64),
     Bool(bool),
     List(Vec<Expr>),
     Ref(String),
@@ -76,6 +78,11 @@ impl From<u32> for Expr {
         Expr::Int(n.into())
     }
 }
+impl From<f64> for Expr {
+    fn from(n: f64) -> Self {
+        Expr::Num(n)
+    }
+}
 impl From<bool> for Expr {
     fn from(b: bool) -> Self {
         Expr::Bool(b)
@@ -126,6 +133,7 @@ impl Serialize for Expr {
         match self {
             Expr::Str(v) => s.serialize_str(v),
             Expr::Int(v) => s.serialize_i64(*v),
+            Expr::Num(v) => s.serialize_f64(*v),
             Expr::Bool(v) => s.serialize_bool(*v),
             Expr::List(v) => v.serialize(s),
             Expr::Ref(id) => one_key(s, "Ref", id),
