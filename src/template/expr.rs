@@ -73,6 +73,12 @@ impl From<i64> for Expr {
         Expr::Int(n)
     }
 }
+/// Integer literals in builders (`Some(20.into())`) are `i32`.
+impl From<i32> for Expr {
+    fn from(n: i32) -> Self {
+        Expr::Int(n.into())
+    }
+}
 impl From<u32> for Expr {
     fn from(n: u32) -> Self {
         Expr::Int(n.into())

@@ -7,14 +7,12 @@ pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod ec2;
-pub mod ecr;
 pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod expr;
 pub mod generated;
 pub mod iam;
-pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod misc;
@@ -23,10 +21,10 @@ pub mod route53;
 pub mod s3;
 pub mod scaling;
 pub mod secretsmanager;
-pub mod sns;
-pub mod sqs;
-pub mod ssm;
 pub mod wafv2;
+
+// Services whose every resource type is generated.
+pub use generated::{ecr, kms, sns, sqs, ssm};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -355,6 +353,14 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        LogGroup(logs::LogGroup),
+        Repository(ecr::Repository),
+        KmsKey(kms::Key),
+        KmsAlias(kms::Alias),
+        SsmParameter(ssm::Parameter),
+        Topic(sns::Topic),
+        Subscription(sns::Subscription),
+        Queue(sqs::Queue),
     }
     hand_written {
         Vpc(ec2::Vpc) = "AWS::EC2::VPC",
@@ -371,7 +377,6 @@ resource_types! {
         SecurityGroupIngress(ec2::SecurityGroupIngress) = "AWS::EC2::SecurityGroupIngress",
         SecurityGroupEgress(ec2::SecurityGroupEgress) = "AWS::EC2::SecurityGroupEgress",
         FlowLog(ec2::FlowLog) = "AWS::EC2::FlowLog",
-        LogGroup(logs::LogGroup) = "AWS::Logs::LogGroup",
         Role(iam::Role) = "AWS::IAM::Role",
         Function(lambda::Function) = "AWS::Lambda::Function",
         LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
@@ -381,7 +386,6 @@ resource_types! {
         EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
         TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
         EcsService(ecs::Service) = "AWS::ECS::Service",
-        Repository(ecr::Repository) = "AWS::ECR::Repository",
         ScalableTarget(scaling::ScalableTarget) = "AWS::ApplicationAutoScaling::ScalableTarget",
         ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
         Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
@@ -398,13 +402,7 @@ resource_types! {
         BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
         Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
         RotationSchedule(secretsmanager::RotationSchedule) = "AWS::SecretsManager::RotationSchedule",
-        KmsKey(kms::Key) = "AWS::KMS::Key",
-        KmsAlias(kms::Alias) = "AWS::KMS::Alias",
-        SsmParameter(ssm::Parameter) = "AWS::SSM::Parameter",
-        Topic(sns::Topic) = "AWS::SNS::Topic",
-        Subscription(sns::Subscription) = "AWS::SNS::Subscription",
         Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
-        Queue(sqs::Queue) = "AWS::SQS::Queue",
         EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
         UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
         UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
