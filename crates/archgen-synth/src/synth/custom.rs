@@ -32,10 +32,9 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
     let group = t.add(
         &logs,
         LogGroup {
-            log_group_name: None,
-            retention_in_days: 90,
-            kms_key_id: None,
-            tags: tags.clone(),
+            retention_in_days: Some(90.into()),
+            tags: Some(tags.clone()),
+            ..Default::default()
         },
     );
     group.retain_with(Policy::Delete);

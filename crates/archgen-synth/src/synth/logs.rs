@@ -18,9 +18,9 @@ pub fn retained_log_group<'t>(
         id,
         LogGroup {
             log_group_name: name,
-            retention_in_days: retention_days,
-            kms_key_id: None,
-            tags,
+            retention_in_days: Some(retention_days.into()),
+            tags: Some(tags),
+            ..Default::default()
         },
     );
     group.retain_with(Policy::Retain);

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 pub enum Expr {
     Str(String),
     Int(i64),
+    /// A number property (`Threshold: 70.0`); written with its fraction.
+    Num(f64),
     Bool(bool),
     List(Vec<Expr>),
     Ref(String),
@@ -71,9 +73,20 @@ impl From<i64> for Expr {
         Expr::Int(n)
     }
 }
+/// Integer literals in builders (`Some(20.into())`) are `i32`.
+impl From<i32> for Expr {
+    fn from(n: i32) -> Self {
+        Expr::Int(n.into())
+    }
+}
 impl From<u32> for Expr {
     fn from(n: u32) -> Self {
         Expr::Int(n.into())
+    }
+}
+impl From<f64> for Expr {
+    fn from(n: f64) -> Self {
+        Expr::Num(n)
     }
 }
 impl From<bool> for Expr {
@@ -126,6 +139,7 @@ impl Serialize for Expr {
         match self {
             Expr::Str(v) => s.serialize_str(v),
             Expr::Int(v) => s.serialize_i64(*v),
+            Expr::Num(v) => s.serialize_f64(*v),
             Expr::Bool(v) => s.serialize_bool(*v),
             Expr::List(v) => v.serialize(s),
             Expr::Ref(id) => one_key(s, "Ref", id),

@@ -50,6 +50,13 @@ impl PolicyDocument {
     }
 }
 
+/// Policy properties are free-form JSON in CloudFormation's schemas.
+impl From<PolicyDocument> for Value {
+    fn from(doc: PolicyDocument) -> Value {
+        serde_json::to_value(doc).expect("policy documents serialize")
+    }
+}
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -1,17 +1,7 @@
-//! AWS::Logs::* resource types.
+//! AWS::Logs::* resource types (generated) and the retention values
+//! CloudWatch Logs accepts, which the checks use.
 
-use super::{Expr, Tag};
-use serde::Serialize;
-
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LogGroup {
-    pub log_group_name: Option<Expr>,
-    pub retention_in_days: i64,
-    pub kms_key_id: Option<Expr>,
-    pub tags: Vec<Tag>,
-}
+pub use super::generated::logs::*;
 
 /// The retention values CloudWatch Logs accepts.
 pub const RETENTION_DAYS: &[i64] = &[

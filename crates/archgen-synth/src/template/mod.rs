@@ -7,13 +7,12 @@ pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod ec2;
-pub mod ecr;
 pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod expr;
+pub mod generated;
 pub mod iam;
-pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod misc;
@@ -22,10 +21,10 @@ pub mod route53;
 pub mod s3;
 pub mod scaling;
 pub mod secretsmanager;
-pub mod sns;
-pub mod sqs;
-pub mod ssm;
 pub mod wafv2;
+
+// Services whose every resource type is generated.
+pub use generated::{ecr, kms, sns, sqs, ssm};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -258,6 +257,11 @@ impl Tag {
     }
 }
 
+/// A resource type's CloudFormation name; generated L1 structs implement it.
+pub trait CfnResource {
+    const TYPE: &'static str;
+}
+
 /// A resource whose type is not modelled by a struct: custom resources.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Custom {
@@ -267,16 +271,33 @@ pub struct Custom {
     pub properties: BTreeMap<String, Expr>,
 }
 
+fn sort_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_keys);
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
 /// Declares the enum of every resource type archgen emits, with its
 /// CloudFormation type name, and `From` impls so `template.add(id, Vpc{..})`
-/// reads naturally.
+/// reads naturally. Generated structs carry their type name
+/// (`CfnResource::TYPE`); hand-written ones, until they are replaced, name it
+/// here.
 macro_rules! resource_types {
-    ($($variant:ident($ty:path) = $name:literal,)*) => {
+    (
+        generated { $($gvariant:ident($gty:path),)* }
+        hand_written { $($variant:ident($ty:path) = $name:literal,)* }
+    ) => {
         // Resource types differ a lot in size; a template holds a few hundred
         // at most, so boxing the large ones would buy nothing.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Props {
+            $($gvariant($gty),)*
             $($variant($ty),)*
             Custom(Custom),
         }
@@ -284,6 +305,7 @@ macro_rules! resource_types {
         impl Props {
             pub fn type_name(&self) -> &str {
                 match self {
+                    $(Props::$gvariant(_) => <$gty as CfnResource>::TYPE,)*
                     $(Props::$variant(_) => $name,)*
                     Props::Custom(c) => &c.type_name,
                 }
@@ -292,14 +314,32 @@ macro_rules! resource_types {
 
         struct PropsBody<'a>(&'a Props);
 
-        impl Serialize for PropsBody<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl PropsBody<'_> {
+            fn to_value(&self) -> Result<Value, serde_json::Error> {
                 match self.0 {
-                    $(Props::$variant(p) => p.serialize(s),)*
-                    Props::Custom(c) => c.serialize(s),
+                    $(Props::$gvariant(p) => serde_json::to_value(p),)*
+                    $(Props::$variant(p) => serde_json::to_value(p),)*
+                    Props::Custom(c) => serde_json::to_value(c),
                 }
             }
         }
+
+        /// Properties are written with their keys in alphabetical order at
+        /// every depth, so the output does not depend on the order of fields
+        /// in the L1 structs (generated ones follow the schema's names). Key
+        /// order means nothing inside CloudFormation properties: intrinsic
+        /// functions are one-key objects.
+        impl Serialize for PropsBody<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut value = self.to_value().map_err(serde::ser::Error::custom)?;
+                sort_keys(&mut value);
+                value.serialize(s)
+            }
+        }
+
+        $(impl From<$gty> for Props {
+            fn from(p: $gty) -> Props { Props::$gvariant(p) }
+        })*
 
         $(impl From<$ty> for Props {
             fn from(p: $ty) -> Props { Props::$variant(p) }
@@ -312,72 +352,76 @@ macro_rules! resource_types {
 }
 
 resource_types! {
-    Vpc(ec2::Vpc) = "AWS::EC2::VPC",
-    Subnet(ec2::Subnet) = "AWS::EC2::Subnet",
-    InternetGateway(ec2::InternetGateway) = "AWS::EC2::InternetGateway",
-    VpcGatewayAttachment(ec2::VpcGatewayAttachment) = "AWS::EC2::VPCGatewayAttachment",
-    Eip(ec2::Eip) = "AWS::EC2::EIP",
-    NatGateway(ec2::NatGateway) = "AWS::EC2::NatGateway",
-    RouteTable(ec2::RouteTable) = "AWS::EC2::RouteTable",
-    Route(ec2::Route) = "AWS::EC2::Route",
-    SubnetRouteTableAssociation(ec2::SubnetRouteTableAssociation) = "AWS::EC2::SubnetRouteTableAssociation",
-    VpcEndpoint(ec2::VpcEndpoint) = "AWS::EC2::VPCEndpoint",
-    SecurityGroup(ec2::SecurityGroup) = "AWS::EC2::SecurityGroup",
-    SecurityGroupIngress(ec2::SecurityGroupIngress) = "AWS::EC2::SecurityGroupIngress",
-    SecurityGroupEgress(ec2::SecurityGroupEgress) = "AWS::EC2::SecurityGroupEgress",
-    FlowLog(ec2::FlowLog) = "AWS::EC2::FlowLog",
-    LogGroup(logs::LogGroup) = "AWS::Logs::LogGroup",
-    Role(iam::Role) = "AWS::IAM::Role",
-    Function(lambda::Function) = "AWS::Lambda::Function",
-    LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    Listener(elbv2::Listener) = "AWS::ElasticLoadBalancingV2::Listener",
-    ListenerRule(elbv2::ListenerRule) = "AWS::ElasticLoadBalancingV2::ListenerRule",
-    TargetGroup(elbv2::TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup",
-    EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
-    TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
-    EcsService(ecs::Service) = "AWS::ECS::Service",
-    Repository(ecr::Repository) = "AWS::ECR::Repository",
-    ScalableTarget(scaling::ScalableTarget) = "AWS::ApplicationAutoScaling::ScalableTarget",
-    ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
-    Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
-    PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
-    DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
-    DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
-    DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",
-    DbParameterGroup(rds::DbParameterGroup) = "AWS::RDS::DBParameterGroup",
-    DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
-    ReplicationGroup(elasticache::ReplicationGroup) = "AWS::ElastiCache::ReplicationGroup",
-    CacheSubnetGroup(elasticache::SubnetGroup) = "AWS::ElastiCache::SubnetGroup",
-    CacheParameterGroup(elasticache::ParameterGroup) = "AWS::ElastiCache::ParameterGroup",
-    Bucket(s3::Bucket) = "AWS::S3::Bucket",
-    BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
-    Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
-    RotationSchedule(secretsmanager::RotationSchedule) = "AWS::SecretsManager::RotationSchedule",
-    KmsKey(kms::Key) = "AWS::KMS::Key",
-    KmsAlias(kms::Alias) = "AWS::KMS::Alias",
-    SsmParameter(ssm::Parameter) = "AWS::SSM::Parameter",
-    Topic(sns::Topic) = "AWS::SNS::Topic",
-    Subscription(sns::Subscription) = "AWS::SNS::Subscription",
-    Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
-    Queue(sqs::Queue) = "AWS::SQS::Queue",
-    EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
-    UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
-    UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
-    UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
-    UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
-    HttpApi(apigatewayv2::Api) = "AWS::ApiGatewayV2::Api",
-    ApiAuthorizer(apigatewayv2::Authorizer) = "AWS::ApiGatewayV2::Authorizer",
-    ApiIntegration(apigatewayv2::Integration) = "AWS::ApiGatewayV2::Integration",
-    ApiRoute(apigatewayv2::Route) = "AWS::ApiGatewayV2::Route",
-    ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
-    VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
-    LambdaPermission(apigatewayv2::LambdaPermission) = "AWS::Lambda::Permission",
-    WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
-    IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
-    WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
-    WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
-    Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
-    OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
-    CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
-    RecordSet(route53::RecordSet) = "AWS::Route53::RecordSet",
+    generated {
+        LogGroup(logs::LogGroup),
+        Repository(ecr::Repository),
+        KmsKey(kms::Key),
+        KmsAlias(kms::Alias),
+        SsmParameter(ssm::Parameter),
+        Topic(sns::Topic),
+        Subscription(sns::Subscription),
+        Queue(sqs::Queue),
+    }
+    hand_written {
+        Vpc(ec2::Vpc) = "AWS::EC2::VPC",
+        Subnet(ec2::Subnet) = "AWS::EC2::Subnet",
+        InternetGateway(ec2::InternetGateway) = "AWS::EC2::InternetGateway",
+        VpcGatewayAttachment(ec2::VpcGatewayAttachment) = "AWS::EC2::VPCGatewayAttachment",
+        Eip(ec2::Eip) = "AWS::EC2::EIP",
+        NatGateway(ec2::NatGateway) = "AWS::EC2::NatGateway",
+        RouteTable(ec2::RouteTable) = "AWS::EC2::RouteTable",
+        Route(ec2::Route) = "AWS::EC2::Route",
+        SubnetRouteTableAssociation(ec2::SubnetRouteTableAssociation) = "AWS::EC2::SubnetRouteTableAssociation",
+        VpcEndpoint(ec2::VpcEndpoint) = "AWS::EC2::VPCEndpoint",
+        SecurityGroup(ec2::SecurityGroup) = "AWS::EC2::SecurityGroup",
+        SecurityGroupIngress(ec2::SecurityGroupIngress) = "AWS::EC2::SecurityGroupIngress",
+        SecurityGroupEgress(ec2::SecurityGroupEgress) = "AWS::EC2::SecurityGroupEgress",
+        FlowLog(ec2::FlowLog) = "AWS::EC2::FlowLog",
+        Role(iam::Role) = "AWS::IAM::Role",
+        Function(lambda::Function) = "AWS::Lambda::Function",
+        LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        Listener(elbv2::Listener) = "AWS::ElasticLoadBalancingV2::Listener",
+        ListenerRule(elbv2::ListenerRule) = "AWS::ElasticLoadBalancingV2::ListenerRule",
+        TargetGroup(elbv2::TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup",
+        EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
+        TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
+        EcsService(ecs::Service) = "AWS::ECS::Service",
+        ScalableTarget(scaling::ScalableTarget) = "AWS::ApplicationAutoScaling::ScalableTarget",
+        ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
+        Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
+        PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
+        DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
+        DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",
+        DbParameterGroup(rds::DbParameterGroup) = "AWS::RDS::DBParameterGroup",
+        DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
+        ReplicationGroup(elasticache::ReplicationGroup) = "AWS::ElastiCache::ReplicationGroup",
+        CacheSubnetGroup(elasticache::SubnetGroup) = "AWS::ElastiCache::SubnetGroup",
+        CacheParameterGroup(elasticache::ParameterGroup) = "AWS::ElastiCache::ParameterGroup",
+        Bucket(s3::Bucket) = "AWS::S3::Bucket",
+        BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
+        Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
+        RotationSchedule(secretsmanager::RotationSchedule) = "AWS::SecretsManager::RotationSchedule",
+        Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
+        EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
+        UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
+        UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
+        UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
+        UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
+        HttpApi(apigatewayv2::Api) = "AWS::ApiGatewayV2::Api",
+        ApiAuthorizer(apigatewayv2::Authorizer) = "AWS::ApiGatewayV2::Authorizer",
+        ApiIntegration(apigatewayv2::Integration) = "AWS::ApiGatewayV2::Integration",
+        ApiRoute(apigatewayv2::Route) = "AWS::ApiGatewayV2::Route",
+        ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
+        VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
+        LambdaPermission(apigatewayv2::LambdaPermission) = "AWS::Lambda::Permission",
+        WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
+        IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
+        WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
+        WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
+        Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
+        OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
+        CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
+        RecordSet(route53::RecordSet) = "AWS::Route53::RecordSet",
+    }
 }

@@ -4,7 +4,10 @@
 use super::super::Ctx;
 use super::super::naming::pascal;
 use crate::spec::app::RepositorySpec;
-use crate::template::ecr::*;
+use crate::template::ecr::Repository;
+use crate::template::ecr::repository::{
+    EncryptionConfiguration, ImageScanningConfiguration, LifecyclePolicy,
+};
 use crate::template::{Policy, Template};
 
 pub fn repository_id(key: &str) -> String {
@@ -21,23 +24,28 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
         let repo = t.add(
             repository_id(key),
             Repository {
-                repository_name: repository_name(ctx, key, spec),
-                image_tag_mutability: if spec.immutable_tags {
-                    "IMMUTABLE"
-                } else {
-                    "MUTABLE"
-                }
-                .into(),
-                image_scanning_configuration: ScanningConfiguration {
-                    scan_on_push: spec.scan_on_push,
-                },
-                encryption_configuration: EncryptionConfiguration {
-                    encryption_type: "KMS".into(),
-                },
-                lifecycle_policy: lifecycle(spec).map(|text| LifecyclePolicy {
-                    lifecycle_policy_text: text,
+                repository_name: Some(repository_name(ctx, key, spec).into()),
+                image_tag_mutability: Some(
+                    if spec.immutable_tags {
+                        "IMMUTABLE"
+                    } else {
+                        "MUTABLE"
+                    }
+                    .into(),
+                ),
+                image_scanning_configuration: Some(ImageScanningConfiguration {
+                    scan_on_push: Some(spec.scan_on_push.into()),
                 }),
-                tags: ctx.named(key),
+                encryption_configuration: Some(EncryptionConfiguration {
+                    encryption_type: "KMS".into(),
+                    ..Default::default()
+                }),
+                lifecycle_policy: lifecycle(spec).map(|text| LifecyclePolicy {
+                    lifecycle_policy_text: Some(text.into()),
+                    ..Default::default()
+                }),
+                tags: Some(ctx.named(key)),
+                ..Default::default()
             },
         );
         repo.retain_with(Policy::Retain);

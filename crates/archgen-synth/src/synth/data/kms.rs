@@ -123,12 +123,14 @@ pub fn build_key(t: &mut Template, ctx: &mut Ctx, name: &str, key: &KeySpec) {
             description: Some(
                 key.description
                     .clone()
-                    .unwrap_or_else(|| format!("{} {} {name}", ctx.spec.app, ctx.environment)),
+                    .unwrap_or_else(|| format!("{} {} {name}", ctx.spec.app, ctx.environment))
+                    .into(),
             ),
-            enable_key_rotation: key.rotation,
-            pending_window_in_days: key.deletion_window_days,
-            key_policy: PolicyDocument::new(statements),
-            tags: ctx.named(name),
+            enable_key_rotation: Some(key.rotation.into()),
+            pending_window_in_days: Some(key.deletion_window_days.into()),
+            key_policy: Some(PolicyDocument::new(statements).into()),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     // Deleting a key makes everything encrypted with it unreadable.
@@ -142,7 +144,7 @@ pub fn build_key(t: &mut Template, ctx: &mut Ctx, name: &str, key: &KeySpec) {
     t.add(
         format!("{p}KeyAlias"),
         Alias {
-            alias_name: format!("alias/{}/{}/{name}", ctx.spec.app, ctx.environment),
+            alias_name: format!("alias/{}/{}/{name}", ctx.spec.app, ctx.environment).into(),
             target_key_id: Expr::r#ref(format!("{p}Key")),
         },
     );

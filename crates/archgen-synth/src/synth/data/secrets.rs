@@ -111,10 +111,10 @@ pub fn build_parameter(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &Param
             format!("{p}Parameter"),
             Parameter {
                 name: Some(full.clone().into()),
-                kind: "String".into(),
+                r#type: "String".into(),
                 value: spec.value.clone().unwrap_or_default().into(),
-                description: spec.description.clone(),
-                tags: None,
+                description: spec.description.clone().map(Expr::from),
+                ..Default::default()
             },
         );
     }

@@ -114,9 +114,9 @@ pub fn build(main: &mut Template, edge: &mut Edge, ctx: &Ctx, key: &str, acl: &W
             &group,
             LogGroup {
                 log_group_name: Some(format!("aws-waf-logs-{}", ctx.names.physical(key)).into()),
-                retention_in_days: acl.logging.retention_days,
-                kms_key_id: None,
-                tags: ctx.named(&format!("waf-{key}-logs")),
+                retention_in_days: Some(acl.logging.retention_days.into()),
+                tags: Some(ctx.named(&format!("waf-{key}-logs"))),
+                ..Default::default()
             },
         )
         .skip_check(

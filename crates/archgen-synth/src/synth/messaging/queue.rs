@@ -8,7 +8,8 @@ use crate::synth::connect::{Component, ComponentKind};
 use crate::synth::data::key_arn;
 use crate::synth::naming::pascal;
 use crate::template::iam::Statement;
-use crate::template::sqs::{Queue, RedrivePolicy};
+use crate::template::sqs::Queue;
+use crate::template::sqs::queue::RedrivePolicy;
 use crate::template::{Expr, Template};
 
 const DAY: u32 = 86_400;
@@ -33,33 +34,31 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, q: &QueueSpec) {
     t.add(
         &dlq,
         Queue {
-            queue_name: Some(ctx.names.physical(&format!("{name}-dlq"))),
-            fifo_queue: None,
-            visibility_timeout: Some(q.visibility_timeout),
-            message_retention_period: Some(q.dead_letter_retention_days * DAY),
-            receive_message_wait_time_seconds: None,
-            sqs_managed_sse_enabled: sse,
+            queue_name: Some(ctx.names.physical(&format!("{name}-dlq")).into()),
+            visibility_timeout: Some(q.visibility_timeout.into()),
+            message_retention_period: Some((q.dead_letter_retention_days * DAY).into()),
+            sqs_managed_sse_enabled: sse.map(Expr::from),
             kms_master_key_id: key.clone(),
-            redrive_policy: None,
-            tags: ctx.named(&format!("{name}-dlq")),
+            tags: Some(ctx.named(&format!("{name}-dlq"))),
+            ..Default::default()
         },
     );
     t.add(
         &id,
         Queue {
-            queue_name: Some(ctx.names.physical(name)),
-            fifo_queue: None,
-            visibility_timeout: Some(q.visibility_timeout),
-            message_retention_period: Some(q.retention_days * DAY),
+            queue_name: Some(ctx.names.physical(name).into()),
+            visibility_timeout: Some(q.visibility_timeout.into()),
+            message_retention_period: Some((q.retention_days * DAY).into()),
             // Long polling: fewer empty receives.
-            receive_message_wait_time_seconds: Some(20),
-            sqs_managed_sse_enabled: sse,
+            receive_message_wait_time_seconds: Some(20.into()),
+            sqs_managed_sse_enabled: sse.map(Expr::from),
             kms_master_key_id: key,
             redrive_policy: Some(RedrivePolicy {
-                dead_letter_target_arn: Expr::get_att(&dlq, "Arn"),
-                max_receive_count: q.max_receive_count,
+                dead_letter_target_arn: Some(Expr::get_att(&dlq, "Arn")),
+                max_receive_count: Some(q.max_receive_count.into()),
             }),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     let arn = Expr::get_att(&id, "Arn");

@@ -56,13 +56,19 @@ fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
             let r = t.add(
                 &key_id,
                 Key {
-                    description: Some(format!(
-                        "Encrypts the {name} topic; CloudWatch may use it to publish alarms"
-                    )),
-                    enable_key_rotation: true,
-                    pending_window_in_days: 7,
-                    key_policy: PolicyDocument::new(vec![admin, cloudwatch_publish_statement()]),
-                    tags: ctx.named(&format!("{name}-topic")),
+                    description: Some(
+                        format!(
+                            "Encrypts the {name} topic; CloudWatch may use it to publish alarms"
+                        )
+                        .into(),
+                    ),
+                    enable_key_rotation: Some(true.into()),
+                    pending_window_in_days: Some(7.into()),
+                    key_policy: Some(
+                        PolicyDocument::new(vec![admin, cloudwatch_publish_statement()]).into(),
+                    ),
+                    tags: Some(ctx.named(&format!("{name}-topic"))),
+                    ..Default::default()
                 },
             );
             // Kept like every key: a scheduled deletion cannot be undone,
@@ -74,10 +80,11 @@ fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
     t.add(
         &id,
         Topic {
-            topic_name: Some(ctx.names.physical(name)),
-            display_name: spec.display_name.clone(),
+            topic_name: Some(ctx.names.physical(name).into()),
+            display_name: spec.display_name.clone().map(Expr::from),
             kms_master_key_id: Some(key),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     for email in &spec.emails {
@@ -86,7 +93,8 @@ fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
             Subscription {
                 topic_arn: Expr::r#ref(&id),
                 protocol: "email".into(),
-                endpoint: email.clone().into(),
+                endpoint: Some(email.clone().into()),
+                ..Default::default()
             },
         );
     }
