@@ -9,5 +9,6 @@ mod identity;
 mod lint;
 mod network;
 mod overlays;
+mod robustness;
 mod snapshots;
 mod support;
