@@ -4,14 +4,15 @@
 use crate::support::*;
 use predicates::prelude::*;
 
-struct Case {
-    name: &'static str,
-    from: &'static str,
-    to: &'static str,
+/// A malformed variant of [`VALID`]: `from` replaced by `to` once.
+pub struct Case {
+    pub name: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
     /// `main.yaml:<line>:` must appear.
-    line: u32,
-    field: &'static str,
-    says: &'static [&'static str],
+    pub line: u32,
+    pub field: &'static str,
+    pub says: &'static [&'static str],
 }
 
 const CASES: &[Case] = &[
@@ -511,51 +512,57 @@ const CASES: &[Case] = &[
 fn malformed_specs_fail_with_file_line_field_and_fix_and_write_nothing() {
     assert!(CASES.len() >= 15);
     for case in CASES {
+        assert_fails_with_file_line_field_and_fix(case);
+    }
+}
+
+/// Runs `archgen synth prod` on the case's spec: exit 1 (never a panic's
+/// 101), the place, the field and every expected phrase on stderr, nothing written.
+pub fn assert_fails_with_file_line_field_and_fix(case: &Case) {
+    assert!(
+        VALID.contains(case.from),
+        "{}: pattern not in the valid spec",
+        case.name
+    );
+    let project = TempProject::new(&VALID.replacen(case.from, case.to, 1));
+    let out = archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}: exit code\n{stderr}",
+        case.name
+    );
+    let place = format!("main.yaml:{}:", case.line);
+    assert!(
+        stderr.contains(&place),
+        "{}: expected {place} in\n{stderr}",
+        case.name
+    );
+    if !case.field.is_empty() {
         assert!(
-            VALID.contains(case.from),
-            "{}: pattern not in the valid spec",
-            case.name
+            stderr.contains(&format!("field: {}", case.field)),
+            "{}: expected field {} in\n{stderr}",
+            case.name,
+            case.field
         );
-        let project = TempProject::new(&VALID.replacen(case.from, case.to, 1));
-        let out = archgen()
-            .args(["synth", "prod", "--dir"])
-            .arg(project.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{}: exit code\n{stderr}",
-            case.name
-        );
-        let place = format!("main.yaml:{}:", case.line);
+    }
+    for s in case.says {
         assert!(
-            stderr.contains(&place),
-            "{}: expected {place} in\n{stderr}",
-            case.name
-        );
-        if !case.field.is_empty() {
-            assert!(
-                stderr.contains(&format!("field: {}", case.field)),
-                "{}: expected field {} in\n{stderr}",
-                case.name,
-                case.field
-            );
-        }
-        for s in case.says {
-            assert!(
-                stderr.contains(s),
-                "{}: expected '{s}' in\n{stderr}",
-                case.name
-            );
-        }
-        assert!(
-            !project.path().join("out").exists(),
-            "{}: wrote output despite the error",
+            stderr.contains(s),
+            "{}: expected '{s}' in\n{stderr}",
             case.name
         );
     }
+    assert!(
+        !project.path().join("out").exists(),
+        "{}: wrote output despite the error",
+        case.name
+    );
 }
 
 #[test]

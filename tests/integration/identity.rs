@@ -94,11 +94,11 @@ fn identity_provider_secrets_are_only_dynamic_references() {
             let prefix = format!(
                 "{{{{resolve:secretsmanager:neuraknot/{env}/oauth-credentials:SecretString:"
             );
-            assert!(
-                secret.starts_with(&prefix) && secret.ends_with("}}"),
-                "{env}: {id}: {secret}"
-            );
-            keys.insert(secret[prefix.len()..secret.len() - 2].to_string());
+            let key = secret
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix("}}"))
+                .unwrap_or_else(|| panic!("{env}: {id}: {secret}"));
+            keys.insert(key.to_string());
         }
         assert_eq!(keys.len(), 3, "{env}: each provider reads its own field");
     }

@@ -10,5 +10,6 @@ mod lint;
 mod network;
 mod output;
 mod overlays;
+mod robustness;
 mod snapshots;
 mod support;

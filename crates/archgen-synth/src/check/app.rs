@@ -121,18 +121,18 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 );
             }
             if route.default {
-                defaults.push(key.as_str());
-                if defaults.len() > 1 {
+                if let Some(first) = defaults.first() {
                     out.push(
                         stack
                             .error(
                                 "APP018",
                                 &format!("{field}.default"),
-                                format!("'{}' is already the default route", defaults[0]),
+                                format!("'{first}' is already the default route"),
                             )
                             .help("only one service can take the listener's default action"),
                     );
                 }
+                defaults.push(key.as_str());
             }
             let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();
             match (has_rule, route.priority) {
@@ -173,7 +173,11 @@ fn check_elb_name(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if name.len() > 32 {
+    // Past this check the name is ASCII, so its length is its byte count; a
+    // name AWS refuses for its characters gets no shortened suggestion.
+    let allowed_characters = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if allowed_characters && name.len() > 32 {
+        let shortened: String = name.chars().take(32).collect();
         out.push(
             stack
                 .error(
@@ -186,13 +190,10 @@ fn check_elb_name(
                 )
                 .help(format!(
                     "shorten it, e.g. '{}'",
-                    &name[..32].trim_end_matches('-')
+                    shortened.trim_end_matches('-')
                 )),
         );
-    } else if name.is_empty()
-        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        || name.starts_with('-')
-        || name.ends_with('-')
+    } else if !allowed_characters || name.is_empty() || name.starts_with('-') || name.ends_with('-')
     {
         out.push(
             stack

@@ -2,6 +2,10 @@
 //! every diagnostic says how to fix what it reports. All rules run, so the
 //! user sees every problem at once.
 
+// Rules read user input: index and slice only with checked methods, so no
+// input can panic (`string_slice` is on crate-wide in Cargo.toml).
+#![warn(clippy::indexing_slicing)]
+
 pub mod api;
 pub mod app;
 pub mod data;

@@ -145,7 +145,7 @@ fn check_zones(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnosti
                         )),
                 );
             }
-            if names[..i].contains(name) {
+            if names.iter().take(i).any(|n| n == name) {
                 out.push(
                     stack
                         .error("NET006", &field, format!("zone '{name}' is listed twice"))
@@ -248,7 +248,9 @@ fn check_tiers(
     // Every subnet, explicit or derived, with the field that defines it.
     let mut placed: Vec<(String, Ipv4Net)> = Vec::new();
     for (name, cidrs) in net.subnet_cidrs() {
-        let tier = &net.tiers[&name];
+        let Some(tier) = net.tiers.get(&name) else {
+            continue;
+        };
         for (i, cidr) in cidrs.iter().enumerate() {
             let field = if tier.cidrs.is_empty() {
                 format!("network.tiers.{name}.mask")
@@ -274,13 +276,13 @@ fn check_tiers(
                                 .help("use a smaller subnet (a larger mask), or a larger VPC CIDR"),
                         );
                     }
-                } else {
-                    parse_cidr(stack, &field, &tier.cidrs[i], out);
+                } else if let Some(text) = tier.cidrs.get(i) {
+                    parse_cidr(stack, &field, text, out);
                 }
                 continue;
             };
-            if !tier.cidrs.is_empty() && cidr.trunc() != *cidr {
-                parse_cidr(stack, &field, &tier.cidrs[i], out);
+            if let Some(text) = tier.cidrs.get(i).filter(|_| cidr.trunc() != *cidr) {
+                parse_cidr(stack, &field, text, out);
                 continue;
             }
             if !vpc.contains(cidr) {
@@ -371,7 +373,7 @@ fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagn
                     .error("NET009", &field, format!("unknown VPC endpoint '{name}'"))
                     .help(help),
             );
-        } else if net.endpoints[..i].contains(name) {
+        } else if net.endpoints.iter().take(i).any(|e| e == name) {
             out.push(
                 stack
                     .error(

@@ -235,14 +235,14 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
             NodeKind::Str(s) => visitor.visit_enum(s.as_str().into_deserializer()),
             NodeKind::Int(i) => visitor.visit_enum(i.to_string().into_deserializer()),
             NodeKind::Bool(b) => visitor.visit_enum(b.to_string().into_deserializer()),
-            NodeKind::Map(entries) if entries.len() == 1 => {
-                let (key, value) = &entries[0];
-                visitor.visit_enum(EnumDe {
+            NodeKind::Map(entries) => match entries.as_slice() {
+                [(key, value)] => visitor.visit_enum(EnumDe {
                     key,
                     value,
                     path: &self.path,
-                })
-            }
+                }),
+                _ => return Err(self.type_error("one of the listed names")),
+            },
             _ => return Err(self.type_error("one of the listed names")),
         };
         self.wrap(r)

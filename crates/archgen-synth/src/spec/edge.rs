@@ -337,15 +337,16 @@ impl<'de> Deserialize<'de> for Seconds {
 
 fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
-    let unit = s.chars().last()?;
-    let factor = match unit {
+    let mut chars = s.chars();
+    let factor = match chars.next_back()? {
         's' => 1,
         'm' => 60,
         'h' => 3600,
         'd' => 86_400,
         _ => return s.parse().ok(),
     };
-    s[..s.len() - 1]
+    chars
+        .as_str()
         .trim()
         .parse::<u64>()
         .ok()?

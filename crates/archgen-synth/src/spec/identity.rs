@@ -151,17 +151,19 @@ impl fmt::Display for Lifetime {
 impl<'de> Deserialize<'de> for Lifetime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        let (num, unit) = s.split_at(s.len().saturating_sub(1));
-        let unit = match unit {
-            "m" => TimeUnit::Minutes,
-            "h" => TimeUnit::Hours,
-            "d" => TimeUnit::Days,
+        // By character, not byte: the last character may be multi-byte ("5分").
+        let mut chars = s.chars();
+        let unit = match chars.next_back() {
+            Some('m') => TimeUnit::Minutes,
+            Some('h') => TimeUnit::Hours,
+            Some('d') => TimeUnit::Days,
             _ => {
                 return Err(de::Error::custom(format!(
                     "'{s}' is not a lifetime: write a number and m, h or d ('60m', '1h', '30d')"
                 )));
             }
         };
+        let num = chars.as_str();
         let value = num.parse::<u32>().map_err(|_| {
             de::Error::custom(format!(
                 "'{s}' is not a lifetime: write a number and m, h or d ('60m', '1h', '30d')"

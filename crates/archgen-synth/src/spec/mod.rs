@@ -1,6 +1,10 @@
 //! L3: the user's YAML. One file per stack under `stacks/`, a base definition
 //! plus per-environment overlays (see [`overlay`] for the merge rules).
 
+// Every value here is user text: index and slice only with checked methods,
+// so no input can panic (`string_slice` is on crate-wide in Cargo.toml).
+#![warn(clippy::indexing_slicing)]
+
 pub mod api;
 pub mod app;
 pub mod data;

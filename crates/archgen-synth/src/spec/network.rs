@@ -287,7 +287,9 @@ mod tests {
             restrict_default_security_group: true,
         };
         let cidrs = spec.subnet_cidrs();
-        let public: Vec<String> = cidrs["public"]
+        let public: Vec<String> = cidrs
+            .get("public")
+            .expect("the public tier")
             .iter()
             .map(|c| c.unwrap().to_string())
             .collect();

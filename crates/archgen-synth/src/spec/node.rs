@@ -143,10 +143,7 @@ enum PathSegment<'a> {
 fn split_path(path: &str) -> Vec<PathSegment<'_>> {
     let mut out = Vec::new();
     for part in path.split('.').filter(|p| !p.is_empty()) {
-        let (name, rest) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
+        let (name, rest) = part.split_once('[').unwrap_or((part, ""));
         if !name.is_empty() {
             out.push(PathSegment::Key(name));
         }

@@ -19,10 +19,11 @@ pub fn merge(base: &Node, overlay: &Node) -> Node {
                     }
                     (None, NodeKind::Null) => {}
                     (Some(i), _) => {
-                        let merged = merge(&out[i].1, value);
-                        // The key keeps the overlay's location: that is where
-                        // the effective value was last written.
-                        out[i] = (key.clone(), merged);
+                        if let Some(slot) = out.get_mut(i) {
+                            // The key keeps the overlay's location: that is
+                            // where the effective value was last written.
+                            *slot = (key.clone(), merge(&slot.1, value));
+                        }
                     }
                     (None, _) => out.push((key.clone(), value.clone())),
                 }

@@ -206,8 +206,9 @@ fn parameter_unit(engine: Engine, name: &str) -> Option<u64> {
 
 /// `256MB` → bytes.
 fn size_in_bytes(text: &str) -> Option<u64> {
-    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    let unit = text[digits.len()..].trim();
+    let unit = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    let digits = text.strip_suffix(unit).unwrap_or_default();
+    let unit = unit.trim();
     let n: u64 = digits.parse().ok()?;
     let mult: u64 = match unit {
         "B" => 1,

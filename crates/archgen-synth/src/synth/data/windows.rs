@@ -7,6 +7,9 @@
 //! accepted: a zone with daylight saving time would move the window twice a
 //! year, so archgen refuses it rather than guess.
 
+// User text: index and slice only with checked methods.
+#![warn(clippy::indexing_slicing)]
+
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY: i64 = 24 * 60;
 const WEEK: i64 = 7 * DAY;
@@ -112,6 +115,10 @@ fn hm(m: i64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
+#[expect(
+    clippy::indexing_slicing,
+    reason = "m is in 0..WEEK, so m / DAY is a day index 0..7"
+)]
 fn dhm(m: i64) -> String {
     let m = m.rem_euclid(WEEK);
     format!("{}:{}", DAYS[(m / DAY) as usize], hm(m))
@@ -119,7 +126,9 @@ fn dhm(m: i64) -> String {
 
 fn parse_hm(s: &str) -> Option<i64> {
     let (h, m) = s.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
+    // Exactly two ASCII digits each: `parse` alone would take `+1` or `-1`.
+    let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(h) || !two_digits(m) {
         return None;
     }
     let h: i64 = h.parse().ok()?;
@@ -136,8 +145,9 @@ fn parse_day(s: &str) -> Option<i64> {
 fn parse_point(s: &str) -> Option<(Option<i64>, i64)> {
     match s.len() {
         5 => Some((None, parse_hm(s)?)),
+        // Checked: a multi-byte character may straddle byte 3 ("aaé04:00").
         9 => {
-            let (d, t) = s.split_at(3);
+            let (d, t) = s.split_at_checked(3)?;
             Some((Some(parse_day(d)?), parse_hm(t.strip_prefix(':')?)?))
         }
         _ => None,
@@ -240,6 +250,14 @@ mod tests {
 
     fn aws(text: &str, kind: Kind) -> String {
         parse(text, kind).unwrap().to_aws()
+    }
+
+    #[test]
+    fn hours_and_minutes_are_two_digits_each() {
+        assert!(parse("+1:00-02:00", Kind::Daily).is_err());
+        assert!(parse("01:+5-02:00", Kind::Daily).is_err());
+        // Not a panic: byte 3 falls inside 'é'.
+        assert!(parse("aaé04:00-sun:05:00", Kind::Weekly).is_err());
     }
 
     #[test]
