@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::is_name;
+use super::names::{self, NameRule};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
@@ -157,7 +158,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     stack,
                     &format!("{field}.target_group_name"),
                     name,
-                    "target group",
+                    &names::TARGET_GROUP,
                     &mut out,
                 );
             }
@@ -170,38 +171,29 @@ fn check_elb_name(
     stack: &ResolvedStack,
     field: &str,
     name: &str,
-    what: &str,
+    rule: &NameRule,
     out: &mut Vec<Diagnostic>,
 ) {
-    if name.len() > 32 {
+    if let Some(why) = rule.problem(name) {
+        let help = if name.len() > rule.max {
+            let short: String = name.chars().take(rule.max).collect();
+            format!("shorten it, e.g. '{}'", short.trim_end_matches('-'))
+        } else if let Some(rest) = name.strip_prefix("internal-") {
+            format!("drop the 'internal-' prefix, e.g. '{rest}'")
+        } else {
+            format!(
+                "use {}, not starting or ending with a hyphen",
+                rule.allowed_text
+            )
+        };
         out.push(
             stack
                 .error(
                     "APP012",
                     field,
-                    format!(
-                        "{what} name '{name}' is {} characters; AWS allows 32",
-                        name.len()
-                    ),
+                    format!("{} name '{name}' {why}", rule.resource),
                 )
-                .help(format!(
-                    "shorten it, e.g. '{}'",
-                    &name[..32].trim_end_matches('-')
-                )),
-        );
-    } else if name.is_empty()
-        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        || name.starts_with('-')
-        || name.ends_with('-')
-    {
-        out.push(
-            stack
-                .error(
-                    "APP012",
-                    field,
-                    format!("{what} name '{name}' has characters AWS does not allow"),
-                )
-                .help("use letters, digits and hyphens, not starting or ending with a hyphen"),
+                .help(help),
         );
     }
 }
@@ -212,7 +204,13 @@ fn check_load_balancer(
     out: &mut Vec<Diagnostic>,
 ) {
     if let Some(name) = &lb.name {
-        check_elb_name(stack, "load_balancer.name", name, "load balancer", out);
+        check_elb_name(
+            stack,
+            "load_balancer.name",
+            name,
+            &names::LOAD_BALANCER,
+            out,
+        );
     }
     if let (Some(tier), Some(net)) = (&lb.tier, &stack.spec.network)
         && !net.tiers.contains_key(tier)

@@ -7,8 +7,10 @@ pub mod app;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod limits;
 pub mod messaging;
 pub mod monitoring;
+pub mod names;
 pub mod network;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -124,6 +126,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         }
     }
     out.extend(edge::check(stack));
+    out.extend(names::check(stack));
     out
 }
 
