@@ -555,22 +555,18 @@ fn check_service(
         }
         for (name, sch) in &sc.schedules {
             let sf = format!("{f}.schedules.{name}");
-            if sch.cron.split_whitespace().count() != 6 {
+            if let Some(why) = super::schedule::cron_problem(&sch.cron) {
                 out.push(
                     stack
-                        .error("APP021", &format!("{sf}.cron"), format!("'{}' is not a six-field cron expression", sch.cron))
-                        .help("minutes hours day-of-month month day-of-week year, e.g. '0 9 ? * MON-FRI *'"),
+                        .error("APP021", &format!("{sf}.cron"), why)
+                        .help("minutes hours day-of-month month day-of-week year, with '?' in day-of-month or day-of-week, e.g. '0 9 ? * MON-FRI *'"),
                 );
             }
-            if !(sch.time_zone == "UTC" || sch.time_zone.contains('/')) {
+            if let Some((why, help)) = super::schedule::time_zone_problem(&sch.time_zone) {
                 out.push(
                     stack
-                        .error(
-                            "APP021",
-                            &format!("{sf}.time_zone"),
-                            format!("'{}' is not an IANA time zone", sch.time_zone),
-                        )
-                        .help("e.g. Asia/Tokyo, Europe/Paris or UTC"),
+                        .error("APP021", &format!("{sf}.time_zone"), why)
+                        .help(help),
                 );
             }
             if sch.min.is_some_and(|m| m > sc.max) || sch.max.is_some_and(|m| m < sc.min) {

@@ -12,6 +12,8 @@ pub mod messaging;
 pub mod monitoring;
 pub mod names;
 pub mod network;
+pub mod schedule;
+pub mod values;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::{ResolvedStack, StackSpec};
@@ -93,19 +95,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 .help("use 1 to 16 lowercase letters, digits and hyphens, starting with a letter"),
         );
     }
-    for key in spec.tags.keys() {
-        if key.starts_with("aws:") || key.is_empty() || key.len() > 128 {
-            out.push(
-                stack
-                    .error(
-                        "APP004",
-                        &format!("tags.{key}"),
-                        format!("tag key '{key}' is not allowed"),
-                    )
-                    .help("tag keys are 1 to 128 characters and may not start with 'aws:'"),
-            );
-        }
-    }
+    out.extend(values::check(stack));
     if let Some(net) = &spec.network {
         out.extend(network::check(stack, net));
     }

@@ -145,3 +145,177 @@ fn a_description_over_1024_bytes_is_refused_at_its_line() {
         ],
     );
 }
+
+/// `VALID` with a scaling schedule on the routed service `web`, at line 30.
+fn with_schedule(cron: &str, time_zone: &str) -> String {
+    valid_with(
+        "    connects_to: [worker]\n",
+        &format!(
+            "    connects_to: [worker]\n    scaling:\n      min: 1\n      max: 4\n      schedules:\n        morning: {{ cron: '{cron}', time_zone: {time_zone}, min: 2 }}\n"
+        ),
+    )
+}
+
+#[test]
+fn a_cron_with_both_day_fields_set_is_refused() {
+    assert_refused(
+        &with_schedule("0 9 * * MON-FRI *", "Asia/Tokyo"),
+        30,
+        "services.web.scaling.schedules.morning.cron",
+        &[
+            "error[APP021]",
+            "sets both day-of-month ('*') and day-of-week ('MON-FRI')",
+            "with '?' in day-of-month or day-of-week",
+        ],
+    );
+}
+
+#[test]
+fn a_cron_field_out_of_range_is_refused() {
+    assert_refused(
+        &with_schedule("0 25 ? * MON-FRI *", "Asia/Tokyo"),
+        30,
+        "services.web.scaling.schedules.morning.cron",
+        &["'0 25 ? * MON-FRI *' is not a valid cron expression"],
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_is_refused_with_a_suggestion() {
+    assert_refused(
+        &with_schedule("0 9 ? * MON-FRI *", "Asia/Tokio"),
+        30,
+        "services.web.scaling.schedules.morning.time_zone",
+        &[
+            "'Asia/Tokio' is not an IANA time zone",
+            "did you mean 'Asia/Tokyo'?",
+        ],
+    );
+}
+
+#[test]
+fn a_zone_without_daylight_saving_time_is_accepted_and_written() {
+    let project = TempProject::new(&with_schedule("0 9 ? * MON-FRI *", "Australia/Brisbane"));
+    let synthesis = project.synth("prod").expect("a valid schedule");
+    let t = template_json(&synthesis, "main");
+    let actions = resources_of(&t, "AWS::ApplicationAutoScaling::ScalableTarget");
+    let action = &actions[0].1["Properties"]["ScheduledActions"][0];
+    assert_eq!(action["Timezone"], "Australia/Brisbane");
+    assert_eq!(action["Schedule"], "cron(0 9 ? * MON-FRI *)");
+}
+
+#[test]
+fn a_cidr_not_in_canonical_form_is_refused() {
+    assert_refused(
+        &valid_with("10.0.0.0/16", "10.0.0.0/016"),
+        4,
+        "network.cidr",
+        &[
+            "error[NET002]",
+            "'10.0.0.0/016' has leading zeros",
+            "did you mean '10.0.0.0/16'?",
+        ],
+    );
+    assert_refused(
+        &valid_with("10.0.0.0/16", "010.0.0.0/16"),
+        4,
+        "network.cidr",
+        &[
+            "'010.0.0.0/16' has leading zeros",
+            "did you mean '10.0.0.0/16'?",
+        ],
+    );
+}
+
+#[test]
+fn a_health_check_path_without_a_leading_slash_is_refused() {
+    assert_refused(
+        &valid_with(
+            "    route: { default: true }",
+            "    route: { default: true, health_check: { path: health } }",
+        ),
+        24,
+        "services.web.route.health_check.path",
+        &[
+            "error[APP030]",
+            "health-check path 'health' does not start with '/'",
+            "write '/health'",
+        ],
+    );
+}
+
+#[test]
+fn an_alb_certificate_from_another_region_is_refused() {
+    assert_refused(
+        &valid_with(
+            "  name: demo-alb\n",
+            "  name: demo-alb\n  certificate: { arn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }\n",
+        ),
+        18,
+        "load_balancer.certificate.arn",
+        &[
+            "error[APP031]",
+            "the certificate is in us-east-1, but a load balancer can use only certificates of its own region (ap-northeast-1)",
+        ],
+    );
+}
+
+#[test]
+fn a_cloudfront_certificate_outside_us_east_1_is_refused() {
+    assert_refused(
+        &valid_with(
+            "environments:",
+            "buckets:\n  site: {}\ncdn:\n  web:\n    aliases: [example.com]\n    certificate: { arn: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc' }\n    origins: { s3: { bucket: site } }\n    default: { origin: s3 }\nenvironments:",
+        ),
+        16,
+        "cdn.web.certificate.arn",
+        &[
+            "error[EDGE024]",
+            "the certificate is in ap-northeast-1, but CloudFront uses only certificates in us-east-1",
+        ],
+    );
+}
+
+#[test]
+fn a_tag_value_with_a_character_aws_refuses_is_refused() {
+    assert_refused(
+        &valid_with("app: demo\n", "app: demo\ntags: { team: 'web&mobile' }\n"),
+        2,
+        "tags.team",
+        &["error[APP004]", "the value of tag 'team' has '&'"],
+    );
+}
+
+#[test]
+fn more_than_50_tags_with_archgens_own_are_refused() {
+    let tags: Vec<String> = (0..47).map(|i| format!("t{i}: x")).collect();
+    assert_refused(
+        &valid_with(
+            "app: demo\n",
+            &format!("app: demo\ntags: {{ {} }}\n", tags.join(", ")),
+        ),
+        2,
+        "tags",
+        &[
+            "error[APP029]",
+            "every resource would carry 51 tags (47 from the spec, 4 from archgen",
+            "keep at most 46 tags",
+        ],
+    );
+}
+
+#[test]
+fn a_load_balancer_in_one_zone_is_refused() {
+    let spec = valid_with("zones: 2", "zones: 1")
+        .replace("[10.0.1.0/24, 10.0.2.0/24]", "[10.0.1.0/24]")
+        .replace("[10.0.11.0/24, 10.0.12.0/24]", "[10.0.11.0/24]");
+    assert_refused(
+        &spec,
+        5,
+        "network.zones",
+        &[
+            "error[NET015]",
+            "the load balancer needs subnets in two availability zones, and the network has 1",
+        ],
+    );
+}
