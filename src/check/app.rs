@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::is_name;
 use super::names::{self, NameRule};
+use super::wiring;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
@@ -408,6 +409,18 @@ fn check_service(
                 .help("use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ..."),
         );
     }
+    out.extend(wiring::literal_credentials(
+        stack,
+        &base,
+        &s.environment,
+        wiring::SERVICES,
+    ));
+    out.extend(wiring::duplicate_connections(
+        stack,
+        &base,
+        &s.connects_to,
+        wiring::SERVICES,
+    ));
     for (i, entry) in s.connects_to.iter().enumerate() {
         let field = format!("{base}.connects_to[{i}]");
         let (name, access) = split_connection(entry);

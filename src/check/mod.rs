@@ -14,6 +14,7 @@ pub mod names;
 pub mod network;
 pub mod schedule;
 pub mod values;
+pub mod wiring;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::{ResolvedStack, StackSpec};

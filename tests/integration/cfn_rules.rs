@@ -319,3 +319,64 @@ fn a_load_balancer_in_one_zone_is_refused() {
         ],
     );
 }
+
+#[test]
+fn a_literal_password_in_a_service_environment_points_to_secrets() {
+    assert_refused(
+        &valid_with(
+            "    connects_to: [worker]\n",
+            "    environment: { NODE_ENV: production, DB_PASSWORD: hunter2 }\n    connects_to: [worker]\n",
+        ),
+        25,
+        "services.web.environment.DB_PASSWORD",
+        &[
+            "error[APP032]",
+            "'DB_PASSWORD' looks like a credential",
+            "move it to 'secrets:'",
+        ],
+    );
+}
+
+#[test]
+fn an_access_key_in_a_function_environment_is_refused() {
+    assert_refused(
+        &valid_with(
+            "environments:",
+            "functions:\n  uploader:\n    code: { bucket: demo-artifacts, key: uploader.zip }\n    runtime: python3.13\n    handler: app.handler\n    environment: { UPLOAD_USER: AKIAIOSFODNN7EXAMPLE }\nenvironments:",
+        ),
+        16,
+        "functions.uploader.environment.UPLOAD_USER",
+        &[
+            "error[MSG005]",
+            "the value of 'UPLOAD_USER' holds an AWS access key id",
+            "move it to 'secrets:'",
+        ],
+    );
+}
+
+#[test]
+fn the_same_connection_twice_is_refused_at_the_second() {
+    assert_refused(
+        &valid_with("connects_to: [worker]", "connects_to: [worker, worker]"),
+        25,
+        "services.web.connects_to[1]",
+        &["error[APP033]", "'worker' is already in connects_to (entry 1)"],
+    );
+}
+
+#[test]
+fn a_variable_set_by_environment_and_by_a_connection_is_refused() {
+    assert_refused(
+        &valid_with(
+            "    connects_to: [worker]\n",
+            "    environment: { WORKER_URL: 'http://localhost:9000' }\n    connects_to: [worker]\n",
+        ),
+        25,
+        "services.web.environment.WORKER_URL",
+        &[
+            "error[APP034]",
+            "'WORKER_URL' is set here and by the connection to 'worker'",
+            "remove 'WORKER_URL' from 'environment'",
+        ],
+    );
+}
