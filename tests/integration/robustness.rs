@@ -13,7 +13,7 @@ fn japanese_load_balancer_name_over_32_bytes_is_an_error_not_a_panic() {
         line: 17,
         field: "load_balancer.name",
         says: &[
-            "load balancer name 'ロードバランサー本番環境用' has characters AWS does not allow",
+            "load balancer name 'ロードバランサー本番環境用' has 'ロ', which AWS does not allow",
             "use letters, digits and hyphens",
         ],
     });

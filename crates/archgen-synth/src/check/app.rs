@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::is_name;
+use super::names::{self, NameRule};
+use super::wiring;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
@@ -157,7 +159,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     stack,
                     &format!("{field}.target_group_name"),
                     name,
-                    "target group",
+                    &names::TARGET_GROUP,
                     &mut out,
                 );
             }
@@ -170,39 +172,29 @@ fn check_elb_name(
     stack: &ResolvedStack,
     field: &str,
     name: &str,
-    what: &str,
+    rule: &NameRule,
     out: &mut Vec<Diagnostic>,
 ) {
-    // Past this check the name is ASCII, so its length is its byte count; a
-    // name AWS refuses for its characters gets no shortened suggestion.
-    let allowed_characters = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if allowed_characters && name.len() > 32 {
-        let shortened: String = name.chars().take(32).collect();
+    if let Some(why) = rule.problem(name) {
+        let help = if name.chars().count() > rule.max {
+            let short: String = name.chars().take(rule.max).collect();
+            format!("shorten it, e.g. '{}'", short.trim_end_matches('-'))
+        } else if let Some(rest) = name.strip_prefix("internal-") {
+            format!("drop the 'internal-' prefix, e.g. '{rest}'")
+        } else {
+            format!(
+                "use {}, not starting or ending with a hyphen",
+                rule.allowed_text
+            )
+        };
         out.push(
             stack
                 .error(
                     "APP012",
                     field,
-                    format!(
-                        "{what} name '{name}' is {} characters; AWS allows 32",
-                        name.len()
-                    ),
+                    format!("{} name '{name}' {why}", rule.resource),
                 )
-                .help(format!(
-                    "shorten it, e.g. '{}'",
-                    shortened.trim_end_matches('-')
-                )),
-        );
-    } else if !allowed_characters || name.is_empty() || name.starts_with('-') || name.ends_with('-')
-    {
-        out.push(
-            stack
-                .error(
-                    "APP012",
-                    field,
-                    format!("{what} name '{name}' has characters AWS does not allow"),
-                )
-                .help("use letters, digits and hyphens, not starting or ending with a hyphen"),
+                .help(help),
         );
     }
 }
@@ -213,7 +205,13 @@ fn check_load_balancer(
     out: &mut Vec<Diagnostic>,
 ) {
     if let Some(name) = &lb.name {
-        check_elb_name(stack, "load_balancer.name", name, "load balancer", out);
+        check_elb_name(
+            stack,
+            "load_balancer.name",
+            name,
+            &names::LOAD_BALANCER,
+            out,
+        );
     }
     if let (Some(tier), Some(net)) = (&lb.tier, &stack.spec.network)
         && !net.tiers.contains_key(tier)
@@ -411,6 +409,18 @@ fn check_service(
                 .help("use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ..."),
         );
     }
+    out.extend(wiring::literal_credentials(
+        stack,
+        &base,
+        &s.environment,
+        wiring::SERVICES,
+    ));
+    out.extend(wiring::duplicate_connections(
+        stack,
+        &base,
+        &s.connects_to,
+        wiring::SERVICES,
+    ));
     for (i, entry) in s.connects_to.iter().enumerate() {
         let field = format!("{base}.connects_to[{i}]");
         let (name, access) = split_connection(entry);
@@ -558,22 +568,18 @@ fn check_service(
         }
         for (name, sch) in &sc.schedules {
             let sf = format!("{f}.schedules.{name}");
-            if sch.cron.split_whitespace().count() != 6 {
+            if let Some(why) = super::schedule::cron_problem(&sch.cron) {
                 out.push(
                     stack
-                        .error("APP021", &format!("{sf}.cron"), format!("'{}' is not a six-field cron expression", sch.cron))
-                        .help("minutes hours day-of-month month day-of-week year, e.g. '0 9 ? * MON-FRI *'"),
+                        .error("APP021", &format!("{sf}.cron"), why)
+                        .help("minutes hours day-of-month month day-of-week year, with '?' in day-of-month or day-of-week, e.g. '0 9 ? * MON-FRI *'"),
                 );
             }
-            if !(sch.time_zone == "UTC" || sch.time_zone.contains('/')) {
+            if let Some((why, help)) = super::schedule::time_zone_problem(&sch.time_zone) {
                 out.push(
                     stack
-                        .error(
-                            "APP021",
-                            &format!("{sf}.time_zone"),
-                            format!("'{}' is not an IANA time zone", sch.time_zone),
-                        )
-                        .help("e.g. Asia/Tokyo, Europe/Paris or UTC"),
+                        .error("APP021", &format!("{sf}.time_zone"), why)
+                        .help(help),
                 );
             }
             if sch.min.is_some_and(|m| m > sc.max) || sch.max.is_some_and(|m| m < sc.min) {

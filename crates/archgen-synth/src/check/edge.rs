@@ -256,26 +256,12 @@ fn check_ip(stack: &ResolvedStack, field: &str, ip: &IpMatchSpec, out: &mut Vec<
         );
     }
     for (i, a) in ip.addresses.iter().enumerate() {
-        match a.parse::<ipnet::Ipv4Net>() {
-            Ok(net) if net.trunc() == net => {}
-            Ok(net) => out.push(
+        if let Err(p) = super::network::parse_canonical_cidr(a) {
+            out.push(
                 stack
-                    .error(
-                        "EDGE011",
-                        &format!("{field}.addresses[{i}]"),
-                        format!("'{a}' has host bits set"),
-                    )
-                    .help(format!("did you mean '{}'?", net.trunc())),
-            ),
-            Err(_) => out.push(
-                stack
-                    .error(
-                        "EDGE011",
-                        &format!("{field}.addresses[{i}]"),
-                        format!("'{a}' is not an IPv4 CIDR block"),
-                    )
-                    .help("write an address with its prefix length, e.g. 203.0.113.7/32"),
-            ),
+                    .error("EDGE011", &format!("{field}.addresses[{i}]"), p.message)
+                    .help(p.help),
+            );
         }
     }
     check_paths(stack, &format!("{field}.paths"), &ip.paths, out);

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::is_name;
 use super::monitoring::unknown;
+use super::wiring;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::spec::ResolvedStack;
 use crate::spec::app::split_connection;
@@ -217,6 +218,18 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             );
         }
         check_connections(stack, &base, &f.connects_to, &components, &mut out);
+        out.extend(wiring::literal_credentials(
+            stack,
+            &base,
+            &f.environment,
+            wiring::FUNCTIONS,
+        ));
+        out.extend(wiring::duplicate_connections(
+            stack,
+            &base,
+            &f.connects_to,
+            wiring::FUNCTIONS,
+        ));
     }
     out
 }

@@ -52,6 +52,68 @@ fn join<T: ToString>(items: &[T]) -> String {
         .join(", ")
 }
 
+/// Why a CIDR as written is not one AWS takes back unchanged: a message and
+/// a fix.
+pub struct CidrProblem {
+    pub message: String,
+    pub help: String,
+}
+
+/// Parses an IPv4 CIDR and insists on its canonical form (no host bits, no
+/// leading zeros), the form AWS echoes back: anything else either fails or
+/// makes every deploy look like a change.
+pub fn parse_canonical_cidr(text: &str) -> Result<Ipv4Net, CidrProblem> {
+    let net = match text.parse::<Ipv4Net>() {
+        Ok(net) => net,
+        Err(_) => {
+            // `010.0.0.0/16`: some tools read 010 as octal, so AWS and
+            // Rust refuse it; say what was probably meant.
+            let parts: Vec<&str> = text.split(['.', '/']).collect();
+            let leading_zero = parts.iter().any(|p| p.len() > 1 && p.starts_with('0'));
+            let stripped: Option<Ipv4Net> = parts
+                .iter()
+                .filter(|p| leading_zero && p.bytes().all(|b| b.is_ascii_digit()))
+                .map(|part| part.parse::<u8>().ok())
+                .collect::<Option<Vec<u8>>>()
+                .and_then(|p| match p.as_slice() {
+                    &[a, b, c, d, prefix] => Ipv4Net::new([a, b, c, d].into(), prefix).ok(),
+                    _ => None,
+                });
+            return Err(match stripped {
+                Some(net) => CidrProblem {
+                    message: format!("'{text}' has leading zeros"),
+                    help: format!("did you mean '{}'?", net.trunc()),
+                },
+                None => CidrProblem {
+                    message: format!("'{text}' is not an IPv4 CIDR block"),
+                    help: "write an address and prefix length, e.g. 10.0.1.0/24".into(),
+                },
+            });
+        }
+    };
+    if net.trunc() != net {
+        return Err(CidrProblem {
+            message: format!("'{text}' has host bits set"),
+            help: format!("did you mean '{}'?", net.trunc()),
+        });
+    }
+    if net.to_string() != text {
+        let leading_zero = text
+            .split(['.', '/'])
+            .any(|p| p.len() > 1 && p.starts_with('0'));
+        let what = if leading_zero {
+            "has leading zeros"
+        } else {
+            "is not in canonical form"
+        };
+        return Err(CidrProblem {
+            message: format!("'{text}' {what}"),
+            help: format!("did you mean '{net}'?"),
+        });
+    }
+    Ok(net)
+}
+
 /// Parses a CIDR, reporting a malformed one or one with host bits set.
 fn parse_cidr(
     stack: &ResolvedStack,
@@ -59,26 +121,10 @@ fn parse_cidr(
     text: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Ipv4Net> {
-    match text.parse::<Ipv4Net>() {
-        Ok(net) if net.trunc() == net => Some(net),
-        Ok(net) => {
-            out.push(
-                stack
-                    .error("NET002", field, format!("'{text}' has host bits set"))
-                    .help(format!("did you mean '{}'?", net.trunc())),
-            );
-            None
-        }
-        Err(_) => {
-            out.push(
-                stack
-                    .error(
-                        "NET002",
-                        field,
-                        format!("'{text}' is not an IPv4 CIDR block"),
-                    )
-                    .help("write an address and prefix length, e.g. 10.0.1.0/24"),
-            );
+    match parse_canonical_cidr(text) {
+        Ok(net) => Some(net),
+        Err(p) => {
+            out.push(stack.error("NET002", field, p.message).help(p.help));
             None
         }
     }

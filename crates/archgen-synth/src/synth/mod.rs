@@ -13,7 +13,7 @@ pub mod monitoring;
 pub mod naming;
 pub mod network;
 
-use crate::check::check_stack;
+use crate::check::{check_stack, limits, wiring};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};
@@ -91,8 +91,21 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             template,
             notes: stack_notes,
             edge,
-            ..
+            components,
         } = build_stack(stack);
+        // Connection variables are known once components are registered.
+        for d in wiring::shadowed_variables(stack, &components) {
+            diagnostics.push(d);
+        }
+        // CloudFormation's limits, checked before anything is written.
+        let mut breaches = limits::check_template(&stack.file.name, &template);
+        if let Some(e) = &edge {
+            let name = format!("{}-edge", stack.file.name);
+            breaches.extend(limits::check_template(&name, &e.template));
+        }
+        for b in breaches {
+            diagnostics.push(stack.error(b.code, &b.field, b.message).help(b.help));
+        }
         notes.extend(
             stack_notes
                 .into_iter()

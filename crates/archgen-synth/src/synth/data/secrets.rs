@@ -5,7 +5,7 @@
 use super::{Ctx, keep, key_arn, rate_days};
 use crate::spec::data::{ParameterSpec, SecretSpec};
 use crate::synth::connect::{Component, ComponentKind, SecretRef, SecretSource};
-use crate::synth::naming::pascal;
+use crate::synth::naming::{Names, pascal};
 use crate::template::iam::Statement;
 use crate::template::secretsmanager::{
     GenerateSecretString, RotationRules, RotationSchedule, Secret,
@@ -15,10 +15,15 @@ use crate::template::{Expr, Policy, Template};
 
 /// `<app>/<env>/<name or key>`: unique per environment in one account.
 pub fn secret_name(ctx: &Ctx, key: &str, s: &SecretSpec) -> String {
+    secret_name_for(&ctx.names, key, s)
+}
+
+/// [`secret_name`] from the names alone, for the checks.
+pub fn secret_name_for(names: &Names, key: &str, s: &SecretSpec) -> String {
     format!(
         "{}/{}/{}",
-        ctx.spec.app,
-        ctx.environment,
+        names.app,
+        names.env,
         s.name.as_deref().unwrap_or(key)
     )
 }

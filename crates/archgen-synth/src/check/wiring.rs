@@ -1,0 +1,208 @@
+//! How services and functions are wired: their environment variables and
+//! connections. Shared by the service (APP) and function (MSG) rules.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::spec::ResolvedStack;
+use crate::spec::app::split_connection;
+use crate::synth::connect::{Components, env_prefix};
+
+/// Rule ids of one block: services or functions.
+#[derive(Debug, Clone, Copy)]
+pub struct Codes {
+    pub credential: &'static str,
+    pub duplicate_connection: &'static str,
+    pub shadowed_variable: &'static str,
+}
+
+pub const SERVICES: Codes = Codes {
+    credential: "APP032",
+    duplicate_connection: "APP033",
+    shadowed_variable: "APP034",
+};
+
+pub const FUNCTIONS: Codes = Codes {
+    credential: "MSG005",
+    duplicate_connection: "MSG006",
+    shadowed_variable: "MSG007",
+};
+
+/// Parts of a variable name that say it holds a credential.
+const CREDENTIAL_WORDS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN"];
+/// Suffixes that name where a credential is, not the credential itself.
+const REFERENCE_SUFFIXES: &[&str] = &["_ARN", "_NAME", "_ID", "_URL", "_URI", "_PATH", "_FILE"];
+/// Prefixes of AWS access key ids (long-term and temporary).
+const ACCESS_KEY_PREFIXES: &[&str] = &["AKIA", "ASIA"];
+
+/// Whether `name` looks like it holds a credential: `*PASSWORD*`,
+/// `*SECRET*`, `*TOKEN*` or `*_KEY`, unless it names a reference to one
+/// (`JWT_SECRET_ARN`).
+pub fn credential_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if REFERENCE_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
+        return false;
+    }
+    CREDENTIAL_WORDS.iter().any(|w| upper.contains(w)) || upper.ends_with("_KEY")
+}
+
+/// Whether `value` holds an AWS access key id (`AKIA` + 16 upper-case
+/// letters or digits).
+pub fn has_access_key(value: &str) -> bool {
+    value.as_bytes().windows(20).any(|window| {
+        ACCESS_KEY_PREFIXES
+            .iter()
+            .any(|p| window.starts_with(p.as_bytes()))
+            && window
+                .iter()
+                .skip(4)
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    })
+}
+
+/// A literal credential in `environment:` is written into the template for
+/// anyone who can read it: it belongs in `secrets:`.
+pub fn literal_credentials(
+    stack: &ResolvedStack,
+    base: &str,
+    environment: &BTreeMap<String, String>,
+    codes: Codes,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (var, value) in environment {
+        if value.is_empty() {
+            continue;
+        }
+        let why = if has_access_key(value) {
+            format!("the value of '{var}' holds an AWS access key id")
+        } else if credential_name(var) {
+            format!("'{var}' looks like a credential, and its value is written into the spec")
+        } else {
+            continue;
+        };
+        out.push(
+            stack
+                .error(codes.credential, &format!("{base}.environment.{var}"), why)
+                .help(format!(
+                    "move it to 'secrets:' (e.g. secrets: {{ {var}: <a secret of this stack> }} or {{ ssm: /parameter/name }}) so it is injected at run time and never in the template"
+                )),
+        );
+    }
+    out
+}
+
+/// A component listed twice in `connects_to` (with the same or another
+/// access level) is a mistake: which access was meant?
+pub fn duplicate_connections(
+    stack: &ResolvedStack,
+    base: &str,
+    entries: &[String],
+    codes: Codes,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let (name, _) = split_connection(entry);
+        if let Some(first) = seen.insert(name, i) {
+            seen.insert(name, first);
+            out.push(
+                stack
+                    .error(
+                        codes.duplicate_connection,
+                        &format!("{base}.connects_to[{i}]"),
+                        format!("'{name}' is already in connects_to (entry {})", first + 1),
+                    )
+                    .help(format!(
+                        "list '{name}' once, with the access it needs ('{name}:read-write' for both)"
+                    )),
+            );
+        }
+    }
+    out
+}
+
+/// Variables a connection sets (`DB_HOST`) that `environment:` or `secrets:`
+/// also sets: one would silently win. Needs the components synth registered.
+pub fn shadowed_variables(stack: &ResolvedStack, components: &Components) -> Vec<Diagnostic> {
+    let spec = &stack.spec;
+    let services = spec.services.iter().map(|(key, s)| {
+        let mut own: Vec<(&str, &str)> = s
+            .environment
+            .keys()
+            .map(|v| (v.as_str(), "environment"))
+            .collect();
+        own.extend(s.secrets.keys().map(|v| (v.as_str(), "secrets")));
+        (format!("services.{key}"), own, &s.connects_to, SERVICES)
+    });
+    let functions = spec.functions.iter().map(|(key, f)| {
+        let own = f
+            .environment
+            .keys()
+            .map(|v| (v.as_str(), "environment"))
+            .collect();
+        (format!("functions.{key}"), own, &f.connects_to, FUNCTIONS)
+    });
+    let mut out = Vec::new();
+    for (base, own, connects_to, codes) in services.chain(functions) {
+        for entry in connects_to {
+            let (name, _) = split_connection(entry);
+            let Some(component) = components.get(name) else {
+                continue;
+            };
+            let prefix = env_prefix(name);
+            for (suffix, _) in &component.environment {
+                let var = format!("{prefix}_{suffix}");
+                if let Some((_, block)) = own.iter().find(|(v, _)| *v == var) {
+                    out.push(
+                        stack
+                            .error(
+                                codes.shadowed_variable,
+                                &format!("{base}.{block}.{var}"),
+                                format!("'{var}' is set here and by the connection to '{name}'"),
+                            )
+                            .help(format!(
+                                "remove '{var}' from '{block}': connects_to [{name}] sets it"
+                            )),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_names_are_recognised_and_references_are_not() {
+        for yes in [
+            "DB_PASSWORD",
+            "JWT_SECRET",
+            "github_token",
+            "API_KEY",
+            "STRIPE_SECRET_KEY",
+        ] {
+            assert!(credential_name(yes), "{yes}");
+        }
+        for no in [
+            "NODE_ENV",
+            "PORT",
+            "JWT_SECRET_ARN",
+            "TOKEN_URL",
+            "KEYSPACE",
+            "SECRET_NAME",
+        ] {
+            assert!(!credential_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn aws_access_key_ids_are_found_in_values() {
+        assert!(has_access_key("AKIAIOSFODNN7EXAMPLE"));
+        assert!(has_access_key("key=ASIAIOSFODNN7EXAMPLE;"));
+        assert!(!has_access_key("AKIA-not-a-key"));
+        assert!(!has_access_key("production"));
+    }
+}
