@@ -124,6 +124,21 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
     out
 }
 
+/// Output id → export name, for the outputs a template exports.
+pub fn export_names(template: &Template) -> Vec<(String, String)> {
+    template
+        .outputs
+        .iter()
+        .filter_map(|(id, o)| {
+            let name = serde_json::to_value(&o.export.as_ref()?.name).ok()?;
+            let name = name
+                .as_str()
+                .map_or_else(|| name.to_string(), str::to_string);
+            Some((id.clone(), name))
+        })
+        .collect()
+}
+
 /// The logical id an intrinsic points at: `{"Ref": id}` or `{"Fn::GetAtt": [id, ...]}`.
 fn target(v: &Value) -> String {
     v.get("Ref")

@@ -86,6 +86,8 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     };
     let mut templates = Vec::new();
     let mut notes = Vec::new();
+    // (region, export name) → (stack, output): exports must be unique.
+    let mut exports: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     for stack in &resolved {
         let Built {
             template,
@@ -105,6 +107,33 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         }
         for b in breaches {
             diagnostics.push(stack.error(b.code, &b.field, b.message).help(b.help));
+        }
+        let mut templates_of_stack = vec![(stack.spec.region.as_str(), &template)];
+        if let Some(e) = &edge {
+            templates_of_stack.push((edge::stack::EDGE_REGION, &e.template));
+        }
+        for (region, t) in templates_of_stack {
+            for (output, export) in limits::export_names(t) {
+                let this = (stack.file.name.clone(), output.clone());
+                let Some((other, _)) = exports.insert((region.to_string(), export.clone()), this)
+                else {
+                    continue;
+                };
+                diagnostics.push(
+                    stack
+                        .error(
+                            "STACK005",
+                            "",
+                            format!(
+                                "stack '{}' exports '{export}' (output {output}), which stack '{other}' exports too; export names are unique per account and region",
+                                stack.file.name
+                            ),
+                        )
+                        .help(format!(
+                            "declare what output {output} comes from in one stack only (other stacks can import it), or give the stacks different 'app' names"
+                        )),
+                );
+            }
         }
         notes.extend(
             stack_notes

@@ -360,7 +360,10 @@ fn the_same_connection_twice_is_refused_at_the_second() {
         &valid_with("connects_to: [worker]", "connects_to: [worker, worker]"),
         25,
         "services.web.connects_to[1]",
-        &["error[APP033]", "'worker' is already in connects_to (entry 1)"],
+        &[
+            "error[APP033]",
+            "'worker' is already in connects_to (entry 1)",
+        ],
     );
 }
 
@@ -377,6 +380,67 @@ fn a_variable_set_by_environment_and_by_a_connection_is_refused() {
             "error[APP034]",
             "'WORKER_URL' is set here and by the connection to 'worker'",
             "remove 'WORKER_URL' from 'environment'",
+        ],
+    );
+}
+
+/// Runs `synth prod` on a project and returns its stderr, checking exit 1
+/// and that nothing was written.
+fn refused_project(project: &TempProject) -> String {
+    let out = archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "exit code\n{stderr}");
+    assert!(!project.path().join("out").exists(), "wrote output");
+    stderr
+}
+
+#[test]
+fn two_stack_files_with_the_same_stem_are_refused() {
+    let project = TempProject::new(VALID);
+    std::fs::write(project.path().join("stacks/main.yml"), VALID).unwrap();
+    let stderr = refused_project(&project);
+    assert!(stderr.contains("error[STACK004]"), "{stderr}");
+    assert!(stderr.contains("main.yml:1:"), "{stderr}");
+    assert!(stderr.contains("are both stack 'main'"), "{stderr}");
+    assert!(
+        stderr.contains("rename or remove one of the two files"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_stacks_exporting_the_same_name_are_refused() {
+    // Two stacks of one app, each with a network: both export demo-prod-VpcId.
+    let project = TempProject::new(VALID);
+    let other = "app: demo\nregion: ap-northeast-1\nnetwork:\n  cidr: 10.1.0.0/16\n  zones: 2\n  tiers:\n    app: { type: isolated, mask: 24 }\nenvironments:\n  dev: {}\n  prod: {}\n";
+    std::fs::write(project.path().join("stacks/shared.yaml"), other).unwrap();
+    let stderr = refused_project(&project);
+    assert!(stderr.contains("error[STACK005]"), "{stderr}");
+    assert!(stderr.contains("shared.yaml:1:"), "{stderr}");
+    assert!(
+        stderr.contains("stack 'shared' exports 'demo-prod-VpcId' (output VpcId), which stack 'main' exports too"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("in one stack only"), "{stderr}");
+}
+
+#[test]
+fn a_yaml_tag_is_refused_never_dropped() {
+    assert_refused(
+        &valid_with(
+            "    port: 9000",
+            "    port: 9000\n    environment: { SITE: !Sub '${AWS::Region}' }",
+        ),
+        31,
+        "services.worker.environment.SITE",
+        &[
+            "error[YAML001]",
+            "archgen does not interpret YAML tags such as '!Sub'",
+            "write the value without '!Sub'",
         ],
     );
 }
