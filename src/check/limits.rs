@@ -281,6 +281,40 @@ mod tests {
     }
 
     #[test]
+    fn a_listener_with_101_rules_is_refused_and_100_pass() {
+        use crate::template::elbv2::{Action, ListenerRule, RuleCondition, Values};
+        let with_rules = |n: u32| {
+            let mut t = with_queues(0);
+            for i in 1..=n {
+                t.add(
+                    format!("Svc{i}ListenerRule"),
+                    ListenerRule {
+                        listener_arn: Expr::r#ref("HttpsListener"),
+                        priority: i,
+                        conditions: vec![RuleCondition {
+                            field: "path-pattern".into(),
+                            path_pattern_config: Some(Values {
+                                values: vec![format!("/s{i}/*")],
+                            }),
+                            host_header_config: None,
+                        }],
+                        actions: vec![Action::forward(Expr::r#ref(format!("Svc{i}TargetGroup")))],
+                    },
+                );
+            }
+            t
+        };
+        assert_eq!(check_template("main", &with_rules(100)), vec![]);
+        let b = check_template("main", &with_rules(101));
+        assert_eq!(b.len(), 1, "{b:?}");
+        assert_eq!(b[0].code, "STACK002");
+        assert!(
+            b[0].message
+                .contains("listener HttpsListener of stack 'main' has 101 rules")
+        );
+    }
+
+    #[test]
     fn sixty_one_inbound_rules_on_one_group_are_refused() {
         let mut t = with_queues(0);
         for i in 0..61 {

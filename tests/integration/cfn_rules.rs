@@ -444,3 +444,25 @@ fn a_yaml_tag_is_refused_never_dropped() {
         ],
     );
 }
+
+#[test]
+fn a_derived_waf_ip_set_name_over_128_characters_is_refused_at_its_rule() {
+    let acl = "a".repeat(64);
+    let rule = "r".repeat(64);
+    let spec = valid_with(
+        "environments:",
+        &format!(
+            "waf:\n  {acl}:\n    attach: [load_balancer]\n    rules:\n      {rule}: {{ ip_block: {{ addresses: [203.0.113.0/24] }} }}\nenvironments:"
+        ),
+    );
+    assert_refused(
+        &spec,
+        15,
+        &format!("waf.{acl}.rules.{rule}"),
+        &[
+            "error[NAME001]",
+            "is 139 characters; AWS allows 128 in WAF web ACL or IP set names",
+            &format!("shorten the rule key '{rule}', the web ACL key '{acl}' or the app name 'demo'"),
+        ],
+    );
+}
