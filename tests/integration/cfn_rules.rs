@@ -462,7 +462,9 @@ fn a_derived_waf_ip_set_name_over_128_characters_is_refused_at_its_rule() {
         &[
             "error[NAME001]",
             "is 139 characters; AWS allows 128 in WAF web ACL or IP set names",
-            &format!("shorten the rule key '{rule}', the web ACL key '{acl}' or the app name 'demo'"),
+            &format!(
+                "shorten the rule key '{rule}', the web ACL key '{acl}' or the app name 'demo'"
+            ),
         ],
     );
 }
