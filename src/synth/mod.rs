@@ -13,7 +13,7 @@ pub mod monitoring;
 pub mod naming;
 pub mod network;
 
-use crate::check::{check_stack, limits, wiring};
+use crate::check::{built, check_stack};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};
@@ -86,8 +86,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     };
     let mut templates = Vec::new();
     let mut notes = Vec::new();
-    // (region, export name) → (stack, output): exports must be unique.
-    let mut exports: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    let mut exports = built::Exports::default();
     for stack in &resolved {
         let Built {
             template,
@@ -95,45 +94,10 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             edge,
             components,
         } = build_stack(stack);
-        // Connection variables are known once components are registered.
-        for d in wiring::shadowed_variables(stack, &components) {
+        // Rules that need the synthesized stack, before anything is written.
+        let edge_template = edge.as_ref().map(|e| &e.template);
+        for d in built::check(stack, &template, edge_template, &components, &mut exports) {
             diagnostics.push(d);
-        }
-        // CloudFormation's limits, checked before anything is written.
-        let mut breaches = limits::check_template(&stack.file.name, &template);
-        if let Some(e) = &edge {
-            let name = format!("{}-edge", stack.file.name);
-            breaches.extend(limits::check_template(&name, &e.template));
-        }
-        for b in breaches {
-            diagnostics.push(stack.error(b.code, &b.field, b.message).help(b.help));
-        }
-        let mut templates_of_stack = vec![(stack.spec.region.as_str(), &template)];
-        if let Some(e) = &edge {
-            templates_of_stack.push((edge::stack::EDGE_REGION, &e.template));
-        }
-        for (region, t) in templates_of_stack {
-            for (output, export) in limits::export_names(t) {
-                let this = (stack.file.name.clone(), output.clone());
-                let Some((other, _)) = exports.insert((region.to_string(), export.clone()), this)
-                else {
-                    continue;
-                };
-                diagnostics.push(
-                    stack
-                        .error(
-                            "STACK005",
-                            "",
-                            format!(
-                                "stack '{}' exports '{export}' (output {output}), which stack '{other}' exports too; export names are unique per account and region",
-                                stack.file.name
-                            ),
-                        )
-                        .help(format!(
-                            "declare what output {output} comes from in one stack only (other stacks can import it), or give the stacks different 'app' names"
-                        )),
-                );
-            }
         }
         notes.extend(
             stack_notes
