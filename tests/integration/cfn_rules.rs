@@ -333,6 +333,7 @@ fn a_literal_password_in_a_service_environment_points_to_secrets() {
             "error[APP032]",
             "'DB_PASSWORD' looks like a credential",
             "move it to 'secrets:'",
+            "if it is not a credential, rename the variable",
         ],
     );
 }
