@@ -469,3 +469,24 @@ fn a_derived_waf_ip_set_name_over_128_characters_is_refused_at_its_rule() {
         ],
     );
 }
+
+#[test]
+fn a_derived_origin_access_control_name_over_64_characters_is_refused() {
+    let dist = "w".repeat(55);
+    let spec = valid_with(
+        "environments:",
+        &format!(
+            "buckets:\n  site: {{}}\ncdn:\n  {dist}:\n    origins: {{ s3: {{ bucket: site }} }}\n    default: {{ origin: s3 }}\nenvironments:"
+        ),
+    );
+    assert_refused(
+        &spec,
+        15,
+        &format!("cdn.{dist}"),
+        &[
+            "error[NAME001]",
+            "is 65 characters; AWS allows 64 in CloudFront origin access control names",
+            &format!("shorten the key '{dist}' or the app name 'demo'"),
+        ],
+    );
+}
