@@ -333,6 +333,7 @@ fn a_literal_password_in_a_service_environment_points_to_secrets() {
             "error[APP032]",
             "'DB_PASSWORD' looks like a credential",
             "move it to 'secrets:'",
+            "if it is not a credential, rename the variable",
         ],
     );
 }
@@ -360,7 +361,10 @@ fn the_same_connection_twice_is_refused_at_the_second() {
         &valid_with("connects_to: [worker]", "connects_to: [worker, worker]"),
         25,
         "services.web.connects_to[1]",
-        &["error[APP033]", "'worker' is already in connects_to (entry 1)"],
+        &[
+            "error[APP033]",
+            "'worker' is already in connects_to (entry 1)",
+        ],
     );
 }
 
@@ -377,6 +381,112 @@ fn a_variable_set_by_environment_and_by_a_connection_is_refused() {
             "error[APP034]",
             "'WORKER_URL' is set here and by the connection to 'worker'",
             "remove 'WORKER_URL' from 'environment'",
+        ],
+    );
+}
+
+/// Runs `synth prod` on a project and returns its stderr, checking exit 1
+/// and that nothing was written.
+fn refused_project(project: &TempProject) -> String {
+    let out = archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "exit code\n{stderr}");
+    assert!(!project.path().join("out").exists(), "wrote output");
+    stderr
+}
+
+#[test]
+fn two_stack_files_with_the_same_stem_are_refused() {
+    let project = TempProject::new(VALID);
+    std::fs::write(project.path().join("stacks/main.yml"), VALID).unwrap();
+    let stderr = refused_project(&project);
+    assert!(stderr.contains("error[STACK004]"), "{stderr}");
+    assert!(stderr.contains("main.yml:1:"), "{stderr}");
+    assert!(stderr.contains("are both stack 'main'"), "{stderr}");
+    assert!(
+        stderr.contains("rename or remove one of the two files"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_stacks_exporting_the_same_name_are_refused() {
+    // Two stacks of one app, each with a network: both export demo-prod-VpcId.
+    let project = TempProject::new(VALID);
+    let other = "app: demo\nregion: ap-northeast-1\nnetwork:\n  cidr: 10.1.0.0/16\n  zones: 2\n  tiers:\n    app: { type: isolated, mask: 24 }\nenvironments:\n  dev: {}\n  prod: {}\n";
+    std::fs::write(project.path().join("stacks/shared.yaml"), other).unwrap();
+    let stderr = refused_project(&project);
+    assert!(stderr.contains("error[STACK005]"), "{stderr}");
+    assert!(stderr.contains("shared.yaml:1:"), "{stderr}");
+    assert!(
+        stderr.contains("stack 'shared' exports 'demo-prod-VpcId' (output VpcId), which stack 'main' exports too"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("in one stack only"), "{stderr}");
+}
+
+#[test]
+fn a_yaml_tag_is_refused_never_dropped() {
+    assert_refused(
+        &valid_with(
+            "    port: 9000",
+            "    port: 9000\n    environment: { SITE: !Sub '${AWS::Region}' }",
+        ),
+        31,
+        "services.worker.environment.SITE",
+        &[
+            "error[YAML001]",
+            "archgen does not interpret YAML tags such as '!Sub'",
+            "write the value without '!Sub'",
+        ],
+    );
+}
+
+#[test]
+fn a_derived_waf_ip_set_name_over_128_characters_is_refused_at_its_rule() {
+    let acl = "a".repeat(64);
+    let rule = "r".repeat(64);
+    let spec = valid_with(
+        "environments:",
+        &format!(
+            "waf:\n  {acl}:\n    attach: [load_balancer]\n    rules:\n      {rule}: {{ ip_block: {{ addresses: [203.0.113.0/24] }} }}\nenvironments:"
+        ),
+    );
+    assert_refused(
+        &spec,
+        15,
+        &format!("waf.{acl}.rules.{rule}"),
+        &[
+            "error[NAME001]",
+            "is 139 characters; AWS allows 128 in WAF web ACL or IP set names",
+            &format!(
+                "shorten the rule key '{rule}', the web ACL key '{acl}' or the app name 'demo'"
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_derived_origin_access_control_name_over_64_characters_is_refused() {
+    let dist = "w".repeat(55);
+    let spec = valid_with(
+        "environments:",
+        &format!(
+            "buckets:\n  site: {{}}\ncdn:\n  {dist}:\n    origins: {{ s3: {{ bucket: site }} }}\n    default: {{ origin: s3 }}\nenvironments:"
+        ),
+    );
+    assert_refused(
+        &spec,
+        15,
+        &format!("cdn.{dist}"),
+        &[
+            "error[NAME001]",
+            "is 65 characters; AWS allows 64 in CloudFront origin access control names",
+            &format!("shorten the key '{dist}' or the app name 'demo'"),
         ],
     );
 }

@@ -128,6 +128,21 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
     out
 }
 
+/// Output id → export name, for the outputs a template exports.
+pub fn export_names(template: &Template) -> Vec<(String, String)> {
+    template
+        .outputs
+        .iter()
+        .filter_map(|(id, o)| {
+            let name = serde_json::to_value(&o.export.as_ref()?.name).ok()?;
+            let name = name
+                .as_str()
+                .map_or_else(|| name.to_string(), str::to_string);
+            Some((id.clone(), name))
+        })
+        .collect()
+}
+
 /// The logical id an intrinsic points at: `{"Ref": id}` or `{"Fn::GetAtt": [id, ...]}`.
 fn target(v: &Value) -> String {
     v.get("Ref")
@@ -260,6 +275,40 @@ mod tests {
         assert_eq!(b.len(), 1, "{b:?}");
         assert_eq!(b[0].field, "description");
         assert!(b[0].message.contains("1026 bytes"));
+    }
+
+    #[test]
+    fn a_listener_with_101_rules_is_refused_and_100_pass() {
+        use crate::template::elbv2::{Action, ListenerRule, RuleCondition, Values};
+        let with_rules = |n: u32| {
+            let mut t = with_queues(0);
+            for i in 1..=n {
+                t.add(
+                    format!("Svc{i}ListenerRule"),
+                    ListenerRule {
+                        listener_arn: Expr::r#ref("HttpsListener"),
+                        priority: i,
+                        conditions: vec![RuleCondition {
+                            field: "path-pattern".into(),
+                            path_pattern_config: Some(Values {
+                                values: vec![format!("/s{i}/*")],
+                            }),
+                            host_header_config: None,
+                        }],
+                        actions: vec![Action::forward(Expr::r#ref(format!("Svc{i}TargetGroup")))],
+                    },
+                );
+            }
+            t
+        };
+        assert_eq!(check_template("main", &with_rules(100)), vec![]);
+        let b = check_template("main", &with_rules(101));
+        assert_eq!(b.len(), 1, "{b:?}");
+        assert_eq!(b[0].code, "STACK002");
+        assert!(
+            b[0].message
+                .contains("listener HttpsListener of stack 'main' has 101 rules")
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod app;
+pub mod built;
 pub mod data;
 pub mod edge;
 pub mod identity;

@@ -73,19 +73,28 @@ pub fn literal_credentials(
         if value.is_empty() {
             continue;
         }
-        let why = if has_access_key(value) {
-            format!("the value of '{var}' holds an AWS access key id")
+        let move_it = format!(
+            "move it to 'secrets:' (e.g. secrets: {{ {var}: <a secret of this stack> }} or {{ ssm: /parameter/name }}) so it is injected at run time and never in the template"
+        );
+        let (why, help) = if has_access_key(value) {
+            (
+                format!("the value of '{var}' holds an AWS access key id"),
+                format!(
+                    "{move_it}; better still, connect to what it reaches (connects_to) and let the task role grant access"
+                ),
+            )
         } else if credential_name(var) {
-            format!("'{var}' looks like a credential, and its value is written into the spec")
+            (
+                format!("'{var}' looks like a credential, and its value is written into the spec"),
+                format!("{move_it}; if it is not a credential, rename the variable"),
+            )
         } else {
             continue;
         };
         out.push(
             stack
                 .error(codes.credential, &format!("{base}.environment.{var}"), why)
-                .help(format!(
-                    "move it to 'secrets:' (e.g. secrets: {{ {var}: <a secret of this stack> }} or {{ ssm: /parameter/name }}) so it is injected at run time and never in the template"
-                )),
+                .help(help),
         );
     }
     out

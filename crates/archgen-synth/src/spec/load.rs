@@ -51,7 +51,7 @@ impl StackFile {
         path: PathBuf,
         source: String,
     ) -> Result<StackFile, Box<Diagnostic>> {
-        let node = Node::parse(&source)
+        let (node, tags) = Node::parse_with_tags(&source)
             .map_err(|e| {
                 let loc = e
                     .location()
@@ -67,6 +67,19 @@ impl StackFile {
                     .at(&path, loc, &source)
             })
             .map_err(Box::new)?;
+        if let Some((loc, tag)) = tags.first() {
+            return Err(Box::new(
+                Diagnostic::new(
+                    "YAML001",
+                    node.path_at(*loc).unwrap_or_default(),
+                    format!("archgen does not interpret YAML tags such as '{tag}'"),
+                )
+                .help(format!(
+                    "write the value without '{tag}': archgen writes CloudFormation's functions itself, and a spec refers to components by their keys"
+                ))
+                .at(&path, *loc, &source),
+            ));
+        }
         let NodeKind::Map(entries) = &node.kind else {
             return Err(Box::new(
                 Diagnostic::new(
@@ -251,6 +264,7 @@ impl Project {
         }
         let mut diagnostics = Diagnostics::default();
         let mut stacks = Vec::new();
+        let mut stems: Vec<(String, PathBuf)> = Vec::new();
         for path in paths {
             let name = path
                 .file_stem()
@@ -272,6 +286,24 @@ impl Project {
                     continue;
                 }
             };
+            // `main.yaml` and `main.yml` would both be stack `main`.
+            if let Some((_, first)) = stems.iter().find(|(stem, _)| *stem == name) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "STACK004",
+                        "",
+                        format!(
+                            "{} and {} are both stack '{name}'",
+                            first.display(),
+                            path.display()
+                        ),
+                    )
+                    .help("a stack's name is its file name without the extension: rename or remove one of the two files")
+                    .at(&path, Loc { line: 1, column: 1 }, &source),
+                );
+                continue;
+            }
+            stems.push((name.clone(), path.clone()));
             if !is_stack_name(&name) {
                 diagnostics.push(
                     Diagnostic::new("PROJECT", "", format!("stack file name '{name}' cannot name a stack"))

@@ -5,8 +5,17 @@
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Spanned, Tagged};
+use std::cell::RefCell;
 use std::fmt;
+
+/// Tags the YAML core schema defines (`!!str`): the parser applies them.
+const CORE_TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+thread_local! {
+    /// Tags seen by the current parse on this thread (see `parse_with_tags`).
+    static TAGS: RefCell<Vec<(Loc, String)>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Line and column (both 1-based) of a node in its source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -46,6 +55,49 @@ pub struct Key {
 }
 
 impl Node {
+    /// Parses one YAML document, with the tags (`!Sub`, `!Ref`, ...) that
+    /// archgen does not interpret and where they were written, so the caller
+    /// can refuse them rather than silently drop them.
+    pub fn parse_with_tags(text: &str) -> Result<(Node, Vec<(Loc, String)>), serde_saphyr::Error> {
+        TAGS.with(|tags| tags.borrow_mut().clear());
+        let node = Node::parse(text)?;
+        Ok((
+            node,
+            TAGS.with(|tags| std::mem::take(&mut *tags.borrow_mut())),
+        ))
+    }
+
+    /// The dotted path of the node written at `loc`, if any.
+    pub fn path_at(&self, loc: Loc) -> Option<String> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find_map(|(k, v)| {
+                if v.loc == loc {
+                    return Some(k.name.clone());
+                }
+                v.path_at(loc).map(|rest| {
+                    if rest.starts_with('[') {
+                        format!("{}{rest}", k.name)
+                    } else {
+                        format!("{}.{rest}", k.name)
+                    }
+                })
+            }),
+            NodeKind::Seq(items) => items.iter().enumerate().find_map(|(i, v)| {
+                if v.loc == loc {
+                    return Some(format!("[{i}]"));
+                }
+                v.path_at(loc).map(|rest| {
+                    if rest.starts_with('[') {
+                        format!("[{i}]{rest}")
+                    } else {
+                        format!("[{i}].{rest}")
+                    }
+                })
+            }),
+            _ => None,
+        }
+    }
+
     /// Parses one YAML document. Errors carry serde-saphyr's location.
     pub fn parse(text: &str) -> Result<Node, serde_saphyr::Error> {
         if text.trim().is_empty() {
@@ -165,10 +217,16 @@ fn loc_of<T>(s: &Spanned<T>) -> Loc {
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<RawKind>::deserialize(deserializer)?;
+        let spanned = Spanned::<Tagged<RawKind>>::deserialize(deserializer)?;
+        let loc = loc_of(&spanned);
+        if let Some(tag) = spanned.value.1
+            && !tag.starts_with(CORE_TAG_PREFIX)
+        {
+            TAGS.with(|tags| tags.borrow_mut().push((loc, tag)));
+        }
         Ok(Node {
-            loc: loc_of(&spanned),
-            kind: spanned.value.0,
+            loc,
+            kind: spanned.value.0.0,
         })
     }
 }
@@ -270,6 +328,38 @@ mod tests {
         assert!(!node.remove("a.b"));
         assert!(!node.remove("x.y"));
         assert!(node.get("c").is_some());
+    }
+
+    #[test]
+    fn tags_archgen_does_not_interpret_are_returned_with_their_place() {
+        let (node, tags) =
+            Node::parse_with_tags("a:\n  b: !Sub x\n  c: !!str 5\nd: !GetAtt [x, y]\n").unwrap();
+        assert_eq!(
+            tags,
+            vec![
+                (
+                    Loc {
+                        line: 2,
+                        column: 11
+                    },
+                    "!Sub".to_string()
+                ),
+                (
+                    Loc {
+                        line: 4,
+                        column: 12
+                    },
+                    "!GetAtt".to_string()
+                ),
+            ]
+        );
+        assert_eq!(node.path_at(tags[0].0).as_deref(), Some("a.b"));
+        assert_eq!(node.path_at(tags[1].0).as_deref(), Some("d"));
+        // YAML's own tags (`!!str`) are the parser's business, not a loss.
+        assert_eq!(
+            node.get("a").unwrap().get("c").unwrap().kind,
+            NodeKind::Str("5".into())
+        );
     }
 
     #[test]

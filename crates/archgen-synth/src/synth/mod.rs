@@ -13,7 +13,7 @@ pub mod monitoring;
 pub mod naming;
 pub mod network;
 
-use crate::check::{check_stack, limits, wiring};
+use crate::check::{built, check_stack};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};
@@ -86,6 +86,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     };
     let mut templates = Vec::new();
     let mut notes = Vec::new();
+    let mut exports = built::Exports::default();
     for stack in &resolved {
         let Built {
             template,
@@ -93,18 +94,10 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             edge,
             components,
         } = build_stack(stack);
-        // Connection variables are known once components are registered.
-        for d in wiring::shadowed_variables(stack, &components) {
+        // Rules that need the synthesized stack, before anything is written.
+        let edge_template = edge.as_ref().map(|e| &e.template);
+        for d in built::check(stack, &template, edge_template, &components, &mut exports) {
             diagnostics.push(d);
-        }
-        // CloudFormation's limits, checked before anything is written.
-        let mut breaches = limits::check_template(&stack.file.name, &template);
-        if let Some(e) = &edge {
-            let name = format!("{}-edge", stack.file.name);
-            breaches.extend(limits::check_template(&name, &e.template));
-        }
-        for b in breaches {
-            diagnostics.push(stack.error(b.code, &b.field, b.message).help(b.help));
         }
         notes.extend(
             stack_notes

@@ -1,0 +1,58 @@
+//! Rules that need the synthesized stack: CloudFormation's template limits,
+//! exports unique across stacks, and the variables connections set. They run
+//! in `synthesize`, after building and before anything is written.
+
+use std::collections::BTreeMap;
+
+use super::{limits, wiring};
+use crate::diagnostic::Diagnostic;
+use crate::spec::ResolvedStack;
+use crate::synth::connect::Components;
+use crate::synth::edge::stack::EDGE_REGION;
+use crate::template::Template;
+
+/// Exports seen so far in one environment: (region, export name) → (stack,
+/// output). Export names are unique per account and region.
+#[derive(Debug, Default)]
+pub struct Exports(BTreeMap<(String, String), (String, String)>);
+
+/// Checks one built stack (and its us-east-1 half, if any).
+pub fn check(
+    stack: &ResolvedStack,
+    template: &Template,
+    edge: Option<&Template>,
+    components: &Components,
+    exports: &mut Exports,
+) -> Vec<Diagnostic> {
+    let name = &stack.file.name;
+    let mut out = wiring::shadowed_variables(stack, components);
+    let mut templates = vec![(name.clone(), stack.spec.region.as_str(), template)];
+    if let Some(e) = edge {
+        templates.push((format!("{name}-edge"), EDGE_REGION, e));
+    }
+    for (stack_name, region, t) in templates {
+        for b in limits::check_template(&stack_name, t) {
+            out.push(stack.error(b.code, &b.field, b.message).help(b.help));
+        }
+        for (output, export) in limits::export_names(t) {
+            let key = (region.to_string(), export.clone());
+            let Some((other, _)) = exports.0.insert(key, (name.clone(), output.clone())) else {
+                continue;
+            };
+            out.push(
+                stack
+                    .error(
+                        "STACK005",
+                        "",
+                        format!(
+                            "stack '{name}' exports '{export}' (output {output}), which stack '{other}' exports too; export names are unique per account and region"
+                        ),
+                    )
+                    .help(format!(
+                        "declare what output {output} comes from in one stack only (other stacks can import it), or give the stacks different 'app' names"
+                    )),
+            );
+        }
+    }
+    out
+}
