@@ -100,7 +100,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(kind) = data_names.get(key) {
             out.push(
                 stack
-                    .error("APP026", &format!("services.{key}"), format!("'{key}' is already a component name (a {})", kind.describe()))
+                    .name_clash("APP026", &format!("services.{key}"), &format!("{}.{key}", kind.block()), format!("'{key}' is already a component name (a {})", kind.describe()))
                     .help("give every database, cache, bucket, secret, parameter, key and service its own name"),
             );
         }

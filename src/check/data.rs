@@ -85,12 +85,13 @@ fn check_names(out: &mut Out) {
             );
         }
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            out.err(
+            let d = out.stack.name_clash(
                 "DATA001",
                 &field,
+                &format!("{first}.{name}"),
                 format!("'{name}' is already a component name (under {first}:)"),
-                "component names are unique across databases, caches, buckets, secrets, parameters and keys; rename one",
             );
+            out.list.push(d.help("component names are unique across databases, caches, buckets, secrets, parameters and keys; rename one"));
         }
         seen.push((name, block));
     }

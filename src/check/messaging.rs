@@ -104,9 +104,10 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(kind) = components.get(name) {
             out.push(
                 stack
-                    .error(
+                    .name_clash(
                         "MSG002",
                         &base,
+                        &format!("{}.{name}", kind.block()),
                         format!(
                             "'{name}' is already a component name (a {})",
                             kind.describe()

@@ -118,7 +118,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(first) = seen.insert(name.clone(), kind) {
             out.push(
                 stack
-                    .error("APP026", "", format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
+                    .name_clash("APP026", &format!("{}.{name}", kind.block()), &format!("{}.{name}", first.block()), format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
                     .help("give every component its own name: connections and alarms refer to it by name"),
             );
         }

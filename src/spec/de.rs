@@ -21,6 +21,11 @@ pub struct SpecError {
 }
 
 impl SpecError {
+    /// Whether a required field is missing (rather than wrong).
+    pub fn is_missing_field(&self) -> bool {
+        self.missing.is_some()
+    }
+
     fn at(mut self, path: &str, loc: Loc) -> Self {
         if self.loc.is_none() {
             self.loc = Some(loc);
@@ -80,13 +85,25 @@ impl de::Error for SpecError {
     }
 
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::custom(format_args!("expected {exp}, found {}", describe(unexp)))
+        let mut e = Self::custom(format_args!(
+            "expected {}, found {}",
+            in_words(exp),
+            describe(unexp)
+        ));
+        if let de::Unexpected::Float(f) = unexp
+            && f.fract() == 0.0
+            && in_words(exp).contains("integer")
+        {
+            e.help = Some(format!("write it without the decimal point: {f:.0}"));
+        }
+        e
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         Self::custom(format_args!(
-            "invalid value {}: expected {exp}",
-            describe(unexp)
+            "invalid value {}: expected {}",
+            describe(unexp),
+            in_words(exp)
         ))
     }
 }
@@ -96,9 +113,24 @@ fn describe(u: de::Unexpected) -> String {
         de::Unexpected::Str(s) => format!("'{s}'"),
         de::Unexpected::Signed(n) => n.to_string(),
         de::Unexpected::Unsigned(n) => n.to_string(),
-        de::Unexpected::Float(n) => n.to_string(),
+        // `{:?}` keeps the decimal point: 512.0, not 512.
+        de::Unexpected::Float(n) => format!("{n:?}"),
         de::Unexpected::Bool(b) => b.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// What serde's primitive visitors expect ("u32"), as the user writes it.
+fn in_words(exp: &dyn de::Expected) -> String {
+    let exp = exp.to_string();
+    match exp.as_str() {
+        "u8" => "an integer from 0 to 255".to_string(),
+        "u16" => "an integer from 0 to 65535".to_string(),
+        "u32" | "u64" | "u128" | "usize" => "an integer (0 or more)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "an integer".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a boolean" => "true or false".to_string(),
+        _ => exp,
     }
 }
 
@@ -473,6 +505,16 @@ mod tests {
             e.message.contains("expected a string, found a list"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn a_float_where_an_integer_is_expected_says_so() {
+        let e = load("network:\n  cidr: x\n  zones: 2.0\n").unwrap_err();
+        assert_eq!(e.message, "expected an integer from 0 to 255, found 2.0");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write it without the decimal point: 2")
         );
     }
 

@@ -47,6 +47,8 @@ pub struct Key {
 
 impl Node {
     /// Parses one YAML document. Errors carry serde-saphyr's location.
+    /// Repeated keys are kept, so [`Node::duplicate_keys`] can report both
+    /// places they are written.
     pub fn parse(text: &str) -> Result<Node, serde_saphyr::Error> {
         if text.trim().is_empty() {
             return Ok(Node {
@@ -54,7 +56,59 @@ impl Node {
                 kind: NodeKind::Map(Vec::new()),
             });
         }
-        serde_saphyr::from_str(text)
+        let mut options = serde_saphyr::Options::default();
+        options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+        serde_saphyr::from_str_with_options(text, options)
+    }
+
+    /// Every key written twice in the same mapping, as (first, repeat), in
+    /// the order the repeats are written.
+    pub fn duplicate_keys(&self) -> Vec<(&Key, &Key)> {
+        let mut out = Vec::new();
+        self.collect_duplicate_keys(&mut out);
+        out
+    }
+
+    fn collect_duplicate_keys<'a>(&'a self, out: &mut Vec<(&'a Key, &'a Key)>) {
+        match &self.kind {
+            NodeKind::Map(entries) => {
+                let mut first: std::collections::HashMap<&str, &Key> =
+                    std::collections::HashMap::new();
+                for (key, value) in entries {
+                    if let Some(earlier) = first.get(key.name.as_str()) {
+                        out.push((*earlier, key));
+                    } else {
+                        first.insert(&key.name, key);
+                    }
+                    value.collect_duplicate_keys(out);
+                }
+            }
+            NodeKind::Seq(items) => items.iter().for_each(|n| n.collect_duplicate_keys(out)),
+            _ => {}
+        }
+    }
+
+    /// Where the key at the end of a dotted path is written, if the whole
+    /// path exists (for a path ending in an index, the item's location).
+    pub fn locate_key(&self, path: &str) -> Option<Loc> {
+        let segments = split_path(path);
+        let (last, parents) = segments.split_last()?;
+        let mut node = self;
+        for segment in parents {
+            node = node.child(segment)?;
+        }
+        match last {
+            PathSegment::Key(k) => node.key(k).map(|k| k.loc),
+            index => node.child(index).map(|n| n.loc),
+        }
+    }
+
+    fn child(&self, segment: &PathSegment) -> Option<&Node> {
+        match (segment, &self.kind) {
+            (PathSegment::Key(k), _) => self.get(k),
+            (PathSegment::Index(i), NodeKind::Seq(items)) => items.get(*i),
+            _ => None,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -76,14 +130,7 @@ impl Node {
     pub fn locate(&self, path: &str) -> Loc {
         let mut node = self;
         for segment in split_path(path) {
-            let next = match segment {
-                PathSegment::Key(k) => node.get(k),
-                PathSegment::Index(i) => match &node.kind {
-                    NodeKind::Seq(items) => items.get(i),
-                    _ => None,
-                },
-            };
-            match next {
+            match node.child(&segment) {
                 Some(n) => node = n,
                 None => break,
             }
@@ -273,6 +320,24 @@ mod tests {
         assert!(!node.remove("a.b"));
         assert!(!node.remove("x.y"));
         assert!(node.get("c").is_some());
+    }
+
+    #[test]
+    fn repeated_keys_are_found_with_both_places() {
+        let node = Node::parse("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n").unwrap();
+        let lines: Vec<(u64, u64)> = node
+            .duplicate_keys()
+            .iter()
+            .map(|(first, repeat)| (first.loc.line, repeat.loc.line))
+            .collect();
+        assert_eq!(lines, [(3, 4), (1, 5)]);
+    }
+
+    #[test]
+    fn locate_key_finds_the_key_not_its_value() {
+        let node = Node::parse("a:\n  b:\n    c: 1\n").unwrap();
+        assert_eq!(node.locate_key("a.b"), Some(Loc { line: 2, column: 3 }));
+        assert_eq!(node.locate_key("a.x"), None);
     }
 
     #[test]
