@@ -167,7 +167,9 @@ impl Diagnostic {
         let title = Level::ERROR
             .primary_title(self.message.as_str())
             .id(self.code);
-        let path = self.file.display().to_string();
+        // `./stacks/main.yaml` reads better, and still opens, without `./`.
+        let file = self.file.strip_prefix(".").unwrap_or(&self.file);
+        let path = file.display().to_string();
         let primary = self
             .excerpt
             .as_ref()

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
 use crate::synth::connect::{Access, ComponentKind};
@@ -226,7 +226,7 @@ fn check_load_balancer(
                 )
                 .help(format!(
                     "use one of: {}",
-                    net.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
+                    nearest_names(tier, net.tiers.keys().map(String::as_str))
                 )),
         );
     }
@@ -430,11 +430,11 @@ fn check_service(
                 let help = match did_you_mean(name, components.keys().map(String::as_str)) {
                     Some(c) => format!(
                         "did you mean '{c}'? Components: {}",
-                        components.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(name, components.keys().map(String::as_str))
                     ),
                     None => format!(
                         "components in this stack: {}",
-                        components.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(name, components.keys().map(String::as_str))
                     ),
                 };
                 out.push(

@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::data::*;
 use crate::spec::network::TierKind;
@@ -132,7 +132,7 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
                     Some(s) => format!("did you mean '{s}'?"),
                     None => format!(
                         "tiers: {}",
-                        net.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(t, net.tiers.keys().map(String::as_str))
                     ),
                 };
                 out.err(

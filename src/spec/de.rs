@@ -8,7 +8,7 @@ use serde::de::{
 use std::fmt;
 
 use super::node::{Key, Loc, Node, NodeKind};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{did_you_mean, nearest_names};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecError {
@@ -58,9 +58,10 @@ impl de::Error for SpecError {
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        let allowed = nearest_names(field, expected.iter().copied());
         let help = match did_you_mean(field, expected.iter().copied()) {
-            Some(s) => format!("did you mean '{s}'? Allowed here: {}", expected.join(", ")),
-            None => format!("allowed here: {}", expected.join(", ")),
+            Some(s) => format!("did you mean '{s}'? Allowed here: {allowed}"),
+            None => format!("allowed here: {allowed}"),
         };
         let mut e = Self::custom(format_args!("unknown field '{field}'"));
         e.help = Some(help);
@@ -68,9 +69,10 @@ impl de::Error for SpecError {
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let choices = nearest_names(variant, expected.iter().copied());
         let help = match did_you_mean(variant, expected.iter().copied()) {
-            Some(s) => format!("did you mean '{s}'? Choose one of: {}", expected.join(", ")),
-            None => format!("choose one of: {}", expected.join(", ")),
+            Some(s) => format!("did you mean '{s}'? Choose one of: {choices}"),
+            None => format!("choose one of: {choices}"),
         };
         let mut e = Self::custom(format_args!("'{variant}' is not a valid value"));
         e.help = Some(help);

@@ -81,18 +81,11 @@ impl StackFile {
         source: String,
     ) -> Result<StackFile, Vec<Diagnostic>> {
         let node = Node::parse(&source).map_err(|e| {
-            let loc = e
-                .location()
-                .map(|l| Loc {
-                    line: l.line(),
-                    column: l.column(),
-                })
-                .unwrap_or(Loc { line: 1, column: 1 });
-            let problem = explain(&e);
+            let problem = explain(&e, &source);
             vec![
                 Diagnostic::new("YAML", "", problem.message)
                     .help(problem.help)
-                    .at(&path, loc, &source),
+                    .at(&path, problem.loc, &source),
             ]
         })?;
         let duplicates: Vec<Diagnostic> = node

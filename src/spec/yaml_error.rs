@@ -6,25 +6,40 @@ use std::borrow::Cow;
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
 
-/// A parse error as the message and help of a diagnostic.
+use super::node::Loc;
+
+/// A parse error as the message, help and place of a diagnostic.
 pub struct YamlProblem {
     pub message: String,
     pub help: String,
+    pub loc: Loc,
 }
 
-/// Explains `error`; `through_alias` errors happened while expanding an
-/// alias (`*name`), which is how an alias bomb shows up.
-pub fn explain(error: &Error) -> YamlProblem {
+/// Explains `error` in `source`. Errors met while expanding an alias
+/// (`*name`) are how an alias bomb shows up.
+pub fn explain(error: &Error, source: &str) -> YamlProblem {
+    let loc = error
+        .location()
+        .map(|l| Loc {
+            line: l.line(),
+            column: l.column(),
+        })
+        .filter(|l| l.line > 0)
+        .unwrap_or(Loc { line: 1, column: 1 });
     let (inner, through_alias) = unwrap(error);
     let problem = |message: String, help: &str| YamlProblem {
         message,
         help: help.to_string(),
+        loc,
     };
     match inner {
-        Error::MultipleDocuments { .. } => problem(
-            "a stack file holds one YAML document, and this one has a second".to_string(),
-            "remove the `---` separator or split it into two stack files",
-        ),
+        Error::MultipleDocuments { .. } => YamlProblem {
+            loc: separator_before(source, loc).unwrap_or(loc),
+            ..problem(
+                "a stack file holds one YAML document, and this one has a second".to_string(),
+                "remove the `---` separator or split it into two stack files",
+            )
+        },
         Error::DuplicateMappingKey { key, .. } => problem(
             match key {
                 Some(k) => format!("key `{k}` is written twice in this mapping"),
@@ -35,17 +50,19 @@ pub fn explain(error: &Error) -> YamlProblem {
         Error::AliasReplayLimitExceeded {
             max_total_replayed_events,
             ..
-        } => alias_limit(&format!(
-            "more than {max_total_replayed_events} values copied by aliases"
-        )),
+        } => alias_limit(
+            &format!("more than {max_total_replayed_events} values copied by aliases"),
+            loc,
+        ),
         Error::AliasExpansionLimitExceeded {
             max_expansions_per_anchor,
             ..
-        } => alias_limit(&format!(
-            "one anchor used more than {max_expansions_per_anchor} times"
-        )),
+        } => alias_limit(
+            &format!("one anchor used more than {max_expansions_per_anchor} times"),
+            loc,
+        ),
         Error::AliasReplayStackDepthExceeded { max_depth, .. } => {
-            alias_limit(&format!("aliases nested more than {max_depth} deep"))
+            alias_limit(&format!("aliases nested more than {max_depth} deep"), loc)
         }
         Error::Budget { breach, .. } => {
             let limit = budget_limit(breach);
@@ -54,7 +71,7 @@ pub fn explain(error: &Error) -> YamlProblem {
                 BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. }
             );
             if through_alias || alias_breach {
-                alias_limit(&limit)
+                alias_limit(&limit, loc)
             } else {
                 problem(
                     format!("this file is larger than archgen reads ({limit})"),
@@ -88,11 +105,27 @@ fn unwrap(mut error: &Error) -> (&Error, bool) {
     }
 }
 
-fn alias_limit(limit: &str) -> YamlProblem {
+fn alias_limit(limit: &str, loc: Loc) -> YamlProblem {
     YamlProblem {
         message: format!("this file expands YAML aliases beyond archgen's limit ({limit})"),
         help: "write the values out or use fewer aliases".to_string(),
+        loc,
     }
+}
+
+/// The `---` line that starts the document at `loc`, if there is one.
+fn separator_before(source: &str, loc: Loc) -> Option<Loc> {
+    let line = source
+        .lines()
+        .take(loc.line as usize)
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("---"))
+        .last()?
+        .0;
+    Some(Loc {
+        line: line as u64 + 1,
+        column: 1,
+    })
 }
 
 /// Which of the parser's limits was passed, as a phrase.
@@ -134,7 +167,7 @@ mod tests {
     use crate::spec::node::Node;
 
     fn explained(text: &str) -> YamlProblem {
-        explain(&Node::parse(text).expect_err("parse error"))
+        explain(&Node::parse(text).expect_err("parse error"), text)
     }
 
     #[test]
@@ -143,6 +176,7 @@ mod tests {
         assert!(p.message.contains("one YAML document"), "{}", p.message);
         assert!(p.help.contains("`---`"));
         assert!(!p.message.contains("from_str"));
+        assert_eq!(p.loc, Loc { line: 2, column: 1 }, "the separator's line");
     }
 
     #[test]
