@@ -330,6 +330,59 @@ mod tests {
     }
 
     #[test]
+    fn plain_report_has_code_place_source_field_and_help() {
+        let source = "network:\n  cidr: 10.0.0.0/33\n";
+        let d = Diagnostic::new("NET001", "network.cidr", "'10.0.0.0/33' is not a CIDR")
+            .help("write it as a.b.c.d/n")
+            .at(
+                Path::new("stacks/main.yaml"),
+                Loc { line: 2, column: 9 },
+                source,
+            );
+        assert_eq!(
+            d.render(false),
+            "\
+error[NET001]: '10.0.0.0/33' is not a CIDR
+ --> stacks/main.yaml:2:9
+  |
+2 |   cidr: 10.0.0.0/33
+  |         ^^^^^^^^^^^
+  |
+  = field: network.cidr
+  = help: write it as a.b.c.d/n"
+        );
+        assert!(!d.render(false).contains('\u{1b}'));
+        assert!(d.render(true).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn a_second_place_is_shown_with_its_label() {
+        let source = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\na: 7\n";
+        let d = Diagnostic::new("YAML", "", "key `a` is written twice")
+            .at(Path::new("s.yaml"), Loc { line: 7, column: 1 }, source)
+            .also(Loc { line: 1, column: 1 }, "first written here", source);
+        let text = d.render(false);
+        assert!(text.contains(" --> s.yaml:7:1"), "{text}");
+        assert!(
+            text.contains("1 | a: 1\n  | - first written here"),
+            "{text}"
+        );
+        assert!(text.contains("7 | a: 7\n  | ^"), "{text}");
+    }
+
+    #[test]
+    fn a_file_level_problem_names_the_file_without_a_line() {
+        let d = Diagnostic::new("PROJECT", "", "stacks/main.yaml is empty").at(
+            Path::new("stacks/main.yaml"),
+            Loc::default(),
+            "",
+        );
+        let text = d.render(false);
+        assert!(text.lines().any(|l| l == "--> stacks/main.yaml"), "{text}");
+        assert!(!text.contains(":0"), "{text}");
+    }
+
+    #[test]
     fn token_spans_cover_the_value_or_key() {
         assert_eq!(token_len("10.1.12.0/24] }"), 12);
         assert_eq!(token_len("cidrr: 10.0.0.0/16"), 5);
