@@ -847,6 +847,8 @@ fn a_name_used_in_two_component_blocks_is_shown_at_both() {
             "12 |   db:",
             "first used here",
             "17 |   db: {}",
+            // One mistake, one error.
+            "1 problem found",
         ],
     );
 }
