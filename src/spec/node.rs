@@ -45,6 +45,9 @@ pub struct Key {
     pub loc: Loc,
 }
 
+/// How deeply a stack file may nest mappings and lists.
+pub const MAX_DEPTH: usize = 32;
+
 impl Node {
     /// Parses one YAML document. Errors carry serde-saphyr's location.
     /// Repeated keys are kept, so [`Node::duplicate_keys`] can report both
@@ -58,6 +61,11 @@ impl Node {
         }
         let mut options = serde_saphyr::Options::default();
         options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+        // A stack spec nests a handful of levels; the parser's default (64)
+        // lets a crafted file recurse deep enough to exhaust a small stack.
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_depth = MAX_DEPTH;
+        options.budget = Some(budget);
         serde_saphyr::from_str_with_options(text, options)
     }
 

@@ -72,6 +72,11 @@ pub fn explain(error: &Error, source: &str) -> YamlProblem {
             );
             if through_alias || alias_breach {
                 alias_limit(&limit, loc)
+            } else if let BudgetBreach::Depth { .. } = breach {
+                problem(
+                    format!("this file nests values deeper than archgen reads ({limit})"),
+                    "nest less deeply; a stack spec needs only a few levels",
+                )
             } else {
                 problem(
                     format!("this file is larger than archgen reads ({limit})"),
@@ -177,6 +182,17 @@ mod tests {
         assert!(p.help.contains("`---`"));
         assert!(!p.message.contains("from_str"));
         assert_eq!(p.loc, Loc { line: 2, column: 1 }, "the separator's line");
+    }
+
+    #[test]
+    fn deep_nesting_is_explained_as_nesting() {
+        let text = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let p = explained(&text);
+        assert_eq!(
+            p.message,
+            "this file nests values deeper than archgen reads (nesting deeper than 32 levels)"
+        );
+        assert!(p.help.starts_with("nest less deeply"));
     }
 
     #[test]
