@@ -285,21 +285,9 @@ fn removed_by_overlay(overlay: &Node, e: &SpecError) -> Option<Loc> {
         return None;
     }
     let (parent, key) = e.path.rsplit_once('.').unwrap_or(("", &e.path));
-    let parent = if parent.is_empty() {
-        overlay
-    } else {
-        overlay_child(overlay, parent)?
-    };
-    let (k, value) = match &parent.kind {
-        NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key)?,
-        _ => return None,
-    };
-    (value.kind == NodeKind::Null).then_some(k.loc)
-}
-
-/// The overlay node at a dotted path of mapping keys.
-fn overlay_child<'n>(overlay: &'n Node, path: &str) -> Option<&'n Node> {
-    path.split('.').try_fold(overlay, |node, key| node.get(key))
+    let parent = overlay.find(parent)?;
+    let removed = parent.get(key)?.kind == NodeKind::Null;
+    removed.then(|| parent.key(key).map(|k| k.loc))?
 }
 
 impl Project {

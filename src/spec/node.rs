@@ -96,18 +96,24 @@ impl Node {
         }
     }
 
+    /// The node at a dotted path, if the whole path exists (`""` is this node).
+    pub fn find(&self, path: &str) -> Option<&Node> {
+        split_path(path)
+            .iter()
+            .try_fold(self, |node, segment| node.child(segment))
+    }
+
     /// Where the key at the end of a dotted path is written, if the whole
     /// path exists (for a path ending in an index, the item's location).
     pub fn locate_key(&self, path: &str) -> Option<Loc> {
         let segments = split_path(path);
         let (last, parents) = segments.split_last()?;
-        let mut node = self;
-        for segment in parents {
-            node = node.child(segment)?;
-        }
+        let parent = parents
+            .iter()
+            .try_fold(self, |node, segment| node.child(segment))?;
         match last {
-            PathSegment::Key(k) => node.key(k).map(|k| k.loc),
-            index => node.child(index).map(|n| n.loc),
+            PathSegment::Key(k) => parent.key(k).map(|k| k.loc),
+            index => parent.child(index).map(|n| n.loc),
         }
     }
 
