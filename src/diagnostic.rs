@@ -186,10 +186,11 @@ impl Diagnostic {
                     }));
                 title.element(snippet)
             }
+            // No source to show (the line is past the end, for instance).
             None if self.loc.line > 0 => title.element(
                 Origin::path(path)
                     .line(self.loc.line as usize)
-                    .char_column(self.loc.column.saturating_sub(1) as usize),
+                    .char_column(self.loc.column.max(1) as usize),
             ),
             None if !path.is_empty() => title.element(Origin::path(path)),
             None => Group::with_title(title),
@@ -380,6 +381,12 @@ error[NET001]: '10.0.0.0/33' is not a CIDR
         let text = d.render(false);
         assert!(text.lines().any(|l| l == "--> stacks/main.yaml"), "{text}");
         assert!(!text.contains(":0"), "{text}");
+        let beyond = Diagnostic::new("SPEC", "", "x").at(
+            Path::new("s.yaml"),
+            Loc { line: 3, column: 5 },
+            "one line\n",
+        );
+        assert!(beyond.render(false).contains("--> s.yaml:3:5"), "{beyond}");
     }
 
     #[test]
