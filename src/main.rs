@@ -6,7 +6,7 @@ fn main() -> ExitCode {
     match archgen::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("{}", failure.report());
+            anstream::eprintln!("{}", failure.report());
             failure.exit_code()
         }
     }

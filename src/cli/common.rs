@@ -9,7 +9,7 @@ use super::Failure;
 use crate::deploy::aws::{self, AwsOptions};
 use crate::deploy::ops::{self, Env, OpError, Target};
 use crate::deploy::sdk::SdkCloud;
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{did_you_mean, nearest_names};
 use crate::spec::Project;
 use crate::synth::synthesize;
 
@@ -43,7 +43,7 @@ impl StackArgs {
                 "environment '{}' is not declared in {}/stacks.{hint} Declared environments: {}",
                 self.env,
                 self.dir.display(),
-                declared.join(", ")
+                nearest_names(&self.env, declared.iter().map(String::as_str))
             )));
         }
         let synthesis = synthesize(&project, &self.env)?;

@@ -98,9 +98,12 @@ impl Failure {
         })
     }
 
+    /// What to print on stderr. Spec problems come styled with ANSI colours:
+    /// print through `anstream`, which drops them when stderr is not a
+    /// terminal or `NO_COLOR` is set (and keeps them with `CLICOLOR_FORCE`).
     pub fn report(&self) -> String {
         match self {
-            Failure::Spec(d) => format!("{d}"),
+            Failure::Spec(d) => d.render(true),
             Failure::Usage(m) => format!("error: {m}"),
             Failure::Other(e) => format!("error: {e:#}"),
             Failure::ChangesPresent(n) => {

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Failure;
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{did_you_mean, nearest_names};
 use crate::render::{self, Format};
 use crate::spec::Project;
 use crate::synth::synthesize;
@@ -85,7 +85,7 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         return Err(Failure::Usage(format!(
             "environment '{env}' is not declared in {}/stacks.{hint} Declared environments: {}",
             args.dir.display(),
-            declared.join(", ")
+            nearest_names(&env, declared.iter().map(String::as_str))
         )));
     }
     let mut synthesis = synthesize(&project, &env)?;
@@ -102,7 +102,7 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         if !names.contains(only) {
             return Err(Failure::Usage(format!(
                 "there is no stack '{only}'; stacks: {}",
-                names.join(", ")
+                nearest_names(only, names.iter().map(String::as_str))
             )));
         }
         let keep: Vec<bool> = synthesis

@@ -777,3 +777,265 @@ fn the_default_project_synthesizes_prod_from_the_repository_root() {
         .success();
     assert!(out.path().join("main.template.json").exists());
 }
+
+// Errors that help (issue 9 §4): each points at the line the problem is on,
+// speaks the user's language rather than the parser library's, and stays
+// short however large the spec.
+
+/// Runs `synth prod` on a project whose `stacks/main.yaml` holds `bytes`;
+/// returns the exit code and stderr (piped, so without colour).
+fn synth_bytes(bytes: &[u8]) -> (Option<i32>, String) {
+    let project = TempProject::new("");
+    std::fs::write(project.path().join("stacks/main.yaml"), bytes).unwrap();
+    let out = archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    assert!(!project.path().join("out").exists(), "wrote output");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn synth_spec(spec: &str) -> String {
+    let (code, stderr) = synth_bytes(spec.as_bytes());
+    assert_eq!(code, Some(1), "{stderr}");
+    stderr
+}
+
+fn assert_says(stderr: &str, says: &[&str]) {
+    for s in says {
+        assert!(stderr.contains(s), "expected '{s}' in\n{stderr}");
+    }
+}
+
+#[test]
+fn an_environment_name_error_points_at_its_declaration() {
+    let stderr = synth_spec(&VALID.replacen("  dev: {}", "  dev: {}\n  Big_Env: {}", 1));
+    assert_says(
+        &stderr,
+        &[
+            "environment name 'Big_Env' is not usable",
+            "main.yaml:13:3",
+            "field: environments.Big_Env",
+        ],
+    );
+}
+
+#[test]
+fn an_overlay_that_removes_a_required_field_is_reported_at_the_overlay() {
+    let stderr = synth_spec(&VALID.replacen("  prod: {}", "  prod: { region: ~ }", 1));
+    assert_says(
+        &stderr,
+        &[
+            "missing required field 'region'",
+            "this overlay removes it",
+            "main.yaml:13:11",
+        ],
+    );
+}
+
+#[test]
+fn a_name_used_in_two_component_blocks_is_shown_at_both() {
+    let spec = VALID.replacen(
+        "environments:",
+        "databases:\n  db:\n    engine: postgres\n    version: \"15.15\"\n    instance: db.t3.medium\nbuckets:\n  db: {}\nenvironments:",
+        1,
+    );
+    let stderr = synth_spec(&spec);
+    // The second use is the error; the first is shown and labelled.
+    assert_says(
+        &stderr,
+        &[
+            "main.yaml:17:3",
+            "12 |   db:",
+            "first used here",
+            "17 |   db: {}",
+            // One mistake, one error.
+            "1 problem found",
+        ],
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_reported_at_the_first_bad_byte() {
+    let mut bytes =
+        b"app: demo\nregion: ap-northeast-1\nenvironments: { prod: {} }\ntags:\n  owner: caf"
+            .to_vec();
+    bytes.extend([0xE9, b'\n']);
+    let (code, stderr) = synth_bytes(&bytes);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_says(
+        &stderr,
+        &[
+            "main.yaml:5:13",
+            "is not UTF-8 text: byte 0xE9 at line 5, column 13",
+            "save the file as UTF-8",
+        ],
+    );
+    assert!(!stderr.contains(":0"), "line 0 in\n{stderr}");
+}
+
+#[test]
+fn an_empty_stack_file_is_reported_by_its_name() {
+    for text in ["", "\n  \n", "# only a comment\n"] {
+        let (code, stderr) = synth_bytes(text.as_bytes());
+        assert_eq!(code, Some(1), "{text:?}: {stderr}");
+        assert_says(
+            &stderr,
+            &["stacks/main.yaml is empty: a stack needs at least `app:` and `region:`"],
+        );
+    }
+}
+
+#[test]
+fn a_key_written_twice_is_shown_at_both_places_in_plain_words() {
+    let stderr = synth_spec(&VALID.replacen("  nat: single", "  nat: single\n  zones: 3", 1));
+    assert_says(
+        &stderr,
+        &[
+            "key `zones` is written twice in this mapping (first at line 5)",
+            "main.yaml:11:3",
+            " 5 |   zones: 2",
+            "first written here",
+            "remove one of them",
+        ],
+    );
+    assert!(!stderr.contains("DuplicateKeyPolicy"), "{stderr}");
+}
+
+#[test]
+fn a_second_yaml_document_says_what_to_do() {
+    let stderr = synth_spec(&format!("{VALID}---\napp: other\n"));
+    assert_says(
+        &stderr,
+        &[
+            "a stack file holds one YAML document",
+            "remove the `---` separator or split it into two stack files",
+            "main.yaml:31:1",
+        ],
+    );
+    assert!(!stderr.contains("from_str"), "{stderr}");
+}
+
+#[test]
+fn a_decimal_where_an_integer_is_expected_says_integer() {
+    let stderr = synth_spec(&VALID.replacen("    cpu: 256", "    cpu: 512.0", 1));
+    assert_says(
+        &stderr,
+        &[
+            "expected an integer (0 or more), found 512.0",
+            "main.yaml:21:10",
+            "write it without the decimal point: 512",
+        ],
+    );
+    assert!(!stderr.contains("u32"), "{stderr}");
+}
+
+#[test]
+fn an_alias_bomb_is_refused_in_a_sentence() {
+    let mut spec = String::from("app: demo\nregion: ap-northeast-1\nenvironments: { prod: {} }\n");
+    spec.push_str("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let items = vec![format!("*{prev}"); 10].join(", ");
+        spec.push_str(&format!("{name}: &{name} [{items}]\n"));
+    }
+    let stderr = synth_spec(&spec);
+    assert_says(
+        &stderr,
+        &[
+            "this file expands YAML aliases beyond archgen's limit (",
+            "write the values out or use fewer aliases",
+        ],
+    );
+    for internal in ["budget breached", "{ ", "Nodes"] {
+        assert!(!stderr.contains(internal), "'{internal}' in\n{stderr}");
+    }
+}
+
+#[test]
+fn help_lists_stay_short_in_a_spec_with_thousands_of_components() {
+    let buckets: String = (0..2000)
+        .map(|i| format!("  bucket-{i:04}: {{}}\n"))
+        .collect();
+    let with_buckets = VALID.replacen(
+        "environments:",
+        &format!("buckets:\n{buckets}environments:"),
+        1,
+    );
+    for typos in [&["wrker"][..], &["wrker", "wroker", "bucket-99999"]] {
+        let spec = with_buckets.replacen(
+            "connects_to: [worker]",
+            &format!("connects_to: [{}]", typos.join(", ")),
+            1,
+        );
+        let stderr = synth_spec(&spec);
+        assert_says(
+            &stderr,
+            &[
+                "there is no component 'wrker' to connect to",
+                "did you mean 'worker'?",
+                // web, worker and the 2,000 buckets, less the five listed.
+                " and 1997 more",
+                &format!("{} problem", typos.len()),
+            ],
+        );
+        assert!(
+            stderr.len() < 2048 * typos.len(),
+            "{} bytes for {} errors:\n{stderr}",
+            stderr.len(),
+            typos.len()
+        );
+    }
+}
+
+#[test]
+fn the_caret_sits_under_the_token_on_a_line_with_wide_characters() {
+    let stderr = synth_spec(&VALID.replacen(
+        "region: ap-northeast-1\n",
+        "region: ap-northeast-1\ntags: { 名前: x, aws:foo: bar }\n",
+        1,
+    ));
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with("| tags: { 名前: x, aws:foo: bar }"))
+        .unwrap_or_else(|| panic!("source line missing in\n{stderr}"));
+    let gutter = lines[at].find("| ").unwrap() + 2;
+    let caret = lines[at + 1]
+        .get(gutter..)
+        .expect("a caret under the source line");
+    // `tags: { ` is 8 columns, 名前 takes 4, `: x, aws:foo: ` 14: 26 in all.
+    assert_eq!(caret, format!("{}^^^", " ".repeat(26)), "in\n{stderr}");
+}
+
+#[test]
+fn colour_follows_the_terminal_no_color_and_clicolor_force() {
+    let project = TempProject::new(&VALID.replacen("zones: 2", "zones: 9", 1));
+    let stderr_with = |vars: &[(&str, &str)]| {
+        let mut cmd = archgen();
+        cmd.args(["synth", "prod", "--dir"])
+            .arg(project.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let forced = stderr_with(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\u{1b}["), "no ANSI styles in\n{forced}");
+    for plain in [stderr_with(&[]), stderr_with(&[("NO_COLOR", "1")])] {
+        assert!(!plain.contains('\u{1b}'), "ANSI styles in\n{plain}");
+        assert!(plain.contains("error[NET"), "{plain}");
+    }
+}

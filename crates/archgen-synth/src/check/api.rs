@@ -1,7 +1,7 @@
 //! Rules for `api:`.
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::api::LOAD_BALANCER;
 use crate::template::logs::RETENTION_DAYS;
@@ -56,7 +56,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                                 )
                                 .help(format!(
                                     "clients of that pool: {}",
-                                    pool.clients.keys().cloned().collect::<Vec<_>>().join(", ")
+                                    nearest_names(c, pool.clients.keys().map(String::as_str))
                                 )),
                         );
                     }
@@ -170,8 +170,14 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                         format!("there is no route target '{}'", route.target),
                     )
                     .help(match did_you_mean(&route.target, targets.iter().copied()) {
-                        Some(t) => format!("did you mean '{t}'? Targets: {}", targets.join(", ")),
-                        None => format!("targets: {}", targets.join(", ")),
+                        Some(t) => format!(
+                            "did you mean '{t}'? Targets: {}",
+                            nearest_names(&route.target, targets.iter().copied())
+                        ),
+                        None => format!(
+                            "targets: {}",
+                            nearest_names(&route.target, targets.iter().copied())
+                        ),
                     }),
             );
         }

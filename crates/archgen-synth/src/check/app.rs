@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::is_name;
 use super::names::{self, NameRule};
 use super::wiring;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
 use crate::synth::connect::{Access, ComponentKind};
@@ -102,7 +102,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(kind) = data_names.get(key) {
             out.push(
                 stack
-                    .error("APP026", &format!("services.{key}"), format!("'{key}' is already a component name (a {})", kind.describe()))
+                    .name_clash("APP026", &format!("services.{key}"), &format!("{}.{key}", kind.block()), format!("'{key}' is already a component name (a {})", kind.describe()))
                     .help("give every database, cache, bucket, secret, parameter, key and service its own name"),
             );
         }
@@ -225,7 +225,7 @@ fn check_load_balancer(
                 )
                 .help(format!(
                     "use one of: {}",
-                    net.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
+                    nearest_names(tier, net.tiers.keys().map(String::as_str))
                 )),
         );
     }
@@ -441,11 +441,11 @@ fn check_service(
                 let help = match did_you_mean(name, components.keys().map(String::as_str)) {
                     Some(c) => format!(
                         "did you mean '{c}'? Components: {}",
-                        components.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(name, components.keys().map(String::as_str))
                     ),
                     None => format!(
                         "components in this stack: {}",
-                        components.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(name, components.keys().map(String::as_str))
                     ),
                 };
                 out.push(

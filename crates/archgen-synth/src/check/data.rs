@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::data::*;
 use crate::spec::network::TierKind;
@@ -85,12 +85,13 @@ fn check_names(out: &mut Out) {
             );
         }
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            out.err(
+            let d = out.stack.name_clash(
                 "DATA001",
                 &field,
+                &format!("{first}.{name}"),
                 format!("'{name}' is already a component name (under {first}:)"),
-                "component names are unique across databases, caches, buckets, secrets, parameters and keys; rename one",
             );
+            out.list.push(d.help("component names are unique across databases, caches, buckets, secrets, parameters and keys; rename one"));
         }
         seen.push((name, block));
     }
@@ -131,7 +132,7 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
                     Some(s) => format!("did you mean '{s}'?"),
                     None => format!(
                         "tiers: {}",
-                        net.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(t, net.tiers.keys().map(String::as_str))
                     ),
                 };
                 out.err(

@@ -1,7 +1,7 @@
 //! Rules for `waf:`, `cdn:` and `dns:` (EDGE001-EDGE020).
 
 use super::REGIONS;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::edge::{
     AttachTarget, BehaviorSpec, IpMatchSpec, MANAGED_RULE_GROUPS, WafRuleSpec, WafScope,
@@ -24,9 +24,12 @@ fn waf_name(s: &str) -> bool {
 fn suggest<'a>(input: &str, names: impl IntoIterator<Item = &'a str> + Clone) -> String {
     let all: Vec<&str> = names.clone().into_iter().collect();
     match did_you_mean(input, names) {
-        Some(s) => format!("did you mean '{s}'? Declared: {}", all.join(", ")),
+        Some(s) => format!(
+            "did you mean '{s}'? Declared: {}",
+            nearest_names(input, all)
+        ),
         None if all.is_empty() => "none are declared".to_string(),
-        None => format!("declared: {}", all.join(", ")),
+        None => format!("declared: {}", nearest_names(input, all)),
     }
 }
 
@@ -125,14 +128,8 @@ fn check_rule(
         if crate::spec::edge::managed_rule_group(short).is_none() {
             let names = MANAGED_RULE_GROUPS.iter().map(|(s, _)| *s);
             let help = match did_you_mean(short, names.clone()) {
-                Some(s) => format!(
-                    "did you mean '{s}'? Known: {}",
-                    names.collect::<Vec<_>>().join(", ")
-                ),
-                None => format!(
-                    "known rule groups: {}",
-                    names.collect::<Vec<_>>().join(", ")
-                ),
+                Some(s) => format!("did you mean '{s}'? Known: {}", nearest_names(short, names)),
+                None => format!("known rule groups: {}", nearest_names(short, names)),
             };
             out.push(
                 stack
@@ -466,7 +463,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                     )
                     .help(format!(
                         "add its zone under dns.zones (given: {})",
-                        dns.zones.keys().cloned().collect::<Vec<_>>().join(", ")
+                        nearest_names(name, dns.zones.keys().map(String::as_str))
                     )),
             );
         }

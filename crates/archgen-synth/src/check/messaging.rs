@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::is_name;
 use super::monitoring::unknown;
 use super::wiring;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::app::split_connection;
 use crate::spec::network::TierKind;
@@ -105,9 +105,10 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(kind) = components.get(name) {
             out.push(
                 stack
-                    .error(
+                    .name_clash(
                         "MSG002",
                         &base,
+                        &format!("{}.{name}", kind.block()),
                         format!(
                             "'{name}' is already a component name (a {})",
                             kind.describe()
@@ -248,8 +249,11 @@ fn check_connections(
         if !components.contains_key(name) {
             let all: Vec<&str> = components.keys().map(String::as_str).collect();
             let help = match did_you_mean(name, all.iter().copied()) {
-                Some(c) => format!("did you mean '{c}'? Components: {}", all.join(", ")),
-                None => format!("components in this stack: {}", all.join(", ")),
+                Some(c) => format!(
+                    "did you mean '{c}'? Components: {}",
+                    nearest_names(name, all)
+                ),
+                None => format!("components in this stack: {}", nearest_names(name, all)),
             };
             out.push(
                 stack

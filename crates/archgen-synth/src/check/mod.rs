@@ -114,17 +114,29 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     out.extend(identity::check(stack));
     let mut seen = std::collections::BTreeMap::new();
     for (name, kind) in component_names(spec) {
-        if let Some(first) = seen.insert(name.clone(), kind) {
-            out.push(
+        match seen.get(&name) {
+            None => {
+                seen.insert(name, kind);
+            }
+            // Two data components clash as DATA001 already: one error per mistake.
+            Some(&first) if is_data(first) && is_data(kind) => {}
+            Some(&first) => out.push(
                 stack
-                    .error("APP026", "", format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
+                    .name_clash("APP026", &format!("{}.{name}", kind.block()), &format!("{}.{name}", first.block()), format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
                     .help("give every component its own name: connections and alarms refer to it by name"),
-            );
+            ),
         }
     }
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
     out
+}
+
+/// Whether components of this kind are declared in a data block (DATA001
+/// checks those names against each other).
+fn is_data(kind: ComponentKind) -> bool {
+    use ComponentKind::*;
+    matches!(kind, Database | Cache | Bucket | Secret | Parameter | Key)
 }
 
 /// Every data component's block and key, in spec order.

@@ -1,7 +1,7 @@
 //! Rules for `topics:` and `alarms:`.
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::synth::monitoring::metrics::{metrics, watchable_names, watched};
 
@@ -69,9 +69,12 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 let help = match did_you_mean(&a.on, names.iter().map(String::as_str)) {
                     Some(s) => format!(
                         "did you mean '{s}'? Components with metrics: {}",
-                        names.join(", ")
+                        nearest_names(&a.on, names.iter().map(String::as_str))
                     ),
-                    None => format!("components with metrics: {}", names.join(", ")),
+                    None => format!(
+                        "components with metrics: {}",
+                        nearest_names(&a.on, names.iter().map(String::as_str))
+                    ),
                 };
                 out.push(
                     stack
@@ -235,7 +238,7 @@ pub fn unknown<'a>(
     let help = match did_you_mean(name, all.iter().copied()) {
         Some(s) => format!("did you mean '{s}'?"),
         None if all.is_empty() => format!("declare it first; this stack has no {what}"),
-        None => format!("use one of: {}", all.join(", ")),
+        None => format!("use one of: {}", nearest_names(name, all)),
     };
     stack
         .error(code, field, format!("there is no {what} '{name}'"))

@@ -4,7 +4,7 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::network::{
     GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones,
@@ -407,12 +407,9 @@ fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagn
             let help = match did_you_mean(name, known()) {
                 Some(s) => format!(
                     "did you mean '{s}'? Known endpoints: {}",
-                    known().collect::<Vec<_>>().join(", ")
+                    nearest_names(name, known())
                 ),
-                None => format!(
-                    "known endpoints: {}",
-                    known().collect::<Vec<_>>().join(", ")
-                ),
+                None => format!("known endpoints: {}", nearest_names(name, known())),
             };
             out.push(
                 stack
@@ -440,7 +437,7 @@ fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagn
             None => out.push(
                 stack
                     .error("NET012", "network.endpoint_tier", format!("there is no tier '{t}'"))
-                    .help(format!("use one of: {}", net.tiers.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    .help(format!("use one of: {}", nearest_names(t, net.tiers.keys().map(String::as_str)))),
             ),
             Some(tier) if tier.kind == TierKind::Public => out.push(
                 stack

@@ -8,7 +8,7 @@ use serde::de::{
 use std::fmt;
 
 use super::node::{Key, Loc, Node, NodeKind};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{did_you_mean, nearest_names};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecError {
@@ -21,6 +21,11 @@ pub struct SpecError {
 }
 
 impl SpecError {
+    /// Whether a required field is missing (rather than wrong).
+    pub fn is_missing_field(&self) -> bool {
+        self.missing.is_some()
+    }
+
     fn at(mut self, path: &str, loc: Loc) -> Self {
         if self.loc.is_none() {
             self.loc = Some(loc);
@@ -53,9 +58,10 @@ impl de::Error for SpecError {
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        let allowed = nearest_names(field, expected.iter().copied());
         let help = match did_you_mean(field, expected.iter().copied()) {
-            Some(s) => format!("did you mean '{s}'? Allowed here: {}", expected.join(", ")),
-            None => format!("allowed here: {}", expected.join(", ")),
+            Some(s) => format!("did you mean '{s}'? Allowed here: {allowed}"),
+            None => format!("allowed here: {allowed}"),
         };
         let mut e = Self::custom(format_args!("unknown field '{field}'"));
         e.help = Some(help);
@@ -63,9 +69,10 @@ impl de::Error for SpecError {
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let choices = nearest_names(variant, expected.iter().copied());
         let help = match did_you_mean(variant, expected.iter().copied()) {
-            Some(s) => format!("did you mean '{s}'? Choose one of: {}", expected.join(", ")),
-            None => format!("choose one of: {}", expected.join(", ")),
+            Some(s) => format!("did you mean '{s}'? Choose one of: {choices}"),
+            None => format!("choose one of: {choices}"),
         };
         let mut e = Self::custom(format_args!("'{variant}' is not a valid value"));
         e.help = Some(help);
@@ -80,13 +87,25 @@ impl de::Error for SpecError {
     }
 
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::custom(format_args!("expected {exp}, found {}", describe(unexp)))
+        let mut e = Self::custom(format_args!(
+            "expected {}, found {}",
+            in_words(exp),
+            describe(unexp)
+        ));
+        if let de::Unexpected::Float(f) = unexp
+            && f.fract() == 0.0
+            && in_words(exp).contains("integer")
+        {
+            e.help = Some(format!("write it without the decimal point: {f:.0}"));
+        }
+        e
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         Self::custom(format_args!(
-            "invalid value {}: expected {exp}",
-            describe(unexp)
+            "invalid value {}: expected {}",
+            describe(unexp),
+            in_words(exp)
         ))
     }
 }
@@ -96,9 +115,24 @@ fn describe(u: de::Unexpected) -> String {
         de::Unexpected::Str(s) => format!("'{s}'"),
         de::Unexpected::Signed(n) => n.to_string(),
         de::Unexpected::Unsigned(n) => n.to_string(),
-        de::Unexpected::Float(n) => n.to_string(),
+        // `{:?}` keeps the decimal point: 512.0, not 512.
+        de::Unexpected::Float(n) => format!("{n:?}"),
         de::Unexpected::Bool(b) => b.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// What serde's primitive visitors expect ("u32"), as the user writes it.
+fn in_words(exp: &dyn de::Expected) -> String {
+    let exp = exp.to_string();
+    match exp.as_str() {
+        "u8" => "an integer from 0 to 255".to_string(),
+        "u16" => "an integer from 0 to 65535".to_string(),
+        "u32" | "u64" | "u128" | "usize" => "an integer (0 or more)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "an integer".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a boolean" => "true or false".to_string(),
+        _ => exp,
     }
 }
 
@@ -473,6 +507,16 @@ mod tests {
             e.message.contains("expected a string, found a list"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn a_float_where_an_integer_is_expected_says_so() {
+        let e = load("network:\n  cidr: x\n  zones: 2.0\n").unwrap_err();
+        assert_eq!(e.message, "expected an integer from 0 to 255, found 2.0");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write it without the decimal point: 2")
         );
     }
 

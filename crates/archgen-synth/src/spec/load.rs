@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use super::StackSpec;
-use super::de::from_node;
+use super::de::{SpecError, from_node};
 use super::node::{Key, Loc, Node, NodeKind};
 use super::overlay::merge;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use super::yaml_error::explain;
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, nearest_names};
 
 /// A stack file as written: its base definition and its overlays.
 #[derive(Debug, Clone)]
@@ -39,9 +40,37 @@ pub struct ResolvedStack<'p> {
 
 impl<'p> ResolvedStack<'p> {
     /// A diagnostic at the spec line of `field` (or its nearest ancestor).
+    /// A field under `environments.` is found where it is declared.
     pub fn error(&self, code: &'static str, field: &str, message: impl Into<String>) -> Diagnostic {
-        let loc = self.node.locate(field);
-        Diagnostic::new(code, field, message).at(&self.file.path, loc, &self.file.source)
+        Diagnostic::new(code, field, message).at(
+            &self.file.path,
+            self.locate(field),
+            &self.file.source,
+        )
+    }
+
+    /// Where `field` is written: in the merged tree, or for
+    /// `environments.<env>...` in that environment's declaration.
+    pub fn locate(&self, field: &str) -> Loc {
+        match field.strip_prefix("environments.") {
+            Some(rest) => self.file.locate_in_environments(rest),
+            None => self.node.locate(field),
+        }
+    }
+
+    /// A name written in two places: pinned to the key at `field`, and
+    /// showing where the key at `first` is written too.
+    pub fn name_clash(
+        &self,
+        code: &'static str,
+        field: &str,
+        first: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let key_loc = |f: &str| self.node.locate_key(f).unwrap_or_else(|| self.locate(f));
+        Diagnostic::new(code, field, message)
+            .at(&self.file.path, key_loc(field), &self.file.source)
+            .also(key_loc(first), "first used here", &self.file.source)
     }
 }
 
@@ -50,38 +79,51 @@ impl StackFile {
         name: String,
         path: PathBuf,
         source: String,
-    ) -> Result<StackFile, Box<Diagnostic>> {
-        let (node, tags) = Node::parse_with_tags(&source)
-            .map_err(|e| {
-                let loc = e
-                    .location()
-                    .map(|l| Loc {
-                        line: l.line(),
-                        column: l.column(),
-                    })
-                    .unwrap_or(Loc { line: 1, column: 1 });
-                let message = e.without_snippet().to_string();
-                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-                Diagnostic::new("YAML", "", format!("this is not valid YAML: {message}"))
-                    .help("check indentation and quoting around this line")
-                    .at(&path, loc, &source)
-            })
-            .map_err(Box::new)?;
-        if let Some((loc, tag)) = tags.first() {
-            return Err(Box::new(
+    ) -> Result<StackFile, Vec<Diagnostic>> {
+        let (node, tags) = Node::parse_with_tags(&source).map_err(|e| {
+            let problem = explain(&e, &source);
+            vec![
+                Diagnostic::new("YAML", "", problem.message)
+                    .help(problem.help)
+                    .at(&path, problem.loc, &source),
+            ]
+        })?;
+        let mut problems: Vec<Diagnostic> = node
+            .duplicate_keys()
+            .into_iter()
+            .map(|(first, repeat)| {
                 Diagnostic::new(
-                    "YAML001",
-                    node.path_at(*loc).unwrap_or_default(),
-                    format!("archgen does not interpret YAML tags such as '{tag}'"),
+                    "YAML",
+                    "",
+                    format!(
+                        "key `{}` is written twice in this mapping (first at line {})",
+                        repeat.name, first.loc.line
+                    ),
                 )
-                .help(format!(
-                    "write the value without '{tag}': archgen writes CloudFormation's functions itself, and a spec refers to components by their keys"
-                ))
-                .at(&path, *loc, &source),
-            ));
+                .help("remove one of them; YAML keeps only one value per key")
+                .at(&path, repeat.loc, &source)
+                .also(first.loc, "first written here", &source)
+            })
+            .collect();
+        problems.extend(tags.iter().map(|(loc, tag)| {
+            Diagnostic::new(
+                "YAML001",
+                node.path_at(*loc).unwrap_or_default(),
+                format!("archgen does not interpret YAML tags such as '{tag}'"),
+            )
+            .help(format!(
+                "write the value without '{tag}': archgen writes CloudFormation's functions itself, and a spec refers to components by their keys"
+            ))
+            .at(&path, *loc, &source)
+        }));
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        if source.trim().is_empty() || node.kind == NodeKind::Null {
+            return Err(vec![empty_stack_file(&path)]);
         }
         let NodeKind::Map(entries) = &node.kind else {
-            return Err(Box::new(
+            return Err(vec![
                 Diagnostic::new(
                     "SPEC",
                     "",
@@ -89,7 +131,7 @@ impl StackFile {
                 )
                 .help("start the file with 'app: <name>' and 'region: <region>'")
                 .at(&path, node.loc, &source),
-            ));
+            ]);
         };
         let mut base_entries = Vec::new();
         let mut environments = Vec::new();
@@ -110,7 +152,7 @@ impl StackFile {
                             },
                             NodeKind::Map(_) => overlay.clone(),
                             _ => {
-                                return Err(Box::new(Diagnostic::new(
+                                return Err(vec![Diagnostic::new(
                                     "SPEC",
                                     format!("environments.{}", env.name),
                                     format!(
@@ -120,16 +162,16 @@ impl StackFile {
                                     ),
                                 )
                                 .help("write '{}' for an environment without overrides")
-                                .at(&path, overlay.loc, &source)));
+                                .at(&path, overlay.loc, &source)]);
                             }
                         };
                         environments.push((env.clone(), overlay));
                     }
                 }
                 _ => {
-                    return Err(Box::new(Diagnostic::new("SPEC", "environments", "'environments' must map environment names to overrides")
+                    return Err(vec![Diagnostic::new("SPEC", "environments", "'environments' must map environment names to overrides")
                         .help("for example:\nenvironments:\n  dev: {}\n  prod: { termination_protection: true }")
-                        .at(&path, value.loc, &source)));
+                        .at(&path, value.loc, &source)]);
                 }
             }
         }
@@ -147,6 +189,17 @@ impl StackFile {
         })
     }
 
+    /// Where `path` (below `environments.`) is written: an environment's
+    /// name at its declaration, a field in its overlay.
+    fn locate_in_environments(&self, path: &str) -> Loc {
+        let (env, rest) = path.split_once('.').unwrap_or((path, ""));
+        match self.environments.iter().find(|(k, _)| k.name == env) {
+            Some((key, _)) if rest.is_empty() => key.loc,
+            Some((key, overlay)) => overlay.locate_key(rest).unwrap_or(key.loc),
+            None => self.environments_loc,
+        }
+    }
+
     pub fn environment_names(&self) -> Vec<&str> {
         self.environments
             .iter()
@@ -158,17 +211,15 @@ impl StackFile {
     pub fn resolve(&self, env: &str) -> Result<ResolvedStack<'_>, Vec<Diagnostic>> {
         let Some((_, overlay)) = self.environments.iter().find(|(k, _)| k.name == env) else {
             let declared = self.environment_names();
+            let listed = nearest_names(env, declared.iter().copied());
             let help = match (
                 did_you_mean(env, declared.iter().copied()),
                 declared.is_empty(),
             ) {
                 (_, true) => "declare it under 'environments:', e.g. 'environments: { prod: {} }'"
                     .to_string(),
-                (Some(s), _) => format!(
-                    "did you mean '{s}'? Declared environments: {}",
-                    declared.join(", ")
-                ),
-                (None, _) => format!("declared environments: {}", declared.join(", ")),
+                (Some(s), _) => format!("did you mean '{s}'? Declared environments: {listed}"),
+                (None, _) => format!("declared environments: {listed}"),
             };
             return Err(vec![
                 Diagnostic::new(
@@ -181,7 +232,7 @@ impl StackFile {
             ]);
         };
         let node = merge(&self.base, overlay);
-        let spec = self.deserialize_all(&node)?;
+        let spec = self.deserialize_all(&node, overlay)?;
         Ok(ResolvedStack {
             file: self,
             environment: env.to_string(),
@@ -195,7 +246,7 @@ impl StackFile {
     /// Deserializes the typed spec, reporting every structural problem, not
     /// only the first: serde stops at one error, so the offending key is
     /// taken out of a scratch copy and the rest is tried again.
-    fn deserialize_all(&self, node: &Node) -> Result<StackSpec, Vec<Diagnostic>> {
+    fn deserialize_all(&self, node: &Node, overlay: &Node) -> Result<StackSpec, Vec<Diagnostic>> {
         let mut scratch = node.clone();
         let mut problems = Vec::new();
         // Each round removes one key, so this ends; the cap bounds pathological files.
@@ -211,7 +262,17 @@ impl StackFile {
                         && problems
                             .iter()
                             .any(|d: &Diagnostic| d.field.starts_with(&format!("{parent}.")));
-                    if !echo {
+                    if let Some(removed_at) = removed_by_overlay(overlay, &e) {
+                        problems.push(
+                            Diagnostic::new(
+                                "SPEC",
+                                e.path.clone(),
+                                format!("{}: this overlay removes it", e.message),
+                            )
+                            .help("'~' (null) removes a key; give the field a value here, or delete this line to keep the base value")
+                            .at(&self.path, removed_at, &self.source),
+                        );
+                    } else if !echo {
                         let mut d = Diagnostic::new("SPEC", e.path.clone(), e.message.clone());
                         d.help = e.help.clone();
                         problems.push(d.at(&self.path, e.loc.unwrap_or(node.loc), &self.source));
@@ -226,6 +287,18 @@ impl StackFile {
         }
         Err(problems)
     }
+}
+
+/// For a missing required field that the environment's overlay set to
+/// `~`, the line of that key in the overlay.
+fn removed_by_overlay(overlay: &Node, e: &SpecError) -> Option<Loc> {
+    if !e.is_missing_field() {
+        return None;
+    }
+    let (parent, key) = e.path.rsplit_once('.').unwrap_or(("", &e.path));
+    let parent = overlay.find(parent)?;
+    let removed = parent.get(key)?.kind == NodeKind::Null;
+    removed.then(|| parent.key(key).map(|k| k.loc))?
 }
 
 impl Project {
@@ -271,18 +344,10 @@ impl Project {
                 .and_then(|s| s.to_str())
                 .unwrap_or_default()
                 .to_string();
-            let source = match std::fs::read_to_string(&path) {
+            let source = match read_stack_file(&path) {
                 Ok(s) => s,
-                Err(e) => {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            "PROJECT",
-                            "",
-                            format!("cannot read {}: {e}", path.display()),
-                        )
-                        .help("make sure the file is readable UTF-8 text")
-                        .at(&path, Loc::default(), ""),
-                    );
+                Err(d) => {
+                    diagnostics.push(*d);
                     continue;
                 }
             };
@@ -314,7 +379,7 @@ impl Project {
             }
             match StackFile::parse(name, path, source) {
                 Ok(s) => stacks.push(s),
-                Err(d) => diagnostics.push(*d),
+                Err(problems) => problems.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
         if diagnostics.is_empty() {
@@ -339,6 +404,63 @@ impl Project {
         }
         out
     }
+}
+
+/// The text of a stack file; a file that is not UTF-8 is reported at its
+/// first bad byte.
+fn read_stack_file(path: &Path) -> Result<String, Box<Diagnostic>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            "PROJECT",
+            "",
+            format!("cannot read {}: {e}", path.display()),
+        )
+        .help("make sure the file exists and is readable")
+        .at(path, Loc::default(), "")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        // The prefix up to the bad byte is valid UTF-8 by definition.
+        let before = bytes
+            .get(..valid)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default();
+        let last_line = before.rsplit('\n').next().unwrap_or_default();
+        let loc = Loc {
+            line: before.matches('\n').count() as u64 + 1,
+            column: last_line.chars().count() as u64 + 1,
+        };
+        Box::new(
+            Diagnostic::new(
+                "PROJECT",
+                "",
+                format!(
+                    "{} is not UTF-8 text: byte 0x{:02X} at line {}, column {} is not valid UTF-8",
+                    path.display(),
+                    bytes.get(valid).copied().unwrap_or_default(),
+                    loc.line,
+                    loc.column
+                ),
+            )
+            .help("save the file as UTF-8 (in most editors: File > Save with Encoding > UTF-8)")
+            .at(path, loc, &String::from_utf8_lossy(bytes)),
+        )
+    })
+}
+
+/// An empty stack file (or one with only comments) is reported by name.
+fn empty_stack_file(path: &Path) -> Diagnostic {
+    Diagnostic::new(
+        "PROJECT",
+        "",
+        format!(
+            "{} is empty: a stack needs at least `app:` and `region:`",
+            path.display()
+        ),
+    )
+    .help("write e.g. 'app: my-app' and 'region: ap-northeast-1', or delete the file")
+    .at(path, Loc::default(), "")
 }
 
 pub fn is_stack_name(name: &str) -> bool {

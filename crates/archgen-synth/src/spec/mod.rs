@@ -18,6 +18,7 @@ pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
+pub mod yaml_error;
 
 use indexmap::IndexMap;
 use serde::Deserialize;

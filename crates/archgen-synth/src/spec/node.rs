@@ -54,6 +54,9 @@ pub struct Key {
     pub loc: Loc,
 }
 
+/// How deeply a stack file may nest mappings and lists.
+pub const MAX_DEPTH: usize = 32;
+
 impl Node {
     /// Parses one YAML document, with the tags (`!Sub`, `!Ref`, ...) that
     /// archgen does not interpret and where they were written, so the caller
@@ -99,6 +102,8 @@ impl Node {
     }
 
     /// Parses one YAML document. Errors carry serde-saphyr's location.
+    /// Repeated keys are kept, so [`Node::duplicate_keys`] can report both
+    /// places they are written.
     pub fn parse(text: &str) -> Result<Node, serde_saphyr::Error> {
         if text.trim().is_empty() {
             return Ok(Node {
@@ -106,7 +111,70 @@ impl Node {
                 kind: NodeKind::Map(Vec::new()),
             });
         }
-        serde_saphyr::from_str(text)
+        let mut options = serde_saphyr::Options::default();
+        options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+        // A stack spec nests a handful of levels; the parser's default (64)
+        // lets a crafted file recurse deep enough to exhaust a small stack.
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_depth = MAX_DEPTH;
+        options.budget = Some(budget);
+        serde_saphyr::from_str_with_options(text, options)
+    }
+
+    /// Every key written twice in the same mapping, as (first, repeat), in
+    /// the order the repeats are written.
+    pub fn duplicate_keys(&self) -> Vec<(&Key, &Key)> {
+        let mut out = Vec::new();
+        self.collect_duplicate_keys(&mut out);
+        out
+    }
+
+    fn collect_duplicate_keys<'a>(&'a self, out: &mut Vec<(&'a Key, &'a Key)>) {
+        match &self.kind {
+            NodeKind::Map(entries) => {
+                let mut first: std::collections::HashMap<&str, &Key> =
+                    std::collections::HashMap::new();
+                for (key, value) in entries {
+                    if let Some(earlier) = first.get(key.name.as_str()) {
+                        out.push((*earlier, key));
+                    } else {
+                        first.insert(&key.name, key);
+                    }
+                    value.collect_duplicate_keys(out);
+                }
+            }
+            NodeKind::Seq(items) => items.iter().for_each(|n| n.collect_duplicate_keys(out)),
+            _ => {}
+        }
+    }
+
+    /// The node at a dotted path, if the whole path exists (`""` is this node).
+    pub fn find(&self, path: &str) -> Option<&Node> {
+        split_path(path)
+            .iter()
+            .try_fold(self, |node, segment| node.child(segment))
+    }
+
+    /// Where the key at the end of a dotted path is written, if the whole
+    /// path exists (for a path ending in an index, the item's location).
+    pub fn locate_key(&self, path: &str) -> Option<Loc> {
+        let segments = split_path(path);
+        let (last, parents) = segments.split_last()?;
+        let parent = parents
+            .iter()
+            .try_fold(self, |node, segment| node.child(segment))?;
+        match last {
+            PathSegment::Key(k) => parent.key(k).map(|k| k.loc),
+            index => parent.child(index).map(|n| n.loc),
+        }
+    }
+
+    fn child(&self, segment: &PathSegment) -> Option<&Node> {
+        match (segment, &self.kind) {
+            (PathSegment::Key(k), _) => self.get(k),
+            (PathSegment::Index(i), NodeKind::Seq(items)) => items.get(*i),
+            _ => None,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -128,14 +196,7 @@ impl Node {
     pub fn locate(&self, path: &str) -> Loc {
         let mut node = self;
         for segment in split_path(path) {
-            let next = match segment {
-                PathSegment::Key(k) => node.get(k),
-                PathSegment::Index(i) => match &node.kind {
-                    NodeKind::Seq(items) => items.get(i),
-                    _ => None,
-                },
-            };
-            match next {
+            match node.child(&segment) {
                 Some(n) => node = n,
                 None => break,
             }
@@ -360,6 +421,24 @@ mod tests {
             node.get("a").unwrap().get("c").unwrap().kind,
             NodeKind::Str("5".into())
         );
+    }
+
+    #[test]
+    fn repeated_keys_are_found_with_both_places() {
+        let node = Node::parse("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n").unwrap();
+        let lines: Vec<(u64, u64)> = node
+            .duplicate_keys()
+            .iter()
+            .map(|(first, repeat)| (first.loc.line, repeat.loc.line))
+            .collect();
+        assert_eq!(lines, [(3, 4), (1, 5)]);
+    }
+
+    #[test]
+    fn locate_key_finds_the_key_not_its_value() {
+        let node = Node::parse("a:\n  b:\n    c: 1\n").unwrap();
+        assert_eq!(node.locate_key("a.b"), Some(Loc { line: 2, column: 3 }));
+        assert_eq!(node.locate_key("a.x"), None);
     }
 
     #[test]

@@ -94,6 +94,24 @@ impl ComponentKind {
             ComponentKind::UserPool => "user pool",
         }
     }
+
+    /// The spec block its components are declared in.
+    pub fn block(self) -> &'static str {
+        match self {
+            ComponentKind::Service => "services",
+            ComponentKind::LoadBalancer => "load_balancer",
+            ComponentKind::Database => "databases",
+            ComponentKind::Cache => "caches",
+            ComponentKind::Bucket => "buckets",
+            ComponentKind::Secret => "secrets",
+            ComponentKind::Parameter => "parameters",
+            ComponentKind::Key => "keys",
+            ComponentKind::Queue => "queues",
+            ComponentKind::Topic => "topics",
+            ComponentKind::Function => "functions",
+            ComponentKind::UserPool => "user_pools",
+        }
+    }
 }
 
 /// What connecting to one component takes.
