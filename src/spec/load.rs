@@ -46,6 +46,23 @@ impl<'p> ResolvedStack<'p> {
 }
 
 impl StackFile {
+    /// Parses the text of the stack file at `path`, whose stem names the stack.
+    pub fn from_source(path: PathBuf, source: String) -> Result<StackFile, Box<Diagnostic>> {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !is_stack_name(&name) {
+            return Err(Box::new(
+                Diagnostic::new("PROJECT", "", format!("stack file name '{name}' cannot name a stack"))
+                    .help("use lowercase letters, digits and hyphens, starting with a letter (e.g. main.yaml)")
+                    .at(&path, Loc { line: 1, column: 1 }, &source),
+            ));
+        }
+        StackFile::parse(name, path, source)
+    }
+
     pub fn parse(
         name: String,
         path: PathBuf,
@@ -252,11 +269,6 @@ impl Project {
         let mut diagnostics = Diagnostics::default();
         let mut stacks = Vec::new();
         for path in paths {
-            let name = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_string();
             let source = match std::fs::read_to_string(&path) {
                 Ok(s) => s,
                 Err(e) => {
@@ -272,15 +284,7 @@ impl Project {
                     continue;
                 }
             };
-            if !is_stack_name(&name) {
-                diagnostics.push(
-                    Diagnostic::new("PROJECT", "", format!("stack file name '{name}' cannot name a stack"))
-                        .help("use lowercase letters, digits and hyphens, starting with a letter (e.g. main.yaml)")
-                        .at(&path, Loc { line: 1, column: 1 }, &source),
-                );
-                continue;
-            }
-            match StackFile::parse(name, path, source) {
+            match StackFile::from_source(path, source) {
                 Ok(s) => stacks.push(s),
                 Err(d) => diagnostics.push(*d),
             }
@@ -292,6 +296,27 @@ impl Project {
             })
         } else {
             Err(diagnostics.finish())
+        }
+    }
+
+    /// A project of one stack file given as text, as if read from `path`
+    /// (`stacks/main.yaml`): for tests and fuzzing, which need no directory.
+    pub fn from_source(path: PathBuf, source: String) -> Result<Project, Diagnostics> {
+        let dir = path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        match StackFile::from_source(path, source) {
+            Ok(stack) => Ok(Project {
+                dir,
+                stacks: vec![stack],
+            }),
+            Err(d) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.push(*d);
+                Err(diagnostics)
+            }
         }
     }
 
