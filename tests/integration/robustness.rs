@@ -58,6 +58,41 @@ fn token_lifetime_with_a_japanese_unit_is_an_error_not_a_panic() {
     });
 }
 
+/// Nesting beyond the YAML parser's depth budget (64) is a YAML error at
+/// its line, not a stack overflow in the recursive merge or deserializer.
+#[test]
+fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
+    let mapping: String = (1..200)
+        .map(|depth| format!("{}k{depth}:\n", "  ".repeat(depth)))
+        .collect();
+    let flows = format!("tags: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    for (what, nested, line) in [
+        ("mappings", format!("tags:\n{mapping}"), 78),
+        ("flow lists", flows, 14),
+    ] {
+        let project = TempProject::new(&VALID.replacen(
+            "repositories:",
+            &format!("{nested}repositories:"),
+            1,
+        ));
+        let out = archgen()
+            .args(["synth", "prod", "--dir"])
+            .arg(project.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: exit code\n{stderr}");
+        assert!(
+            stderr.contains("this is not valid YAML"),
+            "{what}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("main.yaml:{line}:")),
+            "{what}: {stderr}"
+        );
+    }
+}
+
 // ------------------------------------------------------------- properties
 //
 // The whole pipeline (load, check every environment, synthesize, render) on
