@@ -75,6 +75,23 @@ impl<'p> ResolvedStack<'p> {
 }
 
 impl StackFile {
+    /// Parses the text of the stack file at `path`, whose stem names the stack.
+    pub fn from_source(path: PathBuf, source: String) -> Result<StackFile, Vec<Diagnostic>> {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !is_stack_name(&name) {
+            return Err(vec![
+                Diagnostic::new("PROJECT", "", format!("stack file name '{name}' cannot name a stack"))
+                    .help("use lowercase letters, digits and hyphens, starting with a letter (e.g. main.yaml)")
+                    .at(&path, Loc { line: 1, column: 1 }, &source),
+            ]);
+        }
+        StackFile::parse(name, path, source)
+    }
+
     pub fn parse(
         name: String,
         path: PathBuf,
@@ -369,15 +386,7 @@ impl Project {
                 continue;
             }
             stems.push((name.clone(), path.clone()));
-            if !is_stack_name(&name) {
-                diagnostics.push(
-                    Diagnostic::new("PROJECT", "", format!("stack file name '{name}' cannot name a stack"))
-                        .help("use lowercase letters, digits and hyphens, starting with a letter (e.g. main.yaml)")
-                        .at(&path, Loc { line: 1, column: 1 }, &source),
-                );
-                continue;
-            }
-            match StackFile::parse(name, path, source) {
+            match StackFile::from_source(path, source) {
                 Ok(s) => stacks.push(s),
                 Err(problems) => problems.into_iter().for_each(|d| diagnostics.push(d)),
             }
@@ -389,6 +398,27 @@ impl Project {
             })
         } else {
             Err(diagnostics.finish())
+        }
+    }
+
+    /// A project of one stack file given as text, as if read from `path`
+    /// (`stacks/main.yaml`): for tests and fuzzing, which need no directory.
+    pub fn from_source(path: PathBuf, source: String) -> Result<Project, Diagnostics> {
+        let dir = path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        match StackFile::from_source(path, source) {
+            Ok(stack) => Ok(Project {
+                dir,
+                stacks: vec![stack],
+            }),
+            Err(problems) => {
+                let mut diagnostics = Diagnostics::default();
+                problems.into_iter().for_each(|d| diagnostics.push(d));
+                Err(diagnostics)
+            }
         }
     }
 

@@ -84,13 +84,22 @@ pub fn explain(error: &Error, source: &str) -> YamlProblem {
                 )
             }
         }
-        other => problem(
-            format!(
-                "this is not valid YAML: {}",
-                UserMessageFormatter.format_message(other)
-            ),
-            "check indentation and quoting around this line",
-        ),
+        other => {
+            let message = UserMessageFormatter.format_message(other);
+            // The scanner's own guard on nested flow collections (`[[[[...`)
+            // reaches us only as its text.
+            if message.contains("recursion limit exceeded") {
+                problem(
+                    "this file nests values deeper than archgen reads".to_string(),
+                    "nest less deeply; a stack spec needs only a few levels",
+                )
+            } else {
+                problem(
+                    format!("this is not valid YAML: {message}"),
+                    "check indentation and quoting around this line",
+                )
+            }
+        }
     }
 }
 
