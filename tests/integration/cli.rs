@@ -580,7 +580,41 @@ fn every_problem_is_reported_at_once() {
         .stderr(predicate::str::contains("3 problems found"))
         .stderr(predicate::str::contains("main.yaml:1:"))
         .stderr(predicate::str::contains("main.yaml:2:"))
-        .stderr(predicate::str::contains("main.yaml:4:"));
+        .stderr(predicate::str::contains("main.yaml:4:"))
+        .stderr(predicate::function(|err: &str| {
+            // One pointer to `archgen explain` per run, not one per error.
+            err.matches("archgen explain").count() == 1
+                && err.contains("3 problems found\n= note: run `archgen explain APP001` for more")
+        }));
+}
+
+#[test]
+fn explain_prints_what_a_rule_checks_in_any_case() {
+    archgen()
+        .args(["explain", "net003"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "NET003: a subnet is outside the VPC CIDR\n\n",
+        ))
+        .stdout(predicate::str::contains(
+            "Every subnet must lie inside `network.cidr`",
+        ));
+}
+
+#[test]
+fn explain_an_unknown_code_is_a_usage_error_with_a_suggestion() {
+    archgen()
+        .args(["explain", "NOPE999"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("there is no rule code 'NOPE999'"));
+    archgen()
+        .args(["explain", "NET03"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean NET003?"));
 }
 
 #[test]

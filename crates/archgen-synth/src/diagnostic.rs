@@ -263,6 +263,13 @@ impl Diagnostics {
             "{n} problem{} found",
             if n == 1 { "" } else { "s" }
         ));
+        // Once per run, not per error: the codes are in every title already.
+        if let Some(first) = self.0.first() {
+            out.push_str(&format!(
+                "\n= note: run `archgen explain {}` for more about a code",
+                first.code
+            ));
+        }
         out
     }
 }
