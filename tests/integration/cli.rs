@@ -1073,3 +1073,35 @@ fn colour_follows_the_terminal_no_color_and_clicolor_force() {
         assert!(plain.contains("error[NET"), "{plain}");
     }
 }
+
+/// The README's table of rule codes, as `Code` declares them (by id).
+fn rule_code_table() -> String {
+    let mut codes = archgen::diagnostic::Code::ALL.to_vec();
+    codes.sort();
+    let mut table = String::from("| Code | Summary |\n|---|---|\n");
+    for code in codes {
+        table.push_str(&format!("| `{}` | {} |\n", code.id(), code.summary()));
+    }
+    table
+}
+
+#[test]
+fn the_readme_lists_every_rule_code_with_its_summary() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split_once("\n## Rule codes\n")
+        .map(|(_, rest)| rest)
+        .expect("README.md has a '## Rule codes' section");
+    // The table is the run of lines starting with '|' in that section.
+    let listed: String = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let expected = rule_code_table();
+    assert!(
+        listed == expected,
+        "README.md's 'Rule codes' table is stale; replace it with:\n\n{expected}"
+    );
+}
