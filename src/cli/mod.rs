@@ -9,6 +9,7 @@ pub mod deploy;
 pub mod destroy;
 #[cfg(feature = "deploy")]
 pub mod diff;
+pub mod explain;
 #[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
@@ -30,7 +31,8 @@ Exit codes:
 Example:
   archgen synth prod                     # writes out/prod/<stack>.template.json
   archgen synth dev --dir examples/solo-saving --format yaml
-  archgen diff --env staging && archgen deploy --env staging";
+  archgen diff --env staging && archgen deploy --env staging
+  archgen explain NET003                 # what an error's rule checks, and how to fix it";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,6 +60,7 @@ pub enum Command {
     Destroy(destroy::DestroyArgs),
     #[cfg(feature = "deploy")]
     Status(status::StatusArgs),
+    Explain(explain::ExplainArgs),
 }
 
 /// How a command failed, which decides the exit code.
@@ -125,5 +128,6 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Destroy(args) => destroy::run(args),
         #[cfg(feature = "deploy")]
         Command::Status(args) => status::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }

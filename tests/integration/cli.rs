@@ -580,7 +580,41 @@ fn every_problem_is_reported_at_once() {
         .stderr(predicate::str::contains("3 problems found"))
         .stderr(predicate::str::contains("main.yaml:1:"))
         .stderr(predicate::str::contains("main.yaml:2:"))
-        .stderr(predicate::str::contains("main.yaml:4:"));
+        .stderr(predicate::str::contains("main.yaml:4:"))
+        .stderr(predicate::function(|err: &str| {
+            // One pointer to `archgen explain` per run, not one per error.
+            err.matches("archgen explain").count() == 1
+                && err.contains("3 problems found\n= note: run `archgen explain APP001` for more")
+        }));
+}
+
+#[test]
+fn explain_prints_what_a_rule_checks_in_any_case() {
+    archgen()
+        .args(["explain", "net003"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "NET003: a subnet is outside the VPC CIDR\n\n",
+        ))
+        .stdout(predicate::str::contains(
+            "Every subnet must lie inside `network.cidr`",
+        ));
+}
+
+#[test]
+fn explain_an_unknown_code_is_a_usage_error_with_a_suggestion() {
+    archgen()
+        .args(["explain", "NOPE999"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("there is no rule code 'NOPE999'"));
+    archgen()
+        .args(["explain", "NET03"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean NET003?"));
 }
 
 #[test]
@@ -1038,4 +1072,36 @@ fn colour_follows_the_terminal_no_color_and_clicolor_force() {
         assert!(!plain.contains('\u{1b}'), "ANSI styles in\n{plain}");
         assert!(plain.contains("error[NET"), "{plain}");
     }
+}
+
+/// The README's table of rule codes, as `Code` declares them (by id).
+fn rule_code_table() -> String {
+    let mut codes = archgen::diagnostic::Code::ALL.to_vec();
+    codes.sort();
+    let mut table = String::from("| Code | Summary |\n|---|---|\n");
+    for code in codes {
+        table.push_str(&format!("| `{}` | {} |\n", code.id(), code.summary()));
+    }
+    table
+}
+
+#[test]
+fn the_readme_lists_every_rule_code_with_its_summary() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split_once("\n## Rule codes\n")
+        .map(|(_, rest)| rest)
+        .expect("README.md has a '## Rule codes' section");
+    // The table is the run of lines starting with '|' in that section.
+    let listed: String = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let expected = rule_code_table();
+    assert!(
+        listed == expected,
+        "README.md's 'Rule codes' table is stale; replace it with:\n\n{expected}"
+    );
 }

@@ -9,13 +9,16 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 
 use crate::spec::node::Loc;
 
+mod code;
+pub use code::Code;
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub file: PathBuf,
     /// Where the problem is; line 0 when it is about a whole file or directory.
     pub loc: Loc,
-    /// Rule id (`NET003`), or `SPEC` for structural errors.
-    pub code: &'static str,
+    /// The rule (`NET003`), or `SPEC` for structural errors.
+    pub code: Code,
     /// Dotted field path, e.g. `network.tiers.app.cidrs[1]`.
     pub field: String,
     pub message: String,
@@ -115,7 +118,7 @@ fn token_len(rest: &str) -> usize {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: PathBuf::new(),
             loc: Loc::default(),
@@ -166,7 +169,7 @@ impl Diagnostic {
     fn group(&self) -> Group<'_> {
         let title = Level::ERROR
             .primary_title(self.message.as_str())
-            .id(self.code);
+            .id(self.code.id());
         // `./stacks/main.yaml` reads better, and still opens, without `./`.
         let file = self.file.strip_prefix(".").unwrap_or(&self.file);
         let path = file.display().to_string();
@@ -260,6 +263,13 @@ impl Diagnostics {
             "{n} problem{} found",
             if n == 1 { "" } else { "s" }
         ));
+        // Once per run, not per error: the codes are in every title already.
+        if let Some(first) = self.0.first() {
+            out.push_str(&format!(
+                "\n= note: run `archgen explain {}` for more about a code",
+                first.code
+            ));
+        }
         out
     }
 }
@@ -333,7 +343,7 @@ mod tests {
     #[test]
     fn plain_report_has_code_place_source_field_and_help() {
         let source = "network:\n  cidr: 10.0.0.0/33\n";
-        let d = Diagnostic::new("NET001", "network.cidr", "'10.0.0.0/33' is not a CIDR")
+        let d = Diagnostic::new(Code::Net001, "network.cidr", "'10.0.0.0/33' is not a CIDR")
             .help("write it as a.b.c.d/n")
             .at(
                 Path::new("stacks/main.yaml"),
@@ -359,7 +369,7 @@ error[NET001]: '10.0.0.0/33' is not a CIDR
     #[test]
     fn a_second_place_is_shown_with_its_label() {
         let source = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\na: 7\n";
-        let d = Diagnostic::new("YAML", "", "key `a` is written twice")
+        let d = Diagnostic::new(Code::Yaml, "", "key `a` is written twice")
             .at(Path::new("s.yaml"), Loc { line: 7, column: 1 }, source)
             .also(Loc { line: 1, column: 1 }, "first written here", source);
         let text = d.render(false);
@@ -373,7 +383,7 @@ error[NET001]: '10.0.0.0/33' is not a CIDR
 
     #[test]
     fn a_file_level_problem_names_the_file_without_a_line() {
-        let d = Diagnostic::new("PROJECT", "", "stacks/main.yaml is empty").at(
+        let d = Diagnostic::new(Code::Project, "", "stacks/main.yaml is empty").at(
             Path::new("stacks/main.yaml"),
             Loc::default(),
             "",
@@ -381,7 +391,7 @@ error[NET001]: '10.0.0.0/33' is not a CIDR
         let text = d.render(false);
         assert!(text.lines().any(|l| l == "--> stacks/main.yaml"), "{text}");
         assert!(!text.contains(":0"), "{text}");
-        let beyond = Diagnostic::new("SPEC", "", "x").at(
+        let beyond = Diagnostic::new(Code::Spec, "", "x").at(
             Path::new("s.yaml"),
             Loc { line: 3, column: 5 },
             "one line\n",

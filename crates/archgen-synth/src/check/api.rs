@@ -1,7 +1,7 @@
 //! Rules for `api:`.
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::api::LOAD_BALANCER;
 use crate::template::logs::RETENTION_DAYS;
@@ -19,7 +19,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             None => out.push(
                 stack
                     .error(
-                        "API004",
+                        Code::Api004,
                         "api.authorizer.user_pool",
                         format!("there is no user pool '{}'", auth.user_pool),
                     )
@@ -38,7 +38,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "API004",
+                                Code::Api004,
                                 "api.authorizer.clients",
                                 "the authorizer accepts no client",
                             )
@@ -50,7 +50,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                         out.push(
                             stack
                                 .error(
-                                    "API004",
+                                    Code::Api004,
                                     &format!("api.authorizer.clients[{i}]"),
                                     format!("user pool '{}' has no client '{c}'", auth.user_pool),
                                 )
@@ -68,7 +68,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         out.push(
             stack
                 .error(
-                    "API005",
+                    Code::Api005,
                     "api.throttling.rate",
                     "a rate of 0 rejects every request",
                 )
@@ -79,7 +79,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         out.push(
             stack
                 .error(
-                    "API005",
+                    Code::Api010,
                     "api.log_retention_days",
                     format!(
                         "{} days is not a CloudWatch Logs retention period",
@@ -97,14 +97,22 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     {
         out.push(
             stack
-                .error("API003", "api.tier", format!("there is no tier '{tier}'"))
+                .error(
+                    Code::Api003,
+                    "api.tier",
+                    format!("there is no tier '{tier}'"),
+                )
                 .help("name a private tier of the network"),
         );
     }
     if api.routes.is_empty() {
         out.push(
             stack
-                .error("API001", "api.routes", "an API needs at least one route")
+                .error(
+                    Code::Api001,
+                    "api.routes",
+                    "an API needs at least one route",
+                )
                 .help("e.g. routes: { app: { key: 'ANY /{proxy+}', target: load-balancer } }"),
         );
     }
@@ -115,7 +123,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "API006",
+                        Code::Api006,
                         &base,
                         format!("route name '{name}' cannot be used in logical ids"),
                     )
@@ -126,7 +134,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "API001",
+                        Code::Api007,
                         &format!("{base}.key"),
                         format!("'{}' is not a route key", route.key),
                     )
@@ -139,7 +147,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "API002",
+                        Code::Api002,
                         &format!("{base}.key"),
                         format!("route key '{}' is used twice", route.key),
                     )
@@ -152,7 +160,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 out.push(
                     stack
                         .error(
-                            "API003",
+                            Code::Api008,
                             &format!("{base}.target"),
                             "the stack has no load balancer",
                         )
@@ -165,7 +173,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "API003",
+                        Code::Api008,
                         &format!("{base}.target"),
                         format!("there is no route target '{}'", route.target),
                     )
@@ -184,7 +192,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if route.auth && api.authorizer.is_none() {
             out.push(
                 stack
-                    .error("API004", &format!("{base}.auth"), format!("route '{name}' requires a token but the API has no authorizer"))
+                    .error(Code::Api009, &format!("{base}.auth"), format!("route '{name}' requires a token but the API has no authorizer"))
                     .help("add 'authorizer: { user_pool: ..., clients: [...] }', or set 'auth: false' for a public route"),
             );
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::is_name;
 use super::names::{self, NameRule};
 use super::wiring;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
 use crate::synth::connect::{Access, ComponentKind};
@@ -57,7 +57,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "APP013",
+                        Code::App013,
                         &field,
                         format!("repository key '{key}' cannot name a repository"),
                     )
@@ -77,7 +77,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             if !valid {
                 out.push(
                     stack
-                        .error("APP013", &format!("{field}.name"), format!("'{name}' is not a valid ECR repository name"))
+                        .error(Code::App013, &format!("{field}.name"), format!("'{name}' is not a valid ECR repository name"))
                         .help(format!("ECR names are lowercase letters, digits, '-', '_', '.', '/'; e.g. '{}'", name.to_ascii_lowercase())),
                 );
             }
@@ -89,7 +89,11 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     if !spec.services.is_empty() && spec.network.is_none() {
         out.push(
             stack
-                .error("APP024", "services", "services need a network to run in")
+                .error(
+                    Code::App024,
+                    "services",
+                    "services need a network to run in",
+                )
                 .help("add a 'network:' block with a private tier"),
         );
     }
@@ -102,7 +106,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(kind) = data_names.get(key) {
             out.push(
                 stack
-                    .name_clash("APP026", &format!("services.{key}"), &format!("{}.{key}", kind.block()), format!("'{key}' is already a component name (a {})", kind.describe()))
+                    .name_clash(Code::App026, &format!("services.{key}"), &format!("{}.{key}", kind.block()), format!("'{key}' is already a component name (a {})", kind.describe()))
                     .help("give every database, cache, bucket, secret, parameter, key and service its own name"),
             );
         }
@@ -113,7 +117,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 out.push(
                     stack
                         .error(
-                            "APP019",
+                            Code::App019,
                             &field,
                             format!(
                                 "service '{key}' has a route but the stack has no load balancer"
@@ -127,7 +131,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "APP018",
+                                Code::App018,
                                 &format!("{field}.default"),
                                 format!("'{first}' is already the default route"),
                             )
@@ -139,17 +143,17 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();
             match (has_rule, route.priority) {
                 (false, _) if !route.default => out.push(
-                    stack.error("APP018", &field, format!("route of '{key}' matches nothing")).help("give 'paths' or 'hosts' (with a 'priority'), or 'default: true'"),
+                    stack.error(Code::App035, &field, format!("route of '{key}' matches nothing")).help("give 'paths' or 'hosts' (with a 'priority'), or 'default: true'"),
                 ),
                 (true, None) => out.push(
                     stack
-                        .error("APP018", &field, format!("route of '{key}' needs a priority"))
+                        .error(Code::App036, &field, format!("route of '{key}' needs a priority"))
                         .help("give 'priority: N' (1-50000, lower wins); explicit priorities keep rules stable when others are added"),
                 ),
-                (true, Some(p)) if !(1..=50000).contains(&p) => out.push(stack.error("APP018", &format!("{field}.priority"), format!("priority {p} is out of range")).help("use 1 to 50000")),
+                (true, Some(p)) if !(1..=50000).contains(&p) => out.push(stack.error(Code::App036, &format!("{field}.priority"), format!("priority {p} is out of range")).help("use 1 to 50000")),
                 (true, Some(p)) => {
                     if let Some(other) = priorities.insert(p, key) {
-                        out.push(stack.error("APP018", &format!("{field}.priority"), format!("priority {p} is also used by '{other}'")).help("give every rule its own priority"));
+                        out.push(stack.error(Code::App037, &format!("{field}.priority"), format!("priority {p} is also used by '{other}'")).help("give every rule its own priority"));
                     }
                 }
                 _ => {}
@@ -190,7 +194,7 @@ fn check_elb_name(
         out.push(
             stack
                 .error(
-                    "APP012",
+                    Code::App012,
                     field,
                     format!("{} name '{name}' {why}", rule.resource),
                 )
@@ -219,7 +223,7 @@ fn check_load_balancer(
         out.push(
             stack
                 .error(
-                    "APP019",
+                    Code::App038,
                     "load_balancer.tier",
                     format!("there is no tier '{tier}'"),
                 )
@@ -232,7 +236,11 @@ fn check_load_balancer(
     if stack.spec.network.is_none() {
         out.push(
             stack
-                .error("APP019", "load_balancer", "a load balancer needs a network")
+                .error(
+                    Code::App039,
+                    "load_balancer",
+                    "a load balancer needs a network",
+                )
                 .help("add a 'network:' block with a public tier"),
         );
     }
@@ -240,16 +248,16 @@ fn check_load_balancer(
         match (&cert.arn, &cert.domain) {
             (Some(_), Some(_)) | (None, None) => out.push(
                 stack
-                    .error("APP020", "load_balancer.certificate", "give either 'arn' (an existing certificate) or 'domain' (request one)")
+                    .error(Code::App020, "load_balancer.certificate", "give either 'arn' (an existing certificate) or 'domain' (request one)")
                     .help("e.g. certificate: { domain: api.example.com, hosted_zone_id: Z0123456789ABC }"),
             ),
             (None, Some(_)) if cert.hosted_zone_id.is_none() => out.push(
                 stack
-                    .error("APP020", "load_balancer.certificate", "a requested certificate needs 'hosted_zone_id' for DNS validation")
+                    .error(Code::App020, "load_balancer.certificate", "a requested certificate needs 'hosted_zone_id' for DNS validation")
                     .help("give the Route 53 hosted zone id of the domain, or an existing certificate 'arn'"),
             ),
             (Some(arn), None) if !arn.starts_with("arn:aws") || !arn.contains(":acm:") => out.push(
-                stack.error("APP020", "load_balancer.certificate.arn", format!("'{arn}' is not an ACM certificate ARN")).help("arn:aws:acm:<region>:<account>:certificate/<id>"),
+                stack.error(Code::App020, "load_balancer.certificate.arn", format!("'{arn}' is not an ACM certificate ARN")).help("arn:aws:acm:<region>:<account>:certificate/<id>"),
             ),
             _ => {}
         }
@@ -260,7 +268,7 @@ fn check_load_balancer(
     {
         out.push(
             stack
-                .error("APP027", "load_balancer.access_logs.bucket", format!("bucket '{}' is encrypted with a KMS key; load balancer logs need SSE-S3", logs.bucket))
+                .error(Code::App027, "load_balancer.access_logs.bucket", format!("bucket '{}' is encrypted with a KMS key; load balancer logs need SSE-S3", logs.bucket))
                 .help("send the logs to a bucket without 'kms_key' (it is still encrypted, with SSE-S3)"),
         );
     }
@@ -268,7 +276,7 @@ fn check_load_balancer(
         if lb.scheme != Scheme::InternetFacing {
             out.push(
                 stack
-                    .error("APP028", "load_balancer.ingress", "an internal load balancer is not reachable by CloudFront")
+                    .error(Code::App028, "load_balancer.ingress", "an internal load balancer is not reachable by CloudFront")
                     .help("use 'scheme: internet-facing' with 'ingress: cloudfront', or drop 'ingress'"),
             );
         } else if !stack
@@ -279,7 +287,7 @@ fn check_load_balancer(
         {
             out.push(
                 stack
-                    .error("APP028", "load_balancer.ingress", "only CloudFront may reach the load balancer, but no distribution uses it as an origin")
+                    .error(Code::App028, "load_balancer.ingress", "only CloudFront may reach the load balancer, but no distribution uses it as an origin")
                     .help("add an origin '{ load_balancer: true }' under 'cdn:', or drop 'ingress: cloudfront'"),
             );
         }
@@ -288,7 +296,7 @@ fn check_load_balancer(
         out.push(
             stack
                 .error(
-                    "APP019",
+                    Code::App040,
                     "load_balancer.idle_timeout",
                     format!("idle timeout {} is out of range", lb.idle_timeout),
                 )
@@ -309,7 +317,7 @@ fn check_service(
         out.push(
             stack
                 .error(
-                    "APP016",
+                    Code::App016,
                     &base,
                     format!("service key '{key}' cannot name a service"),
                 )
@@ -320,7 +328,7 @@ fn check_service(
         None => out.push(
             stack
                 .error(
-                    "APP010",
+                    Code::App010,
                     &format!("{base}.cpu"),
                     format!("{} is not a Fargate CPU size", s.cpu),
                 )
@@ -329,7 +337,7 @@ fn check_service(
         Some(mems) if !mems.contains(&s.memory) => out.push(
             stack
                 .error(
-                    "APP010",
+                    Code::App010,
                     &format!("{base}.memory"),
                     format!(
                         "Fargate has no task with {} CPU and {} MiB memory",
@@ -351,7 +359,7 @@ fn check_service(
         out.push(
             stack
                 .error(
-                    "APP011",
+                    Code::App011,
                     &format!("{base}.port"),
                     format!("port {} is out of range", s.port),
                 )
@@ -371,7 +379,7 @@ fn check_service(
         out.push(
             stack
                 .error(
-                    "APP017",
+                    Code::App017,
                     &format!("{base}.image.repository"),
                     format!("there is no repository '{repository}'"),
                 )
@@ -388,7 +396,7 @@ fn check_service(
         out.push(
             stack
                 .error(
-                    "APP019",
+                    Code::App041,
                     &format!("{base}.tier"),
                     format!("there is no tier '{tier}'"),
                 )
@@ -399,7 +407,7 @@ fn check_service(
         out.push(
             stack
                 .error(
-                    "APP023",
+                    Code::App023,
                     &format!("{base}.log_retention_days"),
                     format!(
                         "{} days is not a CloudWatch Logs retention period",
@@ -428,7 +436,7 @@ fn check_service(
             out.push(
                 stack
                     .error(
-                        "APP014",
+                        Code::App014,
                         &field,
                         format!("service '{key}' connects to itself"),
                     )
@@ -451,7 +459,7 @@ fn check_service(
                 out.push(
                     stack
                         .error(
-                            "APP014",
+                            Code::App044,
                             &field,
                             format!("there is no component '{name}' to connect to"),
                         )
@@ -463,7 +471,11 @@ fn check_service(
                     if Access::parse(a).is_none() {
                         out.push(
                             stack
-                                .error("APP015", &field, format!("'{a}' is not an access level"))
+                                .error(
+                                    Code::App015,
+                                    &field,
+                                    format!("'{a}' is not an access level"),
+                                )
                                 .help(format!(
                                     "write '{name}:read', '{name}:write' or '{name}:read-write'"
                                 )),
@@ -472,7 +484,7 @@ fn check_service(
                         out.push(
                             stack
                                 .error(
-                                    "APP015",
+                                    Code::App015,
                                     &field,
                                     "a connection to a service takes no access level",
                                 )
@@ -489,7 +501,7 @@ fn check_service(
         {
             out.push(
                     stack
-                        .error("APP022", &format!("{base}.secrets.{var}"), format!("there is no secret-holding component '{name}'"))
+                        .error(Code::App022, &format!("{base}.secrets.{var}"), format!("there is no secret-holding component '{name}'"))
                         .help("name a database or secret declared in this stack, or use { ssm: /parameter/name } or { secret_arn: arn:... }"),
                 );
         }
@@ -497,7 +509,7 @@ fn check_service(
             out.push(
                 stack
                     .error(
-                        "APP022",
+                        Code::App045,
                         &format!("{base}.secrets.{var}"),
                         format!("'{var}' is both a secret and a plain variable"),
                     )
@@ -511,7 +523,7 @@ fn check_service(
             out.push(
                 stack
                     .error(
-                        "APP021",
+                        Code::App042,
                         &format!("{f}.min"),
                         format!("min {} is above max {}", sc.min, sc.max),
                     )
@@ -521,7 +533,7 @@ fn check_service(
             out.push(
                 stack
                     .error(
-                        "APP021",
+                        Code::App042,
                         &format!("{base}.count"),
                         format!(
                             "count {} is outside scaling min {} and max {}",
@@ -536,7 +548,7 @@ fn check_service(
                 out.push(
                     stack
                         .error(
-                            "APP021",
+                            Code::App043,
                             &format!("{f}.{name}"),
                             format!("{v}% is not a utilization target"),
                         )
@@ -548,7 +560,7 @@ fn check_service(
             out.push(
                 stack
                     .error(
-                        "APP021",
+                        Code::App043,
                         &format!("{f}.requests_per_target"),
                         "request-count scaling needs the service behind the load balancer",
                     )
@@ -562,7 +574,7 @@ fn check_service(
         {
             out.push(
                 stack
-                    .error("APP021", &f, "scaling has no target and no schedule")
+                    .error(Code::App043, &f, "scaling has no target and no schedule")
                     .help("give cpu, memory, requests_per_target or schedules"),
             );
         }
@@ -571,14 +583,14 @@ fn check_service(
             if let Some(why) = super::schedule::cron_problem(&sch.cron) {
                 out.push(
                     stack
-                        .error("APP021", &format!("{sf}.cron"), why)
+                        .error(Code::App021, &format!("{sf}.cron"), why)
                         .help("minutes hours day-of-month month day-of-week year, with '?' in day-of-month or day-of-week, e.g. '0 9 ? * MON-FRI *'"),
                 );
             }
             if let Some((why, help)) = super::schedule::time_zone_problem(&sch.time_zone) {
                 out.push(
                     stack
-                        .error("APP021", &format!("{sf}.time_zone"), why)
+                        .error(Code::App021, &format!("{sf}.time_zone"), why)
                         .help(help),
                 );
             }
@@ -586,7 +598,7 @@ fn check_service(
                 out.push(
                     stack
                         .error(
-                            "APP021",
+                            Code::App021,
                             &sf,
                             format!(
                                 "schedule '{name}' sets capacity outside scaling min {} and max {}",
@@ -601,7 +613,7 @@ fn check_service(
             if sch.min.is_none() && sch.max.is_none() {
                 out.push(
                     stack
-                        .error("APP021", &sf, "a schedule must set min, max or both")
+                        .error(Code::App021, &sf, "a schedule must set min, max or both")
                         .help("e.g. { cron: '0 9 ? * MON-FRI *', min: 4 }"),
                 );
             }
@@ -611,7 +623,7 @@ fn check_service(
         out.push(
             stack
                 .error(
-                    "APP025",
+                    Code::App025,
                     &format!("{base}.min_healthy_percent"),
                     "deployment percentages are out of range",
                 )

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{limits, wiring};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
 use crate::synth::connect::Components;
 use crate::synth::edge::stack::EDGE_REGION;
@@ -42,7 +42,7 @@ pub fn check(
             out.push(
                 stack
                     .error(
-                        "STACK005",
+                        Code::Stack005,
                         "",
                         format!(
                             "stack '{name}' exports '{export}' (output {output}), which stack '{other}' exports too; export names are unique per account and region"

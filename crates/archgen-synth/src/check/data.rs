@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::data::*;
 use crate::spec::network::TierKind;
@@ -20,13 +20,7 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn err(
-        &mut self,
-        code: &'static str,
-        field: &str,
-        msg: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    fn err(&mut self, code: Code, field: &str, msg: impl Into<String>, help: impl Into<String>) {
         self.list
             .push(self.stack.error(code, field, msg).help(help));
     }
@@ -57,7 +51,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     for (name, k) in &spec.keys {
         if !(7..=30).contains(&k.deletion_window_days) {
             out.err(
-                "DATA022",
+                Code::Data022,
                 &format!("keys.{name}.deletion_window_days"),
                 format!(
                     "{} days is not a KMS deletion waiting period",
@@ -78,7 +72,7 @@ fn check_names(out: &mut Out) {
         let field = format!("{block}.{name}");
         if !is_name(&name, 32) {
             out.err(
-                "DATA001",
+                Code::Data001,
                 &field,
                 format!("component name '{name}' cannot be used in resource names"),
                 "use 1 to 32 lowercase letters, digits and hyphens, starting with a letter, e.g. 'uploads'",
@@ -86,7 +80,7 @@ fn check_names(out: &mut Out) {
         }
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
             let d = out.stack.name_clash(
-                "DATA001",
+                Code::Data023,
                 &field,
                 &format!("{first}.{name}"),
                 format!("'{name}' is already a component name (under {first}:)"),
@@ -106,7 +100,7 @@ fn check_key_ref(out: &mut Out, field: &str, key: &Option<String>) {
             None => format!("declare it under 'keys:', e.g. 'keys: {{ {k}: {{}} }}'"),
         };
         out.err(
-            "DATA011",
+            Code::Data011,
             field,
             format!("there is no key '{k}' under keys:"),
             help,
@@ -118,7 +112,7 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
     let spec = &out.stack.spec;
     let Some(net) = &spec.network else {
         out.err(
-            "DATA008",
+            Code::Data008,
             field,
             "data components need a network to live in",
             "add a 'network:' block with an isolated or private tier",
@@ -136,14 +130,14 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
                     ),
                 };
                 out.err(
-                    "DATA008",
+                    Code::Data008,
                     field,
                     format!("there is no subnet tier '{t}'"),
                     help,
                 );
             }
             Some(spec) if spec.kind == TierKind::Public => out.err(
-                "DATA008",
+                Code::Data008,
                 field,
                 format!(
                     "tier '{t}' is public: a data store there is one route away from the internet"
@@ -155,7 +149,7 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
         None => {
             if crate::synth::data::default_tier(spec, prefer).is_none() {
                 out.err(
-                    "DATA008",
+                    Code::Data008,
                     field,
                     "the network has no private or isolated tier for this data store",
                     "add an isolated tier, e.g. 'data: { type: isolated, mask: 24 }'",
@@ -177,7 +171,7 @@ fn window(
     match windows::parse(text, kind) {
         Ok(w) if w.minutes < min || w.minutes > 24 * 60 => {
             out.err(
-                "DATA006",
+                Code::Data006,
                 field,
                 format!("window '{text}' lasts {} minutes", w.minutes),
                 format!("AWS needs at least {min} minutes and at most 24 hours"),
@@ -186,7 +180,7 @@ fn window(
         }
         Ok(w) => Some(w),
         Err(e) => {
-            out.err("DATA006", field, e, windows::syntax_help(kind));
+            out.err(Code::Data006, field, e, windows::syntax_help(kind));
             None
         }
     }
@@ -197,7 +191,7 @@ fn overlap(out: &mut Out, field: &str, a: Option<Window>, b: Option<Window>, wha
         && a.overlaps(b)
     {
         out.err(
-            "DATA007",
+            Code::Data007,
             field,
             format!(
                 "the maintenance window ({} UTC) overlaps the {what} window ({} UTC)",
@@ -239,23 +233,23 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         } else {
             format!("use one of {}", minors.join(", "))
         };
-        out.err("DATA002", &f("version"), msg, help);
+        out.err(Code::Data002, &f("version"), msg, help);
     }
     match (&db.instance, &db.serverless, engine.is_aurora()) {
         (Some(class), _, _) if !catalog::instance_class_ok(engine, class) => out.err(
-            "DATA003",
+            Code::Data003,
             &f("instance"),
             format!("'{class}' is not an instance class RDS offers for {}", engine.as_str()),
             format!("use e.g. {}", catalog::example_classes(engine)),
         ),
         (Some(_), Some(_), _) => out.err(
-            "DATA005",
+            Code::Data005,
             &f("serverless"),
             "a database is either provisioned ('instance:') or Serverless v2 ('serverless:'), not both",
             "remove one of them",
         ),
         (None, None, _) => out.err(
-            "DATA003",
+            Code::Data003,
             &base,
             "missing 'instance:' (the instance class)",
             format!("add e.g. 'instance: db.t3.medium'{}", if engine.is_aurora() { " or 'serverless: { min_acu: 0.5, max_acu: 4 }'" } else { "" }),
@@ -265,7 +259,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     if let Some(s) = &db.serverless {
         if !engine.is_aurora() {
             out.err(
-                "DATA005",
+                Code::Data005,
                 &f("serverless"),
                 "Serverless v2 is an Aurora feature",
                 "use engine aurora-postgresql or aurora-mysql, or give an 'instance:' class",
@@ -275,7 +269,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         for (field, v) in [("min_acu", s.min_acu), ("max_acu", s.max_acu)] {
             if !(0.0..=256.0).contains(&v) || !step(v) {
                 out.err(
-                    "DATA005",
+                    Code::Data005,
                     &f(&format!("serverless.{field}")),
                     format!("{v} ACU is not a Serverless v2 capacity"),
                     "use 0 to 256 ACU in steps of 0.5",
@@ -284,7 +278,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         }
         if s.min_acu > s.max_acu {
             out.err(
-                "DATA005",
+                Code::Data005,
                 &f("serverless.min_acu"),
                 format!(
                     "minimum {} ACU is above the maximum {} ACU",
@@ -294,7 +288,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
             );
         } else if s.max_acu < 1.0 && s.max_acu >= 0.0 {
             out.err(
-                "DATA005",
+                Code::Data005,
                 &f("serverless.max_acu"),
                 format!(
                     "{} ACU is below Serverless v2's smallest maximum",
@@ -305,7 +299,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         }
         if s.min_acu == 0.0 && !catalog::supports_zero_capacity(engine, &db.version) {
             out.err(
-                "DATA005",
+                Code::Data005,
                 &f("serverless.min_acu"),
                 format!("{} {} cannot pause at 0 ACU", engine.as_str(), db.version),
                 "use min_acu 0.5, or an engine version that scales to zero (aurora-postgresql 16.3+, aurora-mysql 3.08+)",
@@ -315,7 +309,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     if engine.is_aurora() {
         if db.storage.is_some() {
             out.err(
-                "DATA004",
+                Code::Data004,
                 &f("storage"),
                 "Aurora storage grows by itself and takes no size",
                 "remove 'storage:'",
@@ -323,7 +317,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         }
         if !db.replicas.is_empty() {
             out.err(
-                "DATA020",
+                Code::Data020,
                 &f("replicas"),
                 "Aurora clusters have readers, not read replicas",
                 "use 'readers: <count>'",
@@ -331,7 +325,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         }
         if db.readers.is_some_and(|r| r > 15) {
             out.err(
-                "DATA020",
+                Code::Data020,
                 &f("readers"),
                 "an Aurora cluster has at most 15 readers",
                 "use 0 to 15 readers",
@@ -340,7 +334,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     } else {
         if db.readers.is_some() {
             out.err(
-                "DATA020",
+                Code::Data020,
                 &f("readers"),
                 "'readers' is for Aurora clusters",
                 "use 'replicas:' for RDS read replicas",
@@ -349,7 +343,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         if let Some(st) = &db.storage {
             if !["gp2", "gp3", "io1", "io2"].contains(&st.r#type.as_str()) {
                 out.err(
-                    "DATA004",
+                    Code::Data004,
                     &f("storage.type"),
                     format!("'{}' is not an RDS storage type", st.r#type),
                     "use gp3 (or gp2, io1, io2)",
@@ -357,7 +351,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
             }
             if !(20..=65536).contains(&st.size_gb) {
                 out.err(
-                    "DATA004",
+                    Code::Data004,
                     &f("storage.size_gb"),
                     format!("{} GB is out of range", st.size_gb),
                     "use 20 to 65536 GB",
@@ -367,7 +361,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
                 && (max <= st.size_gb || max > 65536)
             {
                 out.err(
-                    "DATA004",
+                    Code::Data004,
                     &f("storage.max_gb"),
                     format!("the autoscaling ceiling {max} GB must be above the size {} GB", st.size_gb),
                     "use a max_gb between size_gb and 65536, or leave it out to turn storage autoscaling off",
@@ -385,7 +379,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
                 && !catalog::instance_class_ok(engine, class)
             {
                 out.err(
-                    "DATA003",
+                    Code::Data003,
                     &f(&format!("replicas[{i}].instance")),
                     format!(
                         "'{class}' is not an instance class RDS offers for {}",
@@ -398,7 +392,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
                 && (z == 0 || z as usize > zones)
             {
                 out.err(
-                    "DATA020",
+                    Code::Data020,
                     &f(&format!("replicas[{i}].zone")),
                     format!("zone {z} is not one of the network's {zones} zones"),
                     "zones are numbered from 1 in network zone order",
@@ -407,7 +401,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         }
         if db.replicas.len() > 15 {
             out.err(
-                "DATA020",
+                Code::Data020,
                 &f("replicas"),
                 "RDS allows at most 15 read replicas",
                 "use fewer replicas",
@@ -416,7 +410,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     }
     if !(1..=35).contains(&db.backup.retention_days) {
         out.err(
-            "DATA009",
+            Code::Data009,
             &f("backup.retention_days"),
             format!(
                 "{} days of backups is out of range",
@@ -444,14 +438,14 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         };
         if k == tls {
             out.err(
-                "DATA010",
+                Code::Data010,
                 &f(&format!("parameters.{k}")),
                 format!("'{k}' is set by archgen: TLS is always required"),
                 format!("remove '{k}'"),
             );
         } else if let Err(e) = catalog::parameter_value(engine, k, &text) {
             out.err(
-                "DATA010",
+                Code::Data010,
                 &f(&format!("parameters.{k}")),
                 e,
                 "write the value in the parameter's own unit, as a plain number",
@@ -460,7 +454,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     }
     if ![0, 1, 5, 10, 15, 30, 60].contains(&db.monitoring_interval) {
         out.err(
-            "DATA019",
+            Code::Data019,
             &f("monitoring_interval"),
             format!(
                 "{} seconds is not an enhanced-monitoring interval",
@@ -474,7 +468,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         && !catalog::performance_insights_ok(engine, class)
     {
         out.err(
-            "DATA019",
+            Code::Data019,
             &f("performance_insights"),
             format!(
                 "Performance Insights is not offered on {class} for {}",
@@ -487,7 +481,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         && !(1..=365).contains(&d)
     {
         out.err(
-            "DATA017",
+            Code::Data017,
             &f("rotation_days"),
             format!("rotation every {d} days is out of range"),
             "use 1 to 365 days",
@@ -501,7 +495,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     };
     if !ident(&db_name, 63) {
         out.err(
-            "DATA021",
+            Code::Data021,
             &f("name"),
             format!("'{db_name}' is not a database name"),
             "use up to 63 letters, digits and underscores, starting with a letter",
@@ -510,7 +504,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     if let Some(u) = &db.username
         && (!ident(u, 16) || ["rdsadmin", "rdsrepladmin", "rdsproxyadmin"].contains(&u.as_str()))
     {
-        out.err("DATA021", &f("username"), format!("'{u}' cannot be the master user name"), "use up to 16 letters, digits and underscores, starting with a letter, and not a name RDS reserves");
+        out.err(Code::Data021, &f("username"), format!("'{u}' cannot be the master user name"), "use up to 16 letters, digits and underscores, starting with a letter, and not a name RDS reserves");
     }
 }
 
@@ -520,7 +514,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     let versions = catalog::cache_versions(c.engine);
     if !versions.contains(&c.version.as_str()) {
         out.err(
-            "DATA012",
+            Code::Data012,
             &f("version"),
             format!(
                 "{} {} is not an engine version ElastiCache offers",
@@ -532,7 +526,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     }
     if !catalog::node_type_ok(&c.node_type) {
         out.err(
-            "DATA012",
+            Code::Data012,
             &f("node_type"),
             format!("'{}' is not an ElastiCache node type", c.node_type),
             "use e.g. cache.t4g.micro, cache.t3.medium, cache.r7g.large",
@@ -540,7 +534,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     }
     if c.replicas > 5 {
         out.err(
-            "DATA013",
+            Code::Data013,
             &f("replicas"),
             format!("{} replicas is out of range", c.replicas),
             "use 0 to 5 replicas",
@@ -549,7 +543,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     if let Some(s) = c.shards {
         if !(1..=500).contains(&s) {
             out.err(
-                "DATA013",
+                Code::Data013,
                 &f("shards"),
                 format!("{s} shards is out of range"),
                 "use 1 to 500 shards",
@@ -557,7 +551,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
         }
         if !failover(c) {
             out.err(
-                "DATA013",
+                Code::Data013,
                 &f(if c.automatic_failover.is_some() {
                     "automatic_failover"
                 } else {
@@ -570,7 +564,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     }
     if failover(c) && c.replicas == 0 {
         out.err(
-            "DATA013",
+            Code::Data013,
             &f("automatic_failover"),
             "automatic failover needs a replica to fail over to",
             "set 'replicas: 1' or more",
@@ -578,7 +572,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     }
     if multi_az(c) && !failover(c) {
         out.err(
-            "DATA013",
+            Code::Data013,
             &f("multi_az"),
             "Multi-AZ needs automatic failover",
             "set 'automatic_failover: true' with at least one replica",
@@ -586,7 +580,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     }
     if c.snapshot.retention_days > 35 {
         out.err(
-            "DATA009",
+            Code::Data009,
             &f("snapshot.retention_days"),
             format!(
                 "{} days of snapshots is out of range",
@@ -649,7 +643,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
     if let Some(n) = &b.name {
         let full = physical_name(n, &out.stack.environment);
         if let Some(why) = bucket_name_problem(&full) {
-            out.err("DATA014", &f("name"), format!("bucket name '{full}' breaks S3's naming rules: {why}"), "archgen appends '-<environment>'; use lowercase letters, digits and hyphens, e.g. 'user-app-uploads'");
+            out.err(Code::Data014, &f("name"), format!("bucket name '{full}' breaks S3's naming rules: {why}"), "archgen appends '-<environment>'; use lowercase letters, digits and hyphens, e.g. 'user-app-uploads'");
         }
     }
     check_key_ref(out, &f("kms_key"), &b.kms_key);
@@ -660,11 +654,11 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
                     Some(s) => format!("did you mean '{s}'?"),
                     None => "name a bucket declared under 'buckets:'".into(),
                 };
-                out.err("DATA015", &f("access_logs"), format!("there is no bucket '{target}' to receive access logs"), help);
+                out.err(Code::Data015, &f("access_logs"), format!("there is no bucket '{target}' to receive access logs"), help);
             }
-            Some(_) if target == name => out.err("DATA015", &f("access_logs"), "a bucket cannot log its own access into itself", "send the logs to a separate log bucket"),
-            Some(t) if t.kms_key.is_some() => out.err("DATA015", &f("access_logs"), format!("bucket '{target}' is encrypted with SSE-KMS, which S3 server access logging cannot write to"), format!("leave buckets.{target}.kms_key out (SSE-S3)")),
-            Some(t) if t.access_logs.is_some() => out.err("DATA015", &f("access_logs"), format!("bucket '{target}' itself logs to another bucket; log buckets should not chain"), "send every bucket's logs to one log bucket that logs nowhere"),
+            Some(_) if target == name => out.err(Code::Data015, &f("access_logs"), "a bucket cannot log its own access into itself", "send the logs to a separate log bucket"),
+            Some(t) if t.kms_key.is_some() => out.err(Code::Data015, &f("access_logs"), format!("bucket '{target}' is encrypted with SSE-KMS, which S3 server access logging cannot write to"), format!("leave buckets.{target}.kms_key out (SSE-S3)")),
+            Some(t) if t.access_logs.is_some() => out.err(Code::Data015, &f("access_logs"), format!("bucket '{target}' itself logs to another bucket; log buckets should not chain"), "send every bucket's logs to one log bucket that logs nowhere"),
             Some(_) => {}
         }
     }
@@ -674,7 +668,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
             let tf = format!("{field}.transitions[{i}].days");
             if t.days < t.to.min_days() {
                 out.err(
-                    "DATA016",
+                    Code::Data016,
                     &tf,
                     format!(
                         "S3 moves objects to {} after 30 days at the earliest",
@@ -683,7 +677,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
                     "use 30 days or more",
                 );
             } else if i > 0 && t.days <= last {
-                out.err("DATA016", &tf, format!("transition after {} days does not come after the previous one ({last} days)", t.days), "list transitions in increasing days");
+                out.err(Code::Data016, &tf, format!("transition after {} days does not come after the previous one ({last} days)", t.days), "list transitions in increasing days");
             }
             last = t.days;
         }
@@ -691,7 +685,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
             && (e == 0 || e <= last)
         {
             out.err(
-                "DATA016",
+                Code::Data016,
                 &format!("{field}.expire_days"),
                 format!("expiry after {e} days comes before the last transition ({last} days)"),
                 "expire objects after their last transition",
@@ -707,7 +701,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
     if let Some(n) = &b.lifecycle.noncurrent {
         if !b.versioned {
             out.err(
-                "DATA016",
+                Code::Data016,
                 &f("lifecycle.noncurrent"),
                 "noncurrent-version rules need versioning",
                 "set 'versioned: true' or remove 'noncurrent:'",
@@ -722,7 +716,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
     }
     if b.lifecycle.abort_multipart_days == 0 {
         out.err(
-            "DATA016",
+            Code::Data016,
             &f("lifecycle.abort_multipart_days"),
             "0 days would abort uploads still in progress",
             "use 1 day or more (7 is usual)",
@@ -733,7 +727,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
         for (j, m) in rule.methods.iter().enumerate() {
             if !METHODS.contains(&m.as_str()) {
                 out.err(
-                    "DATA016",
+                    Code::Data024,
                     &f(&format!("cors[{i}].methods[{j}]")),
                     format!("'{m}' is not a CORS method S3 accepts"),
                     format!("use {}", METHODS.join(", ")),
@@ -742,7 +736,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
         }
         if rule.origins.is_empty() {
             out.err(
-                "DATA016",
+                Code::Data024,
                 &f(&format!("cors[{i}].origins")),
                 "a CORS rule needs at least one origin",
                 "list the web origins, e.g. 'https://example.com'",
@@ -760,21 +754,21 @@ fn check_secret(out: &mut Out, name: &str, s: &SecretSpec) {
             && arn.contains(":secret:"))
         {
             out.err(
-                "DATA017",
+                Code::Data017,
                 &f("arn"),
                 format!("'{arn}' is not a Secrets Manager secret ARN"),
                 "use arn:aws:secretsmanager:<region>:<account>:secret:<name>",
             );
         }
         if s.generate.is_some() || s.rotation.is_some() || s.kms_key.is_some() {
-            out.err("DATA017", &f("arn"), "a referenced secret is managed outside this stack", "remove 'generate', 'rotation' and 'kms_key', or drop 'arn' to create the secret here");
+            out.err(Code::Data017, &f("arn"), "a referenced secret is managed outside this stack", "remove 'generate', 'rotation' and 'kms_key', or drop 'arn' to create the secret here");
         }
     }
     if let Some(g) = &s.generate
         && !(8..=4096).contains(&g.length)
     {
         out.err(
-            "DATA017",
+            Code::Data017,
             &f("generate.length"),
             format!("{} characters is out of range", g.length),
             "use 8 to 4096 characters (32 or more for keys)",
@@ -783,7 +777,7 @@ fn check_secret(out: &mut Out, name: &str, s: &SecretSpec) {
     if let Some(r) = &s.rotation {
         if !(1..=1000).contains(&r.days) {
             out.err(
-                "DATA017",
+                Code::Data017,
                 &f("rotation.days"),
                 format!("rotation every {} days is out of range", r.days),
                 "use 1 to 1000 days",
@@ -791,7 +785,7 @@ fn check_secret(out: &mut Out, name: &str, s: &SecretSpec) {
         }
         if !r.function_arn.starts_with("arn:aws") || !r.function_arn.contains(":lambda:") {
             out.err(
-                "DATA017",
+                Code::Data017,
                 &f("rotation.function_arn"),
                 format!("'{}' is not a Lambda function ARN", r.function_arn),
                 "use arn:aws:lambda:<region>:<account>:function:<name>",
@@ -804,16 +798,16 @@ fn check_secret(out: &mut Out, name: &str, s: &SecretSpec) {
 fn check_parameter(out: &mut Out, name: &str, p: &ParameterSpec) {
     let base = format!("parameters.{name}");
     if p.secure && p.value.is_some() {
-        out.err("DATA018", &format!("{base}.value"), "CloudFormation cannot create SecureString parameters, and a secret value does not belong in the spec", "create it outside the stack (aws ssm put-parameter --type SecureString) and remove 'value'; archgen references it by name");
+        out.err(Code::Data018, &format!("{base}.value"), "CloudFormation cannot create SecureString parameters, and a secret value does not belong in the spec", "create it outside the stack (aws ssm put-parameter --type SecureString) and remove 'value'; archgen references it by name");
     }
     if !p.secure && p.value.is_none() {
-        out.err("DATA018", &base, "a plain parameter needs a 'value'", "add 'value:', or set 'secure: true' to reference a SecureString created outside the stack");
+        out.err(Code::Data018, &base, "a plain parameter needs a 'value'", "add 'value:', or set 'secure: true' to reference a SecureString created outside the stack");
     }
     if let Some(n) = &p.name
         && (!n.starts_with('/') || n.len() > 1011 || n.contains("//"))
     {
         out.err(
-            "DATA018",
+            Code::Data018,
             &format!("{base}.name"),
             format!("'{n}' is not a hierarchical parameter name"),
             "use a path such as /solo-saving/prod/db-password",

@@ -1,7 +1,7 @@
 //! Rules for `waf:`, `cdn:` and `dns:` (EDGE001-EDGE020).
 
 use super::REGIONS;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::edge::{
     AttachTarget, BehaviorSpec, IpMatchSpec, MANAGED_RULE_GROUPS, WafRuleSpec, WafScope,
@@ -48,7 +48,11 @@ fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         if !waf_name(key) {
             out.push(
                 stack
-                    .error("EDGE001", &field, format!("'{key}' cannot name a web ACL"))
+                    .error(
+                        Code::Edge001,
+                        &field,
+                        format!("'{key}' cannot name a web ACL"),
+                    )
                     .help("use letters, digits, '-' and '_'"),
             );
         }
@@ -57,12 +61,12 @@ fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             match (acl.scope, target) {
                 (WafScope::Cloudfront, AttachTarget::LoadBalancer) => out.push(
                     stack
-                        .error("EDGE002", &f, "a CLOUDFRONT-scope web ACL cannot protect a load balancer")
+                        .error(Code::Edge002, &f, "a CLOUDFRONT-scope web ACL cannot protect a load balancer")
                         .help(format!("use 'scope: regional' for the load balancer, or name this ACL in a distribution's 'waf: {key}'")),
                 ),
                 (WafScope::Regional, AttachTarget::LoadBalancer) if spec.load_balancer.is_none() => out.push(
                     stack
-                        .error("EDGE003", &f, "the stack has no load balancer to attach to")
+                        .error(Code::Edge003, &f, "the stack has no load balancer to attach to")
                         .help("declare 'load_balancer:' or remove this attachment"),
                 ),
                 _ => {}
@@ -72,7 +76,7 @@ fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE004",
+                        Code::Edge004,
                         &format!("{field}.logging.retention_days"),
                         format!(
                             "CloudWatch Logs does not accept a retention of {} days",
@@ -98,7 +102,11 @@ fn check_rule(
     if !waf_name(name) {
         out.push(
             stack
-                .error("EDGE001", field, format!("'{name}' cannot name a WAF rule"))
+                .error(
+                    Code::Edge001,
+                    field,
+                    format!("'{name}' cannot name a WAF rule"),
+                )
                 .help("use letters, digits, '-' and '_'"),
         );
     }
@@ -117,7 +125,7 @@ fn check_rule(
         out.push(
             stack
                 .error(
-                    "EDGE005",
+                    Code::Edge005,
                     field,
                     format!("rule '{name}' must say exactly one thing to match ({kinds} given)"),
                 )
@@ -134,7 +142,7 @@ fn check_rule(
             out.push(
                 stack
                     .error(
-                        "EDGE006",
+                        Code::Edge006,
                         &format!("{field}.managed"),
                         format!("'{short}' is not an AWS managed rule group archgen knows"),
                     )
@@ -144,7 +152,7 @@ fn check_rule(
         if rule.response.is_some() {
             out.push(
                 stack
-                    .error("EDGE007", &format!("{field}.response"), "a managed rule group blocks with its own responses")
+                    .error(Code::Edge007, &format!("{field}.response"), "a managed rule group blocks with its own responses")
                     .help("remove 'response' here; custom responses go on rate_limit, geo, ip and xss rules"),
             );
         }
@@ -152,7 +160,7 @@ fn check_rule(
         out.push(
             stack
                 .error(
-                    "EDGE007",
+                    Code::Edge007,
                     &format!("{field}.count_only"),
                     "'count_only' names rules of a managed rule group",
                 )
@@ -164,7 +172,7 @@ fn check_rule(
             out.push(
                 stack
                     .error(
-                        "EDGE008",
+                        Code::Edge008,
                         &format!("{field}.rate_limit.limit"),
                         format!(
                             "a rate limit of {} is outside what AWS WAF accepts",
@@ -180,7 +188,7 @@ fn check_rule(
             out.push(
                 stack
                     .error(
-                        "EDGE008",
+                        Code::Edge008,
                         &format!("{field}.rate_limit.window"),
                         format!("{} s is not a rate-limit window AWS WAF offers", rl.window),
                     )
@@ -194,7 +202,7 @@ fn check_rule(
             out.push(
                 stack
                     .error(
-                        "EDGE009",
+                        Code::Edge009,
                         &format!("{field}.geo"),
                         "give either 'block' or 'allow' countries",
                     )
@@ -207,7 +215,7 @@ fn check_rule(
                     out.push(
                         stack
                             .error(
-                                "EDGE009",
+                                Code::Edge009,
                                 &format!("{field}.geo.{list}[{i}]"),
                                 format!("'{c}' is not an ISO 3166 country code"),
                             )
@@ -231,7 +239,7 @@ fn check_rule(
         out.push(
             stack
                 .error(
-                    "EDGE010",
+                    Code::Edge010,
                     &format!("{field}.response.status"),
                     format!("{} is not an HTTP status WAF can send", r.status),
                 )
@@ -245,7 +253,7 @@ fn check_ip(stack: &ResolvedStack, field: &str, ip: &IpMatchSpec, out: &mut Vec<
         out.push(
             stack
                 .error(
-                    "EDGE011",
+                    Code::Edge011,
                     &format!("{field}.addresses"),
                     "the address list is empty",
                 )
@@ -256,7 +264,7 @@ fn check_ip(stack: &ResolvedStack, field: &str, ip: &IpMatchSpec, out: &mut Vec<
         if let Err(p) = super::network::parse_canonical_cidr(a) {
             out.push(
                 stack
-                    .error("EDGE011", &format!("{field}.addresses[{i}]"), p.message)
+                    .error(Code::Edge011, &format!("{field}.addresses[{i}]"), p.message)
                     .help(p.help),
             );
         }
@@ -269,7 +277,7 @@ fn check_paths(stack: &ResolvedStack, field: &str, paths: &[String], out: &mut V
         if !p.starts_with('/') || p.contains('*') {
             out.push(
                 stack
-                    .error("EDGE012", &format!("{field}[{i}]"), format!("'{p}' is not a path prefix"))
+                    .error(Code::Edge012, &format!("{field}[{i}]"), format!("'{p}' is not a path prefix"))
                     .help("write the start of the path without wildcards, e.g. '/admin' (it matches /admin*)"),
             );
         }
@@ -284,12 +292,12 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             match spec.waf.get(w) {
                 None => out.push(
                     stack
-                        .error("EDGE013", &format!("{field}.waf"), format!("there is no web ACL '{w}'"))
+                        .error(Code::Edge013, &format!("{field}.waf"), format!("there is no web ACL '{w}'"))
                         .help(suggest(w, spec.waf.keys().map(String::as_str))),
                 ),
                 Some(acl) if acl.scope != WafScope::Cloudfront => out.push(
                     stack
-                        .error("EDGE013", &format!("{field}.waf"), format!("web ACL '{w}' has REGIONAL scope; CloudFront needs a CLOUDFRONT-scope ACL"))
+                        .error(Code::Edge013, &format!("{field}.waf"), format!("web ACL '{w}' has REGIONAL scope; CloudFront needs a CLOUDFRONT-scope ACL"))
                         .help(format!("set 'scope: cloudfront' on waf.{w} (archgen creates it in us-east-1)")),
                 ),
                 _ => {}
@@ -299,7 +307,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE014",
+                        Code::Edge014,
                         &format!("{field}.price_class"),
                         format!("'{}' is not a price class", d.price_class),
                     )
@@ -309,12 +317,12 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         match &d.certificate {
             None if !d.aliases.is_empty() => out.push(
                 stack
-                    .error("EDGE015", &format!("{field}.aliases"), "alternate domain names need a certificate")
+                    .error(Code::Edge015, &format!("{field}.aliases"), "alternate domain names need a certificate")
                     .help("add certificate: { domain: <name>, hosted_zone_id: <zone> }"),
             ),
             Some(c) if c.arn.is_none() && (c.domain.is_none() || c.hosted_zone_id.is_none()) => out.push(
                 stack
-                    .error("EDGE015", &format!("{field}.certificate"), "the certificate needs an 'arn', or a 'domain' with the 'hosted_zone_id' that validates it")
+                    .error(Code::Edge015, &format!("{field}.certificate"), "the certificate needs an 'arn', or a 'domain' with the 'hosted_zone_id' that validates it")
                     .help("e.g. certificate: { domain: example.com, hosted_zone_id: Z0123456789EXAMPLE }"),
             ),
             _ => {}
@@ -323,7 +331,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE016",
+                        Code::Edge016,
                         &format!("{field}.origins"),
                         "a distribution needs an origin",
                     )
@@ -333,18 +341,18 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         for (name, o) in &d.origins {
             let f = format!("{field}.origins.{name}");
             if o.bucket.is_some() == o.load_balancer {
-                out.push(stack.error("EDGE016", &f, format!("origin '{name}' must be exactly one of a bucket or the load balancer")).help("write { bucket: <key> } or { load_balancer: true }"));
+                out.push(stack.error(Code::Edge016, &f, format!("origin '{name}' must be exactly one of a bucket or the load balancer")).help("write { bucket: <key> } or { load_balancer: true }"));
             }
             if let Some(b) = &o.bucket {
                 match spec.buckets.get(b) {
                     None => out.push(
                         stack
-                            .error("EDGE017", &format!("{f}.bucket"), format!("there is no bucket '{b}'"))
+                            .error(Code::Edge017, &format!("{f}.bucket"), format!("there is no bucket '{b}'"))
                             .help(suggest(b, spec.buckets.keys().map(String::as_str))),
                     ),
                     Some(bucket) if bucket.kms_key.is_some() => out.push(
                         stack
-                            .error("EDGE017", &format!("{f}.bucket"), format!("bucket '{b}' is encrypted with a KMS key CloudFront may not use"))
+                            .error(Code::Edge017, &format!("{f}.bucket"), format!("bucket '{b}' is encrypted with a KMS key CloudFront may not use"))
                             .help(format!("serve static content from an SSE-S3 bucket (remove buckets.{b}.kms_key)")),
                     ),
                     _ => {}
@@ -355,7 +363,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                 if lb.and_then(|l| l.certificate.as_ref()).is_none() {
                     out.push(
                         stack
-                            .error("EDGE018", &f, "CloudFront reaches the load balancer over HTTPS only, and it has no certificate")
+                            .error(Code::Edge018, &f, "CloudFront reaches the load balancer over HTTPS only, and it has no certificate")
                             .help("give load_balancer.certificate"),
                     );
                 } else if o.domain.is_none()
@@ -367,7 +375,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                     out.push(
                         stack
                             .error(
-                                "EDGE018",
+                                Code::Edge018,
                                 &f,
                                 "which name should CloudFront use for the load balancer?",
                             )
@@ -381,7 +389,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                 out.push(
                     stack
                         .error(
-                            "EDGE019",
+                            Code::Edge019,
                             &format!("{f}.origin_shield"),
                             format!("'{r}' is not an AWS region"),
                         )
@@ -401,7 +409,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                 out.push(
                     stack
                         .error(
-                            "EDGE020",
+                            Code::Edge020,
                             &format!("{f}.origin"),
                             format!("there is no origin '{}'", b.origin),
                         )
@@ -412,7 +420,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                 out.push(
                     stack
                         .error(
-                            "EDGE020",
+                            Code::Edge025,
                             &format!("{f}.ttl"),
                             "a TTL means nothing when caching is off",
                         )
@@ -423,7 +431,7 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                 out.push(
                     stack
                         .error(
-                            "EDGE020",
+                            Code::Edge025,
                             &format!("{f}.ttl"),
                             "CloudFront caches for at most a year",
                         )
@@ -446,7 +454,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 stack
-                    .error("EDGE021", &format!("dns.zones.{zone}.id"), format!("'{id}' is not a hosted zone id"))
+                    .error(Code::Edge021, &format!("dns.zones.{zone}.id"), format!("'{id}' is not a hosted zone id"))
                     .help("copy the id from the Route 53 console, e.g. Z0123456789EXAMPLE (without /hostedzone/)"),
             );
         }
@@ -457,7 +465,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE022",
+                        Code::Edge022,
                         &field,
                         format!("'{name}' is in none of the zones given"),
                     )
@@ -471,7 +479,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE023",
+                        Code::Edge023,
                         &field,
                         "a record aliases exactly one of a distribution or the load balancer",
                     )
@@ -483,7 +491,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                 None => out.push(
                     stack
                         .error(
-                            "EDGE023",
+                            Code::Edge023,
                             &format!("{field}.cdn"),
                             format!("there is no distribution '{c}'"),
                         )
@@ -498,7 +506,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                     out.push(
                         stack
                             .error(
-                                "EDGE023",
+                                Code::Edge023,
                                 &field,
                                 format!("distribution '{c}' does not answer for '{name}'"),
                             )
@@ -514,7 +522,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE023",
+                        Code::Edge023,
                         &format!("{field}.load_balancer"),
                         "the stack has no load balancer",
                     )

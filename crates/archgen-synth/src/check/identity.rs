@@ -2,7 +2,7 @@
 
 use super::is_name;
 use super::monitoring::unknown;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
 use crate::spec::identity::{Lifetime, ProviderType, SecretValue};
 
@@ -19,7 +19,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "IDN001",
+                        Code::Idn001,
                         &base,
                         format!("user pool key '{name}' cannot name a pool"),
                     )
@@ -30,7 +30,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "IDN001",
+                        Code::Idn007,
                         &format!("{base}.sign_in"),
                         "users need something to sign in with",
                     )
@@ -42,7 +42,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "IDN001",
+                        Code::Idn008,
                         &format!("{base}.password.min_length"),
                         format!("minimum length {} is out of range", pw.min_length),
                     )
@@ -53,7 +53,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "IDN001",
+                        Code::Idn008,
                         &format!("{base}.password.temporary_days"),
                         format!("{} days is out of range", pw.temporary_days),
                     )
@@ -69,7 +69,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             {
                 out.push(
                     stack
-                        .error("IDN002", &format!("{base}.domain"), format!("'{d}' cannot be a Cognito domain prefix"))
+                        .error(Code::Idn002, &format!("{base}.domain"), format!("'{d}' cannot be a Cognito domain prefix"))
                         .help("use lowercase letters, digits and hyphens, without 'aws', 'amazon' or 'cognito'"),
                 );
             }
@@ -80,31 +80,31 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             if !(3..=32).contains(&pname.len()) || pname.contains(['_', ' ']) {
                 out.push(
                     stack
-                        .error("IDN004", &ib, format!("'{pname}' cannot name an identity provider"))
+                        .error(Code::Idn004, &ib, format!("'{pname}' cannot name an identity provider"))
                         .help("Cognito provider names are 3 to 32 characters without spaces or '_'; set 'name', e.g. name: X-Twitter"),
                 );
             }
             match &idp.client_secret {
                 SecretValue::Literal => out.push(
                     stack
-                        .error("IDN003", &format!("{ib}.client_secret"), "a client secret is written into the spec")
+                        .error(Code::Idn003, &format!("{ib}.client_secret"), "a client secret is written into the spec")
                         .help("keep it in Secrets Manager and refer to it: client_secret: { secret: <key under secrets:>, key: <JSON field> }; then rotate the exposed secret with the provider"),
                 ),
                 SecretValue::Secret { secret, .. } if !spec.secrets.contains_key(secret) => {
-                    out.push(unknown(stack, "IDN003", &format!("{ib}.client_secret.secret"), "secret", secret, spec.secrets.keys()));
+                    out.push(unknown(stack, Code::Idn003, &format!("{ib}.client_secret.secret"), "secret", secret, spec.secrets.keys()));
                 }
                 _ => {}
             }
             match (idp.r#type, &idp.issuer) {
                 (ProviderType::Oidc, None) => out.push(
                     stack
-                        .error("IDN004", &ib, "an OIDC provider needs 'issuer'")
+                        .error(Code::Idn004, &ib, "an OIDC provider needs 'issuer'")
                         .help("e.g. issuer: https://access.line.me"),
                 ),
                 (ProviderType::Oidc, Some(i)) if !i.starts_with("https://") => out.push(
                     stack
                         .error(
-                            "IDN004",
+                            Code::Idn004,
                             &format!("{ib}.issuer"),
                             format!("issuer '{i}' is not an https URL"),
                         )
@@ -113,7 +113,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 (ProviderType::Google, Some(_)) => out.push(
                     stack
                         .error(
-                            "IDN004",
+                            Code::Idn004,
                             &format!("{ib}.issuer"),
                             "Google's issuer is fixed",
                         )
@@ -133,7 +133,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "IDN005",
+                                Code::Idn005,
                                 &format!("{cb}.tokens.{what}"),
                                 format!(
                                     "a {what} token lifetime of {l} is outside Cognito's range"
@@ -169,7 +169,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "IDN006",
+                                Code::Idn006,
                                 &format!("{cb}.oauth.callback_urls"),
                                 "OAuth needs at least one callback URL",
                             )
@@ -181,14 +181,14 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     if !u.starts_with("https://") && !local && !u.contains("://") {
                         out.push(
                             stack
-                                .error("IDN006", &format!("{cb}.oauth"), format!("'{u}' (URL {}) is not a URL", i + 1))
+                                .error(Code::Idn006, &format!("{cb}.oauth"), format!("'{u}' (URL {}) is not a URL", i + 1))
                                 .help("use https:// (http:// only for localhost), or an app scheme such as myapp://callback"),
                         );
                     } else if u.starts_with("http://") && !local {
                         out.push(
                             stack
                                 .error(
-                                    "IDN006",
+                                    Code::Idn006,
                                     &format!("{cb}.oauth"),
                                     format!("'{u}' sends tokens over plain HTTP"),
                                 )
@@ -201,7 +201,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 if !pool.identity_providers.contains_key(p) {
                     out.push(unknown(
                         stack,
-                        "IDN006",
+                        Code::Idn006,
                         &format!("{cb}.identity_providers[{i}]"),
                         "identity provider",
                         p,

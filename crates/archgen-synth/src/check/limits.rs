@@ -5,6 +5,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+use crate::diagnostic::Code;
 use crate::template::Template;
 
 pub const MAX_RESOURCES: usize = 500;
@@ -26,13 +27,13 @@ const SPLIT: &str = "split the stack: move some components into another file und
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Breach {
     /// STACK001: template limits; STACK002: service quotas; STACK003: description.
-    pub code: &'static str,
+    pub code: Code,
     pub field: String,
     pub message: String,
     pub help: String,
 }
 
-fn breach(code: &'static str, field: &str, message: String, help: impl Into<String>) -> Breach {
+fn breach(code: Code, field: &str, message: String, help: impl Into<String>) -> Breach {
     Breach {
         code,
         field: field.to_string(),
@@ -52,7 +53,7 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
     for (what, count, max) in counts {
         if count > max {
             out.push(breach(
-                "STACK001",
+                Code::Stack001,
                 "",
                 format!(
                     "stack '{stack}' has {count} {what}; CloudFormation allows {max} per template"
@@ -69,7 +70,7 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
         .find(|id| id.len() > MAX_LOGICAL_ID);
     if let Some(id) = long_id {
         out.push(breach(
-            "STACK001",
+            Code::Stack001,
             "",
             format!(
                 "stack '{stack}' has a logical id of {} characters ('{}...'); CloudFormation allows {MAX_LOGICAL_ID}",
@@ -82,7 +83,7 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
     let bytes = template.to_json_compact().len();
     if bytes > MAX_BODY_BYTES {
         out.push(breach(
-            "STACK001",
+            Code::Stack001,
             "",
             format!("stack '{stack}' is a template of {bytes} bytes; CloudFormation accepts at most {MAX_BODY_BYTES}"),
             SPLIT,
@@ -91,7 +92,7 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
     let description = template.description.len();
     if description > MAX_DESCRIPTION_BYTES {
         out.push(breach(
-            "STACK003",
+            Code::Stack003,
             "description",
             format!("the template description of stack '{stack}' is {description} bytes; CloudFormation allows {MAX_DESCRIPTION_BYTES}"),
             "shorten 'description' (archgen appends the environment and 'synthesized by archgen')",
@@ -106,7 +107,7 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
     for (listener, count) in listener_rules(&resources) {
         if count > MAX_LISTENER_RULES {
             out.push(breach(
-                "STACK002",
+                Code::Stack002,
                 "services",
                 format!("listener {listener} of stack '{stack}' has {count} rules; a load balancer listener allows {MAX_LISTENER_RULES}"),
                 "route fewer services by path or host, or split the services over two stacks (each with its own load balancer)",
@@ -117,7 +118,7 @@ pub fn check_template(stack: &str, template: &Template) -> Vec<Breach> {
         for (direction, count) in [("inbound", inbound), ("outbound", outbound)] {
             if count > MAX_SECURITY_GROUP_RULES {
                 out.push(breach(
-                    "STACK002",
+                    Code::Stack006,
                     "",
                     format!("security group {group} of stack '{stack}' has {count} {direction} rules; AWS allows {MAX_SECURITY_GROUP_RULES} per group"),
                     "remove connections (connects_to) to or from this component, or split the services over two stacks",
@@ -304,7 +305,7 @@ mod tests {
         assert_eq!(check_template("main", &with_rules(100)), vec![]);
         let b = check_template("main", &with_rules(101));
         assert_eq!(b.len(), 1, "{b:?}");
-        assert_eq!(b[0].code, "STACK002");
+        assert_eq!(b[0].code, Code::Stack002);
         assert!(
             b[0].message
                 .contains("listener HttpsListener of stack 'main' has 101 rules")

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::is_name;
 use super::monitoring::unknown;
 use super::wiring;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::app::split_connection;
 use crate::spec::network::TierKind;
@@ -19,7 +19,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if !(lo..=hi).contains(&v) {
             out.push(
                 stack
-                    .error("MSG001", field, format!("{what} {v} is out of range"))
+                    .error(Code::Msg001, field, format!("{what} {v} is out of range"))
                     .help(format!("use {lo} to {hi}")),
             );
         }
@@ -30,7 +30,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MSG001",
+                        Code::Msg008,
                         &base,
                         format!("queue key '{name}' cannot name a queue"),
                     )
@@ -74,7 +74,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             // retention drops failed messages before anyone can look.
             out.push(
                 stack
-                    .error("MSG001", &format!("{base}.dead_letter_retention_days"), format!("the dead-letter queue keeps messages {} days, less than the queue's {}", q.dead_letter_retention_days, q.retention_days))
+                    .error(Code::Msg009, &format!("{base}.dead_letter_retention_days"), format!("the dead-letter queue keeps messages {} days, less than the queue's {}", q.dead_letter_retention_days, q.retention_days))
                     .help("keep dead letters at least as long as the queue keeps messages (14 days is the most)"),
             );
         }
@@ -83,7 +83,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         {
             out.push(unknown(
                 stack,
-                "MSG001",
+                Code::Msg010,
                 &format!("{base}.kms_key"),
                 "key",
                 k,
@@ -98,7 +98,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if !is_name(name, 64) || spec.app.len() + stack.environment.len() + name.len() + 2 > 64 {
             out.push(
                 stack
-                    .error("MSG002", &base, format!("function key '{name}' cannot name a function"))
+                    .error(Code::Msg002, &base, format!("function key '{name}' cannot name a function"))
                     .help("use lowercase letters, digits and hyphens; '<app>-<env>-<key>' must fit in 64 characters"),
             );
         }
@@ -106,7 +106,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .name_clash(
-                        "MSG002",
+                        Code::Msg011,
                         &base,
                         &format!("{}.{name}", kind.block()),
                         format!(
@@ -120,12 +120,12 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         match (&f.code, &f.image) {
             (Some(_), Some(_)) | (None, None) => out.push(
                 stack
-                    .error("MSG002", &base, "give either 'code' (a zip package in S3) or 'image' (a container image URI)")
+                    .error(Code::Msg012, &base, "give either 'code' (a zip package in S3) or 'image' (a container image URI)")
                     .help("e.g. code: { bucket: my-artifacts, key: worker/1.0.0.zip }, runtime: python3.13, handler: app.handler"),
             ),
             (Some(_), None) if f.runtime.is_none() || f.handler.is_none() => out.push(
                 stack
-                    .error("MSG002", &base, "a zip package needs 'runtime' and 'handler'")
+                    .error(Code::Msg012, &base, "a zip package needs 'runtime' and 'handler'")
                     .help("e.g. runtime: python3.13, handler: app.handler"),
             ),
             _ => {}
@@ -150,7 +150,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MSG002",
+                        Code::Msg013,
                         &format!("{base}.log_retention_days"),
                         format!(
                             "{} days is not a CloudWatch Logs retention period",
@@ -169,7 +169,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             if kind != Some(TierKind::Private) && kind != Some(TierKind::Isolated) {
                 out.push(
                     stack
-                        .error("MSG002", &format!("{base}.tier"), format!("there is no private tier '{tier}'"))
+                        .error(Code::Msg014, &format!("{base}.tier"), format!("there is no private tier '{tier}'"))
                         .help("name a private tier (an isolated one needs endpoints for every AWS API the function calls)"),
                 );
             }
@@ -177,11 +177,11 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         if let Some(trigger) = &f.trigger {
             let tb = format!("{base}.trigger");
             match spec.queues.get(&trigger.queue) {
-                None => out.push(unknown(stack, "MSG003", &format!("{tb}.queue"), "queue", &trigger.queue, spec.queues.keys())),
+                None => out.push(unknown(stack, Code::Msg003, &format!("{tb}.queue"), "queue", &trigger.queue, spec.queues.keys())),
                 Some(q) if q.visibility_timeout < f.timeout => out.push(
                     stack
                         .error(
-                            "MSG003",
+                            Code::Msg015,
                             &format!("queues.{}.visibility_timeout", trigger.queue),
                             format!(
                                 "queue '{}' hides a received message for {} s, less than the {} s function '{name}' may run",
@@ -258,7 +258,7 @@ fn check_connections(
             out.push(
                 stack
                     .error(
-                        "MSG004",
+                        Code::Msg004,
                         &field,
                         format!("there is no component '{name}' to connect to"),
                     )
@@ -270,7 +270,11 @@ fn check_connections(
         {
             out.push(
                 stack
-                    .error("MSG004", &field, format!("'{a}' is not an access level"))
+                    .error(
+                        Code::Msg004,
+                        &field,
+                        format!("'{a}' is not an access level"),
+                    )
                     .help(format!(
                         "write '{name}:read', '{name}:write' or '{name}:read-write'"
                     )),

@@ -22,7 +22,7 @@ pub mod schedule;
 pub mod values;
 pub mod wiring;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::connect::ComponentKind;
 
@@ -69,7 +69,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     if !is_name(&spec.app, 32) {
         out.push(
             stack
-                .error("APP001", "app", format!("app name '{}' is not usable in AWS resource names", spec.app))
+                .error(Code::App001, "app", format!("app name '{}' is not usable in AWS resource names", spec.app))
                 .help("use 1 to 32 lowercase letters, digits and hyphens, starting with a letter, e.g. 'user-management'"),
         );
     }
@@ -81,7 +81,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         out.push(
             stack
                 .error(
-                    "APP002",
+                    Code::App002,
                     "region",
                     format!("'{}' is not an AWS region", spec.region),
                 )
@@ -92,7 +92,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         out.push(
             stack
                 .error(
-                    "APP003",
+                    Code::App003,
                     &format!("environments.{}", stack.environment),
                     format!(
                         "environment name '{}' is not usable in stack names",
@@ -122,7 +122,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
             Some(&first) if is_data(first) && is_data(kind) => {}
             Some(&first) => out.push(
                 stack
-                    .name_clash("APP026", &format!("{}.{name}", kind.block()), &format!("{}.{name}", first.block()), format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
+                    .name_clash(Code::App026, &format!("{}.{name}", kind.block()), &format!("{}.{name}", first.block()), format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
                     .help("give every component its own name: connections and alarms refer to it by name"),
             ),
         }

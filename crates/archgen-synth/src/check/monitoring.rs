@@ -1,7 +1,7 @@
 //! Rules for `topics:` and `alarms:`.
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::synth::monitoring::metrics::{metrics, watchable_names, watched};
 
@@ -14,7 +14,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MON001",
+                        Code::Mon001,
                         &base,
                         format!("topic key '{name}' cannot name a topic"),
                     )
@@ -26,7 +26,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         {
             out.push(unknown(
                 stack,
-                "MON001",
+                Code::Mon008,
                 &format!("{base}.kms_key"),
                 "key",
                 k,
@@ -41,7 +41,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 out.push(
                     stack
                         .error(
-                            "MON001",
+                            Code::Mon009,
                             &format!("{base}.emails[{i}]"),
                             format!("'{email}' is not an email address"),
                         )
@@ -56,7 +56,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MON002",
+                        Code::Mon002,
                         &base,
                         format!("alarm key '{name}' cannot name an alarm"),
                     )
@@ -79,7 +79,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 out.push(
                     stack
                         .error(
-                            "MON003",
+                            Code::Mon003,
                             &format!("{base}.on"),
                             format!("there is no component '{}' to watch", a.on),
                         )
@@ -101,7 +101,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "MON004",
+                                Code::Mon004,
                                 &format!("{base}.metric"),
                                 format!(
                                     "{} '{}' does not publish '{}'",
@@ -122,7 +122,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "MON005",
+                                Code::Mon005,
                                 &base,
                                 format!(
                                     "'{}' is a percentage; the threshold is outside 0-100",
@@ -137,12 +137,16 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         match (a.above, a.below) {
             (Some(_), Some(_)) | (None, None) => out.push(
                 stack
-                    .error("MON005", &base, "give exactly one of 'above' or 'below'")
+                    .error(
+                        Code::Mon005,
+                        &base,
+                        "give exactly one of 'above' or 'below'",
+                    )
                     .help("e.g. above: 80"),
             ),
             (Some(x), None) | (None, Some(x)) if !x.is_finite() => out.push(
                 stack
-                    .error("MON005", &base, "the threshold is not a number")
+                    .error(Code::Mon005, &base, "the threshold is not a number")
                     .help("e.g. above: 80"),
             ),
             _ => {}
@@ -151,7 +155,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MON006",
+                        Code::Mon006,
                         &format!("{base}.period"),
                         format!("{} s is not a CloudWatch alarm period", a.period),
                     )
@@ -164,7 +168,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MON006",
+                        Code::Mon006,
                         &format!("{base}.evaluation_periods"),
                         format!("{} periods of {} s", a.evaluation_periods, a.period),
                     )
@@ -177,7 +181,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "MON006",
+                        Code::Mon006,
                         &format!("{base}.datapoints_to_alarm"),
                         format!("{m} of {} periods", a.evaluation_periods),
                     )
@@ -190,7 +194,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     if !spec.topics.contains_key(t) {
                         out.push(unknown(
                             stack,
-                            "MON007",
+                            Code::Mon007,
                             &format!("{base}.notify[{i}]"),
                             "topic",
                             t,
@@ -202,7 +206,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     out.push(
                         stack
                             .error(
-                                "MON007",
+                                Code::Mon007,
                                 &format!("{base}.notify"),
                                 "the alarm notifies nobody",
                             )
@@ -213,7 +217,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             None if spec.topics.is_empty() => out.push(
                 stack
                     .error(
-                        "MON007",
+                        Code::Mon007,
                         &base,
                         "the alarm notifies nobody: the stack has no topic",
                     )
@@ -228,7 +232,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
 /// `there is no <what> '<name>'`, with a suggestion from `names`.
 pub fn unknown<'a>(
     stack: &ResolvedStack,
-    code: &'static str,
+    code: Code,
     field: &str,
     what: &str,
     name: &str,

@@ -6,7 +6,7 @@
 //! key that produced it, not a deploy. Names CloudFormation generates (RDS
 //! instance identifiers, ElastiCache groups, IAM roles) need no row.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
 use crate::synth::data::secrets::secret_name_for;
 use crate::synth::naming::Names;
@@ -355,7 +355,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             out.push(
                 stack
                     .error(
-                        "NAME001",
+                        Code::Name001,
                         &d.field,
                         format!("the {} name '{}' {why}", d.rule.resource, d.name),
                     )

@@ -4,7 +4,7 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
 use super::is_name;
-use crate::diagnostic::{Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::network::{
     GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones,
@@ -23,7 +23,7 @@ pub fn check(stack: &ResolvedStack, net: &NetworkSpec) -> Vec<Diagnostic> {
         out.push(
             stack
                 .error(
-                    "NET011",
+                    Code::Net011,
                     "network.flow_logs.retention_days",
                     format!(
                         "{} days is not a CloudWatch Logs retention period",
@@ -124,7 +124,7 @@ fn parse_cidr(
     match parse_canonical_cidr(text) {
         Ok(net) => Some(net),
         Err(p) => {
-            out.push(stack.error("NET002", field, p.message).help(p.help));
+            out.push(stack.error(Code::Net002, field, p.message).help(p.help));
             None
         }
     }
@@ -140,7 +140,7 @@ fn check_vpc_cidr(
         out.push(
             stack
                 .error(
-                    "NET001",
+                    Code::Net001,
                     "network.cidr",
                     format!(
                         "a VPC CIDR must be between /16 and /28, '{}' is /{}",
@@ -161,7 +161,7 @@ fn check_zones(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnosti
         out.push(
             stack
                 .error(
-                    "NET006",
+                    Code::Net006,
                     "network.zones",
                     format!("{count} availability zones is out of range"),
                 )
@@ -178,7 +178,7 @@ fn check_zones(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnosti
                 out.push(
                     stack
                         .error(
-                            "NET006",
+                            Code::Net006,
                             &field,
                             format!(
                                 "'{name}' is not an availability zone of {}",
@@ -194,7 +194,11 @@ fn check_zones(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnosti
             if names.iter().take(i).any(|n| n == name) {
                 out.push(
                     stack
-                        .error("NET006", &field, format!("zone '{name}' is listed twice"))
+                        .error(
+                            Code::Net006,
+                            &field,
+                            format!("zone '{name}' is listed twice"),
+                        )
                         .help("list each zone once"),
                 );
             }
@@ -212,7 +216,7 @@ fn check_tiers(
         out.push(
             stack
                 .error(
-                    "NET014",
+                    Code::Net014,
                     "network.tiers",
                     "a network needs at least one subnet tier",
                 )
@@ -226,14 +230,14 @@ fn check_tiers(
         if !is_name(name, 24) {
             out.push(
                 stack
-                    .error("NET013", &base, format!("tier name '{name}' cannot be used in resource names"))
+                    .error(Code::Net013, &base, format!("tier name '{name}' cannot be used in resource names"))
                     .help("use lowercase letters, digits and hyphens, starting with a letter, e.g. 'app'"),
             );
         } else if let Some(other) = ids.insert(pascal(name), name) {
             out.push(
                 stack
                     .error(
-                        "NET013",
+                        Code::Net013,
                         &base,
                         format!("tier names '{other}' and '{name}' give the same logical ids"),
                     )
@@ -244,7 +248,7 @@ fn check_tiers(
             (false, Some(_)) => out.push(
                 stack
                     .error(
-                        "NET010",
+                        Code::Net010,
                         &format!("{base}.mask"),
                         "give either 'cidrs' or 'mask', not both",
                     )
@@ -252,7 +256,7 @@ fn check_tiers(
             ),
             (true, None) => out.push(
                 stack
-                    .error("NET010", &base, format!("tier '{name}' has no subnets"))
+                    .error(Code::Net010, &base, format!("tier '{name}' has no subnets"))
                     .help(
                         "list one CIDR per zone under 'cidrs:', or give 'mask: 24' to derive them",
                     ),
@@ -262,7 +266,7 @@ fn check_tiers(
                     out.push(
                         stack
                             .error(
-                                "NET010",
+                                Code::Net010,
                                 &format!("{base}.mask"),
                                 format!("/{mask} does not fit as a subnet of {}", net.cidr),
                             )
@@ -277,7 +281,7 @@ fn check_tiers(
                     out.push(
                         stack
                             .error(
-                                "NET005",
+                                Code::Net005,
                                 &format!("{base}.cidrs"),
                                 format!(
                                     "tier '{name}' has {} for {zones} zones",
@@ -311,7 +315,7 @@ fn check_tiers(
                         out.push(
                             stack
                                 .error(
-                                    "NET010",
+                                    Code::Net010,
                                     &field,
                                     format!(
                                         "no room left in {} for subnet {} of tier '{name}'",
@@ -335,7 +339,7 @@ fn check_tiers(
                 out.push(
                     stack
                         .error(
-                            "NET003",
+                            Code::Net003,
                             &field,
                             format!("subnet {cidr} is outside the VPC CIDR {vpc}"),
                         )
@@ -347,7 +351,7 @@ fn check_tiers(
                 out.push(
                     stack
                         .error(
-                            "NET003",
+                            Code::Net016,
                             &field,
                             format!("subnet {cidr} is smaller than AWS allows (/28)"),
                         )
@@ -361,7 +365,7 @@ fn check_tiers(
                 out.push(
                     stack
                         .error(
-                            "NET004",
+                            Code::Net004,
                             &field,
                             format!("subnet {cidr} overlaps {other} ({other_field})"),
                         )
@@ -379,7 +383,7 @@ fn check_egress(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnost
         out.push(
             stack
                 .error(
-                    "NET008",
+                    Code::Net008,
                     "network.nat",
                     "NAT gateways need a public tier to live in",
                 )
@@ -391,7 +395,7 @@ fn check_egress(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnost
             if tier.kind == TierKind::Private {
                 out.push(
                     stack
-                        .error("NET007", &format!("network.tiers.{name}.type"), format!("private tier '{name}' has no way out: 'nat: none' and no endpoints"))
+                        .error(Code::Net007, &format!("network.tiers.{name}.type"), format!("private tier '{name}' has no way out: 'nat: none' and no endpoints"))
                         .help("set 'nat: single' or 'nat: per-zone', add 'endpoints:' (e.g. [s3, ecr.api, ecr.dkr, logs]), or make the tier 'isolated'"),
                 );
             }
@@ -413,14 +417,18 @@ fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagn
             };
             out.push(
                 stack
-                    .error("NET009", &field, format!("unknown VPC endpoint '{name}'"))
+                    .error(
+                        Code::Net009,
+                        &field,
+                        format!("unknown VPC endpoint '{name}'"),
+                    )
                     .help(help),
             );
         } else if net.endpoints.iter().take(i).any(|e| e == name) {
             out.push(
                 stack
                     .error(
-                        "NET009",
+                        Code::Net009,
                         &field,
                         format!("endpoint '{name}' is listed twice"),
                     )
@@ -436,19 +444,19 @@ fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagn
         Some(t) => match net.tiers.get(t) {
             None => out.push(
                 stack
-                    .error("NET012", "network.endpoint_tier", format!("there is no tier '{t}'"))
+                    .error(Code::Net012, "network.endpoint_tier", format!("there is no tier '{t}'"))
                     .help(format!("use one of: {}", nearest_names(t, net.tiers.keys().map(String::as_str)))),
             ),
             Some(tier) if tier.kind == TierKind::Public => out.push(
                 stack
-                    .error("NET012", "network.endpoint_tier", format!("tier '{t}' is public; interface endpoints belong in a private or isolated tier"))
+                    .error(Code::Net012, "network.endpoint_tier", format!("tier '{t}' is public; interface endpoints belong in a private or isolated tier"))
                     .help("name a private or isolated tier"),
             ),
             Some(_) => {}
         },
         None if wants_interface && net.tiers.values().all(|t| t.kind == TierKind::Public) => out.push(
             stack
-                .error("NET012", "network.endpoints", "interface endpoints need a private or isolated tier")
+                .error(Code::Net012, "network.endpoints", "interface endpoints need a private or isolated tier")
                 .help("add a private or isolated tier for the endpoints"),
         ),
         None => {}

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
 
 /// Tags AWS allows on one resource.
@@ -44,7 +44,7 @@ fn check_tags(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         if let Some(why) = key_problem {
             out.push(
                 stack
-                    .error("APP004", &field, format!("tag key '{key}' {why}"))
+                    .error(Code::App004, &field, format!("tag key '{key}' {why}"))
                     .help("tag keys are 1 to 128 letters, digits, spaces and '_ . : / = + - @', not starting with 'aws:'"),
             );
         }
@@ -60,7 +60,11 @@ fn check_tags(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         if let Some(why) = value_problem {
             out.push(
                 stack
-                    .error("APP004", &field, format!("the value of tag '{key}' {why}"))
+                    .error(
+                        Code::App004,
+                        &field,
+                        format!("the value of tag '{key}' {why}"),
+                    )
                     .help("tag values are up to 256 letters, digits, spaces and '_ . : / = + - @'"),
             );
         }
@@ -74,7 +78,7 @@ fn check_tags(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         out.push(
             stack
                 .error(
-                    "APP029",
+                    Code::App029,
                     "tags",
                     format!(
                         "every resource would carry {} tags ({} from the spec, {} from archgen: {}); AWS allows {MAX_TAGS}",
@@ -100,7 +104,7 @@ fn check_health_checks(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "APP030",
+                        Code::App030,
                         &format!("services.{key}.route.health_check.path"),
                         format!("health-check path '{path}' does not start with '/'"),
                     )
@@ -128,7 +132,7 @@ fn check_certificate_regions(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         out.push(
             stack
                 .error(
-                    "APP031",
+                    Code::App031,
                     "load_balancer.certificate.arn",
                     format!(
                         "the certificate is in {region}, but a load balancer can use only certificates of its own region ({})",
@@ -149,7 +153,7 @@ fn check_certificate_regions(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             out.push(
                 stack
                     .error(
-                        "EDGE024",
+                        Code::Edge024,
                         &format!("cdn.{key}.certificate.arn"),
                         format!("the certificate is in {region}, but CloudFront uses only certificates in us-east-1"),
                     )
@@ -179,7 +183,7 @@ fn check_two_zones(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
         out.push(
             stack
                 .error(
-                    "NET015",
+                    Code::Net015,
                     "network.zones",
                     format!(
                         "{} needs subnets in two availability zones, and the network has {zones}",

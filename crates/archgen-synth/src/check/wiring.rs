@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
 use crate::spec::app::split_connection;
 use crate::synth::connect::{Components, env_prefix};
@@ -11,21 +11,21 @@ use crate::synth::connect::{Components, env_prefix};
 /// Rule ids of one block: services or functions.
 #[derive(Debug, Clone, Copy)]
 pub struct Codes {
-    pub credential: &'static str,
-    pub duplicate_connection: &'static str,
-    pub shadowed_variable: &'static str,
+    pub credential: Code,
+    pub duplicate_connection: Code,
+    pub shadowed_variable: Code,
 }
 
 pub const SERVICES: Codes = Codes {
-    credential: "APP032",
-    duplicate_connection: "APP033",
-    shadowed_variable: "APP034",
+    credential: Code::App032,
+    duplicate_connection: Code::App033,
+    shadowed_variable: Code::App034,
 };
 
 pub const FUNCTIONS: Codes = Codes {
-    credential: "MSG005",
-    duplicate_connection: "MSG006",
-    shadowed_variable: "MSG007",
+    credential: Code::Msg005,
+    duplicate_connection: Code::Msg006,
+    shadowed_variable: Code::Msg007,
 };
 
 /// Parts of a variable name that say it holds a credential.

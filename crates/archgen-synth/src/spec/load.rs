@@ -7,7 +7,7 @@ use super::de::{SpecError, from_node};
 use super::node::{Key, Loc, Node, NodeKind};
 use super::overlay::merge;
 use super::yaml_error::explain;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean, nearest_names};
 
 /// A stack file as written: its base definition and its overlays.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ pub struct ResolvedStack<'p> {
 impl<'p> ResolvedStack<'p> {
     /// A diagnostic at the spec line of `field` (or its nearest ancestor).
     /// A field under `environments.` is found where it is declared.
-    pub fn error(&self, code: &'static str, field: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, code: Code, field: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, field, message).at(
             &self.file.path,
             self.locate(field),
@@ -62,7 +62,7 @@ impl<'p> ResolvedStack<'p> {
     /// showing where the key at `first` is written too.
     pub fn name_clash(
         &self,
-        code: &'static str,
+        code: Code,
         field: &str,
         first: &str,
         message: impl Into<String>,
@@ -84,7 +84,7 @@ impl StackFile {
             .to_string();
         if !is_stack_name(&name) {
             return Err(vec![
-                Diagnostic::new("PROJECT", "", format!("stack file name '{name}' cannot name a stack"))
+                Diagnostic::new(Code::Project, "", format!("stack file name '{name}' cannot name a stack"))
                     .help("use lowercase letters, digits and hyphens, starting with a letter (e.g. main.yaml)")
                     .at(&path, Loc { line: 1, column: 1 }, &source),
             ]);
@@ -100,7 +100,7 @@ impl StackFile {
         let (node, tags) = Node::parse_with_tags(&source).map_err(|e| {
             let problem = explain(&e, &source);
             vec![
-                Diagnostic::new("YAML", "", problem.message)
+                Diagnostic::new(Code::Yaml, "", problem.message)
                     .help(problem.help)
                     .at(&path, problem.loc, &source),
             ]
@@ -110,7 +110,7 @@ impl StackFile {
             .into_iter()
             .map(|(first, repeat)| {
                 Diagnostic::new(
-                    "YAML",
+                    Code::Yaml,
                     "",
                     format!(
                         "key `{}` is written twice in this mapping (first at line {})",
@@ -124,7 +124,7 @@ impl StackFile {
             .collect();
         problems.extend(tags.iter().map(|(loc, tag)| {
             Diagnostic::new(
-                "YAML001",
+                Code::Yaml001,
                 node.path_at(*loc).unwrap_or_default(),
                 format!("archgen does not interpret YAML tags such as '{tag}'"),
             )
@@ -142,7 +142,7 @@ impl StackFile {
         let NodeKind::Map(entries) = &node.kind else {
             return Err(vec![
                 Diagnostic::new(
-                    "SPEC",
+                    Code::Spec,
                     "",
                     format!("a stack file must be a mapping, found {}", node.type_name()),
                 )
@@ -170,7 +170,7 @@ impl StackFile {
                             NodeKind::Map(_) => overlay.clone(),
                             _ => {
                                 return Err(vec![Diagnostic::new(
-                                    "SPEC",
+                                    Code::Spec,
                                     format!("environments.{}", env.name),
                                     format!(
                                         "environment '{}' must be a mapping of overrides, found {}",
@@ -186,7 +186,7 @@ impl StackFile {
                     }
                 }
                 _ => {
-                    return Err(vec![Diagnostic::new("SPEC", "environments", "'environments' must map environment names to overrides")
+                    return Err(vec![Diagnostic::new(Code::Spec, "environments", "'environments' must map environment names to overrides")
                         .help("for example:\nenvironments:\n  dev: {}\n  prod: { termination_protection: true }")
                         .at(&path, value.loc, &source)]);
                 }
@@ -240,7 +240,7 @@ impl StackFile {
             };
             return Err(vec![
                 Diagnostic::new(
-                    "ENV",
+                    Code::Env,
                     "environments",
                     format!("environment '{env}' is not declared in this stack"),
                 )
@@ -282,7 +282,7 @@ impl StackFile {
                     if let Some(removed_at) = removed_by_overlay(overlay, &e) {
                         problems.push(
                             Diagnostic::new(
-                                "SPEC",
+                                Code::Spec,
                                 e.path.clone(),
                                 format!("{}: this overlay removes it", e.message),
                             )
@@ -290,7 +290,7 @@ impl StackFile {
                             .at(&self.path, removed_at, &self.source),
                         );
                     } else if !echo {
-                        let mut d = Diagnostic::new("SPEC", e.path.clone(), e.message.clone());
+                        let mut d = Diagnostic::new(Code::Spec, e.path.clone(), e.message.clone());
                         d.help = e.help.clone();
                         problems.push(d.at(&self.path, e.loc.unwrap_or(node.loc), &self.source));
                     }
@@ -324,7 +324,7 @@ impl Project {
         let stacks_dir = dir.join("stacks");
         let fail = |message: String, help: &str| {
             let mut d = Diagnostics::default();
-            d.push(Diagnostic::new("PROJECT", "", message).help(help).at(
+            d.push(Diagnostic::new(Code::Project, "", message).help(help).at(
                 &stacks_dir,
                 Loc { line: 0, column: 0 },
                 "",
@@ -372,7 +372,7 @@ impl Project {
             if let Some((_, first)) = stems.iter().find(|(stem, _)| *stem == name) {
                 diagnostics.push(
                     Diagnostic::new(
-                        "STACK004",
+                        Code::Stack004,
                         "",
                         format!(
                             "{} and {} are both stack '{name}'",
@@ -441,7 +441,7 @@ impl Project {
 fn read_stack_file(path: &Path) -> Result<String, Box<Diagnostic>> {
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::new(
-            "PROJECT",
+            Code::Project,
             "",
             format!("cannot read {}: {e}", path.display()),
         )
@@ -463,7 +463,7 @@ fn read_stack_file(path: &Path) -> Result<String, Box<Diagnostic>> {
         };
         Box::new(
             Diagnostic::new(
-                "PROJECT",
+                Code::Project,
                 "",
                 format!(
                     "{} is not UTF-8 text: byte 0x{:02X} at line {}, column {} is not valid UTF-8",
@@ -482,7 +482,7 @@ fn read_stack_file(path: &Path) -> Result<String, Box<Diagnostic>> {
 /// An empty stack file (or one with only comments) is reported by name.
 fn empty_stack_file(path: &Path) -> Diagnostic {
     Diagnostic::new(
-        "PROJECT",
+        Code::Project,
         "",
         format!(
             "{} is empty: a stack needs at least `app:` and `region:`",

@@ -14,7 +14,7 @@ pub mod naming;
 pub mod network;
 
 use crate::check::{built, check_stack};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};
 use crate::template::{Tag, Template};
@@ -112,7 +112,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             diagnostics.push(
                 stack
                     .error(
-                        "SYNTH",
+                        Code::Synth,
                         "",
                         format!("two resources would get the logical id '{id}'"),
                     )
@@ -261,5 +261,5 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
 
 /// A diagnostic not tied to a spec line (I/O on output, for instance).
 pub fn plain_error(message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new("SYNTH", "", message)
+    Diagnostic::new(Code::Synth, "", message)
 }
