@@ -4,7 +4,6 @@
 
 pub mod apigatewayv2;
 pub mod cloudfront;
-pub mod cloudwatch;
 pub mod cognito;
 pub mod ec2;
 pub mod ecs;
@@ -17,14 +16,13 @@ pub mod lambda;
 pub mod logs;
 pub mod misc;
 pub mod rds;
-pub mod route53;
 pub mod s3;
-pub mod scaling;
-pub mod secretsmanager;
 pub mod wafv2;
 
 // Services whose every resource type is generated.
-pub use generated::{ecr, kms, sns, sqs, ssm};
+pub use generated::{
+    applicationautoscaling, cloudwatch, ecr, kms, route53, secretsmanager, sns, sqs, ssm,
+};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -353,6 +351,12 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        ScalableTarget(applicationautoscaling::ScalableTarget),
+        ScalingPolicy(applicationautoscaling::ScalingPolicy),
+        Secret(secretsmanager::Secret),
+        RotationSchedule(secretsmanager::RotationSchedule),
+        Alarm(cloudwatch::Alarm),
+        RecordSet(route53::RecordSet),
         LogGroup(logs::LogGroup),
         Repository(ecr::Repository),
         KmsKey(kms::Key),
@@ -386,8 +390,6 @@ resource_types! {
         EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
         TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
         EcsService(ecs::Service) = "AWS::ECS::Service",
-        ScalableTarget(scaling::ScalableTarget) = "AWS::ApplicationAutoScaling::ScalableTarget",
-        ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
         Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
         PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
         DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
@@ -400,9 +402,6 @@ resource_types! {
         CacheParameterGroup(elasticache::ParameterGroup) = "AWS::ElastiCache::ParameterGroup",
         Bucket(s3::Bucket) = "AWS::S3::Bucket",
         BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
-        Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
-        RotationSchedule(secretsmanager::RotationSchedule) = "AWS::SecretsManager::RotationSchedule",
-        Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
         EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
         UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
         UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
@@ -422,6 +421,5 @@ resource_types! {
         Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
         OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
         CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
-        RecordSet(route53::RecordSet) = "AWS::Route53::RecordSet",
     }
 }

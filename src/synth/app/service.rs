@@ -11,10 +11,16 @@ use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, rules};
 use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec, split_connection};
 use crate::spec::network::TierKind;
+use crate::template::applicationautoscaling::scalable_target::{
+    ScalableTargetAction, ScheduledAction,
+};
+use crate::template::applicationautoscaling::scaling_policy::{
+    PredefinedMetricSpecification, TargetTrackingScalingPolicyConfiguration,
+};
+use crate::template::applicationautoscaling::{ScalableTarget, ScalingPolicy};
 use crate::template::ecs::*;
 use crate::template::elbv2::{Action, ListenerRule, Matcher, RuleCondition, TargetGroup, Values};
 use crate::template::iam::Statement;
-use crate::template::scaling::*;
 use crate::template::{Expr, Template};
 
 pub const CLUSTER: &str = "Cluster";
@@ -500,13 +506,14 @@ fn build_scaling(t: &mut Template, key: &str, s: &ServiceSpec, behind_lb: bool) 
         .schedules
         .iter()
         .map(|(name, sch)| ScheduledAction {
-            scheduled_action_name: format!("{key}-{name}"),
-            schedule: format!("cron({})", sch.cron),
-            timezone: Some(sch.time_zone.clone()),
-            scalable_target_action: ScalableTargetAction {
-                min_capacity: sch.min,
-                max_capacity: sch.max,
-            },
+            scheduled_action_name: format!("{key}-{name}").into(),
+            schedule: format!("cron({})", sch.cron).into(),
+            timezone: Some(sch.time_zone.clone().into()),
+            scalable_target_action: Some(ScalableTargetAction {
+                min_capacity: sch.min.map(Expr::from),
+                max_capacity: sch.max.map(Expr::from),
+            }),
+            ..Default::default()
         })
         .collect();
     t.add(
@@ -522,28 +529,33 @@ fn build_scaling(t: &mut Template, key: &str, s: &ServiceSpec, behind_lb: bool) 
                     Expr::get_att(format!("{id}Service"), "Name"),
                 ],
             ),
-            min_capacity: scaling.min,
-            max_capacity: scaling.max,
+            min_capacity: scaling.min.into(),
+            max_capacity: scaling.max.into(),
             scheduled_actions: (!schedules.is_empty()).then_some(schedules),
+            ..Default::default()
         },
     );
     let mut policy = |suffix: &str, metric: &str, value: u32, label: Option<Expr>| {
         t.add(
             format!("{id}{suffix}Scaling"),
             ScalingPolicy {
-                policy_name: format!("{key}-{}", suffix.to_ascii_lowercase()),
+                policy_name: format!("{key}-{}", suffix.to_ascii_lowercase()).into(),
                 policy_type: "TargetTrackingScaling".into(),
-                scaling_target_id: Expr::r#ref(&target),
-                target_tracking_scaling_policy_configuration: TargetTracking {
-                    target_value: f64::from(value),
-                    // Scale out quickly, scale in cautiously.
-                    scale_out_cooldown: 60,
-                    scale_in_cooldown: 300,
-                    predefined_metric_specification: PredefinedMetric {
-                        predefined_metric_type: metric.into(),
-                        resource_label: label,
+                scaling_target_id: Some(Expr::r#ref(&target)),
+                target_tracking_scaling_policy_configuration: Some(
+                    TargetTrackingScalingPolicyConfiguration {
+                        target_value: f64::from(value).into(),
+                        // Scale out quickly, scale in cautiously.
+                        scale_out_cooldown: Some(60.into()),
+                        scale_in_cooldown: Some(300.into()),
+                        predefined_metric_specification: Some(PredefinedMetricSpecification {
+                            predefined_metric_type: metric.into(),
+                            resource_label: label,
+                        }),
+                        ..Default::default()
                     },
-                },
+                ),
+                ..Default::default()
             },
         );
     };

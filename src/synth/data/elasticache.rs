@@ -12,7 +12,8 @@ use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
 use crate::synth::naming::pascal;
 use crate::template::elasticache::{ParameterGroup, ReplicationGroup, SubnetGroup};
-use crate::template::secretsmanager::{GenerateSecretString, Secret};
+use crate::template::secretsmanager::Secret;
+use crate::template::secretsmanager::secret::GenerateSecretString;
 use crate::template::{Expr, Policy, Template};
 
 pub const PORT: u16 = 6379;
@@ -67,16 +68,17 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
         &token,
         Secret {
             name: Some(format!("{}/{}/{name}/auth-token", ctx.spec.app, ctx.environment).into()),
-            description: Some(format!("AUTH token of cache '{name}'")),
+            description: Some(format!("AUTH token of cache '{name}'").into()),
             kms_key_id: kms.clone(),
             // ElastiCache tokens are 16-128 printable characters without
             // @, " or /: letters and digits only is the safe subset.
             generate_secret_string: Some(GenerateSecretString {
-                password_length: Some(64),
-                exclude_characters: None,
-                exclude_punctuation: Some(true),
+                password_length: Some(64.into()),
+                exclude_punctuation: Some(true.into()),
+                ..Default::default()
             }),
-            tags: ctx.named(&format!("{name}-auth-token")),
+            tags: Some(ctx.named(&format!("{name}-auth-token"))),
+            ..Default::default()
         },
     );
     if kms.is_none() {

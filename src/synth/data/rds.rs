@@ -13,7 +13,8 @@ use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef
 use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Role, Statement};
 use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, MasterUserSecret};
-use crate::template::secretsmanager::{RotationRules, RotationSchedule};
+use crate::template::secretsmanager::RotationSchedule;
+use crate::template::secretsmanager::rotation_schedule::RotationRules;
 use crate::template::{Expr, Policy, Template};
 
 /// Current RDS certificate authority (the rds-ca-2019 one has expired).
@@ -247,10 +248,11 @@ pub fn rotation(t: &mut Template, p: &str, secret_arn: Expr, days: u32) {
         format!("{p}SecretRotation"),
         RotationSchedule {
             secret_id: secret_arn,
-            rotation_lambda_arn: None,
-            rotation_rules: RotationRules {
-                schedule_expression: rate_days(days),
-            },
+            rotation_rules: Some(RotationRules {
+                schedule_expression: Some(rate_days(days).into()),
+                ..Default::default()
+            }),
+            ..Default::default()
         },
     );
 }
