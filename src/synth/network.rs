@@ -10,7 +10,7 @@ use crate::spec::network::{
     GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
 };
 use crate::template::ec2::*;
-use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
+use crate::template::iam::{PolicyDocument, Role, Statement, role};
 use crate::template::{Export, Expr, Output, Tag, Template};
 
 /// What later builders need from the network.
@@ -327,18 +327,20 @@ fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> 
                     // Confused-deputy guard: only this account's flow logs.
                     condition: Some(serde_json::json!({"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}})),
                 }],
-            },
+            }
+            .into(),
             description: Some("Lets VPC flow logs write to their log group".into()),
-            managed_policy_arns: None,
-            policies: Some(vec![InlinePolicy {
+            policies: Some(vec![role::Policy {
                 policy_name: "write-flow-logs".into(),
                 policy_document: PolicyDocument::new(vec![Statement::allow(
                     "WriteFlowLogGroup",
                     &["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     vec![Expr::get_att("FlowLogGroup", "Arn")],
-                )]),
+                )])
+                .into(),
             }]),
-            tags: named("flow-logs"),
+            tags: Some(named("flow-logs")),
+            ..Default::default()
         },
     );
     t.add(

@@ -1,26 +1,11 @@
-//! AWS::IAM::* resource types and policy documents.
+//! AWS::IAM::* resource types (generated) and the IAM policy documents
+//! their policy properties hold.
 
-use super::{Expr, Tag};
+pub use super::generated::iam::*;
+
+use super::Expr;
 use serde::Serialize;
 use serde_json::Value;
-
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Role {
-    pub assume_role_policy_document: PolicyDocument,
-    pub description: Option<String>,
-    pub managed_policy_arns: Option<Vec<Expr>>,
-    pub policies: Option<Vec<InlinePolicy>>,
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct InlinePolicy {
-    pub policy_name: String,
-    pub policy_document: PolicyDocument,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

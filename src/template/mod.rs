@@ -3,25 +3,24 @@
 //! written. JSON and YAML both come from the same serde model.
 
 pub mod apigatewayv2;
+pub mod certificatemanager;
 pub mod cloudfront;
 pub mod cognito;
 pub mod ec2;
 pub mod ecs;
-pub mod elasticache;
 pub mod elbv2;
 pub mod expr;
 pub mod generated;
 pub mod iam;
-pub mod lambda;
 pub mod logs;
-pub mod misc;
 pub mod rds;
 pub mod s3;
 pub mod wafv2;
 
 // Services whose every resource type is generated.
 pub use generated::{
-    applicationautoscaling, cloudwatch, ecr, kms, route53, secretsmanager, sns, sqs, ssm,
+    applicationautoscaling, cloudwatch, ecr, elasticache, kms, lambda, route53, secretsmanager,
+    servicediscovery, sns, sqs, ssm,
 };
 
 use serde::ser::SerializeMap;
@@ -351,6 +350,14 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        Certificate(certificatemanager::Certificate),
+        PrivateDnsNamespace(servicediscovery::PrivateDnsNamespace),
+        ReplicationGroup(elasticache::ReplicationGroup),
+        CacheSubnetGroup(elasticache::SubnetGroup),
+        CacheParameterGroup(elasticache::ParameterGroup),
+        Role(iam::Role),
+        Function(lambda::Function),
+        EventSourceMapping(lambda::EventSourceMapping),
         ScalableTarget(applicationautoscaling::ScalableTarget),
         ScalingPolicy(applicationautoscaling::ScalingPolicy),
         Secret(secretsmanager::Secret),
@@ -381,8 +388,6 @@ resource_types! {
         SecurityGroupIngress(ec2::SecurityGroupIngress) = "AWS::EC2::SecurityGroupIngress",
         SecurityGroupEgress(ec2::SecurityGroupEgress) = "AWS::EC2::SecurityGroupEgress",
         FlowLog(ec2::FlowLog) = "AWS::EC2::FlowLog",
-        Role(iam::Role) = "AWS::IAM::Role",
-        Function(lambda::Function) = "AWS::Lambda::Function",
         LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
         Listener(elbv2::Listener) = "AWS::ElasticLoadBalancingV2::Listener",
         ListenerRule(elbv2::ListenerRule) = "AWS::ElasticLoadBalancingV2::ListenerRule",
@@ -390,19 +395,13 @@ resource_types! {
         EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
         TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
         EcsService(ecs::Service) = "AWS::ECS::Service",
-        Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
-        PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
         DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
         DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
         DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",
         DbParameterGroup(rds::DbParameterGroup) = "AWS::RDS::DBParameterGroup",
         DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
-        ReplicationGroup(elasticache::ReplicationGroup) = "AWS::ElastiCache::ReplicationGroup",
-        CacheSubnetGroup(elasticache::SubnetGroup) = "AWS::ElastiCache::SubnetGroup",
-        CacheParameterGroup(elasticache::ParameterGroup) = "AWS::ElastiCache::ParameterGroup",
         Bucket(s3::Bucket) = "AWS::S3::Bucket",
         BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
-        EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
         UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
         UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
         UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",

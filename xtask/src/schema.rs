@@ -230,14 +230,22 @@ impl Builder<'_> {
                     .into_iter()
                     .flat_map(|p| p.values())
                     .collect();
+                // Values that may be strings (Lambda's environment variables
+                // list every JSON type) are written as scalars.
                 let scalar_values = !values.is_empty()
                     && values.iter().all(|v| {
                         let v = self.resolve(v);
                         !has_properties(v)
-                            && matches!(
-                                v.get("type").and_then(Value::as_str),
-                                Some("string" | "integer" | "number" | "boolean")
-                            )
+                            && match v.get("type") {
+                                Some(Value::String(t)) => {
+                                    matches!(
+                                        t.as_str(),
+                                        "string" | "integer" | "number" | "boolean"
+                                    )
+                                }
+                                Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                                _ => false,
+                            }
                     });
                 Ok(if scalar_values { Ty::Map } else { Ty::Json })
             }

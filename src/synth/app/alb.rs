@@ -7,10 +7,10 @@ use crate::spec::app::{Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
 use crate::synth::custom;
 use crate::synth::data::s3;
+use crate::template::certificatemanager::Certificate;
 use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
 use crate::template::elbv2::*;
 use crate::template::iam::Statement;
-use crate::template::misc::Certificate;
 use crate::template::{Expr, Template};
 
 pub const LB: &str = "LoadBalancer";

@@ -12,7 +12,7 @@ use super::Ctx;
 use super::connect::{Component, ComponentKind, NetworkEndpoint};
 use crate::spec::app::split_connection;
 use crate::template::ecs::{Cluster, NameValue, ServiceConnectDefaults};
-use crate::template::misc::PrivateDnsNamespace;
+use crate::template::servicediscovery::PrivateDnsNamespace;
 use crate::template::{Expr, Template};
 
 pub fn build(t: &mut Template, ctx: &mut Ctx) {
@@ -45,10 +45,11 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
         t.add(
             service::NAMESPACE,
             PrivateDnsNamespace {
-                name: format!("{}.{}.internal", ctx.environment, spec.app),
-                vpc: net.vpc_id.clone(),
-                description: "Service Connect names of this stack's services".into(),
-                tags: ctx.named("services"),
+                name: format!("{}.{}.internal", ctx.environment, spec.app).into(),
+                vpc: Some(net.vpc_id.clone()),
+                description: Some("Service Connect names of this stack's services".into()),
+                tags: Some(ctx.named("services")),
+                ..Default::default()
             },
         );
     }

@@ -205,15 +205,17 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
             Role {
                 assume_role_policy_document: PolicyDocument::assumed_by(
                     "monitoring.rds.amazonaws.com",
+                )
+                .into(),
+                description: Some(
+                    format!("Lets RDS enhanced monitoring publish OS metrics of database '{name}'")
+                        .into(),
                 ),
-                description: Some(format!(
-                    "Lets RDS enhanced monitoring publish OS metrics of database '{name}'"
-                )),
                 managed_policy_arns: Some(vec![Expr::sub(
                     "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
                 )]),
-                policies: None,
-                tags: ctx.named(&format!("{name}-monitoring")),
+                tags: Some(ctx.named(&format!("{name}-monitoring"))),
+                ..Default::default()
             },
         );
     }

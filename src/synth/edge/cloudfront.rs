@@ -22,9 +22,9 @@ use crate::spec::edge::{BehaviorSpec, DistributionSpec};
 use crate::synth::app::alb;
 use crate::synth::data::s3;
 use crate::synth::naming::pascal;
+use crate::template::certificatemanager::Certificate;
 use crate::template::cloudfront::*;
 use crate::template::iam::{PolicyDocument, Statement};
-use crate::template::misc::Certificate;
 use crate::template::s3 as s3t;
 use crate::template::{Expr, Output, Policy, Template};
 
