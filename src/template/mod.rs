@@ -2,7 +2,6 @@
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
 
-pub mod apigatewayv2;
 pub mod certificatemanager;
 pub mod cloudfront;
 pub mod cognito;
@@ -19,8 +18,8 @@ pub mod wafv2;
 
 // Services whose every resource type is generated.
 pub use generated::{
-    applicationautoscaling, cloudwatch, ecr, elasticache, kms, lambda, route53, secretsmanager,
-    servicediscovery, sns, sqs, ssm,
+    apigatewayv2, applicationautoscaling, cloudwatch, ecr, elasticache, kms, lambda, route53,
+    secretsmanager, servicediscovery, sns, sqs, ssm,
 };
 
 use serde::ser::SerializeMap;
@@ -350,6 +349,13 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        HttpApi(apigatewayv2::Api),
+        ApiAuthorizer(apigatewayv2::Authorizer),
+        ApiIntegration(apigatewayv2::Integration),
+        ApiRoute(apigatewayv2::Route),
+        ApiStage(apigatewayv2::Stage),
+        VpcLink(apigatewayv2::VpcLink),
+        LambdaPermission(lambda::Permission),
         Certificate(certificatemanager::Certificate),
         PrivateDnsNamespace(servicediscovery::PrivateDnsNamespace),
         ReplicationGroup(elasticache::ReplicationGroup),
@@ -406,13 +412,6 @@ resource_types! {
         UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
         UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
         UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
-        HttpApi(apigatewayv2::Api) = "AWS::ApiGatewayV2::Api",
-        ApiAuthorizer(apigatewayv2::Authorizer) = "AWS::ApiGatewayV2::Authorizer",
-        ApiIntegration(apigatewayv2::Integration) = "AWS::ApiGatewayV2::Integration",
-        ApiRoute(apigatewayv2::Route) = "AWS::ApiGatewayV2::Route",
-        ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
-        VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
-        LambdaPermission(apigatewayv2::LambdaPermission) = "AWS::Lambda::Permission",
         WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
         IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
         WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
