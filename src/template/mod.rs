@@ -4,7 +4,6 @@
 
 pub mod certificatemanager;
 pub mod cloudfront;
-pub mod cognito;
 pub mod ec2;
 pub mod ecs;
 pub mod elbv2;
@@ -18,8 +17,8 @@ pub mod wafv2;
 
 // Services whose every resource type is generated.
 pub use generated::{
-    apigatewayv2, applicationautoscaling, cloudwatch, ecr, elasticache, kms, lambda, route53,
-    secretsmanager, servicediscovery, sns, sqs, ssm,
+    apigatewayv2, applicationautoscaling, cloudwatch, cognito, ecr, elasticache, kms, lambda,
+    route53, secretsmanager, servicediscovery, sns, sqs, ssm,
 };
 
 use serde::ser::SerializeMap;
@@ -349,6 +348,10 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        UserPool(cognito::UserPool),
+        UserPoolClient(cognito::UserPoolClient),
+        UserPoolDomain(cognito::UserPoolDomain),
+        UserPoolIdentityProvider(cognito::UserPoolIdentityProvider),
         HttpApi(apigatewayv2::Api),
         ApiAuthorizer(apigatewayv2::Authorizer),
         ApiIntegration(apigatewayv2::Integration),
@@ -408,10 +411,6 @@ resource_types! {
         DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
         Bucket(s3::Bucket) = "AWS::S3::Bucket",
         BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
-        UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
-        UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
-        UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
-        UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
         WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
         IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
         WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
