@@ -18,7 +18,8 @@ use crate::template::apigatewayv2::authorizer::JwtConfiguration;
 use crate::template::apigatewayv2::integration::TlsConfig;
 use crate::template::apigatewayv2::stage::{AccessLogSettings, RouteSettings};
 use crate::template::apigatewayv2::{Api, Authorizer, Integration, Route, Stage, VpcLink};
-use crate::template::ec2::{EgressRule, SecurityGroup};
+use crate::template::ec2::SecurityGroup;
+use crate::template::ec2::security_group::Egress;
 use crate::template::lambda::Permission;
 use crate::template::{Expr, Output, Template};
 
@@ -163,10 +164,10 @@ fn load_balancer_integration(t: &mut Template, ctx: &Ctx, api: &ApiSpec) -> Opti
         VPC_LINK_SG,
         SecurityGroup {
             group_description: "API Gateway VPC link: to the load balancer listener only".into(),
-            vpc_id: net.vpc_id.clone(),
-            security_group_ingress: None,
-            security_group_egress: Some(vec![EgressRule::deny_all()]),
-            tags: ctx.named("api-vpc-link"),
+            vpc_id: Some(net.vpc_id.clone()),
+            security_group_egress: Some(vec![Egress::deny_all()]),
+            tags: Some(ctx.named("api-vpc-link")),
+            ..Default::default()
         },
     );
     rules::allow(

@@ -8,7 +8,8 @@ use crate::spec::network::TierKind;
 use crate::synth::custom;
 use crate::synth::data::s3;
 use crate::template::certificatemanager::Certificate;
-use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
+use crate::template::ec2::SecurityGroup;
+use crate::template::ec2::security_group::{self, Egress};
 use crate::template::elbv2::*;
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
@@ -64,11 +65,12 @@ pub fn build(
         LB_SG,
         SecurityGroup {
             group_description: "Load balancer: listener ports only".into(),
-            vpc_id: net.vpc_id.clone(),
+            vpc_id: Some(net.vpc_id.clone()),
             security_group_ingress: Some(ingress),
             // Egress to each service's port is added per route.
-            security_group_egress: Some(vec![EgressRule::deny_all()]),
-            tags: ctx.named("alb"),
+            security_group_egress: Some(vec![Egress::deny_all()]),
+            tags: Some(ctx.named("alb")),
+            ..Default::default()
         },
     );
     if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
@@ -220,19 +222,19 @@ enum Source {
     PrefixList(Expr),
 }
 
-fn listener_ingress(port: i64, source: &Source, what: &str) -> IngressRule {
+fn listener_ingress(port: i64, source: &Source, what: &str) -> security_group::Ingress {
     let (cidr_ip, source_prefix_list_id) = match source {
         Source::Cidr(c) => (Some(c.clone()), None),
         Source::PrefixList(p) => (None, Some(p.clone())),
     };
-    IngressRule {
+    security_group::Ingress {
         ip_protocol: "tcp".into(),
-        from_port: Some(port),
-        to_port: Some(port),
+        from_port: Some(port.into()),
+        to_port: Some(port.into()),
         cidr_ip,
-        source_security_group_id: None,
         source_prefix_list_id,
-        description: format!("{what} to the load balancer"),
+        description: Some(format!("{what} to the load balancer").into()),
+        ..Default::default()
     }
 }
 
