@@ -6,7 +6,7 @@ pub mod certificatemanager;
 pub mod cloudfront;
 pub mod ec2;
 pub mod ecs;
-pub mod elbv2;
+pub mod elasticloadbalancingv2;
 pub mod expr;
 pub mod generated;
 pub mod iam;
@@ -348,6 +348,10 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        LoadBalancer(elasticloadbalancingv2::LoadBalancer),
+        Listener(elasticloadbalancingv2::Listener),
+        ListenerRule(elasticloadbalancingv2::ListenerRule),
+        TargetGroup(elasticloadbalancingv2::TargetGroup),
         Vpc(ec2::Vpc),
         Subnet(ec2::Subnet),
         InternetGateway(ec2::InternetGateway),
@@ -397,10 +401,6 @@ resource_types! {
         Queue(sqs::Queue),
     }
     hand_written {
-        LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        Listener(elbv2::Listener) = "AWS::ElasticLoadBalancingV2::Listener",
-        ListenerRule(elbv2::ListenerRule) = "AWS::ElasticLoadBalancingV2::ListenerRule",
-        TargetGroup(elbv2::TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup",
         EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
         TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
         EcsService(ecs::Service) = "AWS::ECS::Service",

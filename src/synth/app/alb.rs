@@ -10,7 +10,9 @@ use crate::synth::data::s3;
 use crate::template::certificatemanager::Certificate;
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::{self, Egress};
-use crate::template::elbv2::*;
+use crate::template::elasticloadbalancingv2::listener::{self, Action};
+use crate::template::elasticloadbalancingv2::load_balancer::LoadBalancerAttribute;
+use crate::template::elasticloadbalancingv2::{Listener, LoadBalancer};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
 
@@ -81,12 +83,12 @@ pub fn build(
     }
 
     let mut attributes = vec![
-        Attribute::new(
+        LoadBalancerAttribute::new(
             "deletion_protection.enabled",
             lb.deletion_protection.to_string(),
         ),
-        Attribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
-        Attribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
+        LoadBalancerAttribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
+        LoadBalancerAttribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
     ];
     // Logs go to a bucket of this stack (whose policy then admits Elastic
     // Load Balancing) or to a bucket named outside it.
@@ -98,10 +100,13 @@ pub fn build(
         } else {
             logs.bucket.clone().into()
         };
-        attributes.push(Attribute::new("access_logs.s3.enabled", "true"));
-        attributes.push(Attribute::new("access_logs.s3.bucket", bucket));
+        attributes.push(LoadBalancerAttribute::new("access_logs.s3.enabled", "true"));
+        attributes.push(LoadBalancerAttribute::new("access_logs.s3.bucket", bucket));
         if let Some(prefix) = &logs.prefix {
-            attributes.push(Attribute::new("access_logs.s3.prefix", prefix.clone()));
+            attributes.push(LoadBalancerAttribute::new(
+                "access_logs.s3.prefix",
+                prefix.clone(),
+            ));
         }
         if in_stack {
             s3::extend_policy(
@@ -115,17 +120,20 @@ pub fn build(
     let alb = t.add(
         LB,
         LoadBalancer {
-            name: lb.name.clone(),
-            kind: "application".into(),
-            scheme: match lb.scheme {
-                Scheme::InternetFacing => "internet-facing",
-                Scheme::Internal => "internal",
-            }
-            .into(),
-            subnets,
-            security_groups: vec![Expr::r#ref(LB_SG)],
-            load_balancer_attributes: attributes,
-            tags: ctx.named("alb"),
+            name: lb.name.clone().map(Expr::from),
+            r#type: Some("application".into()),
+            scheme: Some(
+                match lb.scheme {
+                    Scheme::InternetFacing => "internet-facing",
+                    Scheme::Internal => "internal",
+                }
+                .into(),
+            ),
+            subnets: Some(subnets),
+            security_groups: Some(vec![Expr::r#ref(LB_SG)]),
+            load_balancer_attributes: Some(attributes),
+            tags: Some(ctx.named("alb")),
+            ..Default::default()
         },
     );
     // Elastic Load Balancing checks that it may write before it accepts
@@ -154,11 +162,10 @@ pub fn build(
             "HttpListener",
             Listener {
                 load_balancer_arn: Expr::r#ref(LB),
-                port: 80,
-                protocol: "HTTP".into(),
-                ssl_policy: None,
-                certificates: None,
+                port: Some(80.into()),
+                protocol: Some("HTTP".into()),
                 default_actions: vec![default_action],
+                ..Default::default()
             },
         );
         l.skip_check(
@@ -194,22 +201,24 @@ pub fn build(
         "HttpListener",
         Listener {
             load_balancer_arn: Expr::r#ref(LB),
-            port: 80,
-            protocol: "HTTP".into(),
-            ssl_policy: None,
-            certificates: None,
+            port: Some(80.into()),
+            protocol: Some("HTTP".into()),
             default_actions: vec![Action::redirect_to_https()],
+            ..Default::default()
         },
     );
     t.add(
         "HttpsListener",
         Listener {
             load_balancer_arn: Expr::r#ref(LB),
-            port: 443,
-            protocol: "HTTPS".into(),
-            ssl_policy: Some(lb.ssl_policy.clone()),
-            certificates: Some(vec![CertificateRef { certificate_arn }]),
+            port: Some(443.into()),
+            protocol: Some("HTTPS".into()),
+            ssl_policy: Some(lb.ssl_policy.clone().into()),
+            certificates: Some(vec![listener::Certificate {
+                certificate_arn: Some(certificate_arn),
+            }]),
             default_actions: vec![default_action],
+            ..Default::default()
         },
     );
     Some(LoadBalancerRefs {

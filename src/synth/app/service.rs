@@ -19,7 +19,11 @@ use crate::template::applicationautoscaling::scaling_policy::{
 };
 use crate::template::applicationautoscaling::{ScalableTarget, ScalingPolicy};
 use crate::template::ecs::*;
-use crate::template::elbv2::{Action, ListenerRule, Matcher, RuleCondition, TargetGroup, Values};
+use crate::template::elasticloadbalancingv2::listener_rule::{
+    Action, HostHeaderConfig, PathPatternConfig, RuleCondition,
+};
+use crate::template::elasticloadbalancingv2::target_group::Matcher;
+use crate::template::elasticloadbalancingv2::{ListenerRule, TargetGroup};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
 
@@ -243,23 +247,26 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         t.add(
             &tg,
             TargetGroup {
-                name: route.target_group_name.clone(),
-                target_type: "ip".into(),
-                protocol: "HTTP".into(),
-                port: s.port,
-                vpc_id: net.vpc_id.clone(),
-                health_check_enabled: true,
-                health_check_path: hc.path.clone(),
-                health_check_protocol: "HTTP".into(),
-                health_check_interval_seconds: hc.interval,
-                health_check_timeout_seconds: hc.timeout,
-                healthy_threshold_count: hc.healthy_threshold,
-                unhealthy_threshold_count: hc.unhealthy_threshold,
-                matcher: Matcher {
-                    http_code: hc.matcher.clone(),
-                },
-                target_group_attributes: Vec::new(),
-                tags: ctx.named(key),
+                name: route.target_group_name.clone().map(Expr::from),
+                target_type: Some("ip".into()),
+                protocol: Some("HTTP".into()),
+                port: Some(s.port.into()),
+                vpc_id: Some(net.vpc_id.clone()),
+                health_check_enabled: Some(true.into()),
+                health_check_path: Some(hc.path.clone().into()),
+                health_check_protocol: Some("HTTP".into()),
+                health_check_interval_seconds: Some(hc.interval.into()),
+                health_check_timeout_seconds: Some(hc.timeout.into()),
+                healthy_threshold_count: Some(hc.healthy_threshold.into()),
+                unhealthy_threshold_count: Some(hc.unhealthy_threshold.into()),
+                matcher: Some(Matcher {
+                    http_code: Some(hc.matcher.clone().into()),
+                    ..Default::default()
+                }),
+                // Written as an empty list, as it always has been.
+                target_group_attributes: Some(Vec::new()),
+                tags: Some(ctx.named(key)),
+                ..Default::default()
             },
         );
         rules::allow(
@@ -276,29 +283,32 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
             let mut conditions = Vec::new();
             if !route.paths.is_empty() {
                 conditions.push(RuleCondition {
-                    field: "path-pattern".into(),
-                    path_pattern_config: Some(Values {
-                        values: route.paths.clone(),
+                    field: Some("path-pattern".into()),
+                    path_pattern_config: Some(PathPatternConfig {
+                        values: Some(route.paths.iter().map(Expr::from).collect()),
+                        ..Default::default()
                     }),
-                    host_header_config: None,
+                    ..Default::default()
                 });
             }
             if !route.hosts.is_empty() {
                 conditions.push(RuleCondition {
-                    field: "host-header".into(),
-                    path_pattern_config: None,
-                    host_header_config: Some(Values {
-                        values: route.hosts.clone(),
+                    field: Some("host-header".into()),
+                    host_header_config: Some(HostHeaderConfig {
+                        values: Some(route.hosts.iter().map(Expr::from).collect()),
+                        ..Default::default()
                     }),
+                    ..Default::default()
                 });
             }
             t.add(
                 format!("{id}ListenerRule"),
                 ListenerRule {
-                    listener_arn: Expr::r#ref(lb.listener),
-                    priority: route.priority.unwrap_or(1),
+                    listener_arn: Some(Expr::r#ref(lb.listener)),
+                    priority: route.priority.unwrap_or(1).into(),
                     conditions,
                     actions: vec![Action::forward(Expr::r#ref(&tg))],
+                    ..Default::default()
                 },
             );
             depends_on.push(format!("{id}ListenerRule"));
