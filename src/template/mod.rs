@@ -5,7 +5,6 @@
 pub mod certificatemanager;
 pub mod cloudfront;
 pub mod ec2;
-pub mod ecs;
 pub mod elasticloadbalancingv2;
 pub mod expr;
 pub mod generated;
@@ -17,7 +16,7 @@ pub mod wafv2;
 
 // Services whose every resource type is generated.
 pub use generated::{
-    apigatewayv2, applicationautoscaling, cloudwatch, cognito, ecr, elasticache, kms, lambda,
+    apigatewayv2, applicationautoscaling, cloudwatch, cognito, ecr, ecs, elasticache, kms, lambda,
     route53, secretsmanager, servicediscovery, sns, sqs, ssm,
 };
 
@@ -348,6 +347,9 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        EcsCluster(ecs::Cluster),
+        TaskDefinition(ecs::TaskDefinition),
+        EcsService(ecs::Service),
         LoadBalancer(elasticloadbalancingv2::LoadBalancer),
         Listener(elasticloadbalancingv2::Listener),
         ListenerRule(elasticloadbalancingv2::ListenerRule),
@@ -401,9 +403,6 @@ resource_types! {
         Queue(sqs::Queue),
     }
     hand_written {
-        EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
-        TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
-        EcsService(ecs::Service) = "AWS::ECS::Service",
         DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
         DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
         DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",

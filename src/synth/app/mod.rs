@@ -11,7 +11,8 @@ pub mod service;
 use super::Ctx;
 use super::connect::{Component, ComponentKind, NetworkEndpoint};
 use crate::spec::app::split_connection;
-use crate::template::ecs::{Cluster, NameValue, ServiceConnectDefaults};
+use crate::template::ecs::Cluster;
+use crate::template::ecs::cluster::{ClusterSettings, ServiceConnectDefaults};
 use crate::template::servicediscovery::PrivateDnsNamespace;
 use crate::template::{Expr, Template};
 
@@ -56,15 +57,16 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
     t.add(
         service::CLUSTER,
         Cluster {
-            cluster_name: Some(ctx.names.physical("cluster")),
-            cluster_settings: vec![NameValue {
-                name: "containerInsights".into(),
-                value: "enhanced".into(),
-            }],
+            cluster_name: Some(ctx.names.physical("cluster").into()),
+            cluster_settings: Some(vec![ClusterSettings {
+                name: Some("containerInsights".into()),
+                value: Some("enhanced".into()),
+            }]),
             service_connect_defaults: uses_namespace.then(|| ServiceConnectDefaults {
-                namespace: Expr::get_att(service::NAMESPACE, "Arn"),
+                namespace: Some(Expr::get_att(service::NAMESPACE, "Arn")),
             }),
-            tags: ctx.named("cluster"),
+            tags: Some(ctx.named("cluster")),
+            ..Default::default()
         },
     );
     let default_tg = spec
