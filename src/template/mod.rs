@@ -10,14 +10,13 @@ pub mod expr;
 pub mod generated;
 pub mod iam;
 pub mod logs;
-pub mod rds;
 pub mod s3;
 pub mod wafv2;
 
 // Services whose every resource type is generated.
 pub use generated::{
     apigatewayv2, applicationautoscaling, cloudwatch, cognito, ecr, ecs, elasticache, kms, lambda,
-    route53, secretsmanager, servicediscovery, sns, sqs, ssm,
+    rds, route53, secretsmanager, servicediscovery, sns, sqs, ssm,
 };
 
 use serde::ser::SerializeMap;
@@ -347,6 +346,11 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        DbInstance(rds::DbInstance),
+        DbCluster(rds::DbCluster),
+        DbSubnetGroup(rds::DbSubnetGroup),
+        DbParameterGroup(rds::DbParameterGroup),
+        DbClusterParameterGroup(rds::DbClusterParameterGroup),
         EcsCluster(ecs::Cluster),
         TaskDefinition(ecs::TaskDefinition),
         EcsService(ecs::Service),
@@ -403,11 +407,6 @@ resource_types! {
         Queue(sqs::Queue),
     }
     hand_written {
-        DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
-        DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
-        DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",
-        DbParameterGroup(rds::DbParameterGroup) = "AWS::RDS::DBParameterGroup",
-        DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
         Bucket(s3::Bucket) = "AWS::S3::Bucket",
         BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
         WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
