@@ -42,6 +42,18 @@ impl From<PolicyDocument> for Value {
     }
 }
 
+impl PolicyDocument {
+    /// Appends `statement` to a document already in its JSON form (a policy
+    /// property of a resource). The document was built by `PolicyDocument`,
+    /// so it has a statement list.
+    pub fn push_statement(document: &mut Value, statement: Statement) {
+        document["Statement"]
+            .as_array_mut()
+            .expect("policy documents have a statement list")
+            .push(serde_json::to_value(statement).expect("statements serialize"));
+    }
+}
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

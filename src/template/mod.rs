@@ -346,6 +346,8 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        Bucket(s3::Bucket),
+        BucketPolicy(s3::BucketPolicy),
         DbInstance(rds::DbInstance),
         DbCluster(rds::DbCluster),
         DbSubnetGroup(rds::DbSubnetGroup),
@@ -407,8 +409,6 @@ resource_types! {
         Queue(sqs::Queue),
     }
     hand_written {
-        Bucket(s3::Bucket) = "AWS::S3::Bucket",
-        BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
         WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
         IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
         WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",

@@ -26,6 +26,7 @@ use crate::template::certificatemanager::Certificate;
 use crate::template::cloudfront::*;
 use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::s3 as s3t;
+use crate::template::s3::bucket;
 use crate::template::{Expr, Output, Policy, Template};
 
 /// CloudFront's managed policies (AWS: "Use managed cache policies",
@@ -322,37 +323,39 @@ fn log_bucket(t: &mut Template, ctx: &Ctx, dist: &str, expire_days: u32) -> Stri
     let r = t.add(
         &id,
         s3t::Bucket {
-            bucket_name: None,
-            bucket_encryption: s3t::BucketEncryption {
-                server_side_encryption_configuration: vec![s3t::ServerSideEncryptionRule {
-                    server_side_encryption_by_default: s3t::ServerSideEncryptionByDefault {
-                        sse_algorithm: "AES256".into(),
-                        kms_master_key_id: None,
-                    },
-                    bucket_key_enabled: None,
-                }],
-            },
-            public_access_block_configuration: s3t::PublicAccessBlockConfiguration::all(),
-            ownership_controls: s3t::OwnershipControls {
-                rules: vec![s3t::OwnershipRule {
-                    object_ownership: "BucketOwnerPreferred".into(),
-                }],
-            },
-            versioning_configuration: None,
-            lifecycle_configuration: Some(s3t::LifecycleConfiguration {
-                rules: vec![s3t::LifecycleRule {
-                    id: "archgen-lifecycle".into(),
-                    status: "Enabled".into(),
-                    expiration_in_days: Some(expire_days),
-                    abort_incomplete_multipart_upload: Some(s3t::AbortIncompleteMultipartUpload {
-                        days_after_initiation: 7,
-                    }),
+            bucket_encryption: Some(bucket::BucketEncryption {
+                server_side_encryption_configuration: vec![bucket::ServerSideEncryptionRule {
+                    server_side_encryption_by_default: Some(
+                        bucket::ServerSideEncryptionByDefault {
+                            sse_algorithm: "AES256".into(),
+                            kms_master_key_id: None,
+                        },
+                    ),
                     ..Default::default()
                 }],
             }),
-            cors_configuration: None,
-            logging_configuration: None,
-            tags: ctx.named(&format!("cdn-{dist}-logs")),
+            public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration::all()),
+            ownership_controls: Some(bucket::OwnershipControls {
+                rules: vec![bucket::OwnershipControlsRule {
+                    object_ownership: Some("BucketOwnerPreferred".into()),
+                }],
+            }),
+            lifecycle_configuration: Some(bucket::LifecycleConfiguration {
+                rules: vec![bucket::Rule {
+                    id: Some("archgen-lifecycle".into()),
+                    status: "Enabled".into(),
+                    expiration_in_days: Some(expire_days.into()),
+                    abort_incomplete_multipart_upload: Some(
+                        bucket::AbortIncompleteMultipartUpload {
+                            days_after_initiation: 7.into(),
+                        },
+                    ),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            tags: Some(ctx.named(&format!("cdn-{dist}-logs"))),
+            ..Default::default()
         },
     );
     r.retain_with(Policy::Retain);
@@ -379,7 +382,7 @@ fn log_bucket(t: &mut Template, ctx: &Ctx, dist: &str, expire_days: u32) -> Stri
         format!("{id}Policy"),
         s3t::BucketPolicy {
             bucket: Expr::r#ref(&id),
-            policy_document: PolicyDocument::new(vec![deny]),
+            policy_document: PolicyDocument::new(vec![deny]).into(),
         },
     );
     id
