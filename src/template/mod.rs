@@ -346,6 +346,9 @@ macro_rules! resource_types {
 
 resource_types! {
     generated {
+        Distribution(cloudfront::Distribution),
+        OriginAccessControl(cloudfront::OriginAccessControl),
+        CachePolicy(cloudfront::CachePolicy),
         Bucket(s3::Bucket),
         BucketPolicy(s3::BucketPolicy),
         DbInstance(rds::DbInstance),
@@ -413,8 +416,5 @@ resource_types! {
         IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
         WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
         WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
-        Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
-        OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
-        CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
     }
 }
