@@ -275,22 +275,17 @@ fn sort_keys(value: &mut Value) {
     }
 }
 
-/// Declares the enum of every resource type archgen emits, with its
-/// CloudFormation type name, and `From` impls so `template.add(id, Vpc{..})`
-/// reads naturally. Generated structs carry their type name
-/// (`CfnResource::TYPE`); hand-written ones, until they are replaced, name it
-/// here.
+/// Declares the enum of every resource type archgen emits, and `From` impls
+/// so `template.add(id, Vpc{..})` reads naturally. Each type is a generated
+/// L1 struct, which carries its CloudFormation type name
+/// (`CfnResource::TYPE`).
 macro_rules! resource_types {
-    (
-        generated { $($gvariant:ident($gty:path),)* }
-        hand_written { $($variant:ident($ty:path) = $name:literal,)* }
-    ) => {
+    ($($variant:ident($ty:path),)*) => {
         // Resource types differ a lot in size; a template holds a few hundred
         // at most, so boxing the large ones would buy nothing.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Props {
-            $($gvariant($gty),)*
             $($variant($ty),)*
             Custom(Custom),
         }
@@ -298,8 +293,7 @@ macro_rules! resource_types {
         impl Props {
             pub fn type_name(&self) -> &str {
                 match self {
-                    $(Props::$gvariant(_) => <$gty as CfnResource>::TYPE,)*
-                    $(Props::$variant(_) => $name,)*
+                    $(Props::$variant(_) => <$ty as CfnResource>::TYPE,)*
                     Props::Custom(c) => &c.type_name,
                 }
             }
@@ -310,7 +304,6 @@ macro_rules! resource_types {
         impl PropsBody<'_> {
             fn to_value(&self) -> Result<Value, serde_json::Error> {
                 match self.0 {
-                    $(Props::$gvariant(p) => serde_json::to_value(p),)*
                     $(Props::$variant(p) => serde_json::to_value(p),)*
                     Props::Custom(c) => serde_json::to_value(c),
                 }
@@ -330,10 +323,6 @@ macro_rules! resource_types {
             }
         }
 
-        $(impl From<$gty> for Props {
-            fn from(p: $gty) -> Props { Props::$gvariant(p) }
-        })*
-
         $(impl From<$ty> for Props {
             fn from(p: $ty) -> Props { Props::$variant(p) }
         })*
@@ -345,76 +334,72 @@ macro_rules! resource_types {
 }
 
 resource_types! {
-    generated {
-        Distribution(cloudfront::Distribution),
-        OriginAccessControl(cloudfront::OriginAccessControl),
-        CachePolicy(cloudfront::CachePolicy),
-        Bucket(s3::Bucket),
-        BucketPolicy(s3::BucketPolicy),
-        DbInstance(rds::DbInstance),
-        DbCluster(rds::DbCluster),
-        DbSubnetGroup(rds::DbSubnetGroup),
-        DbParameterGroup(rds::DbParameterGroup),
-        DbClusterParameterGroup(rds::DbClusterParameterGroup),
-        EcsCluster(ecs::Cluster),
-        TaskDefinition(ecs::TaskDefinition),
-        EcsService(ecs::Service),
-        LoadBalancer(elasticloadbalancingv2::LoadBalancer),
-        Listener(elasticloadbalancingv2::Listener),
-        ListenerRule(elasticloadbalancingv2::ListenerRule),
-        TargetGroup(elasticloadbalancingv2::TargetGroup),
-        Vpc(ec2::Vpc),
-        Subnet(ec2::Subnet),
-        InternetGateway(ec2::InternetGateway),
-        VpcGatewayAttachment(ec2::VpcGatewayAttachment),
-        Eip(ec2::Eip),
-        NatGateway(ec2::NatGateway),
-        RouteTable(ec2::RouteTable),
-        Route(ec2::Route),
-        SubnetRouteTableAssociation(ec2::SubnetRouteTableAssociation),
-        VpcEndpoint(ec2::VpcEndpoint),
-        SecurityGroup(ec2::SecurityGroup),
-        SecurityGroupIngress(ec2::SecurityGroupIngress),
-        SecurityGroupEgress(ec2::SecurityGroupEgress),
-        FlowLog(ec2::FlowLog),
-        UserPool(cognito::UserPool),
-        UserPoolClient(cognito::UserPoolClient),
-        UserPoolDomain(cognito::UserPoolDomain),
-        UserPoolIdentityProvider(cognito::UserPoolIdentityProvider),
-        HttpApi(apigatewayv2::Api),
-        ApiAuthorizer(apigatewayv2::Authorizer),
-        ApiIntegration(apigatewayv2::Integration),
-        ApiRoute(apigatewayv2::Route),
-        ApiStage(apigatewayv2::Stage),
-        VpcLink(apigatewayv2::VpcLink),
-        LambdaPermission(lambda::Permission),
-        Certificate(certificatemanager::Certificate),
-        PrivateDnsNamespace(servicediscovery::PrivateDnsNamespace),
-        ReplicationGroup(elasticache::ReplicationGroup),
-        CacheSubnetGroup(elasticache::SubnetGroup),
-        CacheParameterGroup(elasticache::ParameterGroup),
-        Role(iam::Role),
-        Function(lambda::Function),
-        EventSourceMapping(lambda::EventSourceMapping),
-        ScalableTarget(applicationautoscaling::ScalableTarget),
-        ScalingPolicy(applicationautoscaling::ScalingPolicy),
-        Secret(secretsmanager::Secret),
-        RotationSchedule(secretsmanager::RotationSchedule),
-        Alarm(cloudwatch::Alarm),
-        RecordSet(route53::RecordSet),
-        LogGroup(logs::LogGroup),
-        Repository(ecr::Repository),
-        KmsKey(kms::Key),
-        KmsAlias(kms::Alias),
-        SsmParameter(ssm::Parameter),
-        Topic(sns::Topic),
-        Subscription(sns::Subscription),
-        Queue(sqs::Queue),
-    }
-    hand_written {
-        WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
-        IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
-        WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
-        WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
-    }
+    HttpApi(apigatewayv2::Api),
+    ApiAuthorizer(apigatewayv2::Authorizer),
+    ApiIntegration(apigatewayv2::Integration),
+    ApiRoute(apigatewayv2::Route),
+    ApiStage(apigatewayv2::Stage),
+    VpcLink(apigatewayv2::VpcLink),
+    ScalableTarget(applicationautoscaling::ScalableTarget),
+    ScalingPolicy(applicationautoscaling::ScalingPolicy),
+    Certificate(certificatemanager::Certificate),
+    CachePolicy(cloudfront::CachePolicy),
+    Distribution(cloudfront::Distribution),
+    OriginAccessControl(cloudfront::OriginAccessControl),
+    Alarm(cloudwatch::Alarm),
+    UserPool(cognito::UserPool),
+    UserPoolClient(cognito::UserPoolClient),
+    UserPoolDomain(cognito::UserPoolDomain),
+    UserPoolIdentityProvider(cognito::UserPoolIdentityProvider),
+    Eip(ec2::Eip),
+    FlowLog(ec2::FlowLog),
+    InternetGateway(ec2::InternetGateway),
+    NatGateway(ec2::NatGateway),
+    Route(ec2::Route),
+    RouteTable(ec2::RouteTable),
+    SecurityGroup(ec2::SecurityGroup),
+    SecurityGroupEgress(ec2::SecurityGroupEgress),
+    SecurityGroupIngress(ec2::SecurityGroupIngress),
+    Subnet(ec2::Subnet),
+    SubnetRouteTableAssociation(ec2::SubnetRouteTableAssociation),
+    Vpc(ec2::Vpc),
+    VpcEndpoint(ec2::VpcEndpoint),
+    VpcGatewayAttachment(ec2::VpcGatewayAttachment),
+    Repository(ecr::Repository),
+    EcsCluster(ecs::Cluster),
+    EcsService(ecs::Service),
+    TaskDefinition(ecs::TaskDefinition),
+    CacheParameterGroup(elasticache::ParameterGroup),
+    ReplicationGroup(elasticache::ReplicationGroup),
+    CacheSubnetGroup(elasticache::SubnetGroup),
+    Listener(elasticloadbalancingv2::Listener),
+    ListenerRule(elasticloadbalancingv2::ListenerRule),
+    LoadBalancer(elasticloadbalancingv2::LoadBalancer),
+    TargetGroup(elasticloadbalancingv2::TargetGroup),
+    Role(iam::Role),
+    KmsAlias(kms::Alias),
+    KmsKey(kms::Key),
+    EventSourceMapping(lambda::EventSourceMapping),
+    Function(lambda::Function),
+    LambdaPermission(lambda::Permission),
+    LogGroup(logs::LogGroup),
+    DbCluster(rds::DbCluster),
+    DbClusterParameterGroup(rds::DbClusterParameterGroup),
+    DbInstance(rds::DbInstance),
+    DbParameterGroup(rds::DbParameterGroup),
+    DbSubnetGroup(rds::DbSubnetGroup),
+    RecordSet(route53::RecordSet),
+    Bucket(s3::Bucket),
+    BucketPolicy(s3::BucketPolicy),
+    RotationSchedule(secretsmanager::RotationSchedule),
+    Secret(secretsmanager::Secret),
+    PrivateDnsNamespace(servicediscovery::PrivateDnsNamespace),
+    Subscription(sns::Subscription),
+    Topic(sns::Topic),
+    Queue(sqs::Queue),
+    SsmParameter(ssm::Parameter),
+    IpSet(wafv2::IpSet),
+    WafLoggingConfiguration(wafv2::LoggingConfiguration),
+    WebAcl(wafv2::WebAcl),
+    WebAclAssociation(wafv2::WebAclAssociation),
 }

@@ -81,9 +81,9 @@ fn imports(structs: &[&StructDef], extra: &str) -> String {
             Ty::Tag => {
                 template.insert("Tag");
             }
-            Ty::Map => {
-                template.insert("Expr");
+            Ty::Map(value) => {
                 *map = true;
+                visit(value, template, map);
             }
             Ty::List(item) => visit(item, template, map),
             Ty::Json | Ty::Struct { .. } => {}
@@ -139,7 +139,7 @@ fn rust_type(ty: &Ty, prefix: &str) -> String {
     match ty {
         Ty::Expr => "Expr".into(),
         Ty::Json => "serde_json::Value".into(),
-        Ty::Map => "BTreeMap<String, Expr>".into(),
+        Ty::Map(value) => format!("BTreeMap<String, {}>", rust_type(value, prefix)),
         Ty::List(item) => format!("Vec<{}>", rust_type(item, prefix)),
         Ty::Tag => "Tag".into(),
         Ty::Struct { name, boxed: true } => format!("Box<{prefix}{name}>"),

@@ -18,8 +18,9 @@ pub enum Ty {
     /// Free-form JSON: policy documents, and values the schema allows to be
     /// a string or an object.
     Json,
-    /// An object with arbitrary keys and scalar values (`patternProperties`).
-    Map,
+    /// An object with arbitrary keys (`patternProperties`) and values of
+    /// one type: scalars (`Expr`) or one property type.
+    Map(Box<Ty>),
     List(Box<Ty>),
     /// The `{Key, Value}` tag most types define: archgen's shared `Tag`.
     Tag,
@@ -247,7 +248,15 @@ impl Builder<'_> {
                                 _ => false,
                             }
                     });
-                Ok(if scalar_values { Ty::Map } else { Ty::Json })
+                if scalar_values {
+                    return Ok(Ty::Map(Box::new(Ty::Expr)));
+                }
+                match values.as_slice() {
+                    [value] if has_properties(self.resolve(value)) => {
+                        Ok(Ty::Map(Box::new(self.ty(value, hint)?)))
+                    }
+                    _ => Ok(Ty::Json),
+                }
             }
             Some(other) => bail!("unsupported schema type {other}"),
         }
