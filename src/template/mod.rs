@@ -1,6 +1,11 @@
 //! L1: a typed CloudFormation document. No defaults and no opinions: the
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
+//!
+//! Resource types are generated from CloudFormation's schemas
+//! (`generated/`, `cargo xtask gen-l1`); the service modules here re-export
+//! them with the few helpers builders share (IAM policy documents, a
+//! DNS-validated certificate, the no-egress rule, ...).
 
 pub mod certificatemanager;
 pub mod cloudfront;
