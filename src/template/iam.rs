@@ -33,16 +33,7 @@ impl PolicyDocument {
             condition: None,
         }])
     }
-}
 
-/// Policy properties are free-form JSON in CloudFormation's schemas.
-impl From<PolicyDocument> for Value {
-    fn from(doc: PolicyDocument) -> Value {
-        serde_json::to_value(doc).expect("policy documents serialize")
-    }
-}
-
-impl PolicyDocument {
     /// Appends `statement` to a document already in its JSON form (a policy
     /// property of a resource). The document was built by `PolicyDocument`,
     /// so it has a statement list.
@@ -51,6 +42,13 @@ impl PolicyDocument {
             .as_array_mut()
             .expect("policy documents have a statement list")
             .push(serde_json::to_value(statement).expect("statements serialize"));
+    }
+}
+
+/// Policy properties are free-form JSON in CloudFormation's schemas.
+impl From<PolicyDocument> for Value {
+    fn from(doc: PolicyDocument) -> Value {
+        serde_json::to_value(doc).expect("policy documents serialize")
     }
 }
 
