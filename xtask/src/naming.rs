@@ -50,6 +50,11 @@ const MIXED_CASE_WORDS: &[(&str, &str)] = &[
     ("MiB", "Mib"),
     ("FSx", "Fsx"),
     ("VCpu", "Vcpu"),
+    ("URLs", "Urls"),
+    ("ARNs", "Arns"),
+    ("IDs", "Ids"),
+    ("ACLs", "Acls"),
+    ("CNAMEs", "Cnames"),
 ];
 
 /// `WebACL` → `WebAcl`.
@@ -117,6 +122,7 @@ mod tests {
             type_name("AWSManagedRulesAntiDDoSRuleSet"),
             "AwsManagedRulesAntiDdosRuleSet"
         );
+        assert_eq!(field_name("CallbackURLs"), "callback_urls");
         assert_eq!(field_name("Type"), "r#type");
         assert_eq!(module_name("PrivateDnsNamespace"), "private_dns_namespace");
     }

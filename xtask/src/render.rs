@@ -81,9 +81,9 @@ fn imports(structs: &[&StructDef], extra: &str) -> String {
             Ty::Tag => {
                 template.insert("Tag");
             }
-            Ty::Map => {
-                template.insert("Expr");
+            Ty::Map(value) => {
                 *map = true;
+                visit(value, template, map);
             }
             Ty::List(item) => visit(item, template, map),
             Ty::Json | Ty::Struct { .. } => {}
@@ -139,10 +139,62 @@ fn rust_type(ty: &Ty, prefix: &str) -> String {
     match ty {
         Ty::Expr => "Expr".into(),
         Ty::Json => "serde_json::Value".into(),
-        Ty::Map => "BTreeMap<String, Expr>".into(),
+        Ty::Map(value) => format!("BTreeMap<String, {}>", rust_type(value, prefix)),
         Ty::List(item) => format!("Vec<{}>", rust_type(item, prefix)),
         Ty::Tag => "Tag".into(),
         Ty::Struct { name, boxed: true } => format!("Box<{prefix}{name}>"),
         Ty::Struct { name, boxed: false } => format!("{prefix}{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Ty;
+
+    #[test]
+    fn optional_fields_are_skipped_when_absent_and_required_ones_are_not() {
+        let resource = Resource {
+            type_name: "AWS::Demo::Thing".into(),
+            resource: StructDef {
+                name: "Thing".into(),
+                schema_name: "Thing".into(),
+                fields: vec![
+                    Field {
+                        json_name: "Name".into(),
+                        rust_name: "name".into(),
+                        ty: Ty::Expr,
+                        required: true,
+                        doc: Some("`string`.".into()),
+                    },
+                    Field {
+                        json_name: "Rule".into(),
+                        rust_name: "rule".into(),
+                        ty: Ty::Struct {
+                            name: "Rule".into(),
+                            boxed: false,
+                        },
+                        required: false,
+                        doc: None,
+                    },
+                ],
+            },
+            property_types: vec![StructDef {
+                name: "Rule".into(),
+                schema_name: "Rule".into(),
+                fields: Vec::new(),
+            }],
+        };
+        let text = service_file("", "Demo", &[resource]);
+        for expected in [
+            "use crate::template::{CfnResource, Expr};",
+            "/// `string`.\n#[serde(rename = \"Name\")]\npub name: Expr,",
+            "#[serde(rename = \"Rule\", skip_serializing_if = \"Option::is_none\")]\npub rule: Option<thing::Rule>,",
+            "impl CfnResource for Thing { const TYPE: &'static str = \"AWS::Demo::Thing\"; }",
+            "pub mod thing {",
+            "pub struct Rule {",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
     }
 }

@@ -18,8 +18,9 @@ pub enum Ty {
     /// Free-form JSON: policy documents, and values the schema allows to be
     /// a string or an object.
     Json,
-    /// An object with arbitrary keys and scalar values (`patternProperties`).
-    Map,
+    /// An object with arbitrary keys (`patternProperties`) and values of
+    /// one type: scalars (`Expr`) or one property type.
+    Map(Box<Ty>),
     List(Box<Ty>),
     /// The `{Key, Value}` tag most types define: archgen's shared `Tag`.
     Tag,
@@ -230,16 +231,32 @@ impl Builder<'_> {
                     .into_iter()
                     .flat_map(|p| p.values())
                     .collect();
+                // Values that may be strings (Lambda's environment variables
+                // list every JSON type) are written as scalars.
                 let scalar_values = !values.is_empty()
                     && values.iter().all(|v| {
                         let v = self.resolve(v);
                         !has_properties(v)
-                            && matches!(
-                                v.get("type").and_then(Value::as_str),
-                                Some("string" | "integer" | "number" | "boolean")
-                            )
+                            && match v.get("type") {
+                                Some(Value::String(t)) => {
+                                    matches!(
+                                        t.as_str(),
+                                        "string" | "integer" | "number" | "boolean"
+                                    )
+                                }
+                                Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                                _ => false,
+                            }
                     });
-                Ok(if scalar_values { Ty::Map } else { Ty::Json })
+                if scalar_values {
+                    return Ok(Ty::Map(Box::new(Ty::Expr)));
+                }
+                match values.as_slice() {
+                    [value] if has_properties(self.resolve(value)) => {
+                        Ok(Ty::Map(Box::new(self.ty(value, hint)?)))
+                    }
+                    _ => Ok(Ty::Json),
+                }
             }
             Some(other) => bail!("unsupported schema type {other}"),
         }
@@ -361,5 +378,112 @@ fn box_recursive_fields(structs: &mut [StructDef]) {
                 *boxed = reaches(name, &s.name);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn demo() -> Resource {
+        let schema = json!({
+            "typeName": "AWS::Demo::Thing",
+            "properties": {
+                "Name": {"type": "string"},
+                "Arn": {"type": "string"},
+                "Size": {"type": "integer", "enum": [1, 2]},
+                "Tags": {"type": "array", "items": {"$ref": "#/definitions/Tag"}},
+                "Labels": {"type": "object", "patternProperties": {".+": {"type": "string"}}},
+                "Bodies": {"type": "object", "patternProperties": {".+": {"$ref": "#/definitions/Body"}}},
+                "Policy": {"type": ["object", "string"]},
+                "Rule": {"$ref": "#/definitions/Rule"},
+                "Limits": {"type": "object", "properties": {"Max": {"type": "number"}}}
+            },
+            "required": ["Name"],
+            "readOnlyProperties": ["/properties/Arn"],
+            "definitions": {
+                "Tag": {"type": "object", "properties": {"Key": {"type": "string"}, "Value": {"type": "string"}}},
+                "Body": {"type": "object", "properties": {"Content": {"type": "string"}}, "required": ["Content"]},
+                "Rule": {"type": "object", "properties": {
+                    "Not": {"$ref": "#/definitions/Rule"},
+                    "All": {"type": "array", "items": {"$ref": "#/definitions/Rule"}}
+                }}
+            }
+        });
+        resource("AWS::Demo::Thing", &schema).unwrap()
+    }
+
+    fn field<'a>(s: &'a StructDef, json_name: &str) -> &'a Field {
+        s.fields
+            .iter()
+            .find(|f| f.json_name == json_name)
+            .unwrap_or_else(|| panic!("{} has no field {json_name}", s.name))
+    }
+
+    fn strukt(name: &str) -> Ty {
+        Ty::Struct {
+            name: name.into(),
+            boxed: false,
+        }
+    }
+
+    #[test]
+    fn properties_keep_the_schemas_names_types_and_requirements() {
+        let r = demo();
+        let top = &r.resource;
+        assert_eq!(top.name, "Thing");
+        let names: Vec<&str> = top.fields.iter().map(|f| f.json_name.as_str()).collect();
+        // Alphabetical, and without the read-only Arn (an attribute).
+        assert_eq!(
+            names,
+            [
+                "Bodies", "Labels", "Limits", "Name", "Policy", "Rule", "Size", "Tags"
+            ]
+        );
+        let name = field(top, "Name");
+        assert!(name.required);
+        assert_eq!((name.rust_name.as_str(), &name.ty), ("name", &Ty::Expr));
+        let size = field(top, "Size");
+        assert!(!size.required);
+        assert_eq!(size.doc.as_deref(), Some("`integer`, one of `1`, `2`."));
+        assert_eq!(field(top, "Tags").ty, Ty::List(Box::new(Ty::Tag)));
+        assert_eq!(field(top, "Labels").ty, Ty::Map(Box::new(Ty::Expr)));
+        assert_eq!(field(top, "Bodies").ty, Ty::Map(Box::new(strukt("Body"))));
+        assert_eq!(field(top, "Policy").ty, Ty::Json);
+        assert_eq!(field(top, "Rule").ty, strukt("Rule"));
+        // An inline object is named after its property.
+        assert_eq!(field(top, "Limits").ty, strukt("Limits"));
+    }
+
+    #[test]
+    fn property_types_are_generated_once_and_recursion_is_boxed() {
+        let r = demo();
+        let names: Vec<&str> = r.property_types.iter().map(|s| s.name.as_str()).collect();
+        // The {Key, Value} tag is archgen's shared Tag, not a struct of its own.
+        assert_eq!(names, ["Body", "Limits", "Rule"]);
+        let rule = &r.property_types[2];
+        assert_eq!(
+            field(rule, "Not").ty,
+            Ty::Struct {
+                name: "Rule".into(),
+                boxed: true
+            }
+        );
+        // A list already holds its items on the heap.
+        assert_eq!(field(rule, "All").ty, Ty::List(Box::new(strukt("Rule"))));
+        assert!(field(&r.property_types[0], "Content").required);
+    }
+
+    #[test]
+    fn an_unknown_reference_is_an_error_naming_the_type_and_property() {
+        let schema = json!({
+            "properties": {"Broken": {"$ref": "#/definitions/Missing"}}
+        });
+        let err = resource("AWS::Demo::Thing", &schema).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("AWS::Demo::Thing"), "{text}");
+        assert!(text.contains("Broken"), "{text}");
+        assert!(text.contains("#/definitions/Missing"), "{text}");
     }
 }

@@ -280,23 +280,28 @@ mod tests {
 
     #[test]
     fn a_listener_with_101_rules_is_refused_and_100_pass() {
-        use crate::template::elbv2::{Action, ListenerRule, RuleCondition, Values};
+        use crate::template::elasticloadbalancingv2::ListenerRule;
+        use crate::template::elasticloadbalancingv2::listener_rule::{
+            Action, PathPatternConfig, RuleCondition,
+        };
         let with_rules = |n: u32| {
             let mut t = with_queues(0);
             for i in 1..=n {
                 t.add(
                     format!("Svc{i}ListenerRule"),
                     ListenerRule {
-                        listener_arn: Expr::r#ref("HttpsListener"),
-                        priority: i,
+                        listener_arn: Some(Expr::r#ref("HttpsListener")),
+                        priority: i.into(),
                         conditions: vec![RuleCondition {
-                            field: "path-pattern".into(),
-                            path_pattern_config: Some(Values {
-                                values: vec![format!("/s{i}/*")],
+                            field: Some("path-pattern".into()),
+                            path_pattern_config: Some(PathPatternConfig {
+                                values: Some(vec![format!("/s{i}/*").into()]),
+                                ..Default::default()
                             }),
-                            host_header_config: None,
+                            ..Default::default()
                         }],
                         actions: vec![Action::forward(Expr::r#ref(format!("Svc{i}TargetGroup")))],
+                        ..Default::default()
                     },
                 );
             }
@@ -319,13 +324,13 @@ mod tests {
             t.add(
                 format!("Rule{i}"),
                 SecurityGroupIngress {
-                    group_id: Expr::get_att("DbSecurityGroup", "GroupId"),
+                    group_id: Some(Expr::get_att("DbSecurityGroup", "GroupId")),
                     ip_protocol: "tcp".into(),
-                    from_port: Some(i),
-                    to_port: Some(i),
-                    cidr_ip: None,
+                    from_port: Some(i.into()),
+                    to_port: Some(i.into()),
                     source_security_group_id: Some(Expr::get_att("ApiSecurityGroup", "GroupId")),
-                    description: format!("rule {i}"),
+                    description: Some(format!("rule {i}").into()),
+                    ..Default::default()
                 },
             );
         }

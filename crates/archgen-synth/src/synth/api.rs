@@ -13,8 +13,14 @@ use super::messaging::function::function_id;
 use super::naming::pascal;
 use crate::spec::api::{ApiSpec, LOAD_BALANCER};
 use crate::spec::network::TierKind;
-use crate::template::apigatewayv2::*;
-use crate::template::ec2::{EgressRule, SecurityGroup};
+use crate::template::apigatewayv2::api::Cors;
+use crate::template::apigatewayv2::authorizer::JwtConfiguration;
+use crate::template::apigatewayv2::integration::TlsConfig;
+use crate::template::apigatewayv2::stage::{AccessLogSettings, RouteSettings};
+use crate::template::apigatewayv2::{Api, Authorizer, Integration, Route, Stage, VpcLink};
+use crate::template::ec2::SecurityGroup;
+use crate::template::ec2::security_group::Egress;
+use crate::template::lambda::Permission;
 use crate::template::{Expr, Output, Template};
 
 const API: &str = "Api";
@@ -26,26 +32,30 @@ const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$cont
 
 pub fn build(t: &mut Template, ctx: &Ctx) {
     let Some(api) = &ctx.spec.api else { return };
-    let tags: BTreeMap<String, String> = ctx
+    let tags: BTreeMap<String, Expr> = ctx
         .spec
         .tags
         .clone()
         .into_iter()
         .chain([("Name".to_string(), ctx.names.physical("api"))])
+        .map(|(k, v)| (k, v.into()))
         .collect();
     t.add(
         API,
         Api {
-            name: ctx.names.physical("api"),
-            protocol_type: "HTTP".into(),
-            description: api.description.clone(),
+            name: Some(ctx.names.physical("api").into()),
+            protocol_type: Some("HTTP".into()),
+            description: api.description.clone().map(Expr::from),
             cors_configuration: api.cors.as_ref().map(|c| Cors {
-                allow_origins: c.origins.clone(),
-                allow_methods: c.methods.clone(),
-                allow_headers: (!c.headers.is_empty()).then(|| c.headers.clone()),
-                max_age: c.max_age,
+                allow_origins: Some(c.origins.iter().map(Expr::from).collect()),
+                allow_methods: Some(c.methods.iter().map(Expr::from).collect()),
+                allow_headers: (!c.headers.is_empty())
+                    .then(|| c.headers.iter().map(Expr::from).collect()),
+                max_age: c.max_age.map(Expr::from),
+                ..Default::default()
             }),
-            tags: tags.clone(),
+            tags: Some(tags.clone()),
+            ..Default::default()
         },
     );
     let authorizer = api.authorizer.as_ref().map(|a| {
@@ -53,20 +63,22 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
             "ApiAuthorizer",
             Authorizer {
                 api_id: Expr::r#ref(API),
-                name: format!("{}-jwt", ctx.names.physical("api")),
+                name: format!("{}-jwt", ctx.names.physical("api")).into(),
                 authorizer_type: "JWT".into(),
-                identity_source: vec!["$request.header.Authorization".into()],
-                jwt_configuration: JwtConfiguration {
-                    audience: a
-                        .clients
-                        .iter()
-                        .map(|c| Expr::r#ref(client_id(&a.user_pool, c)))
-                        .collect(),
-                    issuer: Expr::sub(format!(
+                identity_source: Some(vec!["$request.header.Authorization".into()]),
+                jwt_configuration: Some(JwtConfiguration {
+                    audience: Some(
+                        a.clients
+                            .iter()
+                            .map(|c| Expr::r#ref(client_id(&a.user_pool, c)))
+                            .collect(),
+                    ),
+                    issuer: Some(Expr::sub(format!(
                         "https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{{}}}",
                         pool_id(&a.user_pool)
-                    )),
-                },
+                    ))),
+                }),
+                ..Default::default()
             },
         );
         Expr::r#ref("ApiAuthorizer")
@@ -85,10 +97,11 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
             format!("Api{}Route", pascal(name)),
             Route {
                 api_id: Expr::r#ref(API),
-                route_key: route.key.clone(),
-                target: Expr::sub(format!("integrations/${{{integration}}}")),
-                authorization_type: if route.auth { "JWT" } else { "NONE" }.into(),
+                route_key: route.key.clone().into(),
+                target: Some(Expr::sub(format!("integrations/${{{integration}}}"))),
+                authorization_type: Some(if route.auth { "JWT" } else { "NONE" }.into()),
                 authorizer_id: authorizer.clone().filter(|_| route.auth),
+                ..Default::default()
             },
         );
         if !route.auth {
@@ -112,17 +125,19 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
         Stage {
             api_id: Expr::r#ref(API),
             stage_name: "$default".into(),
-            auto_deploy: true,
-            access_log_settings: AccessLogSettings {
-                destination_arn: Expr::get_att("ApiAccessLogs", "Arn"),
-                format: ACCESS_LOG_FORMAT.into(),
-            },
-            default_route_settings: RouteSettings {
-                detailed_metrics_enabled: true,
-                throttling_burst_limit: api.throttling.burst,
-                throttling_rate_limit: f64::from(api.throttling.rate),
-            },
-            tags,
+            auto_deploy: Some(true.into()),
+            access_log_settings: Some(AccessLogSettings {
+                destination_arn: Some(Expr::get_att("ApiAccessLogs", "Arn")),
+                format: Some(ACCESS_LOG_FORMAT.into()),
+            }),
+            default_route_settings: Some(RouteSettings {
+                detailed_metrics_enabled: Some(true.into()),
+                throttling_burst_limit: Some(api.throttling.burst.into()),
+                throttling_rate_limit: Some(f64::from(api.throttling.rate).into()),
+                ..Default::default()
+            }),
+            tags: Some(tags),
+            ..Default::default()
         },
     );
     t.output(
@@ -149,10 +164,10 @@ fn load_balancer_integration(t: &mut Template, ctx: &Ctx, api: &ApiSpec) -> Opti
         VPC_LINK_SG,
         SecurityGroup {
             group_description: "API Gateway VPC link: to the load balancer listener only".into(),
-            vpc_id: net.vpc_id.clone(),
-            security_group_ingress: None,
-            security_group_egress: Some(vec![EgressRule::deny_all()]),
-            tags: ctx.named("api-vpc-link"),
+            vpc_id: Some(net.vpc_id.clone()),
+            security_group_egress: Some(vec![Egress::deny_all()]),
+            tags: Some(ctx.named("api-vpc-link")),
+            ..Default::default()
         },
     );
     rules::allow(
@@ -167,13 +182,16 @@ fn load_balancer_integration(t: &mut Template, ctx: &Ctx, api: &ApiSpec) -> Opti
     t.add(
         VPC_LINK,
         VpcLink {
-            name: ctx.names.physical("api"),
+            name: ctx.names.physical("api").into(),
             subnet_ids: net.subnets_in(
                 api.tier.as_deref(),
                 &[TierKind::Private, TierKind::Isolated],
             ),
-            security_group_ids: vec![Expr::r#ref(VPC_LINK_SG)],
-            tags: BTreeMap::from([("Name".to_string(), ctx.names.physical("api-vpc-link"))]),
+            security_group_ids: Some(vec![Expr::r#ref(VPC_LINK_SG)]),
+            tags: Some(BTreeMap::from([(
+                "Name".to_string(),
+                ctx.names.physical("api-vpc-link").into(),
+            )])),
         },
     );
     t.add(
@@ -181,23 +199,24 @@ fn load_balancer_integration(t: &mut Template, ctx: &Ctx, api: &ApiSpec) -> Opti
         Integration {
             api_id: Expr::r#ref(API),
             integration_type: "HTTP_PROXY".into(),
-            integration_uri: Expr::r#ref(if https {
+            integration_uri: Some(Expr::r#ref(if https {
                 "HttpsListener"
             } else {
                 "HttpListener"
-            }),
+            })),
             integration_method: Some("ANY".into()),
             connection_type: Some("VPC_LINK".into()),
             connection_id: Some(Expr::r#ref(VPC_LINK)),
-            payload_format_version: "1.0".into(),
+            payload_format_version: Some("1.0".into()),
             // HTTPS to the listener: verify its certificate's name.
             tls_config: lb
                 .certificate
                 .as_ref()
                 .and_then(|c| c.domain.clone())
                 .map(|d| TlsConfig {
-                    server_name_to_verify: d,
+                    server_name_to_verify: Some(d.into()),
                 }),
+            ..Default::default()
         },
     );
     Some(ID.into())
@@ -214,22 +233,20 @@ fn function_integration(t: &mut Template, function: &str) -> Option<String> {
         Integration {
             api_id: Expr::r#ref(API),
             integration_type: "AWS_PROXY".into(),
-            integration_uri: Expr::get_att(&fn_id, "Arn"),
-            integration_method: None,
-            connection_type: None,
-            connection_id: None,
-            payload_format_version: "2.0".into(),
-            tls_config: None,
+            integration_uri: Some(Expr::get_att(&fn_id, "Arn")),
+            payload_format_version: Some("2.0".into()),
+            ..Default::default()
         },
     );
     // API Gateway may invoke the function, from this API only.
     t.add(
         format!("Api{}Permission", pascal(function)),
-        LambdaPermission {
+        Permission {
             action: "lambda:InvokeFunction".into(),
             function_name: Expr::r#ref(&fn_id),
             principal: "apigateway.amazonaws.com".into(),
-            source_arn: Expr::sub(format!("arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{API}}}/*")),
+            source_arn: Some(Expr::sub(format!("arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{API}}}/*"))),
+            ..Default::default()
         },
     );
     Some(id)

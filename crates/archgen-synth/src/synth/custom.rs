@@ -3,8 +3,9 @@
 //! group's rules, looking up a managed prefix list). Each gets its own log
 //! group and a role limited to what its code calls.
 
-use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
-use crate::template::lambda::{Code, Function, LoggingConfig};
+use crate::template::iam::{PolicyDocument, Role, Statement, role};
+use crate::template::lambda::Function;
+use crate::template::lambda::function::{Code, LoggingConfig};
 use crate::template::logs::LogGroup;
 use crate::template::{Custom, Expr, Policy, Tag, Template};
 
@@ -53,14 +54,14 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
     let role_resource = t.add(
         &role,
         Role {
-            assume_role_policy_document: PolicyDocument::assumed_by("lambda.amazonaws.com"),
+            assume_role_policy_document: PolicyDocument::assumed_by("lambda.amazonaws.com").into(),
             description: Some(r.role_description.into()),
-            managed_policy_arns: None,
-            policies: Some(vec![InlinePolicy {
+            policies: Some(vec![role::Policy {
                 policy_name: r.policy_name.into(),
-                policy_document: PolicyDocument::new(statements),
+                policy_document: PolicyDocument::new(statements).into(),
             }]),
-            tags: tags.clone(),
+            tags: Some(tags.clone()),
+            ..Default::default()
         },
     );
     if !r.wildcard_reasons.is_empty() {
@@ -83,12 +84,13 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
                 zip_file: Some(r.code.into()),
                 ..Default::default()
             },
-            timeout: Some(60),
-            memory_size: Some(128),
+            timeout: Some(60.into()),
+            memory_size: Some(128.into()),
             logging_config: Some(LoggingConfig {
-                log_group: Expr::r#ref(&logs),
+                log_group: Some(Expr::r#ref(&logs)),
+                ..Default::default()
             }),
-            tags,
+            tags: Some(tags),
             ..Default::default()
         },
     );

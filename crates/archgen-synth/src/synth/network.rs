@@ -10,7 +10,7 @@ use crate::spec::network::{
     GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
 };
 use crate::template::ec2::*;
-use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
+use crate::template::iam::{PolicyDocument, Role, Statement, role};
 use crate::template::{Export, Expr, Output, Tag, Template};
 
 /// What later builders need from the network.
@@ -55,10 +55,11 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
     t.add(
         "Vpc",
         Vpc {
-            cidr_block: net.cidr.clone().into(),
-            enable_dns_support: Some(true),
-            enable_dns_hostnames: Some(true),
-            tags: named("vpc"),
+            cidr_block: Some(net.cidr.clone().into()),
+            enable_dns_support: Some(true.into()),
+            enable_dns_hostnames: Some(true.into()),
+            tags: Some(named("vpc")),
+            ..Default::default()
         },
     );
 
@@ -72,12 +73,18 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
     let cidrs = net.subnet_cidrs();
     let has_public = net.tiers.values().any(|t| t.kind == TierKind::Public);
     if has_public {
-        t.add("InternetGateway", InternetGateway { tags: named("igw") });
+        t.add(
+            "InternetGateway",
+            InternetGateway {
+                tags: Some(named("igw")),
+            },
+        );
         t.add(
             "InternetGatewayAttachment",
             VpcGatewayAttachment {
                 vpc_id: vpc.clone(),
-                internet_gateway_id: Expr::r#ref("InternetGateway"),
+                internet_gateway_id: Some(Expr::r#ref("InternetGateway")),
+                ..Default::default()
             },
         );
     }
@@ -102,13 +109,14 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
                 &subnet_id,
                 Subnet {
                     vpc_id: vpc.clone(),
-                    cidr_block: cidr.into(),
+                    cidr_block: Some(cidr.into()),
                     availability_zone: Some(zone(z)),
                     // Public subnets hold load balancers and NAT gateways,
                     // which carry their own addresses; nothing needs one
                     // assigned automatically.
-                    map_public_ip_on_launch: Some(false),
-                    tags: named(&format!("{name}-{n}")),
+                    map_public_ip_on_launch: Some(false.into()),
+                    tags: Some(named(&format!("{name}-{n}"))),
+                    ..Default::default()
                 },
             );
             if let Zones::Names(_) = &net.zones {
@@ -119,7 +127,7 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
                 &rt,
                 RouteTable {
                     vpc_id: vpc.clone(),
-                    tags: named(&format!("{name}-{n}")),
+                    tags: Some(named(&format!("{name}-{n}"))),
                 },
             );
             t.add(
@@ -135,9 +143,9 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
                         format!("{p}DefaultRoute{n}"),
                         Route {
                             route_table_id: Expr::r#ref(&rt),
-                            destination_cidr_block: "0.0.0.0/0".into(),
+                            destination_cidr_block: Some("0.0.0.0/0".into()),
                             gateway_id: Some(Expr::r#ref("InternetGateway")),
-                            nat_gateway_id: None,
+                            ..Default::default()
                         },
                     )
                     .depends_on("InternetGatewayAttachment");
@@ -153,9 +161,9 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
                             format!("{p}DefaultRoute{n}"),
                             Route {
                                 route_table_id: Expr::r#ref(&rt),
-                                destination_cidr_block: "0.0.0.0/0".into(),
-                                gateway_id: None,
+                                destination_cidr_block: Some("0.0.0.0/0".into()),
                                 nat_gateway_id: Some(Expr::r#ref(format!("NatGateway{nat}"))),
+                                ..Default::default()
                             },
                         );
                     }
@@ -206,17 +214,19 @@ fn build_nat(
         t.add(
             format!("NatEip{n}"),
             Eip {
-                domain: "vpc".into(),
-                tags: named(&format!("nat-{n}")),
+                domain: Some("vpc".into()),
+                tags: Some(named(&format!("nat-{n}"))),
+                ..Default::default()
             },
         )
         .depends_on("InternetGatewayAttachment");
         t.add(
             format!("NatGateway{n}"),
             NatGateway {
-                allocation_id: Expr::get_att(format!("NatEip{n}"), "AllocationId"),
-                subnet_id: refs.subnets[public][n - 1].clone(),
-                tags: named(&format!("nat-{n}")),
+                allocation_id: Some(Expr::get_att(format!("NatEip{n}"), "AllocationId")),
+                subnet_id: Some(refs.subnets[public][n - 1].clone()),
+                tags: Some(named(&format!("nat-{n}"))),
+                ..Default::default()
             },
         );
     }
@@ -243,13 +253,10 @@ fn build_endpoints(
             format!("{}Endpoint", pascal(e)),
             VpcEndpoint {
                 vpc_id: refs.vpc_id.clone(),
-                service_name: Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{e}")),
-                vpc_endpoint_type: "Gateway".into(),
-                private_dns_enabled: None,
+                service_name: Some(Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{e}"))),
+                vpc_endpoint_type: Some("Gateway".into()),
                 route_table_ids: Some(private_route_tables.to_vec()),
-                subnet_ids: None,
-                security_group_ids: None,
-                tags: None,
+                ..Default::default()
             },
         );
     }
@@ -265,18 +272,18 @@ fn build_endpoints(
         "EndpointSecurityGroup",
         SecurityGroup {
             group_description: "Interface VPC endpoints: HTTPS from inside the VPC only".into(),
-            vpc_id: refs.vpc_id.clone(),
-            security_group_ingress: Some(vec![IngressRule {
+            vpc_id: Some(refs.vpc_id.clone()),
+            security_group_ingress: Some(vec![security_group::Ingress {
                 ip_protocol: "tcp".into(),
-                from_port: Some(443),
-                to_port: Some(443),
+                from_port: Some(443.into()),
+                to_port: Some(443.into()),
                 cidr_ip: Some(Expr::get_att("Vpc", "CidrBlock")),
-                source_security_group_id: None,
-                source_prefix_list_id: None,
-                description: "HTTPS from inside the VPC".into(),
+                description: Some("HTTPS from inside the VPC".into()),
+                ..Default::default()
             }]),
-            security_group_egress: Some(vec![EgressRule::deny_all()]),
-            tags: named("endpoints"),
+            security_group_egress: Some(vec![security_group::Egress::deny_all()]),
+            tags: Some(named("endpoints")),
+            ..Default::default()
         },
     );
     for e in interface {
@@ -290,13 +297,14 @@ fn build_endpoints(
             format!("{}Endpoint", pascal(e)),
             VpcEndpoint {
                 vpc_id: refs.vpc_id.clone(),
-                service_name: Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{service}")),
-                vpc_endpoint_type: "Interface".into(),
-                private_dns_enabled: Some(e != "s3-interface"),
-                route_table_ids: None,
+                service_name: Some(Expr::sub(format!(
+                    "com.amazonaws.${{AWS::Region}}.{service}"
+                ))),
+                vpc_endpoint_type: Some("Interface".into()),
+                private_dns_enabled: Some((e != "s3-interface").into()),
                 subnet_ids: Some(refs.subnets[&tier].clone()),
                 security_group_ids: Some(vec![Expr::r#ref("EndpointSecurityGroup")]),
-                tags: None,
+                ..Default::default()
             },
         );
     }
@@ -327,18 +335,20 @@ fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> 
                     // Confused-deputy guard: only this account's flow logs.
                     condition: Some(serde_json::json!({"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}})),
                 }],
-            },
+            }
+            .into(),
             description: Some("Lets VPC flow logs write to their log group".into()),
-            managed_policy_arns: None,
-            policies: Some(vec![InlinePolicy {
+            policies: Some(vec![role::Policy {
                 policy_name: "write-flow-logs".into(),
                 policy_document: PolicyDocument::new(vec![Statement::allow(
                     "WriteFlowLogGroup",
                     &["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     vec![Expr::get_att("FlowLogGroup", "Arn")],
-                )]),
+                )])
+                .into(),
             }]),
-            tags: named("flow-logs"),
+            tags: Some(named("flow-logs")),
+            ..Default::default()
         },
     );
     t.add(
@@ -346,12 +356,12 @@ fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> 
         FlowLog {
             resource_id: Expr::r#ref("Vpc"),
             resource_type: "VPC".into(),
-            traffic_type: net.flow_logs.traffic.as_str().into(),
-            log_destination_type: "cloud-watch-logs".into(),
+            traffic_type: Some(net.flow_logs.traffic.as_str().into()),
+            log_destination_type: Some("cloud-watch-logs".into()),
             log_group_name: Some(Expr::r#ref("FlowLogGroup")),
             deliver_logs_permission_arn: Some(Expr::get_att("FlowLogRole", "Arn")),
-            max_aggregation_interval: None,
-            tags: named("flow-logs"),
+            tags: Some(named("flow-logs")),
+            ..Default::default()
         },
     );
 }

@@ -79,6 +79,11 @@ impl From<i32> for Expr {
         Expr::Int(n.into())
     }
 }
+impl From<u16> for Expr {
+    fn from(n: u16) -> Self {
+        Expr::Int(n.into())
+    }
+}
 impl From<u32> for Expr {
     fn from(n: u32) -> Self {
         Expr::Int(n.into())

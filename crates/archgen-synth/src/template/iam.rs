@@ -1,26 +1,11 @@
-//! AWS::IAM::* resource types and policy documents.
+//! AWS::IAM::* resource types (generated) and the IAM policy documents
+//! their policy properties hold.
 
-use super::{Expr, Tag};
+pub use super::generated::iam::*;
+
+use super::Expr;
 use serde::Serialize;
 use serde_json::Value;
-
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Role {
-    pub assume_role_policy_document: PolicyDocument,
-    pub description: Option<String>,
-    pub managed_policy_arns: Option<Vec<Expr>>,
-    pub policies: Option<Vec<InlinePolicy>>,
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct InlinePolicy {
-    pub policy_name: String,
-    pub policy_document: PolicyDocument,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -47,6 +32,16 @@ impl PolicyDocument {
             resource: None,
             condition: None,
         }])
+    }
+
+    /// Appends `statement` to a document already in its JSON form (a policy
+    /// property of a resource). The document was built by `PolicyDocument`,
+    /// so it has a statement list.
+    pub fn push_statement(document: &mut Value, statement: Statement) {
+        document["Statement"]
+            .as_array_mut()
+            .expect("policy documents have a statement list")
+            .push(serde_json::to_value(statement).expect("statements serialize"));
     }
 }
 

@@ -1,30 +1,28 @@
 //! L1: a typed CloudFormation document. No defaults and no opinions: the
 //! builders in `synth` decide what goes in; this module only says how it is
 //! written. JSON and YAML both come from the same serde model.
+//!
+//! Resource types are generated from CloudFormation's schemas
+//! (`generated/`, `cargo xtask gen-l1`); the service modules here re-export
+//! them with the few helpers builders share (IAM policy documents, a
+//! DNS-validated certificate, the no-egress rule, ...).
 
-pub mod apigatewayv2;
+pub mod certificatemanager;
 pub mod cloudfront;
-pub mod cloudwatch;
-pub mod cognito;
 pub mod ec2;
-pub mod ecs;
-pub mod elasticache;
-pub mod elbv2;
+pub mod elasticloadbalancingv2;
 pub mod expr;
 pub mod generated;
 pub mod iam;
-pub mod lambda;
 pub mod logs;
-pub mod misc;
-pub mod rds;
-pub mod route53;
 pub mod s3;
-pub mod scaling;
-pub mod secretsmanager;
 pub mod wafv2;
 
 // Services whose every resource type is generated.
-pub use generated::{ecr, kms, sns, sqs, ssm};
+pub use generated::{
+    apigatewayv2, applicationautoscaling, cloudwatch, cognito, ecr, ecs, elasticache, kms, lambda,
+    rds, route53, secretsmanager, servicediscovery, sns, sqs, ssm,
+};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -282,22 +280,17 @@ fn sort_keys(value: &mut Value) {
     }
 }
 
-/// Declares the enum of every resource type archgen emits, with its
-/// CloudFormation type name, and `From` impls so `template.add(id, Vpc{..})`
-/// reads naturally. Generated structs carry their type name
-/// (`CfnResource::TYPE`); hand-written ones, until they are replaced, name it
-/// here.
+/// Declares the enum of every resource type archgen emits, and `From` impls
+/// so `template.add(id, Vpc{..})` reads naturally. Each type is a generated
+/// L1 struct, which carries its CloudFormation type name
+/// (`CfnResource::TYPE`).
 macro_rules! resource_types {
-    (
-        generated { $($gvariant:ident($gty:path),)* }
-        hand_written { $($variant:ident($ty:path) = $name:literal,)* }
-    ) => {
+    ($($variant:ident($ty:path),)*) => {
         // Resource types differ a lot in size; a template holds a few hundred
         // at most, so boxing the large ones would buy nothing.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Props {
-            $($gvariant($gty),)*
             $($variant($ty),)*
             Custom(Custom),
         }
@@ -305,8 +298,7 @@ macro_rules! resource_types {
         impl Props {
             pub fn type_name(&self) -> &str {
                 match self {
-                    $(Props::$gvariant(_) => <$gty as CfnResource>::TYPE,)*
-                    $(Props::$variant(_) => $name,)*
+                    $(Props::$variant(_) => <$ty as CfnResource>::TYPE,)*
                     Props::Custom(c) => &c.type_name,
                 }
             }
@@ -317,7 +309,6 @@ macro_rules! resource_types {
         impl PropsBody<'_> {
             fn to_value(&self) -> Result<Value, serde_json::Error> {
                 match self.0 {
-                    $(Props::$gvariant(p) => serde_json::to_value(p),)*
                     $(Props::$variant(p) => serde_json::to_value(p),)*
                     Props::Custom(c) => serde_json::to_value(c),
                 }
@@ -337,10 +328,6 @@ macro_rules! resource_types {
             }
         }
 
-        $(impl From<$gty> for Props {
-            fn from(p: $gty) -> Props { Props::$gvariant(p) }
-        })*
-
         $(impl From<$ty> for Props {
             fn from(p: $ty) -> Props { Props::$variant(p) }
         })*
@@ -352,76 +339,72 @@ macro_rules! resource_types {
 }
 
 resource_types! {
-    generated {
-        LogGroup(logs::LogGroup),
-        Repository(ecr::Repository),
-        KmsKey(kms::Key),
-        KmsAlias(kms::Alias),
-        SsmParameter(ssm::Parameter),
-        Topic(sns::Topic),
-        Subscription(sns::Subscription),
-        Queue(sqs::Queue),
-    }
-    hand_written {
-        Vpc(ec2::Vpc) = "AWS::EC2::VPC",
-        Subnet(ec2::Subnet) = "AWS::EC2::Subnet",
-        InternetGateway(ec2::InternetGateway) = "AWS::EC2::InternetGateway",
-        VpcGatewayAttachment(ec2::VpcGatewayAttachment) = "AWS::EC2::VPCGatewayAttachment",
-        Eip(ec2::Eip) = "AWS::EC2::EIP",
-        NatGateway(ec2::NatGateway) = "AWS::EC2::NatGateway",
-        RouteTable(ec2::RouteTable) = "AWS::EC2::RouteTable",
-        Route(ec2::Route) = "AWS::EC2::Route",
-        SubnetRouteTableAssociation(ec2::SubnetRouteTableAssociation) = "AWS::EC2::SubnetRouteTableAssociation",
-        VpcEndpoint(ec2::VpcEndpoint) = "AWS::EC2::VPCEndpoint",
-        SecurityGroup(ec2::SecurityGroup) = "AWS::EC2::SecurityGroup",
-        SecurityGroupIngress(ec2::SecurityGroupIngress) = "AWS::EC2::SecurityGroupIngress",
-        SecurityGroupEgress(ec2::SecurityGroupEgress) = "AWS::EC2::SecurityGroupEgress",
-        FlowLog(ec2::FlowLog) = "AWS::EC2::FlowLog",
-        Role(iam::Role) = "AWS::IAM::Role",
-        Function(lambda::Function) = "AWS::Lambda::Function",
-        LoadBalancer(elbv2::LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        Listener(elbv2::Listener) = "AWS::ElasticLoadBalancingV2::Listener",
-        ListenerRule(elbv2::ListenerRule) = "AWS::ElasticLoadBalancingV2::ListenerRule",
-        TargetGroup(elbv2::TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup",
-        EcsCluster(ecs::Cluster) = "AWS::ECS::Cluster",
-        TaskDefinition(ecs::TaskDefinition) = "AWS::ECS::TaskDefinition",
-        EcsService(ecs::Service) = "AWS::ECS::Service",
-        ScalableTarget(scaling::ScalableTarget) = "AWS::ApplicationAutoScaling::ScalableTarget",
-        ScalingPolicy(scaling::ScalingPolicy) = "AWS::ApplicationAutoScaling::ScalingPolicy",
-        Certificate(misc::Certificate) = "AWS::CertificateManager::Certificate",
-        PrivateDnsNamespace(misc::PrivateDnsNamespace) = "AWS::ServiceDiscovery::PrivateDnsNamespace",
-        DbInstance(rds::DbInstance) = "AWS::RDS::DBInstance",
-        DbCluster(rds::DbCluster) = "AWS::RDS::DBCluster",
-        DbSubnetGroup(rds::DbSubnetGroup) = "AWS::RDS::DBSubnetGroup",
-        DbParameterGroup(rds::DbParameterGroup) = "AWS::RDS::DBParameterGroup",
-        DbClusterParameterGroup(rds::DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup",
-        ReplicationGroup(elasticache::ReplicationGroup) = "AWS::ElastiCache::ReplicationGroup",
-        CacheSubnetGroup(elasticache::SubnetGroup) = "AWS::ElastiCache::SubnetGroup",
-        CacheParameterGroup(elasticache::ParameterGroup) = "AWS::ElastiCache::ParameterGroup",
-        Bucket(s3::Bucket) = "AWS::S3::Bucket",
-        BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
-        Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
-        RotationSchedule(secretsmanager::RotationSchedule) = "AWS::SecretsManager::RotationSchedule",
-        Alarm(cloudwatch::Alarm) = "AWS::CloudWatch::Alarm",
-        EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
-        UserPool(cognito::UserPool) = "AWS::Cognito::UserPool",
-        UserPoolClient(cognito::UserPoolClient) = "AWS::Cognito::UserPoolClient",
-        UserPoolDomain(cognito::UserPoolDomain) = "AWS::Cognito::UserPoolDomain",
-        UserPoolIdentityProvider(cognito::UserPoolIdentityProvider) = "AWS::Cognito::UserPoolIdentityProvider",
-        HttpApi(apigatewayv2::Api) = "AWS::ApiGatewayV2::Api",
-        ApiAuthorizer(apigatewayv2::Authorizer) = "AWS::ApiGatewayV2::Authorizer",
-        ApiIntegration(apigatewayv2::Integration) = "AWS::ApiGatewayV2::Integration",
-        ApiRoute(apigatewayv2::Route) = "AWS::ApiGatewayV2::Route",
-        ApiStage(apigatewayv2::Stage) = "AWS::ApiGatewayV2::Stage",
-        VpcLink(apigatewayv2::VpcLink) = "AWS::ApiGatewayV2::VpcLink",
-        LambdaPermission(apigatewayv2::LambdaPermission) = "AWS::Lambda::Permission",
-        WebAcl(wafv2::WebAcl) = "AWS::WAFv2::WebACL",
-        IpSet(wafv2::IpSet) = "AWS::WAFv2::IPSet",
-        WebAclAssociation(wafv2::WebAclAssociation) = "AWS::WAFv2::WebACLAssociation",
-        WafLoggingConfiguration(wafv2::LoggingConfiguration) = "AWS::WAFv2::LoggingConfiguration",
-        Distribution(cloudfront::Distribution) = "AWS::CloudFront::Distribution",
-        OriginAccessControl(cloudfront::OriginAccessControl) = "AWS::CloudFront::OriginAccessControl",
-        CachePolicy(cloudfront::CachePolicy) = "AWS::CloudFront::CachePolicy",
-        RecordSet(route53::RecordSet) = "AWS::Route53::RecordSet",
-    }
+    HttpApi(apigatewayv2::Api),
+    ApiAuthorizer(apigatewayv2::Authorizer),
+    ApiIntegration(apigatewayv2::Integration),
+    ApiRoute(apigatewayv2::Route),
+    ApiStage(apigatewayv2::Stage),
+    VpcLink(apigatewayv2::VpcLink),
+    ScalableTarget(applicationautoscaling::ScalableTarget),
+    ScalingPolicy(applicationautoscaling::ScalingPolicy),
+    Certificate(certificatemanager::Certificate),
+    CachePolicy(cloudfront::CachePolicy),
+    Distribution(cloudfront::Distribution),
+    OriginAccessControl(cloudfront::OriginAccessControl),
+    Alarm(cloudwatch::Alarm),
+    UserPool(cognito::UserPool),
+    UserPoolClient(cognito::UserPoolClient),
+    UserPoolDomain(cognito::UserPoolDomain),
+    UserPoolIdentityProvider(cognito::UserPoolIdentityProvider),
+    Eip(ec2::Eip),
+    FlowLog(ec2::FlowLog),
+    InternetGateway(ec2::InternetGateway),
+    NatGateway(ec2::NatGateway),
+    Route(ec2::Route),
+    RouteTable(ec2::RouteTable),
+    SecurityGroup(ec2::SecurityGroup),
+    SecurityGroupEgress(ec2::SecurityGroupEgress),
+    SecurityGroupIngress(ec2::SecurityGroupIngress),
+    Subnet(ec2::Subnet),
+    SubnetRouteTableAssociation(ec2::SubnetRouteTableAssociation),
+    Vpc(ec2::Vpc),
+    VpcEndpoint(ec2::VpcEndpoint),
+    VpcGatewayAttachment(ec2::VpcGatewayAttachment),
+    Repository(ecr::Repository),
+    EcsCluster(ecs::Cluster),
+    EcsService(ecs::Service),
+    TaskDefinition(ecs::TaskDefinition),
+    CacheParameterGroup(elasticache::ParameterGroup),
+    ReplicationGroup(elasticache::ReplicationGroup),
+    CacheSubnetGroup(elasticache::SubnetGroup),
+    Listener(elasticloadbalancingv2::Listener),
+    ListenerRule(elasticloadbalancingv2::ListenerRule),
+    LoadBalancer(elasticloadbalancingv2::LoadBalancer),
+    TargetGroup(elasticloadbalancingv2::TargetGroup),
+    Role(iam::Role),
+    KmsAlias(kms::Alias),
+    KmsKey(kms::Key),
+    EventSourceMapping(lambda::EventSourceMapping),
+    Function(lambda::Function),
+    LambdaPermission(lambda::Permission),
+    LogGroup(logs::LogGroup),
+    DbCluster(rds::DbCluster),
+    DbClusterParameterGroup(rds::DbClusterParameterGroup),
+    DbInstance(rds::DbInstance),
+    DbParameterGroup(rds::DbParameterGroup),
+    DbSubnetGroup(rds::DbSubnetGroup),
+    RecordSet(route53::RecordSet),
+    Bucket(s3::Bucket),
+    BucketPolicy(s3::BucketPolicy),
+    RotationSchedule(secretsmanager::RotationSchedule),
+    Secret(secretsmanager::Secret),
+    PrivateDnsNamespace(servicediscovery::PrivateDnsNamespace),
+    Subscription(sns::Subscription),
+    Topic(sns::Topic),
+    Queue(sqs::Queue),
+    SsmParameter(ssm::Parameter),
+    IpSet(wafv2::IpSet),
+    WafLoggingConfiguration(wafv2::LoggingConfiguration),
+    WebAcl(wafv2::WebAcl),
+    WebAclAssociation(wafv2::WebAclAssociation),
 }

@@ -7,10 +7,13 @@ use crate::spec::app::{Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
 use crate::synth::custom;
 use crate::synth::data::s3;
-use crate::template::ec2::{EgressRule, IngressRule, SecurityGroup};
-use crate::template::elbv2::*;
+use crate::template::certificatemanager::Certificate;
+use crate::template::ec2::SecurityGroup;
+use crate::template::ec2::security_group::{self, Egress};
+use crate::template::elasticloadbalancingv2::listener::{self, Action};
+use crate::template::elasticloadbalancingv2::load_balancer::LoadBalancerAttribute;
+use crate::template::elasticloadbalancingv2::{Listener, LoadBalancer};
 use crate::template::iam::Statement;
-use crate::template::misc::Certificate;
 use crate::template::{Expr, Template};
 
 pub const LB: &str = "LoadBalancer";
@@ -64,11 +67,12 @@ pub fn build(
         LB_SG,
         SecurityGroup {
             group_description: "Load balancer: listener ports only".into(),
-            vpc_id: net.vpc_id.clone(),
+            vpc_id: Some(net.vpc_id.clone()),
             security_group_ingress: Some(ingress),
             // Egress to each service's port is added per route.
-            security_group_egress: Some(vec![EgressRule::deny_all()]),
-            tags: ctx.named("alb"),
+            security_group_egress: Some(vec![Egress::deny_all()]),
+            tags: Some(ctx.named("alb")),
+            ..Default::default()
         },
     );
     if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
@@ -79,12 +83,12 @@ pub fn build(
     }
 
     let mut attributes = vec![
-        Attribute::new(
+        LoadBalancerAttribute::new(
             "deletion_protection.enabled",
             lb.deletion_protection.to_string(),
         ),
-        Attribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
-        Attribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
+        LoadBalancerAttribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
+        LoadBalancerAttribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
     ];
     // Logs go to a bucket of this stack (whose policy then admits Elastic
     // Load Balancing) or to a bucket named outside it.
@@ -96,10 +100,13 @@ pub fn build(
         } else {
             logs.bucket.clone().into()
         };
-        attributes.push(Attribute::new("access_logs.s3.enabled", "true"));
-        attributes.push(Attribute::new("access_logs.s3.bucket", bucket));
+        attributes.push(LoadBalancerAttribute::new("access_logs.s3.enabled", "true"));
+        attributes.push(LoadBalancerAttribute::new("access_logs.s3.bucket", bucket));
         if let Some(prefix) = &logs.prefix {
-            attributes.push(Attribute::new("access_logs.s3.prefix", prefix.clone()));
+            attributes.push(LoadBalancerAttribute::new(
+                "access_logs.s3.prefix",
+                prefix.clone(),
+            ));
         }
         if in_stack {
             s3::extend_policy(
@@ -113,17 +120,20 @@ pub fn build(
     let alb = t.add(
         LB,
         LoadBalancer {
-            name: lb.name.clone(),
-            kind: "application".into(),
-            scheme: match lb.scheme {
-                Scheme::InternetFacing => "internet-facing",
-                Scheme::Internal => "internal",
-            }
-            .into(),
-            subnets,
-            security_groups: vec![Expr::r#ref(LB_SG)],
-            load_balancer_attributes: attributes,
-            tags: ctx.named("alb"),
+            name: lb.name.clone().map(Expr::from),
+            r#type: Some("application".into()),
+            scheme: Some(
+                match lb.scheme {
+                    Scheme::InternetFacing => "internet-facing",
+                    Scheme::Internal => "internal",
+                }
+                .into(),
+            ),
+            subnets: Some(subnets),
+            security_groups: Some(vec![Expr::r#ref(LB_SG)]),
+            load_balancer_attributes: Some(attributes),
+            tags: Some(ctx.named("alb")),
+            ..Default::default()
         },
     );
     // Elastic Load Balancing checks that it may write before it accepts
@@ -152,11 +162,10 @@ pub fn build(
             "HttpListener",
             Listener {
                 load_balancer_arn: Expr::r#ref(LB),
-                port: 80,
-                protocol: "HTTP".into(),
-                ssl_policy: None,
-                certificates: None,
+                port: Some(80.into()),
+                protocol: Some("HTTP".into()),
                 default_actions: vec![default_action],
+                ..Default::default()
             },
         );
         l.skip_check(
@@ -192,22 +201,24 @@ pub fn build(
         "HttpListener",
         Listener {
             load_balancer_arn: Expr::r#ref(LB),
-            port: 80,
-            protocol: "HTTP".into(),
-            ssl_policy: None,
-            certificates: None,
+            port: Some(80.into()),
+            protocol: Some("HTTP".into()),
             default_actions: vec![Action::redirect_to_https()],
+            ..Default::default()
         },
     );
     t.add(
         "HttpsListener",
         Listener {
             load_balancer_arn: Expr::r#ref(LB),
-            port: 443,
-            protocol: "HTTPS".into(),
-            ssl_policy: Some(lb.ssl_policy.clone()),
-            certificates: Some(vec![CertificateRef { certificate_arn }]),
+            port: Some(443.into()),
+            protocol: Some("HTTPS".into()),
+            ssl_policy: Some(lb.ssl_policy.clone().into()),
+            certificates: Some(vec![listener::Certificate {
+                certificate_arn: Some(certificate_arn),
+            }]),
             default_actions: vec![default_action],
+            ..Default::default()
         },
     );
     Some(LoadBalancerRefs {
@@ -220,19 +231,19 @@ enum Source {
     PrefixList(Expr),
 }
 
-fn listener_ingress(port: i64, source: &Source, what: &str) -> IngressRule {
+fn listener_ingress(port: i64, source: &Source, what: &str) -> security_group::Ingress {
     let (cidr_ip, source_prefix_list_id) = match source {
         Source::Cidr(c) => (Some(c.clone()), None),
         Source::PrefixList(p) => (None, Some(p.clone())),
     };
-    IngressRule {
+    security_group::Ingress {
         ip_protocol: "tcp".into(),
-        from_port: Some(port),
-        to_port: Some(port),
+        from_port: Some(port.into()),
+        to_port: Some(port.into()),
         cidr_ip,
-        source_security_group_id: None,
         source_prefix_list_id,
-        description: format!("{what} to the load balancer"),
+        description: Some(format!("{what} to the load balancer").into()),
+        ..Default::default()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Task execution and task roles with exactly the grants a service needs.
 
-use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
+use crate::template::iam::{PolicyDocument, Role, Statement, role};
 use crate::template::{Expr, Tag};
 
 /// ECS may assume these roles only for tasks of this account.
@@ -22,16 +22,16 @@ pub fn task_role(
 ) -> Role {
     let statements = dedupe(statements);
     Role {
-        assume_role_policy_document: ecs_tasks_trust(),
-        description: Some(description),
-        managed_policy_arns: None,
+        assume_role_policy_document: ecs_tasks_trust().into(),
+        description: Some(description.into()),
         policies: (!statements.is_empty()).then(|| {
-            vec![InlinePolicy {
-                policy_name: policy_name.to_string(),
-                policy_document: PolicyDocument::new(statements),
+            vec![role::Policy {
+                policy_name: policy_name.into(),
+                policy_document: PolicyDocument::new(statements).into(),
             }]
         }),
-        tags,
+        tags: Some(tags),
+        ..Default::default()
     }
 }
 

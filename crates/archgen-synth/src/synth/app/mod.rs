@@ -11,8 +11,9 @@ pub mod service;
 use super::Ctx;
 use super::connect::{Component, ComponentKind, NetworkEndpoint};
 use crate::spec::app::split_connection;
-use crate::template::ecs::{Cluster, NameValue, ServiceConnectDefaults};
-use crate::template::misc::PrivateDnsNamespace;
+use crate::template::ecs::Cluster;
+use crate::template::ecs::cluster::{ClusterSettings, ServiceConnectDefaults};
+use crate::template::servicediscovery::PrivateDnsNamespace;
 use crate::template::{Expr, Template};
 
 pub fn build(t: &mut Template, ctx: &mut Ctx) {
@@ -45,25 +46,27 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
         t.add(
             service::NAMESPACE,
             PrivateDnsNamespace {
-                name: format!("{}.{}.internal", ctx.environment, spec.app),
-                vpc: net.vpc_id.clone(),
-                description: "Service Connect names of this stack's services".into(),
-                tags: ctx.named("services"),
+                name: format!("{}.{}.internal", ctx.environment, spec.app).into(),
+                vpc: Some(net.vpc_id.clone()),
+                description: Some("Service Connect names of this stack's services".into()),
+                tags: Some(ctx.named("services")),
+                ..Default::default()
             },
         );
     }
     t.add(
         service::CLUSTER,
         Cluster {
-            cluster_name: Some(ctx.names.physical("cluster")),
-            cluster_settings: vec![NameValue {
-                name: "containerInsights".into(),
-                value: "enhanced".into(),
-            }],
+            cluster_name: Some(ctx.names.physical("cluster").into()),
+            cluster_settings: Some(vec![ClusterSettings {
+                name: Some("containerInsights".into()),
+                value: Some("enhanced".into()),
+            }]),
             service_connect_defaults: uses_namespace.then(|| ServiceConnectDefaults {
-                namespace: Expr::get_att(service::NAMESPACE, "Arn"),
+                namespace: Some(Expr::get_att(service::NAMESPACE, "Arn")),
             }),
-            tags: ctx.named("cluster"),
+            tags: Some(ctx.named("cluster")),
+            ..Default::default()
         },
     );
     let default_tg = spec

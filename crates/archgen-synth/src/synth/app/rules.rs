@@ -3,7 +3,8 @@
 //! resources, so two groups that refer to each other never form a cycle.
 
 use super::super::naming::pascal;
-use crate::template::ec2::{EgressRule, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress};
+use crate::template::ec2::security_group::Egress;
+use crate::template::ec2::{SecurityGroup, SecurityGroupEgress, SecurityGroupIngress};
 use crate::template::{Expr, Tag, Template};
 
 /// Lets `from` (a security group logical id, named `from_name`) reach `to`
@@ -21,13 +22,13 @@ pub fn allow(
     t.add(
         format!("{to_id}From{from_id}Ingress"),
         SecurityGroupIngress {
-            group_id: Expr::get_att(to_sg, "GroupId"),
+            group_id: Some(Expr::get_att(to_sg, "GroupId")),
             ip_protocol: "tcp".into(),
             from_port: Some(port.into()),
             to_port: Some(port.into()),
-            cidr_ip: None,
             source_security_group_id: Some(Expr::get_att(from_sg, "GroupId")),
-            description: format!("{why}: from {from_name} to {to_name} on {port}"),
+            description: Some(format!("{why}: from {from_name} to {to_name} on {port}").into()),
+            ..Default::default()
         },
     );
     t.add(
@@ -37,10 +38,9 @@ pub fn allow(
             ip_protocol: "tcp".into(),
             from_port: Some(port.into()),
             to_port: Some(port.into()),
-            cidr_ip: None,
             destination_security_group_id: Some(Expr::get_att(to_sg, "GroupId")),
-            destination_prefix_list_id: None,
-            description: format!("{why}: from {from_name} to {to_name} on {port}"),
+            description: Some(format!("{why}: from {from_name} to {to_name} on {port}").into()),
+            ..Default::default()
         },
     );
 }
@@ -55,18 +55,17 @@ pub fn https_out_group(
     tags: Vec<Tag>,
 ) -> SecurityGroup {
     SecurityGroup {
-        group_description: description,
-        vpc_id: vpc,
-        security_group_ingress: None,
-        security_group_egress: Some(vec![EgressRule {
+        group_description: description.into(),
+        vpc_id: Some(vpc),
+        security_group_egress: Some(vec![Egress {
             ip_protocol: "tcp".into(),
-            from_port: Some(443),
-            to_port: Some(443),
+            from_port: Some(443.into()),
+            to_port: Some(443.into()),
             cidr_ip: Some("0.0.0.0/0".into()),
-            destination_security_group_id: None,
-            destination_prefix_list_id: None,
-            description: egress_why.into(),
+            description: Some(egress_why.into()),
+            ..Default::default()
         }]),
-        tags,
+        tags: Some(tags),
+        ..Default::default()
     }
 }

@@ -11,10 +11,29 @@ use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, rules};
 use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec, split_connection};
 use crate::spec::network::TierKind;
-use crate::template::ecs::*;
-use crate::template::elbv2::{Action, ListenerRule, Matcher, RuleCondition, TargetGroup, Values};
+use crate::template::applicationautoscaling::scalable_target::{
+    ScalableTargetAction, ScheduledAction,
+};
+use crate::template::applicationautoscaling::scaling_policy::{
+    PredefinedMetricSpecification, TargetTrackingScalingPolicyConfiguration,
+};
+use crate::template::applicationautoscaling::{ScalableTarget, ScalingPolicy};
+use crate::template::ecs::service::{
+    self, AwsVpcConfiguration, DeploymentCircuitBreaker, DeploymentConfiguration,
+    NetworkConfiguration, ServiceConnectClientAlias, ServiceConnectConfiguration,
+    ServiceConnectService,
+};
+use crate::template::ecs::task_definition::{
+    ContainerDefinition, HealthCheck, KeyValuePair, LogConfiguration, PortMapping, RuntimePlatform,
+    Secret,
+};
+use crate::template::ecs::{Service, TaskDefinition};
+use crate::template::elasticloadbalancingv2::listener_rule::{
+    Action, HostHeaderConfig, PathPatternConfig, RuleCondition,
+};
+use crate::template::elasticloadbalancingv2::target_group::Matcher;
+use crate::template::elasticloadbalancingv2::{ListenerRule, TargetGroup};
 use crate::template::iam::Statement;
-use crate::template::scaling::*;
 use crate::template::{Expr, Template};
 
 pub const CLUSTER: &str = "Cluster";
@@ -156,71 +175,81 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         )),
     };
     let port_name = "http".to_string();
-    let mut environment: Vec<NameValue> = s
+    let mut environment: Vec<(String, Expr)> = s
         .environment
         .iter()
-        .map(|(k, v)| NameValue {
-            name: k.clone(),
-            value: v.clone().into(),
+        .map(|(k, v)| (k.clone(), v.clone().into()))
+        .collect();
+    environment.extend(wiring.environment);
+    environment.sort_by(|a, b| a.0.cmp(&b.0));
+    let environment: Vec<KeyValuePair> = environment
+        .into_iter()
+        .map(|(name, value)| KeyValuePair {
+            name: Some(name.into()),
+            value: Some(value),
         })
         .collect();
-    environment.extend(
-        wiring
-            .environment
-            .into_iter()
-            .map(|(k, v)| NameValue { name: k, value: v }),
-    );
-    environment.sort_by(|a, b| a.name.cmp(&b.name));
     let secrets: Vec<Secret> = wiring
         .secrets
         .into_iter()
-        .map(|(name, value_from)| Secret { name, value_from })
+        .map(|(name, value_from)| Secret {
+            name: name.into(),
+            value_from,
+        })
         .collect();
     let td = t.add(
         format!("{id}TaskDefinition"),
         TaskDefinition {
-            family: ctx.names.physical(key),
-            cpu: s.cpu.to_string(),
-            memory: s.memory.to_string(),
-            network_mode: "awsvpc".into(),
-            requires_compatibilities: vec!["FARGATE".into()],
-            execution_role_arn: Expr::get_att(format!("{id}ExecutionRole"), "Arn"),
+            family: Some(ctx.names.physical(key).into()),
+            // CloudFormation takes task sizes as strings.
+            cpu: Some(s.cpu.to_string().into()),
+            memory: Some(s.memory.to_string().into()),
+            network_mode: Some("awsvpc".into()),
+            requires_compatibilities: Some(vec!["FARGATE".into()]),
+            execution_role_arn: Some(Expr::get_att(format!("{id}ExecutionRole"), "Arn")),
             task_role_arn: task_role,
-            runtime_platform: RuntimePlatform {
-                cpu_architecture: match s.architecture {
-                    Architecture::X86_64 => "X86_64",
-                    Architecture::Arm64 => "ARM64",
-                }
-                .into(),
-                operating_system_family: "LINUX".into(),
-            },
-            container_definitions: [ContainerDefinition {
-                name: key.to_string(),
-                image,
-                essential: true,
-                port_mappings: vec![PortMapping {
-                    name: Some(port_name.clone()),
-                    container_port: s.port,
-                    protocol: "tcp".into(),
-                    app_protocol: Some("http".into()),
-                }],
-                environment: (!environment.is_empty()).then_some(environment),
-                secrets: (!secrets.is_empty()).then_some(secrets),
-                health_check: s.health_check.as_ref().map(|h| HealthCheck {
-                    command: vec!["CMD-SHELL".into(), h.command.clone()],
-                    interval: h.interval,
-                    timeout: h.timeout,
-                    retries: h.retries,
-                    start_period: h.start_period,
-                }),
-                readonly_root_filesystem: s.read_only_root_filesystem,
-                privileged: false,
-                log_configuration: awslogs(&log_group, key),
-            }]
-            .into_iter()
-            .chain(s.tracing.then(|| xray_daemon(&log_group)))
-            .collect(),
-            tags: ctx.named(key),
+            runtime_platform: Some(RuntimePlatform {
+                cpu_architecture: Some(
+                    match s.architecture {
+                        Architecture::X86_64 => "X86_64",
+                        Architecture::Arm64 => "ARM64",
+                    }
+                    .into(),
+                ),
+                operating_system_family: Some("LINUX".into()),
+            }),
+            container_definitions: Some(
+                [ContainerDefinition {
+                    name: key.into(),
+                    image,
+                    essential: Some(true.into()),
+                    port_mappings: Some(vec![PortMapping {
+                        name: Some(port_name.clone().into()),
+                        container_port: Some(s.port.into()),
+                        protocol: Some("tcp".into()),
+                        app_protocol: Some("http".into()),
+                        ..Default::default()
+                    }]),
+                    environment: (!environment.is_empty()).then_some(environment),
+                    secrets: (!secrets.is_empty()).then_some(secrets),
+                    health_check: s.health_check.as_ref().map(|h| HealthCheck {
+                        command: Some(vec!["CMD-SHELL".into(), h.command.clone().into()]),
+                        interval: Some(h.interval.into()),
+                        timeout: Some(h.timeout.into()),
+                        retries: Some(h.retries.into()),
+                        start_period: Some(h.start_period.into()),
+                    }),
+                    readonly_root_filesystem: Some(s.read_only_root_filesystem.into()),
+                    privileged: Some(false.into()),
+                    log_configuration: Some(awslogs(&log_group, key)),
+                    ..Default::default()
+                }]
+                .into_iter()
+                .chain(s.tracing.then(|| xray_daemon(&log_group)))
+                .collect(),
+            ),
+            tags: Some(ctx.named(key)),
+            ..Default::default()
         },
     );
     if !s.read_only_root_filesystem {
@@ -237,23 +266,26 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         t.add(
             &tg,
             TargetGroup {
-                name: route.target_group_name.clone(),
-                target_type: "ip".into(),
-                protocol: "HTTP".into(),
-                port: s.port,
-                vpc_id: net.vpc_id.clone(),
-                health_check_enabled: true,
-                health_check_path: hc.path.clone(),
-                health_check_protocol: "HTTP".into(),
-                health_check_interval_seconds: hc.interval,
-                health_check_timeout_seconds: hc.timeout,
-                healthy_threshold_count: hc.healthy_threshold,
-                unhealthy_threshold_count: hc.unhealthy_threshold,
-                matcher: Matcher {
-                    http_code: hc.matcher.clone(),
-                },
-                target_group_attributes: Vec::new(),
-                tags: ctx.named(key),
+                name: route.target_group_name.clone().map(Expr::from),
+                target_type: Some("ip".into()),
+                protocol: Some("HTTP".into()),
+                port: Some(s.port.into()),
+                vpc_id: Some(net.vpc_id.clone()),
+                health_check_enabled: Some(true.into()),
+                health_check_path: Some(hc.path.clone().into()),
+                health_check_protocol: Some("HTTP".into()),
+                health_check_interval_seconds: Some(hc.interval.into()),
+                health_check_timeout_seconds: Some(hc.timeout.into()),
+                healthy_threshold_count: Some(hc.healthy_threshold.into()),
+                unhealthy_threshold_count: Some(hc.unhealthy_threshold.into()),
+                matcher: Some(Matcher {
+                    http_code: Some(hc.matcher.clone().into()),
+                    ..Default::default()
+                }),
+                // Written as an empty list, as it always has been.
+                target_group_attributes: Some(Vec::new()),
+                tags: Some(ctx.named(key)),
+                ..Default::default()
             },
         );
         rules::allow(
@@ -270,84 +302,94 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
             let mut conditions = Vec::new();
             if !route.paths.is_empty() {
                 conditions.push(RuleCondition {
-                    field: "path-pattern".into(),
-                    path_pattern_config: Some(Values {
-                        values: route.paths.clone(),
+                    field: Some("path-pattern".into()),
+                    path_pattern_config: Some(PathPatternConfig {
+                        values: Some(route.paths.iter().map(Expr::from).collect()),
+                        ..Default::default()
                     }),
-                    host_header_config: None,
+                    ..Default::default()
                 });
             }
             if !route.hosts.is_empty() {
                 conditions.push(RuleCondition {
-                    field: "host-header".into(),
-                    path_pattern_config: None,
-                    host_header_config: Some(Values {
-                        values: route.hosts.clone(),
+                    field: Some("host-header".into()),
+                    host_header_config: Some(HostHeaderConfig {
+                        values: Some(route.hosts.iter().map(Expr::from).collect()),
+                        ..Default::default()
                     }),
+                    ..Default::default()
                 });
             }
             t.add(
                 format!("{id}ListenerRule"),
                 ListenerRule {
-                    listener_arn: Expr::r#ref(lb.listener),
-                    priority: route.priority.unwrap_or(1),
+                    listener_arn: Some(Expr::r#ref(lb.listener)),
+                    priority: route.priority.unwrap_or(1).into(),
                     conditions,
                     actions: vec![Action::forward(Expr::r#ref(&tg))],
+                    ..Default::default()
                 },
             );
             depends_on.push(format!("{id}ListenerRule"));
         }
-        load_balancers = Some(vec![ServiceLoadBalancer {
-            container_name: key.to_string(),
-            container_port: s.port,
-            target_group_arn: Expr::r#ref(&tg),
+        load_balancers = Some(vec![service::LoadBalancer {
+            container_name: Some(key.into()),
+            container_port: Some(s.port.into()),
+            target_group_arn: Some(Expr::r#ref(&tg)),
+            ..Default::default()
         }]);
     }
 
     let service_connect = place.uses_namespace.then(|| ServiceConnectConfiguration {
-        enabled: true,
-        namespace: Expr::get_att(NAMESPACE, "Arn"),
+        enabled: true.into(),
+        namespace: Some(Expr::get_att(NAMESPACE, "Arn")),
         services: place.is_service_target.then(|| {
             vec![ServiceConnectService {
-                port_name: port_name.clone(),
-                discovery_name: key.to_string(),
-                client_aliases: vec![ClientAlias {
-                    port: s.port,
-                    dns_name: key.to_string(),
-                }],
+                port_name: port_name.clone().into(),
+                discovery_name: Some(key.into()),
+                client_aliases: Some(vec![ServiceConnectClientAlias {
+                    port: s.port.into(),
+                    dns_name: Some(key.into()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
             }]
         }),
+        ..Default::default()
     });
-    let health_grace = load_balancers.as_ref().map(|_| 60);
+    let health_grace = load_balancers.as_ref().map(|_| 60.into());
     let svc = t.add(
         format!("{id}Service"),
         Service {
-            cluster: Expr::r#ref(CLUSTER),
-            task_definition: Expr::r#ref(format!("{id}TaskDefinition")),
-            launch_type: "FARGATE".into(),
-            desired_count: s.count,
-            enable_execute_command: s.exec,
-            propagate_tags: "SERVICE".into(),
-            network_configuration: NetworkConfiguration {
-                awsvpc_configuration: AwsVpcConfiguration {
-                    assign_public_ip: "DISABLED".into(),
-                    security_groups: vec![Expr::r#ref(&sg)],
-                    subnets,
-                },
-            },
-            deployment_configuration: DeploymentConfiguration {
-                minimum_healthy_percent: s.min_healthy_percent,
-                maximum_percent: s.max_percent,
-                deployment_circuit_breaker: CircuitBreaker {
-                    enable: true,
-                    rollback: true,
-                },
-            },
+            cluster: Some(Expr::r#ref(CLUSTER)),
+            task_definition: Some(Expr::r#ref(format!("{id}TaskDefinition"))),
+            launch_type: Some("FARGATE".into()),
+            desired_count: Some(s.count.into()),
+            enable_execute_command: Some(s.exec.into()),
+            propagate_tags: Some("SERVICE".into()),
+            network_configuration: Some(NetworkConfiguration {
+                awsvpc_configuration: Some(AwsVpcConfiguration {
+                    assign_public_ip: Some("DISABLED".into()),
+                    security_groups: Some(vec![Expr::r#ref(&sg)]),
+                    subnets: Some(subnets),
+                }),
+            }),
+            deployment_configuration: Some(DeploymentConfiguration {
+                minimum_healthy_percent: Some(s.min_healthy_percent.into()),
+                maximum_percent: Some(s.max_percent.into()),
+                deployment_circuit_breaker: Some(DeploymentCircuitBreaker {
+                    enable: true.into(),
+                    rollback: true.into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
             load_balancers,
             health_check_grace_period_seconds: health_grace,
             service_connect_configuration: service_connect
                 .filter(|_| place.is_service_target || wiring.service_client),
-            tags: ctx.named(key),
+            tags: Some(ctx.named(key)),
+            ..Default::default()
         },
     );
     for d in depends_on {
@@ -363,11 +405,12 @@ const XRAY_PORT: u32 = 2000;
 fn awslogs(log_group: &str, prefix: &str) -> LogConfiguration {
     LogConfiguration {
         log_driver: "awslogs".into(),
-        options: BTreeMap::from([
+        options: Some(BTreeMap::from([
             ("awslogs-group".to_string(), Expr::r#ref(log_group)),
             ("awslogs-region".to_string(), Expr::r#ref("AWS::Region")),
             ("awslogs-stream-prefix".to_string(), prefix.into()),
-        ]),
+        ])),
+        ..Default::default()
     }
 }
 
@@ -377,19 +420,16 @@ fn xray_daemon(log_group: &str) -> ContainerDefinition {
     ContainerDefinition {
         name: "xray-daemon".into(),
         image: "public.ecr.aws/xray/aws-xray-daemon:3.x".into(),
-        essential: false,
-        port_mappings: vec![PortMapping {
-            name: None,
-            container_port: XRAY_PORT,
-            protocol: "udp".into(),
-            app_protocol: None,
-        }],
-        environment: None,
-        secrets: None,
-        health_check: None,
-        readonly_root_filesystem: true,
-        privileged: false,
-        log_configuration: awslogs(log_group, "xray"),
+        essential: Some(false.into()),
+        port_mappings: Some(vec![PortMapping {
+            container_port: Some(XRAY_PORT.into()),
+            protocol: Some("udp".into()),
+            ..Default::default()
+        }]),
+        readonly_root_filesystem: Some(true.into()),
+        privileged: Some(false.into()),
+        log_configuration: Some(awslogs(log_group, "xray")),
+        ..Default::default()
     }
 }
 
@@ -500,13 +540,14 @@ fn build_scaling(t: &mut Template, key: &str, s: &ServiceSpec, behind_lb: bool) 
         .schedules
         .iter()
         .map(|(name, sch)| ScheduledAction {
-            scheduled_action_name: format!("{key}-{name}"),
-            schedule: format!("cron({})", sch.cron),
-            timezone: Some(sch.time_zone.clone()),
-            scalable_target_action: ScalableTargetAction {
-                min_capacity: sch.min,
-                max_capacity: sch.max,
-            },
+            scheduled_action_name: format!("{key}-{name}").into(),
+            schedule: format!("cron({})", sch.cron).into(),
+            timezone: Some(sch.time_zone.clone().into()),
+            scalable_target_action: Some(ScalableTargetAction {
+                min_capacity: sch.min.map(Expr::from),
+                max_capacity: sch.max.map(Expr::from),
+            }),
+            ..Default::default()
         })
         .collect();
     t.add(
@@ -522,28 +563,33 @@ fn build_scaling(t: &mut Template, key: &str, s: &ServiceSpec, behind_lb: bool) 
                     Expr::get_att(format!("{id}Service"), "Name"),
                 ],
             ),
-            min_capacity: scaling.min,
-            max_capacity: scaling.max,
+            min_capacity: scaling.min.into(),
+            max_capacity: scaling.max.into(),
             scheduled_actions: (!schedules.is_empty()).then_some(schedules),
+            ..Default::default()
         },
     );
     let mut policy = |suffix: &str, metric: &str, value: u32, label: Option<Expr>| {
         t.add(
             format!("{id}{suffix}Scaling"),
             ScalingPolicy {
-                policy_name: format!("{key}-{}", suffix.to_ascii_lowercase()),
+                policy_name: format!("{key}-{}", suffix.to_ascii_lowercase()).into(),
                 policy_type: "TargetTrackingScaling".into(),
-                scaling_target_id: Expr::r#ref(&target),
-                target_tracking_scaling_policy_configuration: TargetTracking {
-                    target_value: f64::from(value),
-                    // Scale out quickly, scale in cautiously.
-                    scale_out_cooldown: 60,
-                    scale_in_cooldown: 300,
-                    predefined_metric_specification: PredefinedMetric {
-                        predefined_metric_type: metric.into(),
-                        resource_label: label,
+                scaling_target_id: Some(Expr::r#ref(&target)),
+                target_tracking_scaling_policy_configuration: Some(
+                    TargetTrackingScalingPolicyConfiguration {
+                        target_value: f64::from(value).into(),
+                        // Scale out quickly, scale in cautiously.
+                        scale_out_cooldown: Some(60.into()),
+                        scale_in_cooldown: Some(300.into()),
+                        predefined_metric_specification: Some(PredefinedMetricSpecification {
+                            predefined_metric_type: metric.into(),
+                            resource_label: label,
+                        }),
+                        ..Default::default()
                     },
-                },
+                ),
+                ..Default::default()
             },
         );
     };

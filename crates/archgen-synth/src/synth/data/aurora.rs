@@ -8,10 +8,7 @@ use super::rds::{
 use super::{Ctx, keep, key_arn, zone};
 use crate::spec::data::DatabaseSpec;
 use crate::synth::naming::pascal;
-use crate::template::rds::{
-    DbCluster, DbClusterParameterGroup, DbInstance, MasterUserSecret,
-    ServerlessV2ScalingConfiguration,
-};
+use crate::template::rds::{DbCluster, DbClusterParameterGroup, DbInstance, db_cluster};
 use crate::template::{Expr, Policy, Template};
 
 pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
@@ -24,42 +21,47 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
                 "Cluster parameters of database '{name}' ({} {})",
                 db.engine.as_str(),
                 db.version
-            ),
-            family: family(db.engine, &db.version),
+            )
+            .into(),
+            family: family(db.engine, &db.version).into(),
             parameters: parameters(db),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     let kms = db.kms_key.as_deref().map(key_arn);
     let cluster = DbCluster {
-        engine: db.engine.as_str().into(),
-        engine_version: db.version.clone(),
-        database_name: Some(super::rds::database_name(name, db)),
-        master_username: super::rds::username(db),
-        manage_master_user_password: true,
-        master_user_secret: kms.clone().map(|k| MasterUserSecret {
+        engine: Some(db.engine.as_str().into()),
+        engine_version: Some(db.version.clone().into()),
+        database_name: Some(super::rds::database_name(name, db).into()),
+        master_username: Some(super::rds::username(db).into()),
+        manage_master_user_password: Some(true.into()),
+        master_user_secret: kms.clone().map(|k| db_cluster::MasterUserSecret {
             kms_key_id: Some(k),
+            ..Default::default()
         }),
-        storage_encrypted: true,
+        storage_encrypted: Some(true.into()),
         kms_key_id: kms.clone(),
-        db_subnet_group_name: Expr::r#ref(format!("{p}SubnetGroup")),
-        vpc_security_group_ids: vec![Expr::r#ref(format!("{p}SecurityGroup"))],
-        db_cluster_parameter_group_name: Expr::r#ref(format!("{p}ClusterParameterGroup")),
-        port: Some(port(db)),
-        backup_retention_period: db.backup.retention_days,
-        preferred_backup_window: shared.backup_window,
-        preferred_maintenance_window: shared.maintenance_window,
-        copy_tags_to_snapshot: true,
-        deletion_protection: db.deletion_protection,
-        enable_cloudwatch_logs_exports: log_exports(db),
-        enable_iam_database_authentication: db.iam_auth,
+        db_subnet_group_name: Some(Expr::r#ref(format!("{p}SubnetGroup"))),
+        vpc_security_group_ids: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
+        db_cluster_parameter_group_name: Some(Expr::r#ref(format!("{p}ClusterParameterGroup"))),
+        port: Some(port(db).into()),
+        backup_retention_period: Some(db.backup.retention_days.into()),
+        preferred_backup_window: shared.backup_window.map(Expr::from),
+        preferred_maintenance_window: shared.maintenance_window.map(Expr::from),
+        copy_tags_to_snapshot: Some(true.into()),
+        deletion_protection: Some(db.deletion_protection.into()),
+        enable_cloudwatch_logs_exports: Some(log_exports(db)),
+        enable_iam_database_authentication: Some(db.iam_auth.into()),
         serverless_v2_scaling_configuration: db.serverless.as_ref().map(|s| {
-            ServerlessV2ScalingConfiguration {
-                min_capacity: s.min_acu,
-                max_capacity: s.max_acu,
+            db_cluster::ServerlessV2ScalingConfiguration {
+                min_capacity: Some(s.min_acu.into()),
+                max_capacity: Some(s.max_acu.into()),
+                ..Default::default()
             }
         }),
-        tags: ctx.named(name),
+        tags: Some(ctx.named(name)),
+        ..Default::default()
     };
     let r = t.add(&p, cluster);
     keep(
@@ -95,16 +97,16 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         let r = t.add(
             &id,
             DbInstance {
-                db_instance_class: class.clone(),
+                db_instance_class: Some(class.clone().into()),
                 engine: Some(db.engine.as_str().into()),
                 db_cluster_identifier: Some(Expr::r#ref(&p)),
                 // Writer in the first zone, readers round the others.
                 availability_zone: zone(ctx, i % zones),
-                publicly_accessible: Some(false),
-                auto_minor_version_upgrade: Some(true),
+                publicly_accessible: Some(false.into()),
+                auto_minor_version_upgrade: Some(true.into()),
                 ca_certificate_identifier: Some(CA.into()),
-                promotion_tier: Some(tier),
-                tags: ctx.named(&what),
+                promotion_tier: Some(tier.into()),
+                tags: Some(ctx.named(&what)),
                 ..monitoring(db, &p, kms.clone())
             },
         );

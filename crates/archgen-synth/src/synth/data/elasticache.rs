@@ -12,7 +12,8 @@ use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
 use crate::synth::naming::pascal;
 use crate::template::elasticache::{ParameterGroup, ReplicationGroup, SubnetGroup};
-use crate::template::secretsmanager::{GenerateSecretString, Secret};
+use crate::template::secretsmanager::Secret;
+use crate::template::secretsmanager::secret::GenerateSecretString;
 use crate::template::{Expr, Policy, Template};
 
 pub const PORT: u16 = 6379;
@@ -32,12 +33,13 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
     t.add(
         format!("{p}SubnetGroup"),
         SubnetGroup {
-            description: format!("Subnets of cache '{name}'"),
+            description: format!("Subnets of cache '{name}'").into(),
             subnet_ids: tier_subnets(ctx, cache.subnet_tier.as_deref(), TierKind::Private),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
-    let mut properties: BTreeMap<String, String> = cache
+    let mut properties: BTreeMap<String, Expr> = cache
         .parameters
         .iter()
         .map(|(k, v)| {
@@ -45,7 +47,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
                 ParamValue::Int(n) => n.to_string(),
                 ParamValue::Text(s) => s.clone(),
             };
-            (k.clone(), v)
+            (k.clone(), v.into())
         })
         .collect();
     let cluster_mode = cache.shards.is_some();
@@ -56,10 +58,11 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
     t.add(
         format!("{p}ParameterGroup"),
         ParameterGroup {
-            cache_parameter_group_family: cache_family(cache.engine, &cache.version),
-            description: format!("Parameters of cache '{name}'"),
-            properties,
-            tags: ctx.named(name),
+            cache_parameter_group_family: cache_family(cache.engine, &cache.version).into(),
+            description: format!("Parameters of cache '{name}'").into(),
+            // Never empty: cluster-enabled is always set.
+            properties: Some(properties),
+            tags: Some(ctx.named(name)),
         },
     );
     let token = format!("{p}AuthToken");
@@ -67,16 +70,17 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
         &token,
         Secret {
             name: Some(format!("{}/{}/{name}/auth-token", ctx.spec.app, ctx.environment).into()),
-            description: Some(format!("AUTH token of cache '{name}'")),
+            description: Some(format!("AUTH token of cache '{name}'").into()),
             kms_key_id: kms.clone(),
             // ElastiCache tokens are 16-128 printable characters without
             // @, " or /: letters and digits only is the safe subset.
             generate_secret_string: Some(GenerateSecretString {
-                password_length: Some(64),
-                exclude_characters: None,
-                exclude_punctuation: Some(true),
+                password_length: Some(64.into()),
+                exclude_punctuation: Some(true.into()),
+                ..Default::default()
             }),
-            tags: ctx.named(&format!("{name}-auth-token")),
+            tags: Some(ctx.named(&format!("{name}-auth-token"))),
+            ..Default::default()
         },
     );
     if kms.is_none() {
@@ -100,29 +104,31 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
             replication_group_description: format!(
                 "{} {} cache '{name}'",
                 ctx.spec.app, ctx.environment
-            ),
-            engine: cache.engine.as_str().into(),
-            engine_version: cache.version.clone(),
-            cache_node_type: cache.node_type.clone(),
-            num_cache_clusters: clusters,
-            num_node_groups: groups,
-            replicas_per_node_group: per_group,
-            automatic_failover_enabled: failover(cache),
-            multi_az_enabled: multi_az(cache),
-            at_rest_encryption_enabled: true,
-            transit_encryption_enabled: true,
-            transit_encryption_mode: None,
+            )
+            .into(),
+            engine: Some(cache.engine.as_str().into()),
+            engine_version: Some(cache.version.clone().into()),
+            cache_node_type: Some(cache.node_type.clone().into()),
+            num_cache_clusters: clusters.map(Expr::from),
+            num_node_groups: groups.map(Expr::from),
+            replicas_per_node_group: per_group.map(Expr::from),
+            automatic_failover_enabled: Some(failover(cache).into()),
+            multi_az_enabled: Some(multi_az(cache).into()),
+            at_rest_encryption_enabled: Some(true.into()),
+            transit_encryption_enabled: Some(true.into()),
             auth_token: Some(resolve_secret(&token)),
             kms_key_id: kms.clone(),
-            cache_subnet_group_name: Expr::r#ref(format!("{p}SubnetGroup")),
-            security_group_ids: vec![Expr::r#ref(format!("{p}SecurityGroup"))],
-            cache_parameter_group_name: Expr::r#ref(format!("{p}ParameterGroup")),
-            port: PORT,
-            snapshot_retention_limit: cache.snapshot.retention_days,
-            snapshot_window: window(&cache.snapshot.window, Kind::Daily),
-            preferred_maintenance_window: window(&cache.maintenance_window, Kind::Weekly),
-            auto_minor_version_upgrade: true,
-            tags: ctx.named(name),
+            cache_subnet_group_name: Some(Expr::r#ref(format!("{p}SubnetGroup"))),
+            security_group_ids: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
+            cache_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
+            port: Some(PORT.into()),
+            snapshot_retention_limit: Some(cache.snapshot.retention_days.into()),
+            snapshot_window: window(&cache.snapshot.window, Kind::Daily).map(Expr::from),
+            preferred_maintenance_window: window(&cache.maintenance_window, Kind::Weekly)
+                .map(Expr::from),
+            auto_minor_version_upgrade: Some(true.into()),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     keep(

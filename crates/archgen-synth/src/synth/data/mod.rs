@@ -15,7 +15,8 @@ pub mod windows;
 use super::Ctx;
 use super::naming::pascal;
 use crate::spec::network::{TierKind, Zones};
-use crate::template::ec2::{EgressRule, SecurityGroup};
+use crate::template::ec2::SecurityGroup;
+use crate::template::ec2::security_group::Egress;
 use crate::template::{Expr, Policy, Resource, Template};
 
 pub fn build(t: &mut Template, ctx: &mut Ctx) {
@@ -100,11 +101,12 @@ pub fn security_group(t: &mut Template, ctx: &Ctx, id: &str, name: &str, what: &
         SecurityGroup {
             group_description: format!(
                 "{what} {name}: ingress only from the services that connect to it"
-            ),
-            vpc_id: net.vpc_id.clone(),
-            security_group_ingress: None,
-            security_group_egress: Some(vec![EgressRule::deny_all()]),
-            tags: ctx.named(name),
+            )
+            .into(),
+            vpc_id: Some(net.vpc_id.clone()),
+            security_group_egress: Some(vec![Egress::deny_all()]),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
 }

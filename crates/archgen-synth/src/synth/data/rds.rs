@@ -12,8 +12,9 @@ use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
 use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Role, Statement};
-use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, MasterUserSecret};
-use crate::template::secretsmanager::{RotationRules, RotationSchedule};
+use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, db_instance};
+use crate::template::secretsmanager::RotationSchedule;
+use crate::template::secretsmanager::rotation_schedule::RotationRules;
 use crate::template::{Expr, Policy, Template};
 
 /// Current RDS certificate authority (the rds-ca-2019 one has expired).
@@ -34,36 +35,38 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
     let class = db.instance.clone().unwrap_or_default();
     let kms = db.kms_key.as_deref().map(key_arn);
     let instance = DbInstance {
-        db_instance_class: class.clone(),
+        db_instance_class: Some(class.clone().into()),
         engine: Some(db.engine.as_str().into()),
-        engine_version: Some(db.version.clone()),
-        db_name: Some(database_name(name, db)),
-        master_username: Some(username(db)),
-        manage_master_user_password: Some(true),
-        master_user_secret: kms.clone().map(|k| MasterUserSecret {
+        engine_version: Some(db.version.clone().into()),
+        db_name: Some(database_name(name, db).into()),
+        master_username: Some(username(db).into()),
+        manage_master_user_password: Some(true.into()),
+        master_user_secret: kms.clone().map(|k| db_instance::MasterUserSecret {
             kms_key_id: Some(k),
+            ..Default::default()
         }),
-        allocated_storage: Some(storage.size_gb.to_string()),
-        max_allocated_storage: storage.max_gb,
-        storage_type: Some(storage.r#type.clone()),
-        storage_encrypted: Some(true),
+        // Strings in CloudFormation's schema.
+        allocated_storage: Some(storage.size_gb.to_string().into()),
+        max_allocated_storage: storage.max_gb.map(Expr::from),
+        storage_type: Some(storage.r#type.clone().into()),
+        storage_encrypted: Some(true.into()),
         kms_key_id: kms.clone(),
-        multi_az: Some(db.multi_az),
+        multi_az: Some(db.multi_az.into()),
         db_subnet_group_name: Some(Expr::r#ref(format!("{p}SubnetGroup"))),
         vpc_security_groups: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
         db_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
-        port: Some(port(db).to_string()),
-        publicly_accessible: Some(false),
-        backup_retention_period: Some(db.backup.retention_days),
-        preferred_backup_window: shared.backup_window.clone(),
-        preferred_maintenance_window: shared.maintenance_window.clone(),
-        auto_minor_version_upgrade: Some(true),
-        copy_tags_to_snapshot: Some(true),
-        deletion_protection: Some(db.deletion_protection),
+        port: Some(port(db).to_string().into()),
+        publicly_accessible: Some(false.into()),
+        backup_retention_period: Some(db.backup.retention_days.into()),
+        preferred_backup_window: shared.backup_window.clone().map(Expr::from),
+        preferred_maintenance_window: shared.maintenance_window.clone().map(Expr::from),
+        auto_minor_version_upgrade: Some(true.into()),
+        copy_tags_to_snapshot: Some(true.into()),
+        deletion_protection: Some(db.deletion_protection.into()),
         enable_cloudwatch_logs_exports: Some(log_exports(db)),
-        enable_iam_database_authentication: Some(db.iam_auth),
+        enable_iam_database_authentication: Some(db.iam_auth.into()),
         ca_certificate_identifier: Some(CA.into()),
-        tags: ctx.named(name),
+        tags: Some(ctx.named(name)),
         ..monitoring(db, &p, kms.clone())
     };
     let r = t.add(&p, instance);
@@ -90,19 +93,19 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         let r = t.add(
             format!("{p}Replica{n}"),
             DbInstance {
-                db_instance_class: replica_class,
+                db_instance_class: Some(replica_class.into()),
                 source_db_instance_identifier: Some(Expr::r#ref(&p)),
                 availability_zone: az,
                 vpc_security_groups: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
                 db_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
-                publicly_accessible: Some(false),
-                auto_minor_version_upgrade: Some(true),
-                copy_tags_to_snapshot: Some(true),
-                deletion_protection: Some(db.deletion_protection),
+                publicly_accessible: Some(false.into()),
+                auto_minor_version_upgrade: Some(true.into()),
+                copy_tags_to_snapshot: Some(true.into()),
+                deletion_protection: Some(db.deletion_protection.into()),
                 enable_cloudwatch_logs_exports: Some(log_exports(db)),
-                enable_iam_database_authentication: Some(db.iam_auth),
+                enable_iam_database_authentication: Some(db.iam_auth.into()),
                 ca_certificate_identifier: Some(CA.into()),
-                tags: ctx.named(&format!("{name}-replica-{n}")),
+                tags: Some(ctx.named(&format!("{name}-replica-{n}"))),
                 ..monitoring(db, &p, kms.clone())
             },
         );
@@ -178,9 +181,10 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
     t.add(
         format!("{p}SubnetGroup"),
         DbSubnetGroup {
-            db_subnet_group_description: format!("Subnets of database '{name}'"),
+            db_subnet_group_description: format!("Subnets of database '{name}'").into(),
             subnet_ids: tier_subnets(ctx, db.subnet_tier.as_deref(), TierKind::Isolated),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     if !db.engine.is_aurora() {
@@ -191,10 +195,12 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
                     "Parameters of database '{name}' ({} {})",
                     db.engine.as_str(),
                     db.version
-                ),
-                family: family(db.engine, &db.version),
-                parameters: parameters(db),
-                tags: ctx.named(name),
+                )
+                .into(),
+                family: family(db.engine, &db.version).into(),
+                parameters: Some(parameters(db)),
+                tags: Some(ctx.named(name)),
+                ..Default::default()
             },
         );
     }
@@ -204,15 +210,17 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
             Role {
                 assume_role_policy_document: PolicyDocument::assumed_by(
                     "monitoring.rds.amazonaws.com",
+                )
+                .into(),
+                description: Some(
+                    format!("Lets RDS enhanced monitoring publish OS metrics of database '{name}'")
+                        .into(),
                 ),
-                description: Some(format!(
-                    "Lets RDS enhanced monitoring publish OS metrics of database '{name}'"
-                )),
                 managed_policy_arns: Some(vec![Expr::sub(
                     "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
                 )]),
-                policies: None,
-                tags: ctx.named(&format!("{name}-monitoring")),
+                tags: Some(ctx.named(&format!("{name}-monitoring"))),
+                ..Default::default()
             },
         );
     }
@@ -231,10 +239,10 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
 pub fn monitoring(db: &DatabaseSpec, p: &str, kms: Option<Expr>) -> DbInstance {
     let monitored = db.monitoring_interval > 0;
     DbInstance {
-        enable_performance_insights: Some(db.performance_insights),
-        performance_insights_retention_period: db.performance_insights.then_some(7),
+        enable_performance_insights: Some(db.performance_insights.into()),
+        performance_insights_retention_period: db.performance_insights.then(|| 7.into()),
         performance_insights_kms_key_id: kms.filter(|_| db.performance_insights),
-        monitoring_interval: Some(db.monitoring_interval),
+        monitoring_interval: Some(db.monitoring_interval.into()),
         monitoring_role_arn: monitored.then(|| Expr::get_att(format!("{p}MonitoringRole"), "Arn")),
         ..DbInstance::default()
     }
@@ -247,10 +255,11 @@ pub fn rotation(t: &mut Template, p: &str, secret_arn: Expr, days: u32) {
         format!("{p}SecretRotation"),
         RotationSchedule {
             secret_id: secret_arn,
-            rotation_lambda_arn: None,
-            rotation_rules: RotationRules {
-                schedule_expression: rate_days(days),
-            },
+            rotation_rules: Some(RotationRules {
+                schedule_expression: Some(rate_days(days).into()),
+                ..Default::default()
+            }),
+            ..Default::default()
         },
     );
 }
@@ -308,16 +317,16 @@ pub fn database_name(key: &str, db: &DatabaseSpec) -> String {
 
 /// Default log exports per engine: what the engine writes without extra
 /// parameters.
-pub fn log_exports(db: &DatabaseSpec) -> Vec<String> {
+pub fn log_exports(db: &DatabaseSpec) -> Vec<Expr> {
     if let Some(l) = &db.log_exports {
-        return l.clone();
+        return l.iter().map(Expr::from).collect();
     }
     let v: &[&str] = match db.engine {
         Engine::Postgres => &["postgresql", "upgrade"],
         Engine::AuroraPostgresql => &["postgresql"],
         Engine::Mysql | Engine::AuroraMysql => &["error", "slowquery"],
     };
-    v.iter().map(|s| s.to_string()).collect()
+    v.iter().map(|s| Expr::from(*s)).collect()
 }
 
 /// The parameter that makes the engine refuse unencrypted connections.
@@ -329,8 +338,9 @@ pub fn tls_parameter(engine: Engine) -> (&'static str, &'static str) {
     }
 }
 
-/// The spec's parameters in the engine's units, plus TLS required.
-pub fn parameters(db: &DatabaseSpec) -> BTreeMap<String, String> {
+/// The spec's parameters in the engine's units, plus TLS required, as the
+/// JSON object CloudFormation's schema takes.
+pub fn parameters(db: &DatabaseSpec) -> serde_json::Value {
     let mut out: BTreeMap<String, String> = db
         .parameters
         .iter()
@@ -345,5 +355,5 @@ pub fn parameters(db: &DatabaseSpec) -> BTreeMap<String, String> {
         .collect();
     let (k, v) = tls_parameter(db.engine);
     out.insert(k.into(), v.into());
-    out
+    serde_json::Value::Object(out.into_iter().map(|(k, v)| (k, v.into())).collect())
 }

@@ -9,7 +9,14 @@ use crate::spec::data::BucketSpec;
 use crate::synth::connect::{Component, ComponentKind};
 use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Statement};
-use crate::template::s3::*;
+use crate::template::s3::bucket::{
+    AbortIncompleteMultipartUpload, BucketEncryption, CorsConfiguration, CorsRule,
+    LifecycleConfiguration, LoggingConfiguration, NoncurrentVersionExpiration,
+    NoncurrentVersionTransition, OwnershipControls, OwnershipControlsRule,
+    PublicAccessBlockConfiguration, Rule, ServerSideEncryptionByDefault, ServerSideEncryptionRule,
+    Transition, VersioningConfiguration,
+};
+use crate::template::s3::{Bucket, BucketPolicy};
 use crate::template::{Expr, Policy, Template};
 
 /// `<name>-<env>`: the spec's name made unique per environment.
@@ -22,27 +29,29 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
     let id = format!("{p}Bucket");
     let kms = b.kms_key.as_deref().map(key_arn);
     let encryption = ServerSideEncryptionRule {
-        server_side_encryption_by_default: ServerSideEncryptionByDefault {
+        server_side_encryption_by_default: Some(ServerSideEncryptionByDefault {
             sse_algorithm: if kms.is_some() { "aws:kms" } else { "AES256" }.into(),
             kms_master_key_id: kms.clone(),
-        },
+        }),
         // Bucket keys cut KMS requests (and cost) by orders of magnitude.
-        bucket_key_enabled: kms.is_some().then_some(true),
+        bucket_key_enabled: kms.is_some().then(|| true.into()),
+        ..Default::default()
     };
     let lc = &b.lifecycle;
-    let rule = LifecycleRule {
-        id: "archgen-lifecycle".into(),
+    let rule = Rule {
+        id: Some("archgen-lifecycle".into()),
         status: "Enabled".into(),
         transitions: (!lc.transitions.is_empty()).then(|| {
             lc.transitions
                 .iter()
-                .map(|t| LifecycleTransition {
+                .map(|t| Transition {
                     storage_class: t.to.as_str().into(),
-                    transition_in_days: t.days,
+                    transition_in_days: Some(t.days.into()),
+                    ..Default::default()
                 })
                 .collect()
         }),
-        expiration_in_days: lc.expire_days,
+        expiration_in_days: lc.expire_days.map(Expr::from),
         noncurrent_version_transitions: lc
             .noncurrent
             .as_ref()
@@ -52,29 +61,34 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
                     .iter()
                     .map(|t| NoncurrentVersionTransition {
                         storage_class: t.to.as_str().into(),
-                        transition_in_days: t.days,
+                        transition_in_days: t.days.into(),
+                        ..Default::default()
                     })
                     .collect()
             }),
-        noncurrent_version_expiration: lc
-            .noncurrent
-            .as_ref()
-            .and_then(|n| n.expire_days)
-            .map(|d| NoncurrentVersionExpiration { noncurrent_days: d }),
+        noncurrent_version_expiration: lc.noncurrent.as_ref().and_then(|n| n.expire_days).map(
+            |d| NoncurrentVersionExpiration {
+                noncurrent_days: d.into(),
+                ..Default::default()
+            },
+        ),
         abort_incomplete_multipart_upload: Some(AbortIncompleteMultipartUpload {
-            days_after_initiation: lc.abort_multipart_days,
+            days_after_initiation: lc.abort_multipart_days.into(),
         }),
+        ..Default::default()
     };
+    let exprs = |v: &[String]| v.iter().map(Expr::from).collect::<Vec<_>>();
     let cors = (!b.cors.is_empty()).then(|| CorsConfiguration {
         cors_rules: b
             .cors
             .iter()
             .map(|c| CorsRule {
-                allowed_origins: c.origins.clone(),
-                allowed_methods: c.methods.clone(),
-                allowed_headers: (!c.headers.is_empty()).then(|| c.headers.clone()),
-                exposed_headers: (!c.expose_headers.is_empty()).then(|| c.expose_headers.clone()),
-                max_age: c.max_age,
+                allowed_origins: exprs(&c.origins),
+                allowed_methods: exprs(&c.methods),
+                allowed_headers: (!c.headers.is_empty()).then(|| exprs(&c.headers)),
+                exposed_headers: (!c.expose_headers.is_empty()).then(|| exprs(&c.expose_headers)),
+                max_age: c.max_age.map(Expr::from),
+                ..Default::default()
             })
             .collect(),
     });
@@ -85,25 +99,30 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
                 .name
                 .as_deref()
                 .map(|n| physical_name(n, ctx.environment).into()),
-            bucket_encryption: BucketEncryption {
+            bucket_encryption: Some(BucketEncryption {
                 server_side_encryption_configuration: vec![encryption],
-            },
-            public_access_block_configuration: PublicAccessBlockConfiguration::all(),
-            ownership_controls: OwnershipControls {
-                rules: vec![OwnershipRule {
-                    object_ownership: "BucketOwnerEnforced".into(),
+            }),
+            public_access_block_configuration: Some(PublicAccessBlockConfiguration::all()),
+            ownership_controls: Some(OwnershipControls {
+                rules: vec![OwnershipControlsRule {
+                    object_ownership: Some("BucketOwnerEnforced".into()),
                 }],
-            },
+            }),
             versioning_configuration: b.versioned.then(|| VersioningConfiguration {
                 status: "Enabled".into(),
             }),
-            lifecycle_configuration: Some(LifecycleConfiguration { rules: vec![rule] }),
+            lifecycle_configuration: Some(LifecycleConfiguration {
+                rules: vec![rule],
+                ..Default::default()
+            }),
             cors_configuration: cors,
             logging_configuration: b.access_logs.as_deref().map(|target| LoggingConfiguration {
-                destination_bucket_name: Expr::r#ref(format!("{}Bucket", pascal(target))),
-                log_file_prefix: format!("s3/{name}/"),
+                destination_bucket_name: Some(Expr::r#ref(format!("{}Bucket", pascal(target)))),
+                log_file_prefix: Some(format!("s3/{name}/").into()),
+                ..Default::default()
             }),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     keep(r, ctx, b.retain, Policy::Retain, &format!("buckets.{name}"));
@@ -161,7 +180,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
         format!("{id}Policy"),
         BucketPolicy {
             bucket: Expr::r#ref(&id),
-            policy_document: PolicyDocument::new(statements),
+            policy_document: PolicyDocument::new(statements).into(),
         },
     );
 
@@ -211,7 +230,7 @@ pub fn extend_policy(t: &mut Template, name: &str, statement: Statement) {
     if let Some(r) = t.resources.get_mut(&id)
         && let crate::template::Props::BucketPolicy(p) = &mut r.props
     {
-        p.policy_document.statement.push(statement);
+        PolicyDocument::push_statement(&mut p.policy_document, statement);
     }
 }
 

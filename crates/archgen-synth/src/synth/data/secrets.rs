@@ -7,9 +7,9 @@ use crate::spec::data::{ParameterSpec, SecretSpec};
 use crate::synth::connect::{Component, ComponentKind, SecretRef, SecretSource};
 use crate::synth::naming::{Names, pascal};
 use crate::template::iam::Statement;
-use crate::template::secretsmanager::{
-    GenerateSecretString, RotationRules, RotationSchedule, Secret,
-};
+use crate::template::secretsmanager::rotation_schedule::RotationRules;
+use crate::template::secretsmanager::secret::GenerateSecretString;
+use crate::template::secretsmanager::{RotationSchedule, Secret};
 use crate::template::ssm::Parameter;
 use crate::template::{Expr, Policy, Template};
 
@@ -40,14 +40,16 @@ pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec)
                 &id,
                 Secret {
                     name: Some(secret_name(ctx, name, s).into()),
-                    description: s.description.clone(),
+                    description: s.description.clone().map(Expr::from),
                     kms_key_id: kms.clone(),
                     generate_secret_string: Some(GenerateSecretString {
-                        password_length: Some(generate.length),
-                        exclude_characters: generate.exclude_characters.clone(),
-                        exclude_punctuation: generate.exclude_punctuation.then_some(true),
+                        password_length: Some(generate.length.into()),
+                        exclude_characters: generate.exclude_characters.clone().map(Expr::from),
+                        exclude_punctuation: generate.exclude_punctuation.then_some(true.into()),
+                        ..Default::default()
                     }),
-                    tags: ctx.named(name),
+                    tags: Some(ctx.named(name)),
+                    ..Default::default()
                 },
             );
             // A generated key or signing secret exists nowhere else.
@@ -64,9 +66,11 @@ pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec)
                     RotationSchedule {
                         secret_id: Expr::r#ref(&id),
                         rotation_lambda_arn: Some(rot.function_arn.clone().into()),
-                        rotation_rules: RotationRules {
-                            schedule_expression: rate_days(rot.days),
-                        },
+                        rotation_rules: Some(RotationRules {
+                            schedule_expression: Some(rate_days(rot.days).into()),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
                     },
                 );
             }

@@ -22,10 +22,20 @@ use crate::spec::edge::{BehaviorSpec, DistributionSpec};
 use crate::synth::app::alb;
 use crate::synth::data::s3;
 use crate::synth::naming::pascal;
-use crate::template::cloudfront::*;
+use crate::template::certificatemanager::Certificate;
+use crate::template::cloudfront::cache_policy::{
+    CachePolicyConfig, CookiesConfig, HeadersConfig, ParametersInCacheKeyAndForwardedToOrigin,
+    QueryStringsConfig,
+};
+use crate::template::cloudfront::distribution::{
+    CacheBehavior, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Logging, Origin,
+    OriginShield, S3OriginConfig, ViewerCertificate,
+};
+use crate::template::cloudfront::origin_access_control::OriginAccessControlConfig;
+use crate::template::cloudfront::{CachePolicy, Distribution, OriginAccessControl};
 use crate::template::iam::{PolicyDocument, Statement};
-use crate::template::misc::Certificate;
 use crate::template::s3 as s3t;
+use crate::template::s3::bucket;
 use crate::template::{Expr, Output, Policy, Template};
 
 /// CloudFront's managed policies (AWS: "Use managed cache policies",
@@ -83,21 +93,22 @@ pub fn build(
     let mut origins = Vec::new();
     for (name, o) in &d.origins {
         let shield = o.origin_shield.as_ref().map(|region| OriginShield {
-            enabled: true,
-            origin_shield_region: region.clone(),
+            enabled: Some(true.into()),
+            origin_shield_region: Some(region.into()),
         });
         if let Some(bucket) = &o.bucket {
             uses_oac = true;
             origins.push(Origin {
-                id: name.clone(),
+                id: name.into(),
                 domain_name: Expr::get_att(s3::bucket_id(bucket), "RegionalDomainName"),
                 origin_access_control_id: Some(Expr::get_att(&oac, "Id")),
                 // Empty: access goes through Origin Access Control.
                 s3_origin_config: Some(S3OriginConfig {
-                    origin_access_identity: String::new(),
+                    origin_access_identity: Some("".into()),
+                    ..Default::default()
                 }),
-                custom_origin_config: None,
                 origin_shield: shield,
+                ..Default::default()
             });
             let mut allow = Statement::allow(
                 &format!("AllowCloudFront{p}Read"),
@@ -119,16 +130,16 @@ pub fn build(
                     .and_then(|c| c.domain.clone())
             });
             origins.push(Origin {
-                id: name.clone(),
+                id: name.into(),
                 domain_name: domain.map_or_else(|| Expr::get_att(alb::LB, "DNSName"), Expr::from),
-                origin_access_control_id: None,
-                s3_origin_config: None,
                 custom_origin_config: Some(CustomOriginConfig {
-                    https_port: 443,
+                    https_port: Some(443.into()),
                     origin_protocol_policy: "https-only".into(),
-                    origin_ssl_protocols: vec!["TLSv1.2".into()],
+                    origin_ssl_protocols: Some(vec!["TLSv1.2".into()]),
+                    ..Default::default()
                 }),
                 origin_shield: shield,
+                ..Default::default()
             });
         }
     }
@@ -136,9 +147,9 @@ pub fn build(
         main.add(
             &oac,
             OriginAccessControl {
-                origin_access_control_config: OacConfig {
-                    name: ctx.names.physical(key),
-                    description: format!("S3 origins of distribution {key}"),
+                origin_access_control_config: OriginAccessControlConfig {
+                    name: ctx.names.physical(key).into(),
+                    description: Some(format!("S3 origins of distribution {key}").into()),
                     origin_access_control_origin_type: "s3".into(),
                     signing_behavior: "always".into(),
                     signing_protocol: "sigv4".into(),
@@ -147,19 +158,19 @@ pub fn build(
         );
     }
 
-    let default = behavior(main, ctx, key, "default", None, &d.default);
+    let default = behavior(main, ctx, key, "default", &d.default);
     let behaviors: Vec<CacheBehavior> = d
         .behaviors
         .iter()
-        .map(|(name, b)| behavior(main, ctx, key, name, Some(b.path.clone()), &b.behavior()))
+        .map(|(name, b)| behavior(main, ctx, key, name, &b.behavior()).at_path(&b.path))
         .collect();
 
     let logging = d.logs.as_ref().map(|l| {
         let bucket = log_bucket(main, ctx, key, l.expire_days);
         Logging {
-            bucket: Expr::get_att(bucket, "DomainName"),
-            prefix: l.prefix.clone(),
-            include_cookies: false,
+            bucket: Some(Expr::get_att(bucket, "DomainName")),
+            prefix: Some(l.prefix.clone().into()),
+            include_cookies: Some(false.into()),
         }
     });
 
@@ -167,41 +178,44 @@ pub fn build(
         Some(arn) => ViewerCertificate {
             acm_certificate_arn: Some(arn.clone()),
             ssl_support_method: Some("sni-only".into()),
-            minimum_protocol_version: "TLSv1.2_2021".into(),
-            cloud_front_default_certificate: None,
+            minimum_protocol_version: Some("TLSv1.2_2021".into()),
+            ..Default::default()
         },
         // The *.cloudfront.net certificate cannot be restricted to TLS 1.2.
         None => ViewerCertificate {
-            acm_certificate_arn: None,
-            ssl_support_method: None,
-            minimum_protocol_version: "TLSv1".into(),
-            cloud_front_default_certificate: Some(true),
+            minimum_protocol_version: Some("TLSv1".into()),
+            cloud_front_default_certificate: Some(true.into()),
+            ..Default::default()
         },
     };
     let r = main.add(
         &id,
         Distribution {
             distribution_config: DistributionConfig {
-                enabled: true,
-                comment: ctx.names.physical(key),
-                aliases: (!d.aliases.is_empty()).then(|| d.aliases.clone()),
-                default_root_object: d.default_root_object.clone(),
-                http_version: "http2and3".into(),
-                ipv6_enabled: true,
-                price_class: match d.price_class.as_str() {
-                    "200" => "PriceClass_200",
-                    "all" => "PriceClass_All",
-                    _ => "PriceClass_100",
-                }
-                .into(),
-                origins,
+                enabled: true.into(),
+                comment: Some(ctx.names.physical(key).into()),
+                aliases: (!d.aliases.is_empty())
+                    .then(|| d.aliases.iter().map(Expr::from).collect()),
+                default_root_object: Some(d.default_root_object.clone().into()),
+                http_version: Some("http2and3".into()),
+                ipv6_enabled: Some(true.into()),
+                price_class: Some(
+                    match d.price_class.as_str() {
+                        "200" => "PriceClass_200",
+                        "all" => "PriceClass_All",
+                        _ => "PriceClass_100",
+                    }
+                    .into(),
+                ),
+                origins: Some(origins),
                 default_cache_behavior: default,
                 cache_behaviors: (!behaviors.is_empty()).then_some(behaviors),
-                viewer_certificate,
+                viewer_certificate: Some(viewer_certificate),
                 logging,
                 web_acl_id: d.waf.as_ref().and_then(|w| acl_arns.get(w).cloned()),
+                ..Default::default()
             },
-            tags: ctx.named(&format!("cdn-{key}")),
+            tags: Some(ctx.named(&format!("cdn-{key}"))),
         },
     );
     // One origin per role: a second origin to fail over to is not part of
@@ -259,9 +273,8 @@ fn behavior(
     ctx: &Ctx,
     dist: &str,
     name: &str,
-    path: Option<String>,
     b: &BehaviorSpec,
-) -> CacheBehavior {
+) -> DefaultCacheBehavior {
     let (cache_policy, origin_request) = if !b.cache {
         // Nothing cached; every header (but Host, which must name the
         // origin for its certificate), cookie and query string forwarded.
@@ -271,24 +284,36 @@ fn behavior(
         )
     } else if let Some(ttl) = b.ttl {
         let id = format!("{}{}CachePolicy", pascal(dist), pascal(name));
+        // The checks cap a TTL at a year, far inside i64.
+        let seconds = i64::try_from(ttl.0).unwrap_or(i64::MAX);
         // The spec's TTL is the default and the ceiling: an origin header
         // may shorten it, never lengthen it.
         t.add(
             &id,
             CachePolicy {
                 cache_policy_config: CachePolicyConfig {
-                    name: ctx.names.physical(&format!("{dist}-{name}")),
-                    comment: format!("{name}: cached for {} s", ttl.0),
-                    min_ttl: 0,
-                    default_ttl: ttl.0,
-                    max_ttl: ttl.0,
-                    parameters_in_cache_key_and_forwarded_to_origin: CacheKeyParameters {
-                        enable_accept_encoding_gzip: true,
-                        enable_accept_encoding_brotli: true,
-                        headers_config: json!({"HeaderBehavior": "none"}),
-                        cookies_config: json!({"CookieBehavior": "none"}),
-                        query_strings_config: json!({"QueryStringBehavior": "none"}),
-                    },
+                    name: ctx.names.physical(&format!("{dist}-{name}")).into(),
+                    comment: Some(format!("{name}: cached for {} s", ttl.0).into()),
+                    min_ttl: 0.into(),
+                    default_ttl: seconds.into(),
+                    max_ttl: seconds.into(),
+                    parameters_in_cache_key_and_forwarded_to_origin:
+                        ParametersInCacheKeyAndForwardedToOrigin {
+                            enable_accept_encoding_gzip: true.into(),
+                            enable_accept_encoding_brotli: Some(true.into()),
+                            headers_config: HeadersConfig {
+                                header_behavior: "none".into(),
+                                ..Default::default()
+                            },
+                            cookies_config: CookiesConfig {
+                                cookie_behavior: "none".into(),
+                                ..Default::default()
+                            },
+                            query_strings_config: QueryStringsConfig {
+                                query_string_behavior: "none".into(),
+                                ..Default::default()
+                            },
+                        },
                 },
             },
         );
@@ -301,16 +326,16 @@ fn behavior(
     } else {
         &["GET", "HEAD", "OPTIONS"]
     };
-    CacheBehavior {
-        path_pattern: path,
-        target_origin_id: b.origin.clone(),
+    DefaultCacheBehavior {
+        target_origin_id: b.origin.clone().into(),
         viewer_protocol_policy: "redirect-to-https".into(),
-        allowed_methods: methods.iter().map(|m| m.to_string()).collect(),
-        cached_methods: vec!["GET".into(), "HEAD".into()],
-        compress: true,
-        cache_policy_id: cache_policy,
+        allowed_methods: Some(methods.iter().map(|m| Expr::from(*m)).collect()),
+        cached_methods: Some(vec!["GET".into(), "HEAD".into()]),
+        compress: Some(true.into()),
+        cache_policy_id: Some(cache_policy),
         origin_request_policy_id: origin_request,
         response_headers_policy_id: Some(Expr::from(SECURITY_HEADERS)),
+        ..Default::default()
     }
 }
 
@@ -322,37 +347,39 @@ fn log_bucket(t: &mut Template, ctx: &Ctx, dist: &str, expire_days: u32) -> Stri
     let r = t.add(
         &id,
         s3t::Bucket {
-            bucket_name: None,
-            bucket_encryption: s3t::BucketEncryption {
-                server_side_encryption_configuration: vec![s3t::ServerSideEncryptionRule {
-                    server_side_encryption_by_default: s3t::ServerSideEncryptionByDefault {
-                        sse_algorithm: "AES256".into(),
-                        kms_master_key_id: None,
-                    },
-                    bucket_key_enabled: None,
-                }],
-            },
-            public_access_block_configuration: s3t::PublicAccessBlockConfiguration::all(),
-            ownership_controls: s3t::OwnershipControls {
-                rules: vec![s3t::OwnershipRule {
-                    object_ownership: "BucketOwnerPreferred".into(),
-                }],
-            },
-            versioning_configuration: None,
-            lifecycle_configuration: Some(s3t::LifecycleConfiguration {
-                rules: vec![s3t::LifecycleRule {
-                    id: "archgen-lifecycle".into(),
-                    status: "Enabled".into(),
-                    expiration_in_days: Some(expire_days),
-                    abort_incomplete_multipart_upload: Some(s3t::AbortIncompleteMultipartUpload {
-                        days_after_initiation: 7,
-                    }),
+            bucket_encryption: Some(bucket::BucketEncryption {
+                server_side_encryption_configuration: vec![bucket::ServerSideEncryptionRule {
+                    server_side_encryption_by_default: Some(
+                        bucket::ServerSideEncryptionByDefault {
+                            sse_algorithm: "AES256".into(),
+                            kms_master_key_id: None,
+                        },
+                    ),
                     ..Default::default()
                 }],
             }),
-            cors_configuration: None,
-            logging_configuration: None,
-            tags: ctx.named(&format!("cdn-{dist}-logs")),
+            public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration::all()),
+            ownership_controls: Some(bucket::OwnershipControls {
+                rules: vec![bucket::OwnershipControlsRule {
+                    object_ownership: Some("BucketOwnerPreferred".into()),
+                }],
+            }),
+            lifecycle_configuration: Some(bucket::LifecycleConfiguration {
+                rules: vec![bucket::Rule {
+                    id: Some("archgen-lifecycle".into()),
+                    status: "Enabled".into(),
+                    expiration_in_days: Some(expire_days.into()),
+                    abort_incomplete_multipart_upload: Some(
+                        bucket::AbortIncompleteMultipartUpload {
+                            days_after_initiation: 7.into(),
+                        },
+                    ),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            tags: Some(ctx.named(&format!("cdn-{dist}-logs"))),
+            ..Default::default()
         },
     );
     r.retain_with(Policy::Retain);
@@ -379,7 +406,7 @@ fn log_bucket(t: &mut Template, ctx: &Ctx, dist: &str, expire_days: u32) -> Stri
         format!("{id}Policy"),
         s3t::BucketPolicy {
             bucket: Expr::r#ref(&id),
-            policy_document: PolicyDocument::new(vec![deny]),
+            policy_document: PolicyDocument::new(vec![deny]).into(),
         },
     );
     id

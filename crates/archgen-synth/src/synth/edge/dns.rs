@@ -6,7 +6,8 @@ use super::cloudfront::{CLOUDFRONT_ZONE_ID, distribution_id};
 use crate::spec::edge::DnsSpec;
 use crate::synth::app::alb;
 use crate::synth::naming::pascal;
-use crate::template::route53::{AliasTarget, RecordSet};
+use crate::template::route53::RecordSet;
+use crate::template::route53::record_set::AliasTarget;
 use crate::template::{Expr, Template};
 
 /// The declared zone a record name lies in: the longest matching suffix.
@@ -34,7 +35,7 @@ pub fn build(t: &mut Template, dns: &DnsSpec) {
                     dns_name: Expr::get_att(distribution_id(cdn), "DomainName"),
                     hosted_zone_id: CLOUDFRONT_ZONE_ID.into(),
                     // CloudFront alias targets cannot evaluate health.
-                    evaluate_target_health: false,
+                    evaluate_target_health: Some(false.into()),
                 },
                 &["A", "AAAA"],
             ),
@@ -42,7 +43,7 @@ pub fn build(t: &mut Template, dns: &DnsSpec) {
                 AliasTarget {
                     dns_name: Expr::get_att(alb::LB, "DNSName"),
                     hosted_zone_id: Expr::get_att(alb::LB, "CanonicalHostedZoneID"),
-                    evaluate_target_health: true,
+                    evaluate_target_health: Some(true.into()),
                 },
                 &["A"],
             ),
@@ -55,13 +56,14 @@ pub fn build(t: &mut Template, dns: &DnsSpec) {
                     pascal(&kind.to_ascii_lowercase())
                 ),
                 RecordSet {
-                    hosted_zone_id: zone_id.clone(),
+                    hosted_zone_id: zone_id.clone().map(Expr::from),
                     hosted_zone_name: zone_id
                         .is_none()
-                        .then(|| format!("{}.", zone.trim_end_matches('.'))),
-                    name: name.clone(),
-                    kind: kind.to_string(),
-                    alias_target: target.clone(),
+                        .then(|| format!("{}.", zone.trim_end_matches('.')).into()),
+                    name: name.clone().into(),
+                    r#type: (*kind).into(),
+                    alias_target: Some(target.clone()),
+                    ..Default::default()
                 },
             );
         }

@@ -3,7 +3,6 @@
 //! and logging to an `aws-waf-logs-` log group. REGIONAL ACLs sit in the
 //! main stack and attach to their targets; CLOUDFRONT ACLs go to us-east-1.
 
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use super::super::Ctx;
@@ -14,7 +13,14 @@ use crate::spec::edge::{
 use crate::synth::app::alb;
 use crate::synth::naming::pascal;
 use crate::template::logs::LogGroup;
-use crate::template::wafv2::*;
+use crate::template::wafv2::web_acl::{
+    AllowAction, AndStatement, BlockAction, Body, ByteMatchStatement, CountAction, CustomResponse,
+    CustomResponseBody, DefaultAction, FieldToMatch, GeoMatchStatement, IpSetReferenceStatement,
+    ManagedRuleGroupStatement, NotStatement, OrStatement, OverrideAction, RateBasedStatement, Rule,
+    RuleAction, RuleActionOverride, Statement, TextTransformation, VisibilityConfig,
+    XssMatchStatement,
+};
+use crate::template::wafv2::{IpSet, LoggingConfiguration, WebAcl, WebAclAssociation, flag};
 use crate::template::{Expr, Template};
 
 pub fn web_acl_id(key: &str) -> String {
@@ -40,57 +46,86 @@ pub fn build(main: &mut Template, edge: &mut Edge, ctx: &Ctx, key: &str, acl: &W
         let (statement, managed) = statement(t, ctx, key, name, rule, scope);
         let block = match &rule.response {
             Some(r) => {
-                let mut custom = json!({"ResponseCode": r.status});
+                let mut custom = CustomResponse {
+                    response_code: r.status.into(),
+                    ..Default::default()
+                };
                 if let Some(body) = &r.body {
                     let body_key = pascal(name);
                     bodies.insert(
                         body_key.clone(),
                         CustomResponseBody {
                             content_type: "TEXT_PLAIN".into(),
-                            content: body.clone(),
+                            content: body.clone().into(),
                         },
                     );
-                    custom["CustomResponseBodyKey"] = body_key.into();
+                    custom.custom_response_body_key = Some(body_key.into());
                 }
-                json!({"Block": {"CustomResponse": custom}})
+                RuleAction {
+                    block: Some(BlockAction {
+                        custom_response: Some(custom),
+                    }),
+                    ..Default::default()
+                }
             }
-            None => json!({"Block": {}}),
+            None => RuleAction {
+                block: Some(BlockAction::default()),
+                ..Default::default()
+            },
+        };
+        let count = || RuleAction {
+            count: Some(CountAction::default()),
+            ..Default::default()
         };
         let (action, override_action) = if managed {
             let o = if rule.count {
-                json!({"Count": {}})
+                OverrideAction {
+                    count: Some(flag()),
+                    ..Default::default()
+                }
             } else {
-                json!({"None": {}})
+                OverrideAction {
+                    none: Some(flag()),
+                    ..Default::default()
+                }
             };
             (None, Some(o))
         } else if rule.count {
-            (Some(json!({"Count": {}})), None)
+            (Some(count()), None)
         } else {
             (Some(block), None)
         };
         rules.push(Rule {
-            name: name.clone(),
-            priority: u32::try_from(priority).unwrap_or(u32::MAX),
+            name: name.into(),
+            priority: u32::try_from(priority).unwrap_or(u32::MAX).into(),
             statement,
             action,
             override_action,
             visibility_config: VisibilityConfig::on(metric),
+            ..Default::default()
         });
     }
     let r = t.add(
         &id,
         WebAcl {
-            name: ctx.names.physical(key),
+            name: Some(ctx.names.physical(key).into()),
             scope: scope.into(),
-            description: Some(format!("{} web ACL {key}", ctx.spec.app)),
+            description: Some(format!("{} web ACL {key}", ctx.spec.app).into()),
             default_action: match acl.default_action {
-                WafAction::Allow => json!({"Allow": {}}),
-                WafAction::Block => json!({"Block": {}}),
+                WafAction::Allow => DefaultAction {
+                    allow: Some(AllowAction::default()),
+                    ..Default::default()
+                },
+                WafAction::Block => DefaultAction {
+                    block: Some(BlockAction::default()),
+                    ..Default::default()
+                },
             },
-            rules,
+            rules: Some(rules),
             custom_response_bodies: (!bodies.is_empty()).then_some(bodies),
             visibility_config: VisibilityConfig::on(p.clone()),
-            tags: ctx.named(&format!("waf-{key}")),
+            tags: Some(ctx.named(&format!("waf-{key}"))),
+            ..Default::default()
         },
     );
     let has_log4j_rules = acl
@@ -131,6 +166,7 @@ pub fn build(main: &mut Template, edge: &mut Edge, ctx: &Ctx, key: &str, acl: &W
                 log_destination_configs: vec![Expr::sub(format!(
                     "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{group}}}"
                 ))],
+                ..Default::default()
             },
         );
     } else {
@@ -179,37 +215,59 @@ fn statement(
     name: &str,
     rule: &WafRuleSpec,
     scope: &str,
-) -> (Value, bool) {
+) -> (Statement, bool) {
     if let Some(short) = &rule.managed {
-        let mut s = json!({
-            "VendorName": "AWS",
-            "Name": managed_rule_group(short).unwrap_or(short.as_str()),
-        });
-        if !rule.count_only.is_empty() {
-            s["RuleActionOverrides"] = rule
-                .count_only
-                .iter()
-                .map(|r| json!({"Name": r, "ActionToUse": {"Count": {}}}))
-                .collect();
-        }
-        return (json!({"ManagedRuleGroupStatement": s}), true);
+        let group = ManagedRuleGroupStatement {
+            vendor_name: "AWS".into(),
+            name: managed_rule_group(short).unwrap_or(short.as_str()).into(),
+            rule_action_overrides: (!rule.count_only.is_empty()).then(|| {
+                rule.count_only
+                    .iter()
+                    .map(|r| RuleActionOverride {
+                        name: r.into(),
+                        action_to_use: RuleAction {
+                            count: Some(CountAction::default()),
+                            ..Default::default()
+                        },
+                    })
+                    .collect()
+            }),
+            ..Default::default()
+        };
+        let s = Statement {
+            managed_rule_group_statement: Some(Box::new(group)),
+            ..Default::default()
+        };
+        return (s, true);
     }
     if let Some(rl) = &rule.rate_limit {
-        let mut s = json!({
-            "Limit": rl.limit,
-            "EvaluationWindowSec": rl.window,
-            "AggregateKeyType": "IP",
-        });
-        if let Some(paths) = paths_statement(&rl.paths) {
-            s["ScopeDownStatement"] = paths;
-        }
-        return (json!({"RateBasedStatement": s}), false);
+        // The checks keep the limit and window within WAF's ranges, far
+        // inside i64.
+        let rate = RateBasedStatement {
+            limit: i64::try_from(rl.limit).unwrap_or(i64::MAX).into(),
+            evaluation_window_sec: Some(i64::try_from(rl.window).unwrap_or(i64::MAX).into()),
+            aggregate_key_type: "IP".into(),
+            scope_down_statement: paths_statement(&rl.paths).map(Box::new),
+            ..Default::default()
+        };
+        let s = Statement {
+            rate_based_statement: Some(Box::new(rate)),
+            ..Default::default()
+        };
+        return (s, false);
     }
     if let Some(geo) = &rule.geo {
+        let countries = |codes: &[String]| Statement {
+            geo_match_statement: Some(GeoMatchStatement {
+                country_codes: Some(codes.iter().map(Expr::from).collect()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
         let s = if geo.allow.is_empty() {
-            json!({"GeoMatchStatement": {"CountryCodes": geo.block}})
+            countries(&geo.block)
         } else {
-            not(json!({"GeoMatchStatement": {"CountryCodes": geo.allow}}))
+            not(countries(&geo.allow))
         };
         return (s, false);
     }
@@ -222,54 +280,101 @@ fn statement(
         return (and_paths(set, &ip.paths), false);
     }
     // xss (the checks make sure a rule has exactly one kind).
-    let transforms = json!([
-        {"Priority": 0, "Type": "URL_DECODE"},
-        {"Priority": 1, "Type": "HTML_ENTITY_DECODE"},
-    ]);
-    let fields = [
-        json!({"Body": {"OversizeHandling": "CONTINUE"}}),
-        json!({"QueryString": {}}),
-        json!({"UriPath": {}}),
+    let transforms = vec![
+        transformation(0, "URL_DECODE"),
+        transformation(1, "HTML_ENTITY_DECODE"),
     ];
-    let parts: Vec<Value> = fields
+    let fields = [
+        FieldToMatch {
+            body: Some(Body {
+                oversize_handling: Some("CONTINUE".into()),
+            }),
+            ..Default::default()
+        },
+        FieldToMatch {
+            query_string: Some(flag()),
+            ..Default::default()
+        },
+        FieldToMatch {
+            uri_path: Some(flag()),
+            ..Default::default()
+        },
+    ];
+    let parts: Vec<Statement> = fields
         .into_iter()
-        .map(|f| json!({"XssMatchStatement": {"FieldToMatch": f, "TextTransformations": transforms}}))
+        .map(|field_to_match| Statement {
+            xss_match_statement: Some(XssMatchStatement {
+                field_to_match,
+                text_transformations: transforms.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
         .collect();
-    (json!({"OrStatement": {"Statements": parts}}), false)
+    (or(parts), false)
 }
 
-fn not(s: Value) -> Value {
-    json!({"NotStatement": {"Statement": s}})
+fn transformation(priority: i64, kind: &str) -> TextTransformation {
+    TextTransformation {
+        priority: priority.into(),
+        r#type: kind.into(),
+    }
 }
 
-fn and_paths(s: Value, paths: &[String]) -> Value {
+fn not(s: Statement) -> Statement {
+    Statement {
+        not_statement: Some(Box::new(NotStatement {
+            statement: Box::new(s),
+        })),
+        ..Default::default()
+    }
+}
+
+fn or(statements: Vec<Statement>) -> Statement {
+    Statement {
+        or_statement: Some(OrStatement { statements }),
+        ..Default::default()
+    }
+}
+
+fn and_paths(s: Statement, paths: &[String]) -> Statement {
     match paths_statement(paths) {
-        Some(p) => json!({"AndStatement": {"Statements": [s, p]}}),
+        Some(p) => Statement {
+            and_statement: Some(AndStatement {
+                statements: vec![s, p],
+            }),
+            ..Default::default()
+        },
         None => s,
     }
 }
 
 /// Requests whose path starts with one of `paths`, compared after URL
 /// decoding and lowercasing so `/%41dmin` and `/ADMIN` match `/admin` too.
-fn paths_statement(paths: &[String]) -> Option<Value> {
-    let parts: Vec<Value> = paths
+fn paths_statement(paths: &[String]) -> Option<Statement> {
+    let parts: Vec<Statement> = paths
         .iter()
-        .map(|p| {
-            json!({"ByteMatchStatement": {
-                "FieldToMatch": {"UriPath": {}},
-                "PositionalConstraint": "STARTS_WITH",
-                "SearchString": p.to_ascii_lowercase(),
-                "TextTransformations": [
-                    {"Priority": 0, "Type": "URL_DECODE"},
-                    {"Priority": 1, "Type": "LOWERCASE"},
+        .map(|p| Statement {
+            byte_match_statement: Some(ByteMatchStatement {
+                field_to_match: FieldToMatch {
+                    uri_path: Some(flag()),
+                    ..Default::default()
+                },
+                positional_constraint: "STARTS_WITH".into(),
+                search_string: Some(p.to_ascii_lowercase().into()),
+                text_transformations: vec![
+                    transformation(0, "URL_DECODE"),
+                    transformation(1, "LOWERCASE"),
                 ],
-            }})
+                ..Default::default()
+            }),
+            ..Default::default()
         })
         .collect();
     match parts.len() {
         0 => None,
         1 => parts.into_iter().next(),
-        _ => Some(json!({"OrStatement": {"Statements": parts}})),
+        _ => Some(or(parts)),
     }
 }
 
@@ -280,18 +385,24 @@ fn ip_set(
     rule: &str,
     ip: &IpMatchSpec,
     scope: &str,
-) -> Value {
+) -> Statement {
     let id = format!("{}{}IpSet", pascal(acl), pascal(rule));
     t.add(
         &id,
         IpSet {
-            name: ctx.names.physical(&format!("{acl}-{rule}")),
+            name: Some(ctx.names.physical(&format!("{acl}-{rule}")).into()),
             scope: scope.into(),
-            description: Some(format!("addresses of rule {rule} in web ACL {acl}")),
+            description: Some(format!("addresses of rule {rule} in web ACL {acl}").into()),
             ip_address_version: "IPV4".into(),
-            addresses: ip.addresses.clone(),
-            tags: ctx.named(&format!("waf-{acl}-{rule}")),
+            addresses: ip.addresses.iter().map(Expr::from).collect(),
+            tags: Some(ctx.named(&format!("waf-{acl}-{rule}"))),
         },
     );
-    json!({"IPSetReferenceStatement": {"Arn": {"Fn::GetAtt": [id, "Arn"]}}})
+    Statement {
+        ip_set_reference_statement: Some(IpSetReferenceStatement {
+            arn: Expr::get_att(id, "Arn"),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }

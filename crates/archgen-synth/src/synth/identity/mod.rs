@@ -9,7 +9,14 @@ use super::connect::{Component, ComponentKind};
 use super::data::secrets::secret_name;
 use super::naming::pascal;
 use crate::spec::identity::{Mfa, ProviderType, SecretValue, SignIn, UserPoolSpec};
-use crate::template::cognito::*;
+use crate::template::cognito::user_pool::{
+    AccountRecoverySetting, AdminCreateUserConfig, PasswordPolicy, Policies, RecoveryOption,
+    UsernameConfiguration,
+};
+use crate::template::cognito::user_pool_client::TokenValidityUnits;
+use crate::template::cognito::{
+    UserPool, UserPoolClient, UserPoolDomain, UserPoolIdentityProvider,
+};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Policy, Template};
 
@@ -42,10 +49,10 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
     let username = spec.sign_in.contains(&SignIn::Username);
     // With a username, email and phone are aliases of it; without one,
     // they are the username.
-    let attrs: Vec<String> = [(email, "email"), (phone, "phone_number")]
+    let attrs: Vec<Expr> = [(email, "email"), (phone, "phone_number")]
         .iter()
         .filter(|(on, _)| *on)
-        .map(|(_, a)| a.to_string())
+        .map(|(_, a)| Expr::from(*a))
         .collect();
     let (username_attributes, alias_attributes) = if username {
         (None, (!attrs.is_empty()).then(|| attrs.clone()))
@@ -64,7 +71,8 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
             user_pool_name: Some(
                 spec.name
                     .clone()
-                    .unwrap_or_else(|| ctx.names.physical(name)),
+                    .unwrap_or_else(|| ctx.names.physical(name))
+                    .into(),
             ),
             username_attributes,
             alias_attributes,
@@ -75,46 +83,56 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
                 attrs.clone()
             }),
             username_configuration: Some(UsernameConfiguration {
-                case_sensitive: false,
+                case_sensitive: Some(false.into()),
             }),
-            policies: Policies {
-                password_policy: PasswordPolicy {
-                    minimum_length: pw.min_length,
-                    require_lowercase: pw.lowercase,
-                    require_uppercase: pw.uppercase,
-                    require_numbers: pw.numbers,
-                    require_symbols: pw.symbols,
-                    temporary_password_validity_days: pw.temporary_days,
-                },
-            },
-            mfa_configuration: match spec.mfa {
-                Mfa::Off => "OFF",
-                Mfa::Optional => "OPTIONAL",
-                Mfa::Required => "ON",
-            }
-            .into(),
-            enabled_mfas: (spec.mfa != Mfa::Off).then(|| vec!["SOFTWARE_TOKEN_MFA".to_string()]),
-            account_recovery_setting: AccountRecoverySetting {
-                recovery_mechanisms: vec![RecoveryOption {
-                    name: if email || !phone {
-                        "verified_email"
-                    } else {
-                        "verified_phone_number"
-                    }
-                    .into(),
-                    priority: 1,
-                }],
-            },
-            admin_create_user_config: AdminCreateUserConfig {
-                allow_admin_create_user_only: !spec.self_sign_up,
-            },
-            deletion_protection: if spec.deletion_protection {
-                "ACTIVE"
-            } else {
-                "INACTIVE"
-            }
-            .into(),
-            user_pool_tags: tags,
+            policies: Some(Policies {
+                password_policy: Some(PasswordPolicy {
+                    minimum_length: Some(pw.min_length.into()),
+                    require_lowercase: Some(pw.lowercase.into()),
+                    require_uppercase: Some(pw.uppercase.into()),
+                    require_numbers: Some(pw.numbers.into()),
+                    require_symbols: Some(pw.symbols.into()),
+                    temporary_password_validity_days: Some(pw.temporary_days.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            mfa_configuration: Some(
+                match spec.mfa {
+                    Mfa::Off => "OFF",
+                    Mfa::Optional => "OPTIONAL",
+                    Mfa::Required => "ON",
+                }
+                .into(),
+            ),
+            enabled_mfas: (spec.mfa != Mfa::Off).then(|| vec!["SOFTWARE_TOKEN_MFA".into()]),
+            account_recovery_setting: Some(AccountRecoverySetting {
+                recovery_mechanisms: Some(vec![RecoveryOption {
+                    name: Some(
+                        if email || !phone {
+                            "verified_email"
+                        } else {
+                            "verified_phone_number"
+                        }
+                        .into(),
+                    ),
+                    priority: Some(1.into()),
+                }]),
+            }),
+            admin_create_user_config: Some(AdminCreateUserConfig {
+                allow_admin_create_user_only: Some((!spec.self_sign_up).into()),
+                ..Default::default()
+            }),
+            deletion_protection: Some(
+                if spec.deletion_protection {
+                    "ACTIVE"
+                } else {
+                    "INACTIVE"
+                }
+                .into(),
+            ),
+            user_pool_tags: Some(tags),
+            ..Default::default()
         },
     );
     // The pool holds the users: losing it loses every account.
@@ -130,8 +148,9 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
         t.add(
             format!("{id}Domain"),
             UserPoolDomain {
-                domain: prefix.clone(),
+                domain: prefix.clone().into(),
                 user_pool_id: Expr::r#ref(&id),
+                ..Default::default()
             },
         );
     }
@@ -192,14 +211,15 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
             &pid,
             UserPoolIdentityProvider {
                 user_pool_id: Expr::r#ref(&id),
-                provider_name: pname.clone(),
+                provider_name: pname.clone().into(),
                 provider_type: match idp.r#type {
                     ProviderType::Google => "Google",
                     ProviderType::Oidc => "OIDC",
                 }
                 .into(),
                 provider_details: details,
-                attribute_mapping: mapping,
+                attribute_mapping: Some(mapping.into_iter().map(|(k, v)| (k, v.into())).collect()),
+                ..Default::default()
             },
         );
         providers.push((key.clone(), pname, pid));
@@ -232,32 +252,33 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
             &cid,
             UserPoolClient {
                 user_pool_id: Expr::r#ref(&id),
-                client_name: ctx.names.physical(&format!("{name}-{ckey}")),
-                generate_secret: !c.public,
-                access_token_validity: c.tokens.access.value,
-                id_token_validity: c.tokens.id.value,
-                refresh_token_validity: c.tokens.refresh.value,
-                token_validity_units: TokenValidityUnits {
-                    access_token: c.tokens.access.unit.as_str().into(),
-                    id_token: c.tokens.id.unit.as_str().into(),
-                    refresh_token: c.tokens.refresh.unit.as_str().into(),
-                },
+                client_name: Some(ctx.names.physical(&format!("{name}-{ckey}")).into()),
+                generate_secret: Some((!c.public).into()),
+                access_token_validity: Some(c.tokens.access.value.into()),
+                id_token_validity: Some(c.tokens.id.value.into()),
+                refresh_token_validity: Some(c.tokens.refresh.value.into()),
+                token_validity_units: Some(TokenValidityUnits {
+                    access_token: Some(c.tokens.access.unit.as_str().into()),
+                    id_token: Some(c.tokens.id.unit.as_str().into()),
+                    refresh_token: Some(c.tokens.refresh.unit.as_str().into()),
+                }),
                 // SRP keeps the password off the wire; refresh for sessions.
-                explicit_auth_flows: vec![
+                explicit_auth_flows: Some(vec![
                     "ALLOW_USER_SRP_AUTH".into(),
                     "ALLOW_REFRESH_TOKEN_AUTH".into(),
-                ],
-                prevent_user_existence_errors: "ENABLED".into(),
-                enable_token_revocation: true,
-                allowed_o_auth_flows_user_pool_client: oauth.map(|_| true),
-                allowed_o_auth_flows: oauth
-                    .map(|o| o.flows.iter().map(|f| f.as_str().to_string()).collect()),
-                allowed_o_auth_scopes: oauth.map(|o| o.scopes.clone()),
-                callback_urls: oauth.map(|o| o.callback_urls.clone()),
+                ]),
+                prevent_user_existence_errors: Some("ENABLED".into()),
+                enable_token_revocation: Some(true.into()),
+                allowed_oauth_flows_user_pool_client: oauth.map(|_| true.into()),
+                allowed_oauth_flows: oauth
+                    .map(|o| o.flows.iter().map(|f| f.as_str().into()).collect()),
+                allowed_oauth_scopes: oauth.map(|o| o.scopes.iter().map(Expr::from).collect()),
+                callback_urls: oauth.map(|o| o.callback_urls.iter().map(Expr::from).collect()),
                 logout_urls: oauth
                     .filter(|o| !o.logout_urls.is_empty())
-                    .map(|o| o.logout_urls.clone()),
-                supported_identity_providers: supported,
+                    .map(|o| o.logout_urls.iter().map(Expr::from).collect()),
+                supported_identity_providers: Some(supported),
+                ..Default::default()
             },
         );
         for d in depends {

@@ -15,10 +15,11 @@ use crate::synth::connect::{Access, env_prefix};
 use crate::synth::data::tier_subnets;
 use crate::synth::logs::retained_log_group;
 use crate::synth::naming::pascal;
-use crate::template::iam::{InlinePolicy, PolicyDocument, Role, Statement};
-use crate::template::lambda::{
-    Code, Environment, EventSourceMapping, Function, LoggingConfig, TracingConfig, VpcConfig,
+use crate::template::iam::{PolicyDocument, Role, Statement, role};
+use crate::template::lambda::function::{
+    Code, Environment, LoggingConfig, TracingConfig, VpcConfig,
 };
+use crate::template::lambda::{EventSourceMapping, Function};
 use crate::template::{Expr, Template};
 
 pub fn function_id(name: &str) -> String {
@@ -76,8 +77,9 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
             ),
         );
         VpcConfig {
-            security_group_ids: vec![Expr::r#ref(&sg)],
-            subnet_ids: tier_subnets(ctx, f.tier.as_deref(), TierKind::Private),
+            security_group_ids: Some(vec![Expr::r#ref(&sg)]),
+            subnet_ids: Some(tier_subnets(ctx, f.tier.as_deref(), TierKind::Private)),
+            ..Default::default()
         }
     });
     if vpc.is_some() {
@@ -137,16 +139,19 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     let role = t.add(
         format!("{id}Role"),
         Role {
-            assume_role_policy_document: lambda_trust(),
-            description: Some(format!(
-                "Role of function {name}: logs, its trigger and its declared connections only"
-            )),
-            managed_policy_arns: None,
-            policies: Some(vec![InlinePolicy {
+            assume_role_policy_document: lambda_trust().into(),
+            description: Some(
+                format!(
+                    "Role of function {name}: logs, its trigger and its declared connections only"
+                )
+                .into(),
+            ),
+            policies: Some(vec![role::Policy {
                 policy_name: "function".into(),
-                policy_document: PolicyDocument::new(grants),
+                policy_document: PolicyDocument::new(grants).into(),
             }]),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     role.metadata = reasons;
@@ -161,7 +166,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
         (Some(c), _) => Code {
             s3_bucket: Some(c.bucket.clone().into()),
             s3_key: Some(c.key.clone().into()),
-            s3_object_version: c.version.clone(),
+            s3_object_version: c.version.clone().map(Expr::from),
             ..Default::default()
         },
         (None, Some(image)) => Code {
@@ -175,13 +180,20 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     let func = t.add(
         &id,
         Function {
-            function_name: Some(ctx.names.physical(name)),
-            description: Some(format!(
-                "{} {} function {name}",
-                ctx.spec.app, ctx.environment
-            )),
-            runtime: if is_image { None } else { f.runtime.clone() },
-            handler: if is_image { None } else { f.handler.clone() },
+            function_name: Some(ctx.names.physical(name).into()),
+            description: Some(
+                format!("{} {} function {name}", ctx.spec.app, ctx.environment).into(),
+            ),
+            runtime: if is_image {
+                None
+            } else {
+                f.runtime.clone().map(Expr::from)
+            },
+            handler: if is_image {
+                None
+            } else {
+                f.handler.clone().map(Expr::from)
+            },
             package_type: is_image.then(|| "Image".into()),
             architectures: Some(vec![
                 match f.architecture {
@@ -194,19 +206,20 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
             code,
             timeout: Some(f.timeout.into()),
             memory_size: Some(f.memory.into()),
-            reserved_concurrent_executions: f.reserved_concurrency,
+            reserved_concurrent_executions: f.reserved_concurrency.map(Expr::from),
             environment: (!environment.is_empty()).then_some(Environment {
-                variables: environment,
+                variables: Some(environment),
             }),
             vpc_config: vpc,
             tracing_config: f.tracing.then(|| TracingConfig {
-                mode: "Active".into(),
+                mode: Some("Active".into()),
             }),
-            dead_letter_config: None,
             logging_config: Some(LoggingConfig {
-                log_group: Expr::r#ref(&logs),
+                log_group: Some(Expr::r#ref(&logs)),
+                ..Default::default()
             }),
-            tags: ctx.named(name),
+            tags: Some(ctx.named(name)),
+            ..Default::default()
         },
     );
     if f.reserved_concurrency.is_none() {
@@ -238,15 +251,16 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
         t.add(
             format!("{p}From{}Trigger", pascal(&trigger.queue)),
             EventSourceMapping {
-                event_source_arn: Expr::get_att(queue_id(&trigger.queue), "Arn"),
+                event_source_arn: Some(Expr::get_att(queue_id(&trigger.queue), "Arn")),
                 function_name: Expr::r#ref(&id),
-                batch_size: Some(trigger.batch_size),
+                batch_size: Some(trigger.batch_size.into()),
                 maximum_batching_window_in_seconds: (trigger.batching_window > 0)
-                    .then_some(trigger.batching_window),
+                    .then(|| trigger.batching_window.into()),
                 function_response_types: trigger
                     .partial_failures
                     .then(|| vec!["ReportBatchItemFailures".into()]),
-                enabled: Some(true),
+                enabled: Some(true.into()),
+                ..Default::default()
             },
         );
     }

@@ -4,7 +4,7 @@
 use crate::spec::StackSpec;
 use crate::synth::naming::pascal;
 use crate::template::Expr;
-use crate::template::cloudwatch::Dimension;
+use crate::template::cloudwatch::alarm::Dimension;
 
 /// The name `on:` uses for the stack's load balancer.
 pub const LOAD_BALANCER: &str = "load_balancer";

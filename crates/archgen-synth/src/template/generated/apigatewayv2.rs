@@ -241,7 +241,7 @@ pub struct Integration {
     #[serde(rename = "RequestTemplates", skip_serializing_if = "Option::is_none")]
     pub request_templates: Option<BTreeMap<String, Expr>>,
     #[serde(rename = "ResponseParameters", skip_serializing_if = "Option::is_none")]
-    pub response_parameters: Option<serde_json::Value>,
+    pub response_parameters: Option<BTreeMap<String, integration::ResponseParameterMap>>,
     /// `string`.
     #[serde(
         rename = "TemplateSelectionExpression",
@@ -262,6 +262,24 @@ impl CfnResource for Integration {
 /// Property types of `AWS::ApiGatewayV2::Integration`.
 pub mod integration {
     use crate::template::Expr;
+
+    /// Property type `ResponseParameter` of `AWS::ApiGatewayV2::Integration`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ResponseParameter {
+        /// `string`.
+        #[serde(rename = "Destination", skip_serializing_if = "Option::is_none")]
+        pub destination: Option<Expr>,
+        /// `string`.
+        #[serde(rename = "Source", skip_serializing_if = "Option::is_none")]
+        pub source: Option<Expr>,
+    }
+
+    /// Property type `ResponseParameterMap` of `AWS::ApiGatewayV2::Integration`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ResponseParameterMap {
+        #[serde(rename = "ResponseParameters", skip_serializing_if = "Option::is_none")]
+        pub response_parameters: Option<Vec<ResponseParameter>>,
+    }
 
     /// Property type `TlsConfig` of `AWS::ApiGatewayV2::Integration`.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

@@ -353,7 +353,7 @@ pub mod distribution {
         #[serde(rename = "AnycastIpListId", skip_serializing_if = "Option::is_none")]
         pub anycast_ip_list_id: Option<Expr>,
         #[serde(rename = "CNAMEs", skip_serializing_if = "Option::is_none")]
-        pub cnam_es: Option<Vec<Expr>>,
+        pub cnames: Option<Vec<Expr>>,
         #[serde(rename = "CacheBehaviors", skip_serializing_if = "Option::is_none")]
         pub cache_behaviors: Option<Vec<CacheBehavior>>,
         #[serde(rename = "CacheTagConfig", skip_serializing_if = "Option::is_none")]

@@ -613,7 +613,7 @@ pub struct UserPoolClient {
     )]
     pub auth_session_validity: Option<Expr>,
     #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
-    pub callback_ur_ls: Option<Vec<Expr>>,
+    pub callback_urls: Option<Vec<Expr>>,
     /// `string`.
     #[serde(rename = "ClientName", skip_serializing_if = "Option::is_none")]
     pub client_name: Option<Expr>,
@@ -641,7 +641,7 @@ pub struct UserPoolClient {
     #[serde(rename = "IdTokenValidity", skip_serializing_if = "Option::is_none")]
     pub id_token_validity: Option<Expr>,
     #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
-    pub logout_ur_ls: Option<Vec<Expr>>,
+    pub logout_urls: Option<Vec<Expr>>,
     /// `string`, one of `ENABLED`, `LEGACY`.
     #[serde(
         rename = "PreventUserExistenceErrors",

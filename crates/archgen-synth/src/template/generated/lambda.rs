@@ -412,6 +412,7 @@ impl CfnResource for Function {
 /// Property types of `AWS::Lambda::Function`.
 pub mod function {
     use crate::template::Expr;
+    use std::collections::BTreeMap;
 
     /// Property type `CapacityProviderConfig` of `AWS::Lambda::Function`.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -479,7 +480,7 @@ pub mod function {
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct Environment {
         #[serde(rename = "Variables", skip_serializing_if = "Option::is_none")]
-        pub variables: Option<serde_json::Value>,
+        pub variables: Option<BTreeMap<String, Expr>>,
     }
 
     /// Property type `EphemeralStorage` of `AWS::Lambda::Function`.

@@ -4,6 +4,7 @@
 //! `AWS::WAFv2::*` resource types.
 
 use crate::template::{CfnResource, Expr, Tag};
+use std::collections::BTreeMap;
 
 /// `AWS::WAFv2::IPSet`, generated from its CloudFormation schema.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -137,7 +138,7 @@ pub struct WebAcl {
         rename = "CustomResponseBodies",
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_response_bodies: Option<serde_json::Value>,
+    pub custom_response_bodies: Option<BTreeMap<String, web_acl::CustomResponseBody>>,
     #[serde(
         rename = "DataProtectionConfig",
         skip_serializing_if = "Option::is_none"
@@ -178,6 +179,7 @@ impl CfnResource for WebAcl {
 /// Property types of `AWS::WAFv2::WebACL`.
 pub mod web_acl {
     use crate::template::Expr;
+    use std::collections::BTreeMap;
 
     /// Property type `AllowAction` of `AWS::WAFv2::WebACL`.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -226,7 +228,7 @@ pub mod web_acl {
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct AssociationConfig {
         #[serde(rename = "RequestBody", skip_serializing_if = "Option::is_none")]
-        pub request_body: Option<serde_json::Value>,
+        pub request_body: Option<BTreeMap<String, RequestBodyAssociatedResourceTypeConfig>>,
     }
 
     /// Property type `AWSManagedRulesACFPRuleSet` of `AWS::WAFv2::WebACL`.
@@ -460,6 +462,17 @@ pub mod web_acl {
         pub response_code: Expr,
         #[serde(rename = "ResponseHeaders", skip_serializing_if = "Option::is_none")]
         pub response_headers: Option<Vec<CustomHttpHeader>>,
+    }
+
+    /// Property type `CustomResponseBody` of `AWS::WAFv2::WebACL`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct CustomResponseBody {
+        /// `string`.
+        #[serde(rename = "Content")]
+        pub content: Expr,
+        /// `string`, one of `TEXT_PLAIN`, `TEXT_HTML`, `APPLICATION_JSON`.
+        #[serde(rename = "ContentType")]
+        pub content_type: Expr,
     }
 
     /// Property type `DataProtect` of `AWS::WAFv2::WebACL`.
@@ -1019,6 +1032,14 @@ pub mod web_acl {
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    /// Property type `RequestBodyAssociatedResourceTypeConfig` of `AWS::WAFv2::WebACL`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct RequestBodyAssociatedResourceTypeConfig {
+        /// `string`, one of `KB_16`, `KB_32`, `KB_48`, `KB_64`.
+        #[serde(rename = "DefaultSizeInspectionLimit")]
+        pub default_size_inspection_limit: Expr,
     }
 
     /// Property type `RequestInspection` of `AWS::WAFv2::WebACL`.
