@@ -9,13 +9,8 @@ use crate::support::*;
 #[track_caller]
 fn assert_refused(spec: &str, line: u32, field: &str, says: &[&str]) {
     let project = TempProject::new(spec);
-    let out = archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "exit code\n{stderr}");
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(1), "exit code\n{stderr}");
     let place = format!("main.yaml:{line}:");
     assert!(stderr.contains(&place), "expected {place} in\n{stderr}");
     if !field.is_empty() {
@@ -388,13 +383,8 @@ fn a_variable_set_by_environment_and_by_a_connection_is_refused() {
 /// Runs `synth prod` on a project and returns its stderr, checking exit 1
 /// and that nothing was written.
 fn refused_project(project: &TempProject) -> String {
-    let out = archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "exit code\n{stderr}");
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(1), "exit code\n{stderr}");
     assert!(!project.path().join("out").exists(), "wrote output");
     stderr
 }

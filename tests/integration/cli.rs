@@ -525,18 +525,8 @@ pub fn assert_fails_with_file_line_field_and_fix(case: &Case) {
         case.name
     );
     let project = TempProject::new(&VALID.replacen(case.from, case.to, 1));
-    let out = archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}: exit code\n{stderr}",
-        case.name
-    );
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(1), "{}: exit code\n{stderr}", case.name);
     let place = format!("main.yaml:{}:", case.line);
     assert!(
         stderr.contains(&place),
@@ -627,13 +617,8 @@ fn every_structural_mistake_is_reported_too_not_only_the_first() {
             "    cpu: 256\n    memroy: 512\n    port: 9000",
         );
     let project = TempProject::new(&spec);
-    let out = archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
     for (line, says) in [
         (4, "unknown field 'cidrr'"),
         (5, "expected a zone count"),
@@ -821,17 +806,9 @@ fn the_default_project_synthesizes_prod_from_the_repository_root() {
 fn synth_bytes(bytes: &[u8]) -> (Option<i32>, String) {
     let project = TempProject::new("");
     std::fs::write(project.path().join("stacks/main.yaml"), bytes).unwrap();
-    let out = archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .unwrap();
+    let result = project.synth_prod_cli();
     assert!(!project.path().join("out").exists(), "wrote output");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    result
 }
 
 fn synth_spec(spec: &str) -> String {

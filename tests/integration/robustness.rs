@@ -76,13 +76,8 @@ fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
             &format!("{nested}repositories:"),
             1,
         ));
-        let out = archgen()
-            .args(["synth", "prod", "--dir"])
-            .arg(project.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{what}: exit code\n{stderr}");
+        let (code, stderr) = project.synth_prod_cli();
+        assert_eq!(code, Some(1), "{what}: exit code\n{stderr}");
         assert!(
             stderr.contains("nests values deeper than archgen reads"),
             "{what}: {stderr}"

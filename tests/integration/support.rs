@@ -90,6 +90,21 @@ impl TempProject {
         self.dir.path()
     }
 
+    /// Runs `archgen synth prod` on this project, uncoloured: its exit code
+    /// and standard error.
+    pub fn synth_prod_cli(&self) -> (Option<i32>, String) {
+        let out = archgen()
+            .args(["synth", "prod", "--dir"])
+            .arg(self.path())
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .expect("archgen runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     pub fn synth(&self, env: &str) -> Result<Synthesis, String> {
         let project = Project::load(self.path()).map_err(|d| d.to_string())?;
         synthesize(&project, env).map_err(|d| d.to_string())
