@@ -40,13 +40,6 @@ pub fn explain(error: &Error, source: &str) -> YamlProblem {
                 "remove the `---` separator or split it into two stack files",
             )
         },
-        Error::DuplicateMappingKey { key, .. } => problem(
-            match key {
-                Some(k) => format!("key `{k}` is written twice in this mapping"),
-                None => "a key is written twice in this mapping".to_string(),
-            },
-            "remove one of them",
-        ),
         Error::AliasReplayLimitExceeded {
             max_total_replayed_events,
             ..
