@@ -116,9 +116,23 @@ fn generate(root: &Path) -> Result<BTreeMap<String, String>> {
         files.insert(format!("{module}.rs"), rustfmt(&text)?);
     }
     let modules: Vec<String> = services.keys().cloned().collect();
+    // `Props` variants: service module and resource (`Ec2Vpc`), unique by
+    // construction.
+    let types: Vec<(String, String)> = services
+        .iter()
+        .flat_map(|(module, (_, resources))| {
+            let service = naming::capitalized(module);
+            resources.iter().map(move |r| {
+                (
+                    format!("{service}{}", r.resource.name),
+                    format!("{module}::{}", r.resource.name),
+                )
+            })
+        })
+        .collect();
     files.insert(
         "mod.rs".into(),
-        rustfmt(&render::mod_file(&header, &modules))?,
+        rustfmt(&render::mod_file(&header, &modules, &types))?,
     );
     Ok(files)
 }

@@ -72,6 +72,15 @@ pub fn type_name(name: &str) -> String {
         .collect()
 }
 
+/// `wafv2` → `Wafv2`.
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
 /// `IPAddressVersion` → `ip_address_version`; Rust keywords get `r#`.
 pub fn field_name(name: &str) -> String {
     let snake = module_name(name);

@@ -16,12 +16,26 @@ pub fn header(schema_version: &str) -> String {
     )
 }
 
-pub fn mod_file(header: &str, services: &[String]) -> String {
+/// The module list, and `for_each_resource_type!`, which hands every
+/// generated type to a macro (the template's `Props` enum is built with it,
+/// so a line in TYPES is all it takes to emit a new type).
+/// `types` holds (variant name, path from this module) pairs.
+pub fn mod_file(header: &str, services: &[String], types: &[(String, String)]) -> String {
     let mut out = header.to_string();
     out.push_str("//! L1 structs generated from CloudFormation's resource schemas, one module per service.\n\n");
     for s in services {
         writeln!(out, "pub mod {s};").unwrap();
     }
+    out.push_str("\n/// Calls `$m! { Variant(path), ... }` with every generated resource type.\n");
+    out.push_str("macro_rules! for_each_resource_type {\n    ($m:ident) => {\n        $m! {\n");
+    for (variant, path) in types {
+        writeln!(
+            out,
+            "            {variant}($crate::template::generated::{path}),"
+        )
+        .unwrap();
+    }
+    out.push_str("        }\n    };\n}\npub(crate) use for_each_resource_type;\n");
     out
 }
 
