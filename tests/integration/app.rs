@@ -528,6 +528,13 @@ fn a_traced_service_runs_the_xray_daemon_beside_it_and_may_only_send_traces() {
             .starts_with("xray:Put")
             || a.as_str().unwrap().starts_with("xray:GetSampling"))
     );
+    // A traced function gets exactly the same grant: one definition for
+    // every workload kind (they once drifted apart, 4 actions against 2).
+    let worker = statements(&r["WorkerFunctionRole"])
+        .into_iter()
+        .find(|s| s["Sid"] == "XRayTraces")
+        .expect("the traced worker function has the X-Ray grant");
+    assert_eq!(worker, xray);
     // An untraced service has no daemon.
     assert_eq!(
         r["FrontendTaskDefinition"]["Properties"]["ContainerDefinitions"]

@@ -3,7 +3,7 @@
 use crate::support::*;
 use archgen::spec::Project;
 use archgen::synth::build_stack;
-use archgen::synth::connect::{ComponentKind, SecretSource};
+use archgen::synth::connect::SecretSource;
 use archgen::template::Expr;
 use serde_json::{Value, json};
 
@@ -402,7 +402,7 @@ fn components_register_what_a_connecting_service_needs() {
     let built = build_stack(&stack);
     let c = &built.components;
     let db = c.get("db").expect("db registered");
-    assert_eq!(db.kind, ComponentKind::Database);
+    assert_eq!(db.kind.block(), "databases");
     let net = db.network.as_ref().unwrap();
     assert_eq!(
         (net.security_group.as_str(), net.port),
@@ -456,13 +456,15 @@ fn components_register_what_a_connecting_service_needs() {
             );
         }
     }
-    // The names the services builder validates `connects_to` against.
-    let names = archgen::check::component_names(&stack.spec);
-    assert!(names.contains(&("uploads".to_string(), ComponentKind::Bucket)));
-    assert!(names.contains(&("api-key".to_string(), ComponentKind::Parameter)));
-    let data_components = c
-        .names()
-        .filter(|n| c.get(n).unwrap().kind != ComponentKind::Service)
-        .count();
-    assert_eq!(names.len(), data_components);
+    // Every component `check` lets a workload connect to is registered by
+    // its builder, as the kind check saw it, and nothing else is.
+    let names = archgen::check::connectable(&stack.spec);
+    assert!(names.contains_key("uploads") && names.contains_key("api-key"));
+    for (name, kind) in &names {
+        let registered = c
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} not registered"));
+        assert_eq!(registered.kind.block(), kind.block(), "{name}");
+    }
+    assert_eq!(c.names().count(), names.len());
 }

@@ -197,9 +197,11 @@ fn the_worker_role_has_exactly_what_its_trigger_and_connections_imply() {
         "kms:Decrypt",
         // connects_to: db (IAM authentication); cache needs no grant
         "rds-db:connect",
-        // tracing: true
+        // tracing: true (the same grant a traced service gets)
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
     ]
     .into();
     assert_eq!(actions, expected);

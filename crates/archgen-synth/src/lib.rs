@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod kinds;
 pub mod manifest;
 pub mod render;
 pub mod spec;

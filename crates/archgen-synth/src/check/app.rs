@@ -6,9 +6,9 @@ use super::is_name;
 use super::names::{self, NameRule};
 use super::wiring;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
+use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec, split_connection};
-use crate::synth::connect::{Access, ComponentKind};
+use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec};
 use crate::template::logs::RETENTION_DAYS;
 
 /// Valid Fargate memory sizes (MiB) for each CPU value.
@@ -24,28 +24,6 @@ pub fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
         16384 => range(32768, 122880, 8192),
         _ => return None,
     })
-}
-
-/// Components a service may name in `connects_to` or `secrets`, with what
-/// each one is: the data tier's components and the services.
-pub fn component_names(stack: &ResolvedStack) -> BTreeMap<String, ComponentKind> {
-    let mut names: BTreeMap<String, ComponentKind> =
-        super::component_names(&stack.spec).into_iter().collect();
-    for key in stack.spec.services.keys() {
-        names.entry(key.clone()).or_insert(ComponentKind::Service);
-    }
-    names
-}
-
-/// Component kinds whose secret a service can inject with `secrets:`.
-fn holds_secret(kind: ComponentKind) -> bool {
-    matches!(
-        kind,
-        ComponentKind::Database
-            | ComponentKind::Cache
-            | ComponentKind::Secret
-            | ComponentKind::Parameter
-    )
 }
 
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
@@ -97,19 +75,10 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 .help("add a 'network:' block with a private tier"),
         );
     }
-    let components = component_names(stack);
+    let components = super::connectable(spec);
     let mut defaults = Vec::new();
     let mut priorities: BTreeMap<u32, &str> = BTreeMap::new();
-    let data_names: BTreeMap<String, ComponentKind> =
-        super::component_names(spec).into_iter().collect();
     for (key, s) in &spec.services {
-        if let Some(kind) = data_names.get(key) {
-            out.push(
-                stack
-                    .name_clash(Code::App026, &format!("services.{key}"), &format!("{}.{key}", kind.block()), format!("'{key}' is already a component name (a {})", kind.describe()))
-                    .help("give every database, cache, bucket, secret, parameter, key and service its own name"),
-            );
-        }
         check_service(stack, key, s, &components, &mut out);
         if let Some(route) = &s.route {
             let field = format!("services.{key}.route");
@@ -309,7 +278,7 @@ fn check_service(
     stack: &ResolvedStack,
     key: &str,
     s: &ServiceSpec,
-    components: &BTreeMap<String, ComponentKind>,
+    components: &BTreeMap<String, &'static dyn Kind>,
     out: &mut Vec<Diagnostic>,
 ) {
     let base = format!("services.{key}");
@@ -423,81 +392,17 @@ fn check_service(
         &s.environment,
         wiring::SERVICES,
     ));
-    out.extend(wiring::duplicate_connections(
+    out.extend(wiring::connections(
         stack,
         &base,
+        key,
         &s.connects_to,
+        components,
         wiring::SERVICES,
     ));
-    for (i, entry) in s.connects_to.iter().enumerate() {
-        let field = format!("{base}.connects_to[{i}]");
-        let (name, access) = split_connection(entry);
-        if name == key {
-            out.push(
-                stack
-                    .error(
-                        Code::App014,
-                        &field,
-                        format!("service '{key}' connects to itself"),
-                    )
-                    .help("remove this entry"),
-            );
-            continue;
-        }
-        match components.get(name) {
-            None => {
-                let help = match did_you_mean(name, components.keys().map(String::as_str)) {
-                    Some(c) => format!(
-                        "did you mean '{c}'? Components: {}",
-                        nearest_names(name, components.keys().map(String::as_str))
-                    ),
-                    None => format!(
-                        "components in this stack: {}",
-                        nearest_names(name, components.keys().map(String::as_str))
-                    ),
-                };
-                out.push(
-                    stack
-                        .error(
-                            Code::App044,
-                            &field,
-                            format!("there is no component '{name}' to connect to"),
-                        )
-                        .help(help),
-                );
-            }
-            Some(kind) => {
-                if let Some(a) = access {
-                    if Access::parse(a).is_none() {
-                        out.push(
-                            stack
-                                .error(
-                                    Code::App015,
-                                    &field,
-                                    format!("'{a}' is not an access level"),
-                                )
-                                .help(format!(
-                                    "write '{name}:read', '{name}:write' or '{name}:read-write'"
-                                )),
-                        );
-                    } else if *kind == ComponentKind::Service {
-                        out.push(
-                            stack
-                                .error(
-                                    Code::App015,
-                                    &field,
-                                    "a connection to a service takes no access level",
-                                )
-                                .help(format!("write '{name}'")),
-                        );
-                    }
-                }
-            }
-        }
-    }
     for (var, secret) in &s.secrets {
         if let SecretSpec::Component(name) = secret
-            && !components.get(name).is_some_and(|k| holds_secret(*k))
+            && !components.get(name).is_some_and(|k| k.holds_secret())
         {
             out.push(
                     stack

@@ -64,30 +64,20 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     out.list
 }
 
-/// Component keys are names in logical ids, physical names and
-/// `connects_to`: unique across blocks and usable everywhere.
+/// Data component keys become resource names (`<app>-<env>-<key>`).
 fn check_names(out: &mut Out) {
-    let mut seen: Vec<(String, &str)> = Vec::new();
-    for (block, name) in super::data_component_keys(&out.stack.spec) {
-        let field = format!("{block}.{name}");
-        if !is_name(&name, 32) {
+    let data = crate::kinds::components(&out.stack.spec)
+        .into_iter()
+        .filter(|(_, kind)| kind.is_data());
+    for (name, kind) in data {
+        if !is_name(name, 32) {
             out.err(
                 Code::Data001,
-                &field,
+                &format!("{}.{name}", kind.block()),
                 format!("component name '{name}' cannot be used in resource names"),
                 "use 1 to 32 lowercase letters, digits and hyphens, starting with a letter, e.g. 'uploads'",
             );
         }
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            let d = out.stack.name_clash(
-                Code::Data023,
-                &field,
-                &format!("{first}.{name}"),
-                format!("'{name}' is already a component name (under {first}:)"),
-            );
-            out.list.push(d.help("component names are unique across databases, caches, buckets, secrets, parameters and keys; rename one"));
-        }
-        seen.push((name, block));
     }
 }
 

@@ -1,15 +1,11 @@
 //! Rules for `queues:` and `functions:`.
 
-use std::collections::BTreeMap;
-
 use super::is_name;
 use super::monitoring::unknown;
 use super::wiring;
-use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
-use crate::spec::app::split_connection;
 use crate::spec::network::TierKind;
-use crate::synth::connect::{Access, ComponentKind};
 use crate::template::logs::RETENTION_DAYS;
 
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
@@ -92,7 +88,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         }
     }
 
-    let components: BTreeMap<String, ComponentKind> = super::app::component_names(stack);
+    let components = super::connectable(spec);
     for (name, f) in &spec.functions {
         let base = format!("functions.{name}");
         if !is_name(name, 64) || spec.app.len() + stack.environment.len() + name.len() + 2 > 64 {
@@ -100,21 +96,6 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 stack
                     .error(Code::Msg002, &base, format!("function key '{name}' cannot name a function"))
                     .help("use lowercase letters, digits and hyphens; '<app>-<env>-<key>' must fit in 64 characters"),
-            );
-        }
-        if let Some(kind) = components.get(name) {
-            out.push(
-                stack
-                    .name_clash(
-                        Code::Msg011,
-                        &base,
-                        &format!("{}.{name}", kind.block()),
-                        format!(
-                            "'{name}' is already a component name (a {})",
-                            kind.describe()
-                        ),
-                    )
-                    .help("give every component its own name"),
             );
         }
         match (&f.code, &f.image) {
@@ -218,67 +199,20 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 max,
             );
         }
-        check_connections(stack, &base, &f.connects_to, &components, &mut out);
+        out.extend(wiring::connections(
+            stack,
+            &base,
+            name,
+            &f.connects_to,
+            &components,
+            wiring::FUNCTIONS,
+        ));
         out.extend(wiring::literal_credentials(
             stack,
             &base,
             &f.environment,
             wiring::FUNCTIONS,
         ));
-        out.extend(wiring::duplicate_connections(
-            stack,
-            &base,
-            &f.connects_to,
-            wiring::FUNCTIONS,
-        ));
     }
     out
-}
-
-/// `connects_to` entries of a function name known components.
-fn check_connections(
-    stack: &ResolvedStack,
-    base: &str,
-    entries: &[String],
-    components: &BTreeMap<String, ComponentKind>,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (i, entry) in entries.iter().enumerate() {
-        let field = format!("{base}.connects_to[{i}]");
-        let (name, access) = split_connection(entry);
-        if !components.contains_key(name) {
-            let all: Vec<&str> = components.keys().map(String::as_str).collect();
-            let help = match did_you_mean(name, all.iter().copied()) {
-                Some(c) => format!(
-                    "did you mean '{c}'? Components: {}",
-                    nearest_names(name, all)
-                ),
-                None => format!("components in this stack: {}", nearest_names(name, all)),
-            };
-            out.push(
-                stack
-                    .error(
-                        Code::Msg004,
-                        &field,
-                        format!("there is no component '{name}' to connect to"),
-                    )
-                    .help(help),
-            );
-        }
-        if let Some(a) = access
-            && Access::parse(a).is_none()
-        {
-            out.push(
-                stack
-                    .error(
-                        Code::Msg004,
-                        &field,
-                        format!("'{a}' is not an access level"),
-                    )
-                    .help(format!(
-                        "write '{name}:read', '{name}:write' or '{name}:read-write'"
-                    )),
-            );
-        }
-    }
 }

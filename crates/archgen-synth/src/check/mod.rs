@@ -23,8 +23,8 @@ pub mod values;
 pub mod wiring;
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::kinds::Kind;
 use crate::spec::{ResolvedStack, StackSpec};
-use crate::synth::connect::ComponentKind;
 
 /// Regions archgen knows, for catching typos before AWS does.
 pub const REGIONS: &[&str] = &[
@@ -112,78 +112,47 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     out.extend(monitoring::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
-    let mut seen = std::collections::BTreeMap::new();
-    for (name, kind) in component_names(spec) {
-        match seen.get(&name) {
-            None => {
-                seen.insert(name, kind);
-            }
-            // Two data components clash as DATA001 already: one error per mistake.
-            Some(&first) if is_data(first) && is_data(kind) => {}
-            Some(&first) => out.push(
-                stack
-                    .name_clash(Code::App026, &format!("{}.{name}", kind.block()), &format!("{}.{name}", first.block()), format!("'{name}' names both a {} and a {}", first.describe(), kind.describe()))
-                    .help("give every component its own name: connections and alarms refer to it by name"),
-            ),
-        }
+    for kind in crate::kinds::KINDS {
+        out.extend(kind.check(stack));
     }
+    out.extend(unique_component_names(stack));
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
     out
 }
 
-/// Whether components of this kind are declared in a data block (DATA001
-/// checks those names against each other).
-fn is_data(kind: ComponentKind) -> bool {
-    use ComponentKind::*;
-    matches!(kind, Database | Cache | Bucket | Secret | Parameter | Key)
-}
-
-/// Every data component's block and key, in spec order.
-pub fn data_component_keys(spec: &StackSpec) -> Vec<(&'static str, String)> {
+/// Component keys are names in `connects_to`, alarms, logical ids and
+/// physical names: unique across every component block.
+fn unique_component_names(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut add = |block: &'static str, names: Vec<&String>| {
-        out.extend(names.into_iter().map(|n| (block, n.clone())));
-    };
-    add("databases", spec.databases.keys().collect());
-    add("caches", spec.caches.keys().collect());
-    add("buckets", spec.buckets.keys().collect());
-    add("secrets", spec.secrets.keys().collect());
-    add("parameters", spec.parameters.keys().collect());
-    add("keys", spec.keys.keys().collect());
+    let mut seen: Vec<(&String, &'static dyn Kind)> = Vec::new();
+    for (name, kind) in crate::kinds::components(&stack.spec) {
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            out.push(
+                stack
+                    .name_clash(
+                        Code::App026,
+                        &format!("{}.{name}", kind.block()),
+                        &format!("{}.{name}", first.block()),
+                        format!(
+                            "'{name}' is already a component name (under {}:)",
+                            first.block()
+                        ),
+                    )
+                    .help("give every component its own name: connections and alarms refer to it by name"),
+            );
+        }
+        seen.push((name, kind));
+    }
     out
 }
 
-/// The components a service may name in `connects_to`, with their kind.
-pub fn component_names(spec: &StackSpec) -> Vec<(String, ComponentKind)> {
-    let others = spec
-        .queues
-        .keys()
-        .map(|n| (n.clone(), ComponentKind::Queue))
-        .chain(
-            spec.topics
-                .keys()
-                .map(|n| (n.clone(), ComponentKind::Topic)),
-        )
-        .chain(
-            spec.user_pools
-                .keys()
-                .map(|n| (n.clone(), ComponentKind::UserPool)),
-        );
-    data_component_keys(spec)
+/// Every component a workload may name in `connects_to`, with its kind.
+pub fn connectable(spec: &StackSpec) -> std::collections::BTreeMap<String, &'static dyn Kind> {
+    crate::kinds::components(spec)
         .into_iter()
-        .map(|(block, name)| {
-            let kind = match block {
-                "databases" => ComponentKind::Database,
-                "caches" => ComponentKind::Cache,
-                "buckets" => ComponentKind::Bucket,
-                "secrets" => ComponentKind::Secret,
-                "parameters" => ComponentKind::Parameter,
-                _ => ComponentKind::Key,
-            };
-            (name, kind)
-        })
-        .chain(others)
+        .filter(|(_, kind)| kind.connectable())
+        .map(|(name, kind)| (name.clone(), kind))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
-use crate::synth::monitoring::metrics::{metrics, watchable_names, watched};
+use crate::synth::monitoring::metrics::{watchable_names, watched};
 
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -87,28 +87,23 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 );
             }
             Some(w) => {
-                let list = metrics(w);
+                let list: Vec<_> = w.metrics.iter().map(|p| p.metric).collect();
                 if !list.iter().any(|m| m.name == a.metric) {
-                    let names: Vec<&str> = list.iter().map(|m| m.name).collect();
+                    let names = w.names();
                     let help = match did_you_mean(&a.metric, names.iter().copied()) {
                         Some(s) => format!(
                             "did you mean '{s}'? A {} publishes: {}",
-                            w.describe(),
+                            w.noun,
                             names.join(", ")
                         ),
-                        None => format!("a {} publishes: {}", w.describe(), names.join(", ")),
+                        None => format!("a {} publishes: {}", w.noun, names.join(", ")),
                     };
                     out.push(
                         stack
                             .error(
                                 Code::Mon004,
                                 &format!("{base}.metric"),
-                                format!(
-                                    "{} '{}' does not publish '{}'",
-                                    w.describe(),
-                                    a.on,
-                                    a.metric
-                                ),
+                                format!("{} '{}' does not publish '{}'", w.noun, a.on, a.metric),
                             )
                             .help(help),
                     );

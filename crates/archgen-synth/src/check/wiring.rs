@@ -3,26 +3,33 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
+use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::split_connection;
+use crate::spec::app::ComponentRef;
 use crate::synth::connect::{Components, env_prefix};
 
 /// Rule ids of one block: services or functions.
 #[derive(Debug, Clone, Copy)]
 pub struct Codes {
+    pub unknown_component: Code,
+    pub access_level: Code,
     pub credential: Code,
     pub duplicate_connection: Code,
     pub shadowed_variable: Code,
 }
 
 pub const SERVICES: Codes = Codes {
+    unknown_component: Code::App044,
+    access_level: Code::App015,
     credential: Code::App032,
     duplicate_connection: Code::App033,
     shadowed_variable: Code::App034,
 };
 
 pub const FUNCTIONS: Codes = Codes {
+    unknown_component: Code::Msg004,
+    access_level: Code::Msg004,
     credential: Code::Msg005,
     duplicate_connection: Code::Msg006,
     shadowed_variable: Code::Msg007,
@@ -100,31 +107,80 @@ pub fn literal_credentials(
     out
 }
 
-/// A component listed twice in `connects_to` (with the same or another
-/// access level) is a mistake: which access was meant?
-pub fn duplicate_connections(
+/// `connects_to` of workload `own` (`services.api`): each entry names a
+/// component of this stack other than itself, once, with an access level
+/// only where the kind takes one.
+pub fn connections(
     stack: &ResolvedStack,
     base: &str,
-    entries: &[String],
+    own: &str,
+    entries: &[ComponentRef],
+    components: &BTreeMap<String, &'static dyn Kind>,
     codes: Codes,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, entry) in entries.iter().enumerate() {
-        let (name, _) = split_connection(entry);
-        if let Some(first) = seen.insert(name, i) {
-            seen.insert(name, first);
+        let field = format!("{base}.connects_to[{i}]");
+        let name = entry.key.as_str();
+        // Only services can be both (functions are not connectable).
+        if name == own {
+            out.push(
+                stack
+                    .error(
+                        Code::App014,
+                        &field,
+                        format!("service '{own}' connects to itself"),
+                    )
+                    .help("remove this entry"),
+            );
+            continue;
+        }
+        if let Some(&first) = seen.get(name) {
             out.push(
                 stack
                     .error(
                         codes.duplicate_connection,
-                        &format!("{base}.connects_to[{i}]"),
+                        &field,
                         format!("'{name}' is already in connects_to (entry {})", first + 1),
                     )
                     .help(format!(
                         "list '{name}' once, with the access it needs ('{name}:read-write' for both)"
                     )),
             );
+        } else {
+            seen.insert(name, i);
+        }
+        match components.get(name) {
+            None => {
+                let names = components.keys().map(String::as_str);
+                let help = match did_you_mean(name, names.clone()) {
+                    Some(c) => format!(
+                        "did you mean '{c}'? Components: {}",
+                        nearest_names(name, names)
+                    ),
+                    None => format!("components in this stack: {}", nearest_names(name, names)),
+                };
+                out.push(
+                    stack
+                        .error(
+                            codes.unknown_component,
+                            &field,
+                            format!("there is no component '{name}' to connect to"),
+                        )
+                        .help(help),
+                );
+            }
+            Some(kind) if entry.access.is_some() && !kind.takes_access() => out.push(
+                stack
+                    .error(
+                        codes.access_level,
+                        &field,
+                        format!("a connection to a {} takes no access level", kind.noun()),
+                    )
+                    .help(format!("write '{name}'")),
+            ),
+            Some(_) => {}
         }
     }
     out
@@ -154,7 +210,8 @@ pub fn shadowed_variables(stack: &ResolvedStack, components: &Components) -> Vec
     let mut out = Vec::new();
     for (base, own, connects_to, codes) in services.chain(functions) {
         for entry in connects_to {
-            let (name, _) = split_connection(entry);
+            let name = entry.key.as_str();
+            // Unknown names are reported by `connections`.
             let Some(component) = components.get(name) else {
                 continue;
             };

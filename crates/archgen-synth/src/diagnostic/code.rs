@@ -187,8 +187,9 @@ codes! {
     App025 = "APP025", "deployment percentages are out of range",
         "`min_healthy_percent` is 0 to 100 and `max_percent` 100 to 400 (ECS's limits).";
     App026 = "APP026", "one name is used for two components",
-        "Connections and alarms refer to components by name, so every database, cache, bucket, \
-         secret, parameter, key and service needs its own name.";
+        "Connections and alarms refer to components by name, so every component (database, \
+         cache, bucket, secret, parameter, key, user pool, queue, topic, service, function, ...) \
+         needs its own name, across all blocks.";
     App027 = "APP027", "load balancer logs go to a KMS-encrypted bucket",
         "Elastic Load Balancing can write access logs only to buckets encrypted with SSE-S3. Send \
          the logs to a bucket without `kms_key` (it is still encrypted).";
@@ -357,8 +358,6 @@ codes! {
          the master user name up to 16, not a name RDS reserves.";
     Data022 = "DATA022", "a KMS key deletion window is out of range",
         "KMS waits 7 to 30 days before deleting a key.";
-    Data023 = "DATA023", "a data component name is already used",
-        "Every component needs its own name; rename one of the two.";
     Data024 = "DATA024", "a bucket CORS rule is invalid",
         "A CORS rule lists at least one origin, and methods S3 accepts (GET, PUT, POST, DELETE, \
          HEAD).";
@@ -522,8 +521,6 @@ codes! {
          anyone looks.";
     Msg010 = "MSG010", "a queue names an unknown KMS key",
         "`kms_key:` names a key under `keys:`.";
-    Msg011 = "MSG011", "a function name is already a component name",
-        "Every component needs its own name; rename one of the two.";
     Msg012 = "MSG012", "a function's package is incomplete",
         "Give either `code` (a zip in S3, with `runtime` and `handler`) or `image` (a container \
          image URI).\n\n    code: { bucket: my-artifacts, key: worker/1.0.0.zip }\n    runtime: python3.13\n    handler: app.handler";

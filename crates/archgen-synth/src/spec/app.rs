@@ -145,7 +145,7 @@ pub struct ServiceSpec {
     pub route: Option<RouteSpec>,
     /// Components this service talks to: `db`, `cache`, `uploads:read`.
     #[serde(default)]
-    pub connects_to: Vec<String>,
+    pub connects_to: Vec<ComponentRef>,
     /// Allow `aws ecs execute-command` into the tasks.
     #[serde(default)]
     pub exec: bool,
@@ -388,10 +388,54 @@ impl Default for TargetHealthCheck {
     }
 }
 
-/// `uploads:read` → (`uploads`, `read`); `db` → (`db`, None).
-pub fn split_connection(s: &str) -> (&str, Option<&str>) {
-    match s.split_once(':') {
-        Some((name, access)) => (name, Some(access)),
-        None => (s, None),
+/// How much of a component a connection may use; absent means read-write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    Read,
+    Write,
+    ReadWrite,
+}
+
+impl Access {
+    pub fn reads(self) -> bool {
+        matches!(self, Access::Read | Access::ReadWrite)
+    }
+    pub fn writes(self) -> bool {
+        matches!(self, Access::Write | Access::ReadWrite)
+    }
+}
+
+/// One `connects_to` entry, parsed once: `uploads:read` → key `uploads`,
+/// access read; `db` → key `db`, no access level written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentRef {
+    pub key: String,
+    pub access: Option<Access>,
+}
+
+impl ComponentRef {
+    /// The access the connection grants: read-write unless it says less.
+    pub fn granted(&self) -> Access {
+        self.access.unwrap_or(Access::ReadWrite)
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use de::IntoDeserializer;
+        let text = String::deserialize(d)?;
+        let (key, access) = match text.split_once(':') {
+            None => (text.as_str(), None),
+            Some((key, level)) => {
+                // An unknown level gets "did you mean" from the enum's names.
+                let access = Access::deserialize(level.into_deserializer())?;
+                (key, Some(access))
+            }
+        };
+        Ok(ComponentRef {
+            key: key.to_string(),
+            access,
+        })
     }
 }

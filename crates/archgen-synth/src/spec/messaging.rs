@@ -83,7 +83,7 @@ pub struct FunctionSpec {
     pub trigger: Option<TriggerSpec>,
     /// Components the function talks to, as for services.
     #[serde(default)]
-    pub connects_to: Vec<String>,
+    pub connects_to: Vec<crate::spec::app::ComponentRef>,
     /// Private tier whose subnets hold the function (default: the first).
     #[serde(default)]
     pub tier: Option<String>,

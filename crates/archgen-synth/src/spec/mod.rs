@@ -26,73 +26,85 @@ use std::collections::BTreeMap;
 
 pub use load::{Project, ResolvedStack, StackFile};
 
-/// One stack for one environment, after its overlay is applied.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct StackSpec {
-    /// Application name: lowercase letters, digits and hyphens. It prefixes
-    /// stack names, export names and resource names.
-    pub app: String,
-    /// AWS region the stack deploys to, e.g. `ap-northeast-1`.
-    pub region: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Turn on CloudFormation termination protection (usually in prod only).
-    #[serde(default)]
-    pub termination_protection: bool,
-    /// Extra tags for every resource, on top of app / environment / managed-by.
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    #[serde(default)]
-    pub network: Option<network::NetworkSpec>,
-    #[serde(default)]
-    pub repositories: IndexMap<String, app::RepositorySpec>,
-    #[serde(default)]
-    pub load_balancer: Option<app::LoadBalancerSpec>,
-    #[serde(default)]
-    pub services: IndexMap<String, app::ServiceSpec>,
-    /// An HTTP API in front of the load balancer or functions.
-    #[serde(default)]
-    pub api: Option<api::ApiSpec>,
-    /// Relational databases (RDS and Aurora), by component name.
-    #[serde(default)]
-    pub databases: IndexMap<String, data::DatabaseSpec>,
-    /// ElastiCache replication groups, by component name.
-    #[serde(default)]
-    pub caches: IndexMap<String, data::CacheSpec>,
-    #[serde(default)]
-    pub buckets: IndexMap<String, data::BucketSpec>,
-    /// Secrets Manager secrets, generated or referenced.
-    #[serde(default)]
-    pub secrets: IndexMap<String, data::SecretSpec>,
-    /// SSM parameters: plain ones created, SecureString ones referenced.
-    #[serde(default)]
-    pub parameters: IndexMap<String, data::ParameterSpec>,
-    /// Customer-managed KMS keys.
-    #[serde(default)]
-    pub keys: IndexMap<String, data::KeySpec>,
-    /// Cognito user pools, by component name.
-    #[serde(default)]
-    pub user_pools: IndexMap<String, identity::UserPoolSpec>,
-    /// SQS queues (each with a dead-letter queue), by component name.
-    #[serde(default)]
-    pub queues: IndexMap<String, messaging::QueueSpec>,
-    /// Lambda functions, by component name.
-    #[serde(default)]
-    pub functions: IndexMap<String, messaging::FunctionSpec>,
-    /// SNS topics that alarms notify.
-    #[serde(default)]
-    pub topics: IndexMap<String, monitoring::TopicSpec>,
-    /// CloudWatch alarms, by name.
-    #[serde(default)]
-    pub alarms: IndexMap<String, monitoring::AlarmSpec>,
-    /// WAFv2 web ACLs, by name.
-    #[serde(default)]
-    pub waf: IndexMap<String, edge::WebAclSpec>,
-    /// CloudFront distributions, by name.
-    #[serde(default)]
-    pub cdn: IndexMap<String, edge::DistributionSpec>,
-    /// Route 53 alias records in existing hosted zones.
-    #[serde(default)]
-    pub dns: Option<edge::DnsSpec>,
+/// Generates [`StackSpec`] and [`KINDS`] from one list, so that a component
+/// block of the spec and its kind in the registry are one line.
+macro_rules! stack_spec {
+    (
+        fields { $( $(#[$fa:meta])* $field:ident : $fty:ty, )* }
+        kinds { $( $(#[$ka:meta])* $block:ident : $($kind:ident)::+, )* }
+    ) => {
+        /// One stack for one environment, after its overlay is applied.
+        #[derive(Debug, Clone, Deserialize, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        pub struct StackSpec {
+            $( $(#[$fa])* pub $field: $fty, )*
+            $( $(#[$ka])* #[serde(default)]
+               pub $block: IndexMap<String, <$($kind)::+ as crate::kinds::Block>::Spec>, )*
+        }
+
+        /// Every component kind, in build order.
+        pub static KINDS: &[&dyn crate::kinds::Kind] = &[ $( &$($kind)::+ ),* ];
+    };
+}
+
+stack_spec! {
+    fields {
+        /// Application name: lowercase letters, digits and hyphens. It prefixes
+        /// stack names, export names and resource names.
+        app: String,
+        /// AWS region the stack deploys to, e.g. `ap-northeast-1`.
+        region: String,
+        #[serde(default)]
+        description: Option<String>,
+        /// Turn on CloudFormation termination protection (usually in prod only).
+        #[serde(default)]
+        termination_protection: bool,
+        /// Extra tags for every resource, on top of app / environment / managed-by.
+        #[serde(default)]
+        tags: BTreeMap<String, String>,
+        #[serde(default)]
+        network: Option<network::NetworkSpec>,
+        #[serde(default)]
+        repositories: IndexMap<String, app::RepositorySpec>,
+        #[serde(default)]
+        load_balancer: Option<app::LoadBalancerSpec>,
+        /// An HTTP API in front of the load balancer or functions.
+        #[serde(default)]
+        api: Option<api::ApiSpec>,
+        /// CloudWatch alarms, by name.
+        #[serde(default)]
+        alarms: IndexMap<String, monitoring::AlarmSpec>,
+        /// WAFv2 web ACLs, by name.
+        #[serde(default)]
+        waf: IndexMap<String, edge::WebAclSpec>,
+        /// CloudFront distributions, by name.
+        #[serde(default)]
+        cdn: IndexMap<String, edge::DistributionSpec>,
+        /// Route 53 alias records in existing hosted zones.
+        #[serde(default)]
+        dns: Option<edge::DnsSpec>,
+    }
+    // The registry of component kinds (see `crate::kinds`), in build order.
+    kinds {
+        /// Customer-managed KMS keys.
+        keys: crate::kinds::key::Keys,
+        /// Secrets Manager secrets, generated or referenced.
+        secrets: crate::kinds::secret::Secrets,
+        /// SSM parameters: plain ones created, SecureString ones referenced.
+        parameters: crate::kinds::parameter::Parameters,
+        /// Relational databases (RDS and Aurora), by component name.
+        databases: crate::kinds::database::Databases,
+        /// ElastiCache replication groups, by component name.
+        caches: crate::kinds::cache::Caches,
+        buckets: crate::kinds::bucket::Buckets,
+        /// Cognito user pools, by component name.
+        user_pools: crate::kinds::user_pool::UserPools,
+        /// SQS queues (each with a dead-letter queue), by component name.
+        queues: crate::kinds::queue::Queues,
+        /// SNS topics that alarms notify.
+        topics: crate::kinds::topic::Topics,
+        services: crate::kinds::service::Services,
+        /// Lambda functions, by component name.
+        functions: crate::kinds::function::Functions,
+    }
 }

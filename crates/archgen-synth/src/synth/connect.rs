@@ -6,33 +6,15 @@
 //! (the way CDK's `connections` and `grant*` work).
 
 use indexmap::IndexMap;
+use std::collections::BTreeMap;
 
-use crate::template::Expr;
+use super::Ctx;
+use super::app::rules;
+use crate::kinds::Kind;
+use crate::kinds::service::Services;
+use crate::spec::app::{Access, ComponentRef};
 use crate::template::iam::Statement;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Access {
-    Read,
-    Write,
-    ReadWrite,
-}
-
-impl Access {
-    pub fn parse(s: &str) -> Option<Access> {
-        match s {
-            "read" => Some(Access::Read),
-            "write" => Some(Access::Write),
-            "read-write" => Some(Access::ReadWrite),
-            _ => None,
-        }
-    }
-    pub fn reads(self) -> bool {
-        matches!(self, Access::Read | Access::ReadWrite)
-    }
-    pub fn writes(self) -> bool {
-        matches!(self, Access::Write | Access::ReadWrite)
-    }
-}
+use crate::template::{Expr, Template};
 
 /// A port behind a security group.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,65 +43,12 @@ pub struct SecretRef {
     pub kms_key_arn: Option<Expr>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ComponentKind {
-    Service,
-    LoadBalancer,
-    Database,
-    Cache,
-    Bucket,
-    Secret,
-    Parameter,
-    Key,
-    Queue,
-    Topic,
-    Function,
-    UserPool,
-}
-
-impl ComponentKind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            ComponentKind::Service => "service",
-            ComponentKind::LoadBalancer => "load balancer",
-            ComponentKind::Database => "database",
-            ComponentKind::Cache => "cache",
-            ComponentKind::Bucket => "bucket",
-            ComponentKind::Secret => "secret",
-            ComponentKind::Parameter => "parameter",
-            ComponentKind::Key => "KMS key",
-            ComponentKind::Queue => "queue",
-            ComponentKind::Topic => "topic",
-            ComponentKind::Function => "function",
-            ComponentKind::UserPool => "user pool",
-        }
-    }
-
-    /// The spec block its components are declared in.
-    pub fn block(self) -> &'static str {
-        match self {
-            ComponentKind::Service => "services",
-            ComponentKind::LoadBalancer => "load_balancer",
-            ComponentKind::Database => "databases",
-            ComponentKind::Cache => "caches",
-            ComponentKind::Bucket => "buckets",
-            ComponentKind::Secret => "secrets",
-            ComponentKind::Parameter => "parameters",
-            ComponentKind::Key => "keys",
-            ComponentKind::Queue => "queues",
-            ComponentKind::Topic => "topics",
-            ComponentKind::Function => "functions",
-            ComponentKind::UserPool => "user_pools",
-        }
-    }
-}
-
 /// What connecting to one component takes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Component {
     /// The spec key (`db`, `uploads`, `backend`).
     pub name: String,
-    pub kind: ComponentKind,
+    pub kind: &'static dyn Kind,
     /// Reached over the network on this port of this group.
     pub network: Option<NetworkEndpoint>,
     /// Task-role statements for reading and for writing.
@@ -133,7 +62,7 @@ pub struct Component {
 }
 
 impl Component {
-    pub fn new(name: &str, kind: ComponentKind) -> Self {
+    pub fn new(name: &str, kind: &'static dyn Kind) -> Self {
         Component {
             name: name.to_string(),
             kind,
@@ -185,4 +114,79 @@ pub fn env_prefix(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A workload (a service or a function) whose connections are wired.
+pub struct Workload<'a> {
+    /// Its spec key.
+    pub key: &'a str,
+    /// How security-group rules describe it (`api`, `worker function`).
+    pub label: String,
+    /// Its security group, when it runs in the VPC.
+    pub security_group: Option<&'a str>,
+}
+
+/// What a workload's declared connections add up to.
+#[derive(Debug, Default)]
+pub struct Wired {
+    /// Grants for its role, in connection order.
+    pub grants: Vec<Statement>,
+    /// `<COMPONENT>_<SUFFIX>` variables for its environment.
+    pub environment: BTreeMap<String, Expr>,
+    /// It calls another service through Service Connect.
+    pub calls_services: bool,
+}
+
+/// Turns each declared connection into exactly what reaching the component
+/// takes: a rule on each side of the network path (when both ends are in
+/// the VPC), the grants of the access level, and the component's variables.
+/// Every workload kind wires its connections here, so they cannot drift.
+pub fn wire(t: &mut Template, ctx: &Ctx, w: &Workload, connects_to: &[ComponentRef]) -> Wired {
+    let mut wired = Wired::default();
+    for entry in connects_to {
+        let Some(target) = ctx.components.get(&entry.key).cloned() else {
+            // `check` resolves every connection before synth runs.
+            ctx.bug(format!(
+                "{} connects to '{}', which no builder registered",
+                w.key, entry.key
+            ));
+            continue;
+        };
+        if let (Some(endpoint), Some(sg)) = (&target.network, w.security_group) {
+            rules::allow(
+                t,
+                w.key,
+                sg,
+                &entry.key,
+                &endpoint.security_group,
+                endpoint.port,
+                &format!("{} connects to {}", w.label, target.kind.noun()),
+            );
+        }
+        wired.grants.extend(target.grants(entry.granted()));
+        let prefix = env_prefix(&entry.key);
+        for (suffix, value) in &target.environment {
+            wired
+                .environment
+                .insert(format!("{prefix}_{suffix}"), value.clone());
+        }
+        wired.calls_services |= target.kind.block() == Services.block();
+    }
+    wired
+}
+
+/// Sending traces to X-Ray, for any workload: the write actions of AWS's
+/// `AWSXRayDaemonWriteAccess` policy that SDKs and the daemon use (sampling
+/// rules are read by both). X-Ray has no resource-level permissions.
+pub fn xray_grant() -> Statement {
+    Statement::allow(
+        "XRayTraces",
+        &[
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets",
+        ],
+        vec!["*".into()],
+    )
 }

@@ -91,9 +91,17 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         let Built {
             template,
             notes: stack_notes,
+            bugs,
             edge,
             components,
         } = build_stack(stack);
+        for bug in bugs {
+            diagnostics.push(
+                stack
+                    .error(Code::Synth, "", format!("internal error: {bug}"))
+                    .help("this is a bug in archgen: please report it with the spec"),
+            );
+        }
         // Rules that need the synthesized stack, before anything is written.
         let edge_template = edge.as_ref().map(|e| &e.template);
         for d in built::check(stack, &template, edge_template, &components, &mut exports) {
@@ -191,9 +199,17 @@ pub struct Ctx<'a> {
     pub components: connect::Components,
     /// Notes for the user, collected while building.
     pub notes: Vec<String>,
+    /// Inconsistencies `check` should have ruled out: synth fails with
+    /// them rather than writing a template that silently lacks something.
+    pub bugs: std::cell::RefCell<Vec<String>>,
 }
 
 impl Ctx<'_> {
+    /// Records an inconsistency that `check` should have ruled out.
+    pub fn bug(&self, what: String) {
+        self.bugs.borrow_mut().push(what);
+    }
+
     /// The spec's tags plus a `Name` tag `<app>-<env>-<what>`.
     pub fn named(&self, what: &str) -> Vec<Tag> {
         let mut v = vec![Tag::new("Name", self.names.physical(what))];
@@ -207,6 +223,8 @@ pub struct Built {
     pub template: Template,
     pub components: connect::Components,
     pub notes: Vec<String>,
+    /// See [`Ctx::bugs`].
+    pub bugs: Vec<String>,
     /// The us-east-1 half of the stack, when it needs one.
     pub edge: Option<edge::EdgeStack>,
 }
@@ -237,17 +255,16 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
         network: None,
         components: connect::Components::default(),
         notes: Vec::new(),
+        bugs: Default::default(),
     };
     if let Some(net) = &spec.network {
         ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
     }
-    data::build(&mut t, &mut ctx);
-    // Components services may connect to: user pools, queues, topics.
-    identity::build(&mut t, &mut ctx);
-    messaging::build_queues(&mut t, &mut ctx);
-    monitoring::build_topics(&mut t, &mut ctx);
-    app::build(&mut t, &mut ctx);
-    messaging::build_functions(&mut t, &mut ctx);
+    // Every component kind, in registry order: what a workload connects to
+    // is registered before the workload is built.
+    for kind in crate::kinds::KINDS {
+        kind.build(&mut t, &mut ctx);
+    }
     api::build(&mut t, &ctx);
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
@@ -255,6 +272,7 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
         template: t,
         components: ctx.components,
         notes: ctx.notes,
+        bugs: ctx.bugs.into_inner(),
         edge,
     }
 }

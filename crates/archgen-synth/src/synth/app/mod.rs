@@ -9,8 +9,7 @@ pub mod rules;
 pub mod service;
 
 use super::Ctx;
-use super::connect::{Component, ComponentKind, NetworkEndpoint};
-use crate::spec::app::split_connection;
+use super::connect::{Component, NetworkEndpoint};
 use crate::template::ecs::Cluster;
 use crate::template::ecs::cluster::{ClusterSettings, ServiceConnectDefaults};
 use crate::template::servicediscovery::PrivateDnsNamespace;
@@ -25,7 +24,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
     // Services are components too: another service may connect to them
     // through Service Connect, by their key as DNS name.
     for (key, s) in &spec.services {
-        let mut c = Component::new(key, ComponentKind::Service);
+        let mut c = Component::new(key, &crate::kinds::service::Services);
         c.network = Some(NetworkEndpoint {
             security_group: service::security_group_id(key),
             port: u16::try_from(s.port).unwrap_or(u16::MAX),
@@ -37,7 +36,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
     let targets: Vec<&str> = spec
         .services
         .values()
-        .flat_map(|s| s.connects_to.iter().map(|c| split_connection(c).0))
+        .flat_map(|s| s.connects_to.iter().map(|c| c.key.as_str()))
         .filter(|n| spec.services.contains_key(*n))
         .collect();
     let uses_namespace = !targets.is_empty();

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use super::super::Ctx;
-use super::super::connect::{Access, ComponentKind, SecretSource, env_prefix};
+use super::super::connect::{self, SecretSource};
 use super::super::logs::retained_log_group;
 use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, rules};
-use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec, split_connection};
+use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec};
 use crate::spec::network::TierKind;
 use crate::template::applicationautoscaling::scalable_target::{
     ScalableTargetAction, ScheduledAction,
@@ -94,7 +94,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     );
 
     let mut wiring = wire_connections(t, ctx, key, s);
-    wire_secrets(ctx, s, &mut wiring);
+    wire_secrets(ctx, key, s, &mut wiring);
 
     // Execution role: pull the image, write the log group, read the secrets.
     let mut execution = match &s.image {
@@ -136,16 +136,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         ));
     }
     if s.tracing {
-        wiring.task.push(Statement::allow(
-            "XRayTraces",
-            &[
-                "xray:PutTraceSegments",
-                "xray:PutTelemetryRecords",
-                "xray:GetSamplingRules",
-                "xray:GetSamplingTargets",
-            ],
-            vec!["*".into()],
-        ));
+        wiring.task.push(connect::xray_grant());
         wiring.environment.insert(
             "AWS_XRAY_DAEMON_ADDRESS".into(),
             format!("127.0.0.1:{XRAY_PORT}").into(),
@@ -439,48 +430,41 @@ fn port16(port: u32) -> u16 {
 
 /// Security-group rules, grants and variables for each declared connection.
 fn wire_connections(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec) -> Wiring {
-    let mut w = Wiring::default();
     let sg = security_group_id(key);
-    for entry in &s.connects_to {
-        let (name, access) = split_connection(entry);
-        let access = access.and_then(Access::parse).unwrap_or(Access::ReadWrite);
-        let Some(target) = ctx.components.get(name) else {
-            continue;
-        };
-        if let Some(endpoint) = &target.network {
-            rules::allow(
-                t,
-                key,
-                &sg,
-                name,
-                &endpoint.security_group,
-                endpoint.port,
-                &format!("{key} connects to {}", target.kind.describe()),
-            );
-        }
-        w.task.extend(target.grants(access));
-        let prefix = env_prefix(name);
-        for (suffix, value) in &target.environment {
-            w.environment
-                .insert(format!("{prefix}_{suffix}"), value.clone());
-        }
-        if target.kind == ComponentKind::Service {
-            w.service_client = true;
-        }
+    let wired = connect::wire(
+        t,
+        ctx,
+        &connect::Workload {
+            key,
+            label: key.to_string(),
+            security_group: Some(&sg),
+        },
+        &s.connects_to,
+    );
+    Wiring {
+        environment: wired.environment,
+        task: wired.grants,
+        service_client: wired.calls_services,
+        ..Wiring::default()
     }
-    w
 }
 
 /// `secrets:` entries become `valueFrom` references and the execution-role
 /// grants to read exactly those secrets.
-fn wire_secrets(ctx: &Ctx, s: &ServiceSpec, w: &mut Wiring) {
+fn wire_secrets(ctx: &Ctx, key: &str, s: &ServiceSpec, w: &mut Wiring) {
     for (var, spec) in &s.secrets {
         let sid = pascal(&var.to_ascii_lowercase());
         let (source, kms) = match spec {
             SecretSpec::Component(name) => {
                 match ctx.components.get(name).and_then(|c| c.secret.clone()) {
                     Some(r) => (r.source, r.kms_key_arn),
-                    None => continue,
+                    None => {
+                        // `check` allows only components that hold a secret.
+                        ctx.bug(format!(
+                            "{key} injects the secret of '{name}', which has none"
+                        ));
+                        continue;
+                    }
                 }
             }
             SecretSpec::Ssm(path) => (

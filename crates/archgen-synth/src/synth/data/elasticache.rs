@@ -9,7 +9,7 @@ use super::windows::{Kind, parse};
 use super::{Ctx, keep, key_arn, resolve_secret, security_group, tier_subnets};
 use crate::spec::data::{CacheSpec, ParamValue};
 use crate::spec::network::TierKind;
-use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
+use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
 use crate::synth::naming::pascal;
 use crate::template::elasticache::{ParameterGroup, ReplicationGroup, SubnetGroup};
 use crate::template::secretsmanager::Secret;
@@ -145,7 +145,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
         );
     }
 
-    let mut c = Component::new(name, ComponentKind::Cache);
+    let mut c = Component::new(name, &crate::kinds::cache::Caches);
     c.network = Some(NetworkEndpoint {
         security_group: format!("{p}SecurityGroup"),
         port: PORT,

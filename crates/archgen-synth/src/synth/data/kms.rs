@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::spec::data::KeySpec;
-use crate::synth::connect::{Component, ComponentKind};
+use crate::synth::connect::Component;
 use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::kms::{Alias, Key};
@@ -149,7 +149,7 @@ pub fn build_key(t: &mut Template, ctx: &mut Ctx, name: &str, key: &KeySpec) {
         },
     );
     let arn = Expr::get_att(format!("{p}Key"), "Arn");
-    let mut c = Component::new(name, ComponentKind::Key);
+    let mut c = Component::new(name, &crate::kinds::key::Keys);
     c.read_grants.push(Statement::allow(
         &format!("Decrypt{p}"),
         &["kms:Decrypt"],

@@ -1,4 +1,5 @@
-//! L2 data builder: databases, caches, buckets, secrets, parameters and keys.
+//! L2 data builders: databases, caches, buckets, secrets, parameters and keys
+//! (each kind's module in `crate::kinds` calls its builder here).
 //! Each component gets its own security group (no ingress: the services
 //! builder adds one rule per connecting service), encryption, and a
 //! `connect::Component` that says what reaching it takes.
@@ -18,32 +19,6 @@ use crate::spec::network::{TierKind, Zones};
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::Egress;
 use crate::template::{Expr, Policy, Resource, Template};
-
-pub fn build(t: &mut Template, ctx: &mut Ctx) {
-    let spec = ctx.spec;
-    for (name, key) in &spec.keys {
-        kms::build_key(t, ctx, name, key);
-    }
-    for (name, secret) in &spec.secrets {
-        secrets::build_secret(t, ctx, name, secret);
-    }
-    for (name, param) in &spec.parameters {
-        secrets::build_parameter(t, ctx, name, param);
-    }
-    for (name, db) in &spec.databases {
-        if db.engine.is_aurora() {
-            aurora::build(t, ctx, name, db);
-        } else {
-            rds::build(t, ctx, name, db);
-        }
-    }
-    for (name, cache) in &spec.caches {
-        elasticache::build(t, ctx, name, cache);
-    }
-    for (name, bucket) in &spec.buckets {
-        s3::build(t, ctx, name, bucket);
-    }
-}
 
 /// `GetAtt <Key>Key.Arn` for a key from `keys:`.
 pub fn key_arn(key: &str) -> Expr {

@@ -9,7 +9,7 @@ use super::windows::{Kind, parse};
 use super::{Ctx, keep, key_arn, rate_days, security_group, tier_subnets, zone};
 use crate::spec::data::{DatabaseSpec, Engine, ParamValue};
 use crate::spec::network::TierKind;
-use crate::synth::connect::{Component, ComponentKind, NetworkEndpoint, SecretRef, SecretSource};
+use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
 use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Role, Statement};
 use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, db_instance};
@@ -273,7 +273,7 @@ pub fn component(
     secret_arn: Expr,
     resource_id_attr: &str,
 ) -> Component {
-    let mut c = Component::new(name, ComponentKind::Database);
+    let mut c = Component::new(name, &crate::kinds::database::Databases);
     c.network = Some(NetworkEndpoint {
         security_group: format!("{p}SecurityGroup"),
         port: port(db),

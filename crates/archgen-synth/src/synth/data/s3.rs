@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{Ctx, keep, key_arn};
 use crate::spec::data::BucketSpec;
-use crate::synth::connect::{Component, ComponentKind};
+use crate::synth::connect::Component;
 use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::s3::bucket::{
@@ -184,7 +184,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
         },
     );
 
-    let mut c = Component::new(name, ComponentKind::Bucket);
+    let mut c = Component::new(name, &crate::kinds::bucket::Buckets);
     c.read_grants.push(Statement::allow(
         &format!("Read{p}Objects"),
         &["s3:GetObject"],
@@ -228,7 +228,7 @@ pub fn bucket_id(name: &str) -> String {
 pub fn extend_policy(t: &mut Template, name: &str, statement: Statement) {
     let id = format!("{}Policy", bucket_id(name));
     if let Some(r) = t.resources.get_mut(&id)
-        && let crate::template::Props::BucketPolicy(p) = &mut r.props
+        && let crate::template::Props::S3BucketPolicy(p) = &mut r.props
     {
         PolicyDocument::push_statement(&mut p.policy_document, statement);
     }

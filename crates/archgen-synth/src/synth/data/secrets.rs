@@ -4,7 +4,7 @@
 
 use super::{Ctx, keep, key_arn, rate_days};
 use crate::spec::data::{ParameterSpec, SecretSpec};
-use crate::synth::connect::{Component, ComponentKind, SecretRef, SecretSource};
+use crate::synth::connect::{Component, SecretRef, SecretSource};
 use crate::synth::naming::{Names, pascal};
 use crate::template::iam::Statement;
 use crate::template::secretsmanager::rotation_schedule::RotationRules;
@@ -77,7 +77,7 @@ pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec)
             Expr::r#ref(&id)
         }
     };
-    let mut c = Component::new(name, ComponentKind::Secret);
+    let mut c = Component::new(name, &crate::kinds::secret::Secrets);
     let mut read = vec![Statement::allow(
         &format!("Read{p}Secret"),
         &[
@@ -131,7 +131,7 @@ pub fn build_parameter(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &Param
         "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}",
         full.trim_start_matches('/')
     ));
-    let mut c = Component::new(name, ComponentKind::Parameter);
+    let mut c = Component::new(name, &crate::kinds::parameter::Parameters);
     c.read_grants.push(Statement::allow(
         &format!("Read{p}Parameter"),
         &["ssm:GetParameter", "ssm:GetParameters"],

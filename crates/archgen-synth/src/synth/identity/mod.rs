@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::Ctx;
-use super::connect::{Component, ComponentKind};
+use super::connect::Component;
 use super::data::secrets::secret_name;
 use super::naming::pascal;
 use crate::spec::identity::{Mfa, ProviderType, SecretValue, SignIn, UserPoolSpec};
@@ -36,13 +36,7 @@ pub fn provider_name(key: &str, ty: ProviderType, name: Option<&str>) -> String 
     }
 }
 
-pub fn build(t: &mut Template, ctx: &mut Ctx) {
-    for (name, pool) in &ctx.spec.user_pools {
-        build_pool(t, ctx, name, pool);
-    }
-}
-
-fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) {
+pub fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) {
     let id = pool_id(name);
     let email = spec.sign_in.contains(&SignIn::Email);
     let phone = spec.sign_in.contains(&SignIn::Phone);
@@ -289,7 +283,7 @@ fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) 
     // A connecting service gets the pool's ids and may administer its users
     // (the document's "task role: Cognito operations").
     let arn = Expr::get_att(&id, "Arn");
-    let mut c = Component::new(name, ComponentKind::UserPool);
+    let mut c = Component::new(name, &crate::kinds::user_pool::UserPools);
     c.read_grants.push(Statement::allow(
         &format!("Read{}Users", pascal(name)),
         &[

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use super::Ctx;
 use super::queue::queue_id;
-use crate::spec::app::{Architecture, split_connection};
+use crate::spec::app::{Access, Architecture};
 use crate::spec::messaging::FunctionSpec;
 use crate::spec::network::TierKind;
+use crate::synth::Ctx;
 use crate::synth::app::{iam, rules};
-use crate::synth::connect::{Access, env_prefix};
+use crate::synth::connect;
 use crate::synth::data::tier_subnets;
 use crate::synth::logs::retained_log_group;
 use crate::synth::naming::pascal;
@@ -103,35 +103,20 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     {
         grants.extend(q.grants(Access::Read));
     }
-    for entry in &f.connects_to {
-        let (target, access) = split_connection(entry);
-        let access = access.and_then(Access::parse).unwrap_or(Access::ReadWrite);
-        let Some(c) = ctx.components.get(target) else {
-            continue;
-        };
-        if let (Some(endpoint), Some(_)) = (&c.network, &vpc) {
-            rules::allow(
-                t,
-                name,
-                &sg,
-                target,
-                &endpoint.security_group,
-                endpoint.port,
-                &format!("{name} function connects to {}", c.kind.describe()),
-            );
-        }
-        grants.extend(c.grants(access));
-        let prefix = env_prefix(target);
-        for (suffix, value) in &c.environment {
-            environment.insert(format!("{prefix}_{suffix}"), value.clone());
-        }
-    }
+    let wired = connect::wire(
+        t,
+        ctx,
+        &connect::Workload {
+            key: name,
+            label: format!("{name} function"),
+            security_group: vpc.is_some().then_some(sg.as_str()),
+        },
+        &f.connects_to,
+    );
+    grants.extend(wired.grants);
+    environment.extend(wired.environment);
     if f.tracing {
-        grants.push(Statement::allow(
-            "WriteTraces",
-            &["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-            vec!["*".into()],
-        ));
+        grants.push(connect::xray_grant());
     }
     let has_network = vpc.is_some();
     let grants = iam::dedupe(grants);

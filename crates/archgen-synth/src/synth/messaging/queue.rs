@@ -2,9 +2,9 @@
 //! SSE-KMS with a key from `keys:`), and the component that says what
 //! sending to it and consuming from it take.
 
-use super::Ctx;
 use crate::spec::messaging::QueueSpec;
-use crate::synth::connect::{Component, ComponentKind};
+use crate::synth::Ctx;
+use crate::synth::connect::Component;
 use crate::synth::data::key_arn;
 use crate::synth::naming::pascal;
 use crate::template::iam::Statement;
@@ -62,7 +62,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, q: &QueueSpec) {
         },
     );
     let arn = Expr::get_att(&id, "Arn");
-    let mut c = Component::new(name, ComponentKind::Queue);
+    let mut c = Component::new(name, &crate::kinds::queue::Queues);
     c.read_grants.push(Statement::allow(
         &format!("Consume{p}"),
         &[

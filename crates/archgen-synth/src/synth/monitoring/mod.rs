@@ -7,7 +7,7 @@ pub mod metrics;
 use serde_json::json;
 
 use super::Ctx;
-use super::connect::{Component, ComponentKind};
+use super::connect::Component;
 use super::data::key_arn;
 use super::naming::pascal;
 use crate::spec::monitoring::{AlarmSpec, TopicSpec};
@@ -35,15 +35,7 @@ pub fn cloudwatch_publish_statement() -> Statement {
     s
 }
 
-/// Topics register as components (a service may publish to one), before
-/// the application tier resolves connections.
-pub fn build_topics(t: &mut Template, ctx: &mut Ctx) {
-    for (name, topic) in &ctx.spec.topics {
-        build_topic(t, ctx, name, topic);
-    }
-}
-
-fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
+pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
     let id = topic_id(name);
     let key = match &spec.kms_key {
         Some(k) => key_arn(k),
@@ -98,7 +90,7 @@ fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
             },
         );
     }
-    let mut c = Component::new(name, ComponentKind::Topic);
+    let mut c = Component::new(name, &crate::kinds::topic::Topics);
     let mut publish = vec![Statement::allow(
         &format!("Publish{}", pascal(name)),
         &["sns:Publish"],
@@ -127,9 +119,10 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
     let Some(w) = metrics::watched(ctx.spec, &a.on) else {
         return;
     };
-    let Some(metric) = metrics::metrics(w).into_iter().find(|m| m.name == a.metric) else {
+    let Some(published) = w.find(&a.metric) else {
         return;
     };
+    let metric = published.metric;
     let (threshold, operator, word) = match (a.above, a.below) {
         (Some(x), _) => (x, "GreaterThanThreshold", "above"),
         (None, Some(x)) => (x, "LessThanThreshold", "below"),
@@ -165,7 +158,7 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
             alarm_description: Some(description.into()),
             namespace: Some(metric.namespace.into()),
             metric_name: Some(metric.metric_name.into()),
-            dimensions: Some(metrics::dimensions(&a.on, w, &metric)),
+            dimensions: Some(published.dimensions.clone()),
             statistic: Some(metric.statistic.into()),
             period: Some(a.period.into()),
             evaluation_periods: Some(a.evaluation_periods.into()),

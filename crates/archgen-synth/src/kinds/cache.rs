@@ -1,0 +1,74 @@
+//! `caches:`: ElastiCache replication groups in an isolated or private tier,
+//! encrypted in transit and at rest, with an AUTH token a service injects.
+
+use super::{Kind, block};
+use crate::spec::StackSpec;
+use crate::spec::data::CacheSpec;
+use crate::synth::Ctx;
+use crate::synth::data::elasticache;
+use crate::synth::monitoring::metrics::{Metric, Watched, dim};
+use crate::synth::naming::pascal;
+use crate::template::{Expr, Template};
+
+block!(Caches, CacheSpec);
+
+impl Kind for Caches {
+    fn block(&self) -> &'static str {
+        "caches"
+    }
+    fn noun(&self) -> &'static str {
+        "cache"
+    }
+    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
+        spec.caches.keys().collect()
+    }
+    fn is_data(&self) -> bool {
+        true
+    }
+    fn holds_secret(&self) -> bool {
+        true
+    }
+    fn build(&self, t: &mut Template, ctx: &mut Ctx) {
+        for (name, cache) in &ctx.spec.caches {
+            elasticache::build(t, ctx, name, cache);
+        }
+    }
+    fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {
+        let cache = spec.caches.get(key)?;
+        // Node metrics: the first node is the primary at creation (after a
+        // failover it is a replica, whose memory mirrors the primary's). In
+        // cluster mode this is shard 1's primary.
+        let node = if cache.shards.is_some() {
+            "0001-001"
+        } else {
+            "001"
+        };
+        let p = pascal(key);
+        let first = || vec![dim("CacheClusterId", Expr::sub(format!("${{{p}}}-{node}")))];
+        const EC: &str = "AWS/ElastiCache";
+        Some(Watched {
+            noun: self.noun(),
+            metrics: vec![
+                Metric::new(
+                    "cpu",
+                    EC,
+                    "EngineCPUUtilization",
+                    "Average",
+                    false,
+                    "percent",
+                )
+                .on(first()),
+                Metric::new(
+                    "memory",
+                    EC,
+                    "DatabaseMemoryUsagePercentage",
+                    "Average",
+                    false,
+                    "percent",
+                )
+                .on(first()),
+                Metric::new("evictions", EC, "Evictions", "Sum", true, "keys").on(first()),
+            ],
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! `databases:`: RDS instances and Aurora clusters in an isolated tier,
+//! encrypted, snapshotted on delete, with an RDS-managed master secret. A
+//! connection opens the engine's port; the secret is injected by name.
+
+use super::{Kind, block};
+use crate::spec::StackSpec;
+use crate::spec::data::DatabaseSpec;
+use crate::synth::Ctx;
+use crate::synth::data::{aurora, rds};
+use crate::synth::monitoring::metrics::{Metric, Watched, dim};
+use crate::synth::naming::pascal;
+use crate::template::{Expr, Template};
+
+block!(Databases, DatabaseSpec);
+
+const RDS: &str = "AWS/RDS";
+
+impl Kind for Databases {
+    fn block(&self) -> &'static str {
+        "databases"
+    }
+    fn noun(&self) -> &'static str {
+        "database"
+    }
+    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
+        spec.databases.keys().collect()
+    }
+    fn is_data(&self) -> bool {
+        true
+    }
+    fn holds_secret(&self) -> bool {
+        true
+    }
+    fn build(&self, t: &mut Template, ctx: &mut Ctx) {
+        for (name, db) in &ctx.spec.databases {
+            if db.engine.is_aurora() {
+                aurora::build(t, ctx, name, db);
+            } else {
+                rds::build(t, ctx, name, db);
+            }
+        }
+    }
+    fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {
+        let db = spec.databases.get(key)?;
+        let p = pascal(key);
+        let cpu = Metric::new("cpu", RDS, "CPUUtilization", "Average", false, "percent");
+        let connections = Metric::new(
+            "connections",
+            RDS,
+            "DatabaseConnections",
+            "Maximum",
+            false,
+            "connections",
+        );
+        Some(if db.engine.is_aurora() {
+            let cluster = || vec![dim("DBClusterIdentifier", Expr::r#ref(&p))];
+            let mut metrics = vec![cpu.on(cluster()), connections.on(cluster())];
+            if db.readers.unwrap_or(u32::from(db.multi_az)) > 0 {
+                metrics.push(
+                    Metric::new(
+                        "replica-lag",
+                        RDS,
+                        "AuroraReplicaLagMaximum",
+                        "Maximum",
+                        false,
+                        "milliseconds",
+                    )
+                    .on(vec![
+                        dim("DBClusterIdentifier", Expr::r#ref(&p)),
+                        dim("Role", "WRITER".into()),
+                    ]),
+                );
+            }
+            Watched {
+                noun: "Aurora database",
+                metrics,
+            }
+        } else {
+            let instance = || vec![dim("DBInstanceIdentifier", Expr::r#ref(&p))];
+            let mut metrics = vec![
+                cpu.on(instance()),
+                connections.on(instance()),
+                Metric::new(
+                    "free-storage",
+                    RDS,
+                    "FreeStorageSpace",
+                    "Minimum",
+                    false,
+                    "bytes",
+                )
+                .on(instance()),
+            ];
+            if !db.replicas.is_empty() {
+                metrics.push(
+                    Metric::new(
+                        "replica-lag",
+                        RDS,
+                        "ReplicaLag",
+                        "Maximum",
+                        false,
+                        "seconds",
+                    )
+                    .on(vec![dim(
+                        "DBInstanceIdentifier",
+                        Expr::r#ref(format!("{p}Replica1")),
+                    )]),
+                );
+            }
+            Watched {
+                noun: "RDS database",
+                metrics,
+            }
+        })
+    }
+}

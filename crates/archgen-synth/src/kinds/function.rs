@@ -1,0 +1,54 @@
+//! `functions:`: Lambda functions, a workload like services: its own role
+//! with the grants its connections imply, placed in a private tier.
+
+use super::{Kind, block};
+use crate::spec::StackSpec;
+use crate::spec::messaging::FunctionSpec;
+use crate::synth::Ctx;
+use crate::synth::messaging::function;
+use crate::synth::monitoring::metrics::{Metric, Watched, dim};
+use crate::template::{Expr, Template};
+
+block!(Functions, FunctionSpec);
+
+impl Kind for Functions {
+    fn block(&self) -> &'static str {
+        "functions"
+    }
+    fn noun(&self) -> &'static str {
+        "function"
+    }
+    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
+        spec.functions.keys().collect()
+    }
+    fn connectable(&self) -> bool {
+        false
+    }
+    fn build(&self, t: &mut Template, ctx: &mut Ctx) {
+        for (name, f) in &ctx.spec.functions {
+            function::build(t, ctx, name, f);
+        }
+    }
+    fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {
+        spec.functions.get(key)?;
+        let name = || vec![dim("FunctionName", Expr::r#ref(function::function_id(key)))];
+        const LAMBDA: &str = "AWS/Lambda";
+        Some(Watched {
+            noun: self.noun(),
+            metrics: vec![
+                Metric::new("errors", LAMBDA, "Errors", "Sum", true, "invocations").on(name()),
+                Metric::new("throttles", LAMBDA, "Throttles", "Sum", true, "invocations")
+                    .on(name()),
+                Metric::new(
+                    "duration",
+                    LAMBDA,
+                    "Duration",
+                    "Maximum",
+                    true,
+                    "milliseconds",
+                )
+                .on(name()),
+            ],
+        })
+    }
+}

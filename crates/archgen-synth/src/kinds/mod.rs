@@ -1,0 +1,121 @@
+//! The registry of component kinds. A component is something a workload can
+//! name in `connects_to` (a database, a bucket, a queue, another service);
+//! each kind is one module here that says, in one place, which spec block
+//! declares it, what it is called, what it checks, what it builds and what
+//! connecting to it takes (the [`crate::synth::connect::Component`] its
+//! builder registers: port, IAM grants per access level, variables, secret),
+//! which metrics alarms can watch on it, and how its data is kept.
+//!
+//! The list of kinds is the list of component blocks of [`StackSpec`]: one
+//! line each in `spec/mod.rs`, in build order (what a workload connects to
+//! is built before the workload).
+//!
+//! [`StackSpec`]: crate::spec::StackSpec
+
+pub mod bucket;
+pub mod cache;
+pub mod database;
+pub mod function;
+pub mod key;
+pub mod parameter;
+pub mod queue;
+pub mod secret;
+pub mod service;
+pub mod topic;
+pub mod user_pool;
+
+use std::fmt;
+
+use crate::diagnostic::Diagnostic;
+use crate::spec::{ResolvedStack, StackSpec};
+use crate::synth::Ctx;
+use crate::synth::monitoring::metrics::Watched;
+use crate::template::Template;
+
+pub use crate::spec::KINDS;
+
+/// The type of one entry of a kind's spec block (`tables: {orders: <Spec>}`).
+pub trait Block {
+    type Spec;
+}
+
+/// One kind of component. Methods with a default are what most kinds do.
+pub trait Kind: Sync {
+    /// The spec block its components are declared in (`tables`).
+    fn block(&self) -> &'static str;
+    /// What one is called in messages (`DynamoDB table`).
+    fn noun(&self) -> &'static str;
+    /// The keys of its components in `spec`, in spec order.
+    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String>;
+    /// Declared in the data tier: its key must be usable in every resource
+    /// name archgen derives from it (32 characters).
+    fn is_data(&self) -> bool {
+        false
+    }
+    /// A workload can name it in `connects_to` (functions are workloads
+    /// that nothing connects to).
+    fn connectable(&self) -> bool {
+        true
+    }
+    /// A connection to it takes an access level (`name:read`); services,
+    /// reached over the network only, take none.
+    fn takes_access(&self) -> bool {
+        true
+    }
+    /// A service's `secrets:` can inject its secret by component name.
+    fn holds_secret(&self) -> bool {
+        false
+    }
+    /// Rules of this kind that no other module checks.
+    fn check(&self, _stack: &ResolvedStack) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+    /// Builds every component of this kind and registers each in
+    /// `ctx.components`.
+    fn build(&self, t: &mut Template, ctx: &mut Ctx);
+    /// The metrics an alarm can watch on component `key`, if it is one of
+    /// this kind's and publishes any.
+    fn watch(&self, _spec: &StackSpec, _key: &str) -> Option<Watched> {
+        None
+    }
+}
+
+impl fmt::Debug for dyn Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.block())
+    }
+}
+
+impl PartialEq for dyn Kind {
+    fn eq(&self, other: &Self) -> bool {
+        self.block() == other.block()
+    }
+}
+
+/// Every component of `spec`, with its kind, in registry then spec order.
+pub fn components(spec: &StackSpec) -> Vec<(&String, &'static dyn Kind)> {
+    KINDS
+        .iter()
+        .flat_map(|kind| kind.keys(spec).into_iter().map(move |k| (k, *kind)))
+        .collect()
+}
+
+/// The kind of component `key`, if `spec` declares one.
+pub fn kind_of(spec: &StackSpec, key: &str) -> Option<&'static dyn Kind> {
+    components(spec)
+        .into_iter()
+        .find(|(k, _)| k.as_str() == key)
+        .map(|(_, kind)| kind)
+}
+
+/// Declares the kind struct of a block and its spec type:
+/// `block!(Tables, TableSpec)`.
+macro_rules! block {
+    ($kind:ident, $spec:ty) => {
+        pub struct $kind;
+        impl $crate::kinds::Block for $kind {
+            type Spec = $spec;
+        }
+    };
+}
+pub(crate) use block;

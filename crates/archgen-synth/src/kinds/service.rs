@@ -1,0 +1,95 @@
+//! `services:`: ECS Fargate services, the main workload. Other services
+//! connect to one through Service Connect (its key is its DNS name); a
+//! connection opens its port and hands over `<NAME>_URL`.
+
+use super::{Kind, block};
+use crate::spec::StackSpec;
+use crate::spec::app::ServiceSpec;
+use crate::synth::Ctx;
+use crate::synth::app;
+use crate::synth::app::service::{CLUSTER, target_group_id};
+use crate::synth::monitoring::metrics::{Metric, Watched, dim};
+use crate::synth::naming::pascal;
+use crate::template::{Expr, Template};
+
+block!(Services, ServiceSpec);
+
+impl Kind for Services {
+    fn block(&self) -> &'static str {
+        "services"
+    }
+    fn noun(&self) -> &'static str {
+        "service"
+    }
+    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
+        spec.services.keys().collect()
+    }
+    fn takes_access(&self) -> bool {
+        false
+    }
+    /// The application tier: repositories, cluster, load balancer and
+    /// services together, since they share the cluster and listener.
+    fn build(&self, t: &mut Template, ctx: &mut Ctx) {
+        app::build(t, ctx);
+    }
+    fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {
+        let s = spec.services.get(key)?;
+        let p = pascal(key);
+        let service = || {
+            vec![
+                dim("ClusterName", Expr::r#ref(CLUSTER)),
+                dim("ServiceName", Expr::get_att(format!("{p}Service"), "Name")),
+            ]
+        };
+        const ECS: &str = "AWS/ECS";
+        let mut metrics = vec![
+            Metric::new("cpu", ECS, "CPUUtilization", "Average", false, "percent").on(service()),
+            Metric::new(
+                "memory",
+                ECS,
+                "MemoryUtilization",
+                "Average",
+                false,
+                "percent",
+            )
+            .on(service()),
+            // Container Insights (on for every cluster archgen makes).
+            Metric::new(
+                "running-tasks",
+                "ECS/ContainerInsights",
+                "RunningTaskCount",
+                "Minimum",
+                false,
+                "tasks",
+            )
+            .on(service()),
+        ];
+        if s.route.is_some() && spec.load_balancer.is_some() {
+            // Per target group: only a service behind the load balancer.
+            metrics.push(
+                Metric::new(
+                    "unhealthy-hosts",
+                    "AWS/ApplicationELB",
+                    "UnHealthyHostCount",
+                    "Maximum",
+                    false,
+                    "targets",
+                )
+                .on(vec![
+                    dim(
+                        "TargetGroup",
+                        Expr::get_att(target_group_id(key), "TargetGroupFullName"),
+                    ),
+                    dim(
+                        "LoadBalancer",
+                        Expr::get_att("LoadBalancer", "LoadBalancerFullName"),
+                    ),
+                ]),
+            );
+        }
+        Some(Watched {
+            noun: self.noun(),
+            metrics,
+        })
+    }
+}
