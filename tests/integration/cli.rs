@@ -17,6 +17,22 @@ pub struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "DynamoDB sort key equal to the partition key",
+        from: "environments:",
+        to: "tables:\n  orders:\n    partition_key: { name: id, type: string }\n    sort_key: { name: id, type: string }\nenvironments:",
+        line: 14,
+        field: "tables.orders.sort_key.name",
+        says: &["'id' is already the partition key"],
+    },
+    Case {
+        name: "unknown access level in connects_to",
+        from: "connects_to: [worker]",
+        to: "connects_to: [worker:rw]",
+        line: 25,
+        field: "services.web.connects_to[0]",
+        says: &["'rw' is not a valid value", "read-write"],
+    },
+    Case {
         name: "unknown field",
         from: "  cidr: 10.0.0.0/16",
         to: "  cidrr: 10.0.0.0/16",

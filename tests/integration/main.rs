@@ -14,3 +14,4 @@ mod overlays;
 mod robustness;
 mod snapshots;
 mod support;
+mod tables;

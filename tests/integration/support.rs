@@ -12,6 +12,7 @@ pub const EXAMPLES: &[&str] = &[
     "solo-saving",
     "neuraknot",
     "eyewear-retail",
+    "order-ledger",
 ];
 pub const ENVIRONMENTS: &[&str] = &["dev", "staging", "prod"];
 

@@ -361,6 +361,12 @@ codes! {
     Data024 = "DATA024", "a bucket CORS rule is invalid",
         "A CORS rule lists at least one origin, and methods S3 accepts (GET, PUT, POST, DELETE, \
          HEAD).";
+    Data025 = "DATA025", "a DynamoDB table's key or TTL attribute is invalid",
+        "A table's partition key and sort key are two different attributes, and attribute \
+         names (keys and `ttl_attribute`) are 1 to 255 bytes long.";
+    Data026 = "DATA026", "a workload cannot reach a DynamoDB table",
+        "DynamoDB is reached over HTTPS. In a VPC with `nat: none`, a service or function that \
+         connects to a table needs the `dynamodb` gateway endpoint in `network.endpoints`.";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

@@ -21,6 +21,7 @@ pub mod parameter;
 pub mod queue;
 pub mod secret;
 pub mod service;
+pub mod table;
 pub mod topic;
 pub mod user_pool;
 

@@ -97,6 +97,8 @@ stack_spec! {
         /// ElastiCache replication groups, by component name.
         caches: crate::kinds::cache::Caches,
         buckets: crate::kinds::bucket::Buckets,
+        /// DynamoDB tables, by component name.
+        tables: crate::kinds::table::Tables,
         /// Cognito user pools, by component name.
         user_pools: crate::kinds::user_pool::UserPools,
         /// SQS queues (each with a dead-letter queue), by component name.

@@ -9,6 +9,7 @@ pub mod certificatemanager;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
@@ -49,6 +50,7 @@ macro_rules! for_each_resource_type {
             CognitoUserPoolClient($crate::template::generated::cognito::UserPoolClient),
             CognitoUserPoolDomain($crate::template::generated::cognito::UserPoolDomain),
             CognitoUserPoolIdentityProvider($crate::template::generated::cognito::UserPoolIdentityProvider),
+            DynamodbTable($crate::template::generated::dynamodb::Table),
             Ec2Eip($crate::template::generated::ec2::Eip),
             Ec2FlowLog($crate::template::generated::ec2::FlowLog),
             Ec2InternetGateway($crate::template::generated::ec2::InternetGateway),
