@@ -126,7 +126,13 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
 fn unique_component_names(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: Vec<(&String, &'static dyn Kind)> = Vec::new();
-    for (name, kind) in crate::kinds::components(&stack.spec) {
+    // In the order they are written, so "first used here" is the first.
+    let mut all = crate::kinds::components(&stack.spec);
+    all.sort_by_key(|(name, kind)| {
+        let at = stack.locate(&format!("{}.{name}", kind.block()));
+        (at.line, at.column)
+    });
+    for (name, kind) in all {
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
             out.push(
                 stack
