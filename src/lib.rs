@@ -9,4 +9,4 @@ pub mod cli;
 
 #[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;
-pub use archgen_synth::{check, diagnostic, manifest, render, spec, synth, template};
+pub use archgen_synth::{check, diagnostic, manifest, pipeline, render, spec, synth, template};

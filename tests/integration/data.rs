@@ -1,6 +1,7 @@
 //! What the data builders guarantee, checked on synthesized templates.
 
 use crate::support::*;
+use archgen::check::check_stack;
 use archgen::spec::Project;
 use archgen::synth::build_stack;
 use archgen::synth::connect::{ComponentKind, SecretSource};
@@ -398,7 +399,7 @@ fn components_register_what_a_connecting_service_needs() {
         "secrets:\n  jwt: {}\nparameters:\n  api-key: { secure: true }\n",
     ));
     let project = Project::load(p.path()).unwrap();
-    let stack = project.stacks[0].resolve("prod").unwrap();
+    let stack = check_stack(project.stacks[0].resolve("prod").unwrap()).unwrap();
     let built = build_stack(&stack);
     let c = &built.components;
     let db = c.get("db").expect("db registered");
@@ -457,7 +458,7 @@ fn components_register_what_a_connecting_service_needs() {
         }
     }
     // The names the services builder validates `connects_to` against.
-    let names = archgen::check::component_names(&stack.spec);
+    let names = archgen::check::component_names(stack.spec());
     assert!(names.contains(&("uploads".to_string(), ComponentKind::Bucket)));
     assert!(names.contains(&("api-key".to_string(), ComponentKind::Parameter)));
     let data_components = c

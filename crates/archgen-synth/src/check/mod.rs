@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod built;
+pub mod checked;
 pub mod data;
 pub mod edge;
 pub mod identity;
@@ -21,6 +22,8 @@ pub mod network;
 pub mod schedule;
 pub mod values;
 pub mod wiring;
+
+pub use checked::{CacheValues, CheckedStack, DatabaseValues};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::spec::{ResolvedStack, StackSpec};
@@ -63,7 +66,18 @@ pub const REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
-pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
+/// Runs every rule on `stack`; the stack comes back checked, with the values
+/// the rules parsed, only when none of them failed.
+pub fn check_stack(stack: ResolvedStack) -> Result<CheckedStack, Vec<Diagnostic>> {
+    let (diagnostics, data) = rules(&stack);
+    if diagnostics.is_empty() {
+        Ok(CheckedStack::new(stack, data))
+    } else {
+        Err(diagnostics)
+    }
+}
+
+fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::DataValues) {
     let mut out = Vec::new();
     let spec = &stack.spec;
     if !is_name(&spec.app, 32) {
@@ -108,7 +122,8 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     }
     out.extend(app::check(stack));
     out.extend(api::check(stack));
-    out.extend(data::check(stack));
+    let (data_diagnostics, data) = data::check(stack);
+    out.extend(data_diagnostics);
     out.extend(monitoring::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
@@ -129,7 +144,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     }
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
-    out
+    (out, data)
 }
 
 /// Whether components of this kind are declared in a data block (DATA001

@@ -4,22 +4,21 @@
 //! `connect::Component` that says what reaching it takes.
 
 pub mod aurora;
-pub mod catalog;
 pub mod elasticache;
 pub mod kms;
 pub mod rds;
 pub mod s3;
 pub mod secrets;
-pub mod windows;
 
 use super::Ctx;
 use super::naming::pascal;
+use crate::check::CheckedStack;
 use crate::spec::network::{TierKind, Zones};
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::Egress;
 use crate::template::{Expr, Policy, Resource, Template};
 
-pub fn build(t: &mut Template, ctx: &mut Ctx) {
+pub fn build(t: &mut Template, ctx: &mut Ctx, checked: &CheckedStack) {
     let spec = ctx.spec;
     for (name, key) in &spec.keys {
         kms::build_key(t, ctx, name, key);
@@ -30,15 +29,15 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
     for (name, param) in &spec.parameters {
         secrets::build_parameter(t, ctx, name, param);
     }
-    for (name, db) in &spec.databases {
+    for (name, db, values) in checked.databases() {
         if db.engine.is_aurora() {
-            aurora::build(t, ctx, name, db);
+            aurora::build(t, ctx, name, db, values);
         } else {
-            rds::build(t, ctx, name, db);
+            rds::build(t, ctx, name, db, values);
         }
     }
-    for (name, cache) in &spec.caches {
-        elasticache::build(t, ctx, name, cache);
+    for (name, cache, values) in checked.caches() {
+        elasticache::build(t, ctx, name, cache, values);
     }
     for (name, bucket) in &spec.buckets {
         s3::build(t, ctx, name, bucket);

@@ -1,0 +1,207 @@
+//! The stack `check` hands to `synth`: the resolved spec plus the values
+//! `check` parsed from its text (windows in UTC, parameter values in each
+//! parameter's unit). Only `check` builds one, and only when no rule
+//! failed, so a builder that takes a `CheckedStack` never sees a value that
+//! does not parse and never parses one again.
+
+use crate::spec::data::{CacheSpec, DatabaseSpec};
+use crate::spec::value::{ParameterValue, Window};
+use crate::spec::{ResolvedStack, StackSpec};
+use indexmap::IndexMap;
+
+/// A resolved stack that passed every rule.
+#[derive(Debug)]
+pub struct CheckedStack<'p> {
+    stack: ResolvedStack<'p>,
+    data: DataValues,
+}
+
+/// What `check` parsed from one database's spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatabaseValues {
+    /// `backup.window`, in UTC.
+    pub backup_window: Option<Window>,
+    /// `maintenance_window`, in UTC.
+    pub maintenance_window: Option<Window>,
+    /// `parameters`, in spec order, as RDS takes them (the TLS parameter
+    /// archgen sets is not among them: `check` refuses it).
+    pub parameters: IndexMap<String, ParameterValue>,
+}
+
+/// What `check` parsed from one cache's spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CacheValues {
+    /// `snapshot.window`, in UTC.
+    pub snapshot_window: Option<Window>,
+    /// `maintenance_window`, in UTC.
+    pub maintenance_window: Option<Window>,
+}
+
+/// Parsed values of the data tier, one entry per component in spec order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct DataValues {
+    pub(super) databases: Vec<DatabaseValues>,
+    pub(super) caches: Vec<CacheValues>,
+}
+
+impl<'p> CheckedStack<'p> {
+    /// Private to `check`: `data` holds one entry per database and cache of
+    /// `stack`, in spec order (`check::data` builds it while checking them).
+    pub(super) fn new(stack: ResolvedStack<'p>, data: DataValues) -> Self {
+        debug_assert_eq!(data.databases.len(), stack.spec.databases.len());
+        debug_assert_eq!(data.caches.len(), stack.spec.caches.len());
+        CheckedStack { stack, data }
+    }
+
+    pub fn stack(&self) -> &ResolvedStack<'p> {
+        &self.stack
+    }
+
+    pub fn spec(&self) -> &StackSpec {
+        &self.stack.spec
+    }
+
+    /// Every database with its parsed values, in spec order.
+    pub fn databases(&self) -> impl Iterator<Item = (&str, &DatabaseSpec, &DatabaseValues)> {
+        self.stack
+            .spec
+            .databases
+            .iter()
+            .zip(&self.data.databases)
+            .map(|((key, spec), values)| (key.as_str(), spec, values))
+    }
+
+    /// Every cache with its parsed values, in spec order.
+    pub fn caches(&self) -> impl Iterator<Item = (&str, &CacheSpec, &CacheValues)> {
+        self.stack
+            .spec
+            .caches
+            .iter()
+            .zip(&self.data.caches)
+            .map(|((key, spec), values)| (key.as_str(), spec, values))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_stack;
+    use crate::diagnostic::Code;
+    use crate::spec::Project;
+    use crate::spec::value::window::Kind;
+
+    /// A stack with one database and one cache; `data` is appended to it.
+    fn project(data: &str) -> Project {
+        let source = format!(
+            "\
+app: demo
+region: ap-northeast-1
+network:
+  cidr: 10.0.0.0/16
+  zones: 2
+  tiers:
+    app: {{ type: isolated, mask: 24 }}
+    data: {{ type: isolated, mask: 24 }}
+  nat: none
+environments:
+  prod: {{}}
+{data}"
+        );
+        Project::from_source("stacks/main.yaml".into(), source).unwrap()
+    }
+
+    #[test]
+    fn check_yields_the_windows_in_utc_and_parameters_in_their_units() {
+        let p = project(
+            "\
+databases:
+  db:
+    engine: postgres
+    version: \"15.15\"
+    instance: db.t3.medium
+    backup: { window: \"03:00-04:00 Asia/Tokyo\" }
+    maintenance_window: \"sun 04:00-05:00 Asia/Tokyo\"
+    parameters: { shared_buffers: 256MB, max_connections: 200, log_statement: ddl }
+caches:
+  sessions:
+    engine: valkey
+    version: \"8.0\"
+    node_type: cache.t4g.micro
+    snapshot: { window: \"05:00-06:00 +09:00\" }
+    maintenance_window: \"mon 08:00-09:00 JST\"
+",
+        );
+        let checked = check_stack(p.stacks[0].resolve("prod").unwrap()).unwrap();
+
+        let [(key, _, db)] = checked.databases().collect::<Vec<_>>()[..] else {
+            panic!("one database")
+        };
+        assert_eq!(key, "db");
+        let backup = db.backup_window.unwrap();
+        assert_eq!(backup.kind, Kind::Daily);
+        assert_eq!(backup.to_aws(), "18:00-19:00");
+        // Sunday 04:00 in Tokyo is Saturday 19:00 in UTC.
+        let maintenance = db.maintenance_window.unwrap();
+        assert_eq!(maintenance.kind, Kind::Weekly);
+        assert_eq!(maintenance.to_aws(), "sat:19:00-sat:20:00");
+        let parameters: Vec<(&str, String)> = db
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.to_string()))
+            .collect();
+        assert_eq!(
+            parameters,
+            [
+                ("shared_buffers", "32768".to_string()),
+                ("max_connections", "200".to_string()),
+                ("log_statement", "ddl".to_string()),
+            ]
+        );
+
+        let [(key, _, cache)] = checked.caches().collect::<Vec<_>>()[..] else {
+            panic!("one cache")
+        };
+        assert_eq!(key, "sessions");
+        assert_eq!(cache.snapshot_window.unwrap().to_aws(), "20:00-21:00");
+        // Monday 08:00 in Tokyo is Sunday 23:00 in UTC.
+        assert_eq!(
+            cache.maintenance_window.unwrap().to_aws(),
+            "sun:23:00-mon:00:00"
+        );
+    }
+
+    #[test]
+    fn windows_left_out_stay_unset() {
+        let p = project(
+            "\
+databases:
+  db: { engine: postgres, version: \"15.15\", instance: db.t3.medium }
+",
+        );
+        let checked = check_stack(p.stacks[0].resolve("prod").unwrap()).unwrap();
+        let (_, _, db) = checked.databases().next().unwrap();
+        assert_eq!(db, &DatabaseValues::default());
+    }
+
+    #[test]
+    fn a_window_that_does_not_parse_yields_no_checked_stack_but_its_diagnostic() {
+        let p = project(
+            "\
+databases:
+  db:
+    engine: postgres
+    version: \"15.15\"
+    instance: db.t3.medium
+    backup: { window: \"03:00-04:00 Europe/Berlin\" }
+",
+        );
+        let diagnostics = check_stack(p.stacks[0].resolve("prod").unwrap()).unwrap_err();
+        let [d] = &diagnostics[..] else {
+            panic!("one diagnostic: {diagnostics:?}")
+        };
+        assert_eq!(d.code, Code::Data006);
+        assert_eq!(d.field, "databases.db.backup.window");
+        assert_eq!(d.loc.line, 17);
+        assert!(d.message.contains("daylight saving"), "{}", d.message);
+    }
+}

@@ -1,0 +1,15 @@
+//! Values the spec writes as text, parsed into types once, when the stack is
+//! checked (see `check::CheckedStack`): windows with their UTC conversion,
+//! engine parameter values. Parsers return a typed error that `check` turns
+//! into a coded diagnostic at the field; `synth` takes the parsed values and
+//! never parses again.
+
+// User text: index and slice only with checked methods.
+// Unit tests index freely: a panic there is a failing test.
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
+
+pub mod parameter;
+pub mod window;
+
+pub use parameter::{ParameterError, ParameterValue};
+pub use window::{Window, WindowError};
