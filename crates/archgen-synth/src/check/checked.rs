@@ -1,19 +1,32 @@
 //! The stack `check` hands to `synth`: the resolved spec plus the values
-//! `check` parsed from its text (windows in UTC, parameter values in each
-//! parameter's unit). Only `check` builds one, and only when no rule
+//! `check` parsed from its text (subnet CIDRs, windows in UTC, parameter
+//! values in each parameter's unit). Only `check` builds one, and only when no rule
 //! failed, so a builder that takes a `CheckedStack` never sees a value that
 //! does not parse and never parses one again.
 
 use crate::spec::data::{CacheSpec, DatabaseSpec};
+use crate::spec::network::TierSpec;
 use crate::spec::value::{ParameterValue, Window};
 use crate::spec::{ResolvedStack, StackSpec};
 use indexmap::IndexMap;
+use ipnet::Ipv4Net;
 
 /// A resolved stack that passed every rule.
 #[derive(Debug)]
 pub struct CheckedStack<'p> {
     stack: ResolvedStack<'p>,
-    data: DataValues,
+    values: Values,
+}
+
+/// Each tier's subnet CIDRs (explicit or carved from the VPC CIDR), one per
+/// zone in zone order, by tier name in spec order.
+pub type SubnetPlan = IndexMap<String, Vec<Ipv4Net>>;
+
+/// Everything `check` parsed; meaningful only when no rule failed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Values {
+    pub(super) subnets: SubnetPlan,
+    pub(super) data: DataValues,
 }
 
 /// What `check` parsed from one database's spec.
@@ -45,12 +58,21 @@ pub(super) struct DataValues {
 }
 
 impl<'p> CheckedStack<'p> {
-    /// Private to `check`: `data` holds one entry per database and cache of
-    /// `stack`, in spec order (`check::data` builds it while checking them).
-    pub(super) fn new(stack: ResolvedStack<'p>, data: DataValues) -> Self {
-        debug_assert_eq!(data.databases.len(), stack.spec.databases.len());
-        debug_assert_eq!(data.caches.len(), stack.spec.caches.len());
-        CheckedStack { stack, data }
+    /// Private to `check`: `values` holds one entry per tier, database and
+    /// cache of `stack`, in spec order (the rules build them while checking).
+    pub(super) fn new(stack: ResolvedStack<'p>, values: Values) -> Self {
+        let spec = &stack.spec;
+        debug_assert!(
+            spec.network
+                .as_ref()
+                .map_or(values.subnets.is_empty(), |n| {
+                    n.tiers.keys().eq(values.subnets.keys())
+                        && values.subnets.values().all(|s| s.len() == n.zones.count())
+                })
+        );
+        debug_assert_eq!(values.data.databases.len(), spec.databases.len());
+        debug_assert_eq!(values.data.caches.len(), spec.caches.len());
+        CheckedStack { stack, values }
     }
 
     pub fn stack(&self) -> &ResolvedStack<'p> {
@@ -61,13 +83,25 @@ impl<'p> CheckedStack<'p> {
         &self.stack.spec
     }
 
+    /// Every subnet tier with its subnets (one per zone), in spec order;
+    /// none without a network.
+    pub fn subnet_tiers(&self) -> impl Iterator<Item = (&str, &TierSpec, &[Ipv4Net])> {
+        self.stack
+            .spec
+            .network
+            .iter()
+            .flat_map(|n| &n.tiers)
+            .zip(self.values.subnets.values())
+            .map(|((name, tier), subnets)| (name.as_str(), tier, subnets.as_slice()))
+    }
+
     /// Every database with its parsed values, in spec order.
     pub fn databases(&self) -> impl Iterator<Item = (&str, &DatabaseSpec, &DatabaseValues)> {
         self.stack
             .spec
             .databases
             .iter()
-            .zip(&self.data.databases)
+            .zip(&self.values.data.databases)
             .map(|((key, spec), values)| (key.as_str(), spec, values))
     }
 
@@ -77,7 +111,7 @@ impl<'p> CheckedStack<'p> {
             .spec
             .caches
             .iter()
-            .zip(&self.data.caches)
+            .zip(&self.values.data.caches)
             .map(|((key, spec), values)| (key.as_str(), spec, values))
     }
 }
@@ -167,6 +201,27 @@ caches:
         assert_eq!(
             cache.maintenance_window.unwrap().to_aws(),
             "sun:23:00-mon:00:00"
+        );
+    }
+
+    #[test]
+    fn check_yields_each_tiers_subnets_in_zone_order() {
+        let p = project("");
+        let checked = check_stack(p.stacks[0].resolve("prod").unwrap()).unwrap();
+        let plan: Vec<(&str, Vec<String>)> = checked
+            .subnet_tiers()
+            .map(|(name, _, subnets)| (name, subnets.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        // Carved from 10.0.0.0/16 in tier order, one /24 per zone.
+        assert_eq!(
+            plan,
+            [
+                ("app", vec!["10.0.0.0/24".to_string(), "10.0.1.0/24".into()]),
+                (
+                    "data",
+                    vec!["10.0.2.0/24".to_string(), "10.0.3.0/24".into()]
+                ),
+            ]
         );
     }
 

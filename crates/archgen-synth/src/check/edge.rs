@@ -6,6 +6,7 @@ use crate::spec::ResolvedStack;
 use crate::spec::edge::{
     AttachTarget, BehaviorSpec, IpMatchSpec, MANAGED_RULE_GROUPS, WafRuleSpec, WafScope,
 };
+use crate::spec::value::cidr;
 use crate::synth::edge::dns::zone_of;
 use crate::template::logs::RETENTION_DAYS;
 
@@ -261,11 +262,15 @@ fn check_ip(stack: &ResolvedStack, field: &str, ip: &IpMatchSpec, out: &mut Vec<
         );
     }
     for (i, a) in ip.addresses.iter().enumerate() {
-        if let Err(p) = super::network::parse_canonical_cidr(a) {
+        if let Err(e) = cidr::parse_canonical(a) {
             out.push(
                 stack
-                    .error(Code::Edge011, &format!("{field}.addresses[{i}]"), p.message)
-                    .help(p.help),
+                    .error(
+                        Code::Edge011,
+                        &format!("{field}.addresses[{i}]"),
+                        e.to_string(),
+                    )
+                    .help(e.help()),
             );
         }
     }

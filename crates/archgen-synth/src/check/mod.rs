@@ -23,7 +23,7 @@ pub mod schedule;
 pub mod values;
 pub mod wiring;
 
-pub use checked::{CacheValues, CheckedStack, DatabaseValues};
+pub use checked::{CacheValues, CheckedStack, DatabaseValues, SubnetPlan};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::spec::{ResolvedStack, StackSpec};
@@ -69,15 +69,15 @@ pub const REGIONS: &[&str] = &[
 /// Runs every rule on `stack`; the stack comes back checked, with the values
 /// the rules parsed, only when none of them failed.
 pub fn check_stack(stack: ResolvedStack) -> Result<CheckedStack, Vec<Diagnostic>> {
-    let (diagnostics, data) = rules(&stack);
+    let (diagnostics, values) = rules(&stack);
     if diagnostics.is_empty() {
-        Ok(CheckedStack::new(stack, data))
+        Ok(CheckedStack::new(stack, values))
     } else {
         Err(diagnostics)
     }
 }
 
-fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::DataValues) {
+fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     let mut out = Vec::new();
     let spec = &stack.spec;
     if !is_name(&spec.app, 32) {
@@ -117,8 +117,11 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::DataValues) {
         );
     }
     out.extend(values::check(stack));
+    let mut subnets = SubnetPlan::new();
     if let Some(net) = &spec.network {
-        out.extend(network::check(stack, net));
+        let (network_diagnostics, plan) = network::check(stack, net);
+        out.extend(network_diagnostics);
+        subnets = plan;
     }
     out.extend(app::check(stack));
     out.extend(api::check(stack));
@@ -144,7 +147,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::DataValues) {
     }
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
-    (out, data)
+    (out, checked::Values { subnets, data })
 }
 
 /// Whether components of this kind are declared in a data block (DATA001

@@ -113,7 +113,13 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         notes: Vec::new(),
     };
     if let Some(net) = &spec.network {
-        ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
+        ctx.network = Some(network::build(
+            &mut t,
+            &ctx.names,
+            net,
+            checked.subnet_tiers(),
+            &ctx.tags,
+        ));
     }
     data::build(&mut t, &mut ctx, checked);
     // Components services may connect to: user pools, queues, topics.

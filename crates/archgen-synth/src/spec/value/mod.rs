@@ -1,6 +1,6 @@
 //! Values the spec writes as text, parsed into types once, when the stack is
 //! checked (see `check::CheckedStack`): windows with their UTC conversion,
-//! engine parameter values. Parsers return a typed error that `check` turns
+//! engine parameter values, CIDR blocks. Parsers return a typed error that `check` turns
 //! into a coded diagnostic at the field; `synth` takes the parsed values and
 //! never parses again.
 
@@ -8,8 +8,10 @@
 // Unit tests index freely: a panic there is a failing test.
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
+pub mod cidr;
 pub mod parameter;
 pub mod window;
 
+pub use cidr::CidrError;
 pub use parameter::{ParameterError, ParameterValue};
 pub use window::{Window, WindowError};
