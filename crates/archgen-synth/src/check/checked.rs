@@ -4,7 +4,9 @@
 //! failed, so a builder that takes a `CheckedStack` never sees a value that
 //! does not parse and never parses one again.
 
+use crate::spec::app::CertificateSource;
 use crate::spec::data::{CacheSpec, DatabaseSpec};
+use crate::spec::edge::DistributionSpec;
 use crate::spec::network::TierSpec;
 use crate::spec::value::{ParameterValue, Window};
 use crate::spec::{ResolvedStack, StackSpec};
@@ -27,6 +29,15 @@ pub type SubnetPlan = IndexMap<String, Vec<Ipv4Net>>;
 pub(super) struct Values {
     pub(super) subnets: SubnetPlan,
     pub(super) data: DataValues,
+    pub(super) certificates: Certificates,
+}
+
+/// The certificates of the load balancer and of each distribution (in spec
+/// order), where the spec gives one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Certificates {
+    pub(super) load_balancer: Option<CertificateSource>,
+    pub(super) cdn: Vec<Option<CertificateSource>>,
 }
 
 /// What `check` parsed from one database's spec.
@@ -72,6 +83,21 @@ impl<'p> CheckedStack<'p> {
         );
         debug_assert_eq!(values.data.databases.len(), spec.databases.len());
         debug_assert_eq!(values.data.caches.len(), spec.caches.len());
+        debug_assert_eq!(
+            spec.load_balancer
+                .as_ref()
+                .map(|lb| lb.certificate.is_some()),
+            spec.load_balancer
+                .as_ref()
+                .map(|_| values.certificates.load_balancer.is_some()),
+        );
+        debug_assert!(
+            spec.cdn.values().map(|d| d.certificate.is_some()).eq(values
+                .certificates
+                .cdn
+                .iter()
+                .map(Option::is_some))
+        );
         CheckedStack { stack, values }
     }
 
@@ -93,6 +119,24 @@ impl<'p> CheckedStack<'p> {
             .flat_map(|n| &n.tiers)
             .zip(self.values.subnets.values())
             .map(|((name, tier), subnets)| (name.as_str(), tier, subnets.as_slice()))
+    }
+
+    /// The load balancer's certificate, when it serves HTTPS.
+    pub fn load_balancer_certificate(&self) -> Option<&CertificateSource> {
+        self.values.certificates.load_balancer.as_ref()
+    }
+
+    /// Every CloudFront distribution with its viewer certificate (none: the
+    /// default *.cloudfront.net one), in spec order.
+    pub fn distributions(
+        &self,
+    ) -> impl Iterator<Item = (&str, &DistributionSpec, Option<&CertificateSource>)> {
+        self.stack
+            .spec
+            .cdn
+            .iter()
+            .zip(&self.values.certificates.cdn)
+            .map(|((key, d), cert)| (key.as_str(), d, cert.as_ref()))
     }
 
     /// Every database with its parsed values, in spec order.

@@ -26,6 +26,7 @@ pub mod wiring;
 pub use checked::{CacheValues, CheckedStack, DatabaseValues, SubnetPlan};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::spec::app::CertificateSpec;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::connect::ComponentKind;
 
@@ -147,7 +148,26 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     }
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
-    (out, checked::Values { subnets, data })
+    let certificates = checked::Certificates {
+        load_balancer: spec
+            .load_balancer
+            .as_ref()
+            .and_then(|lb| lb.certificate.as_ref())
+            .and_then(CertificateSpec::source),
+        cdn: spec
+            .cdn
+            .values()
+            .map(|d| d.certificate.as_ref().and_then(CertificateSpec::source))
+            .collect(),
+    };
+    (
+        out,
+        checked::Values {
+            subnets,
+            data,
+            certificates,
+        },
+    )
 }
 
 /// Whether components of this kind are declared in a data block (DATA001

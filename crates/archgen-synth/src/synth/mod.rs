@@ -55,6 +55,8 @@ impl Synthesis {
 /// network, then data (registering components), then the application tier
 /// (which resolves connections against the registered components).
 pub struct Ctx<'a> {
+    /// The stack being built, with the values `check` parsed.
+    pub checked: &'a CheckedStack<'a>,
     pub spec: &'a crate::spec::StackSpec,
     pub environment: &'a str,
     pub names: Names,
@@ -97,6 +99,7 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         stack.environment
     ));
     let mut ctx = Ctx {
+        checked,
         spec,
         environment: &stack.environment,
         names: Names {
@@ -121,7 +124,7 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
             &ctx.tags,
         ));
     }
-    data::build(&mut t, &mut ctx, checked);
+    data::build(&mut t, &mut ctx);
     // Components services may connect to: user pools, queues, topics.
     identity::build(&mut t, &mut ctx);
     messaging::build_queues(&mut t, &mut ctx);

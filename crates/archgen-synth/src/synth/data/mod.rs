@@ -12,14 +12,13 @@ pub mod secrets;
 
 use super::Ctx;
 use super::naming::pascal;
-use crate::check::CheckedStack;
 use crate::spec::network::{TierKind, Zones};
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::Egress;
 use crate::template::{Expr, Policy, Resource, Template};
 
-pub fn build(t: &mut Template, ctx: &mut Ctx, checked: &CheckedStack) {
-    let spec = ctx.spec;
+pub fn build(t: &mut Template, ctx: &mut Ctx) {
+    let (spec, checked) = (ctx.spec, ctx.checked);
     for (name, key) in &spec.keys {
         kms::build_key(t, ctx, name, key);
     }
