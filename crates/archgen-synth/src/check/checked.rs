@@ -6,7 +6,7 @@
 
 use crate::spec::app::CertificateSource;
 use crate::spec::data::{CacheSpec, DatabaseSpec};
-use crate::spec::edge::DistributionSpec;
+use crate::spec::edge::{AliasRecord, DistributionSpec};
 use crate::spec::network::TierSpec;
 use crate::spec::value::{ParameterValue, Window};
 use crate::spec::{ResolvedStack, StackSpec};
@@ -30,6 +30,8 @@ pub(super) struct Values {
     pub(super) subnets: SubnetPlan,
     pub(super) data: DataValues,
     pub(super) certificates: Certificates,
+    /// `dns.records`, in spec order.
+    pub(super) dns_records: Vec<AliasRecord>,
 }
 
 /// The certificates of the load balancer and of each distribution (in spec
@@ -98,6 +100,10 @@ impl<'p> CheckedStack<'p> {
                 .iter()
                 .map(Option::is_some))
         );
+        debug_assert_eq!(
+            values.dns_records.len(),
+            spec.dns.as_ref().map_or(0, |d| d.records.len())
+        );
         CheckedStack { stack, values }
     }
 
@@ -137,6 +143,18 @@ impl<'p> CheckedStack<'p> {
             .iter()
             .zip(&self.values.certificates.cdn)
             .map(|((key, d), cert)| (key.as_str(), d, cert.as_ref()))
+    }
+
+    /// Every alias record under `dns.records`, with its zone and target, in
+    /// spec order.
+    pub fn dns_records(&self) -> impl Iterator<Item = (&str, &AliasRecord)> {
+        self.stack
+            .spec
+            .dns
+            .iter()
+            .flat_map(|d| d.records.keys())
+            .zip(&self.values.dns_records)
+            .map(|(name, record)| (name.as_str(), record))
     }
 
     /// Every database with its parsed values, in spec order.

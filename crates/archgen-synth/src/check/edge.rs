@@ -7,7 +7,6 @@ use crate::spec::edge::{
     AttachTarget, BehaviorSpec, IpMatchSpec, MANAGED_RULE_GROUPS, WafRuleSpec, WafScope,
 };
 use crate::spec::value::cidr;
-use crate::synth::edge::dns::zone_of;
 use crate::template::logs::RETENTION_DAYS;
 
 /// Evaluation windows a rate-based rule accepts, in seconds.
@@ -466,7 +465,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     }
     for (name, r) in &dns.records {
         let field = format!("dns.records.{name}");
-        if zone_of(dns, name).is_none() {
+        if dns.zone_of(name).is_none() {
             out.push(
                 stack
                     .error(

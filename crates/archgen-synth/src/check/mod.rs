@@ -160,12 +160,23 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
             .map(|d| d.certificate.as_ref().and_then(CertificateSpec::source))
             .collect(),
     };
+    // Incomplete records are reported (EDGE022, EDGE023): no checked stack.
+    let dns_records = spec
+        .dns
+        .iter()
+        .flat_map(|dns| {
+            dns.records
+                .iter()
+                .filter_map(|(name, r)| dns.alias_record(name, r))
+        })
+        .collect();
     (
         out,
         checked::Values {
             subnets,
             data,
             certificates,
+            dns_records,
         },
     )
 }

@@ -29,8 +29,6 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) -> Option<EdgeStack> {
     for (key, dist, certificate) in ctx.checked.distributions() {
         cloudfront::build(t, &mut edge, ctx, key, dist, certificate, &acl_arns);
     }
-    if let Some(dns) = &spec.dns {
-        dns::build(t, dns);
-    }
+    dns::build(t, ctx.checked.dns_records());
     edge.finish()
 }
