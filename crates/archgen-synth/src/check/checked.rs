@@ -7,6 +7,7 @@
 use crate::spec::app::CertificateSource;
 use crate::spec::data::{CacheSpec, DatabaseSpec};
 use crate::spec::edge::{AliasRecord, DistributionSpec};
+use crate::spec::identity::{IdentityProvider, UserPoolSpec};
 use crate::spec::network::TierSpec;
 use crate::spec::value::{ParameterValue, Window};
 use crate::spec::{ResolvedStack, StackSpec};
@@ -32,6 +33,8 @@ pub(super) struct Values {
     pub(super) certificates: Certificates,
     /// `dns.records`, in spec order.
     pub(super) dns_records: Vec<AliasRecord>,
+    /// Each user pool's identity providers, in spec order.
+    pub(super) identity_providers: Vec<Vec<IdentityProvider>>,
 }
 
 /// The certificates of the load balancer and of each distribution (in spec
@@ -104,6 +107,12 @@ impl<'p> CheckedStack<'p> {
             values.dns_records.len(),
             spec.dns.as_ref().map_or(0, |d| d.records.len())
         );
+        debug_assert!(
+            spec.user_pools
+                .values()
+                .map(|p| p.identity_providers.len())
+                .eq(values.identity_providers.iter().map(Vec::len))
+        );
         CheckedStack { stack, values }
     }
 
@@ -155,6 +164,17 @@ impl<'p> CheckedStack<'p> {
             .flat_map(|d| d.records.keys())
             .zip(&self.values.dns_records)
             .map(|(name, record)| (name.as_str(), record))
+    }
+
+    /// Every user pool with its identity providers (in the order of its
+    /// `identity_providers`), in spec order.
+    pub fn user_pools(&self) -> impl Iterator<Item = (&str, &UserPoolSpec, &[IdentityProvider])> {
+        self.stack
+            .spec
+            .user_pools
+            .iter()
+            .zip(&self.values.identity_providers)
+            .map(|((key, pool), providers)| (key.as_str(), pool, providers.as_slice()))
     }
 
     /// Every database with its parsed values, in spec order.

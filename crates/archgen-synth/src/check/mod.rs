@@ -170,6 +170,17 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
                 .filter_map(|(name, r)| dns.alias_record(name, r))
         })
         .collect();
+    // Incomplete providers are reported (IDN003, IDN004): no checked stack.
+    let identity_providers = spec
+        .user_pools
+        .values()
+        .map(|pool| {
+            pool.identity_providers
+                .iter()
+                .filter_map(|(key, idp)| idp.resolve(key, &spec.secrets))
+                .collect()
+        })
+        .collect();
     (
         out,
         checked::Values {
@@ -177,6 +188,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
             data,
             certificates,
             dns_records,
+            identity_providers,
         },
     )
 }
