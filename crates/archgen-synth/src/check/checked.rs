@@ -48,6 +48,9 @@ pub(super) struct Certificates {
 /// What `check` parsed from one database's spec.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DatabaseValues {
+    /// The class of every instance: `instance`, or `db.serverless` for
+    /// Aurora Serverless v2.
+    pub instance_class: String,
     /// `backup.window`, in UTC.
     pub backup_window: Option<Window>,
     /// `maintenance_window`, in UTC.
@@ -253,6 +256,7 @@ caches:
             panic!("one database")
         };
         assert_eq!(key, "db");
+        assert_eq!(db.instance_class, "db.t3.medium");
         let backup = db.backup_window.unwrap();
         assert_eq!(backup.kind, Kind::Daily);
         assert_eq!(backup.to_aws(), "18:00-19:00");
@@ -317,7 +321,29 @@ databases:
         );
         let checked = check_stack(p.stacks[0].resolve("prod").unwrap()).unwrap();
         let (_, _, db) = checked.databases().next().unwrap();
-        assert_eq!(db, &DatabaseValues::default());
+        assert_eq!(
+            db,
+            &DatabaseValues {
+                instance_class: "db.t3.medium".into(),
+                ..DatabaseValues::default()
+            }
+        );
+    }
+
+    #[test]
+    fn serverless_aurora_instances_get_the_serverless_class() {
+        let p = project(
+            "\
+databases:
+  db:
+    engine: aurora-postgresql
+    version: \"16.8\"
+    serverless: { min_acu: 0.5, max_acu: 4 }
+",
+        );
+        let checked = check_stack(p.stacks[0].resolve("prod").unwrap()).unwrap();
+        let (_, _, db) = checked.databases().next().unwrap();
+        assert_eq!(db.instance_class, "db.serverless");
     }
 
     #[test]

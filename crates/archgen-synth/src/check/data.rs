@@ -213,6 +213,9 @@ fn overlap(out: &mut Out, field: &str, a: Option<Window>, b: Option<Window>, wha
     }
 }
 
+/// The instance class of Aurora Serverless v2 instances.
+const SERVERLESS_CLASS: &str = "db.serverless";
+
 fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) -> DatabaseValues {
     let base = format!("databases.{name}");
     let f = |s: &str| format!("{base}.{s}");
@@ -439,6 +442,12 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) -> DatabaseValue
     );
     overlap(out, &f("maintenance_window"), backup, maint, "backup");
     let mut values = DatabaseValues {
+        // Neither given is DATA003: then there is no checked stack.
+        instance_class: match (&db.instance, &db.serverless) {
+            (Some(class), _) => class.clone(),
+            (None, Some(_)) => SERVERLESS_CLASS.into(),
+            (None, None) => String::new(),
+        },
         backup_window: backup,
         maintenance_window: maint,
         parameters: Default::default(),

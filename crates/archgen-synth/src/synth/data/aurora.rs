@@ -85,10 +85,7 @@ pub fn build(
         );
     }
 
-    let class = match (&db.instance, &db.serverless) {
-        (Some(c), _) => c.clone(),
-        (None, _) => "db.serverless".to_string(),
-    };
+    let class = &values.instance_class;
     let readers = db.readers.unwrap_or(u32::from(db.multi_az));
     let zones = ctx
         .spec

@@ -38,7 +38,7 @@ pub fn build(
             size_gb: 20,
             max_gb: None,
         });
-    let class = db.instance.clone().unwrap_or_default();
+    let class = values.instance_class.clone();
     let kms = db.kms_key.as_deref().map(key_arn);
     let instance = DbInstance {
         db_instance_class: Some(class.clone().into()),
