@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::catalog;
 use crate::spec::data::*;
-use crate::spec::network::TierKind;
+use crate::spec::network::{TierKind, data_tier_order};
 use crate::spec::value::window::{self, Kind, Window};
 use crate::spec::value::{ParameterError, ParameterValue};
 use crate::synth::data::elasticache::{failover, multi_az};
@@ -152,7 +152,7 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
             Some(_) => {}
         },
         None => {
-            if crate::synth::data::default_tier(spec, prefer).is_none() {
+            if net.default_tier(&data_tier_order(prefer)).is_none() {
                 out.err(
                     Code::Data008,
                     field,
