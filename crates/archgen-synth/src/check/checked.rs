@@ -1,10 +1,11 @@
 //! The stack `check` hands to `synth`: the resolved spec plus the values
 //! `check` parsed from its text (subnet CIDRs, windows in UTC, parameter
-//! values in each parameter's unit). Only `check` builds one, and only when no rule
+//! values in each parameter's unit, instance classes) and the references it
+//! resolved (certificates, DNS records, identity providers). Only `check` builds one, and only when no rule
 //! failed, so a builder that takes a `CheckedStack` never sees a value that
 //! does not parse and never parses one again.
 
-use crate::spec::app::CertificateSource;
+use crate::spec::app::{CertificateSource, CertificateSpec};
 use crate::spec::data::{CacheSpec, DatabaseSpec};
 use crate::spec::edge::{AliasRecord, DistributionSpec};
 use crate::spec::identity::{IdentityProvider, UserPoolSpec};
@@ -35,6 +36,53 @@ pub(super) struct Values {
     pub(super) dns_records: Vec<AliasRecord>,
     /// Each user pool's identity providers, in spec order.
     pub(super) identity_providers: Vec<Vec<IdentityProvider>>,
+}
+
+impl Values {
+    /// The values the rules checked (`subnets`, `data`) with the references
+    /// read from `spec`: certificates, DNS records, identity providers. An
+    /// incomplete one is left out; the rules have reported it (APP020,
+    /// EDGE015, EDGE022, EDGE023, IDN003, IDN004), so no stack is checked.
+    pub(super) fn read(spec: &StackSpec, subnets: SubnetPlan, data: DataValues) -> Values {
+        let certificates = Certificates {
+            load_balancer: spec
+                .load_balancer
+                .as_ref()
+                .and_then(|lb| lb.certificate.as_ref())
+                .and_then(CertificateSpec::source),
+            cdn: spec
+                .cdn
+                .values()
+                .map(|d| d.certificate.as_ref().and_then(CertificateSpec::source))
+                .collect(),
+        };
+        let dns_records = spec
+            .dns
+            .iter()
+            .flat_map(|dns| {
+                dns.records
+                    .iter()
+                    .filter_map(|(name, r)| dns.alias_record(name, r))
+            })
+            .collect();
+        let identity_providers = spec
+            .user_pools
+            .values()
+            .map(|pool| {
+                pool.identity_providers
+                    .iter()
+                    .filter_map(|(key, idp)| idp.resolve(key, &spec.secrets))
+                    .collect()
+            })
+            .collect();
+        Values {
+            subnets,
+            data,
+            certificates,
+            dns_records,
+            identity_providers,
+        }
+    }
 }
 
 /// The certificates of the load balancer and of each distribution (in spec

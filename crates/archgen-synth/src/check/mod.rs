@@ -26,7 +26,6 @@ pub mod wiring;
 pub use checked::{CacheValues, CheckedStack, DatabaseValues, SubnetPlan};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::spec::app::CertificateSpec;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::connect::ComponentKind;
 
@@ -148,49 +147,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     }
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
-    let certificates = checked::Certificates {
-        load_balancer: spec
-            .load_balancer
-            .as_ref()
-            .and_then(|lb| lb.certificate.as_ref())
-            .and_then(CertificateSpec::source),
-        cdn: spec
-            .cdn
-            .values()
-            .map(|d| d.certificate.as_ref().and_then(CertificateSpec::source))
-            .collect(),
-    };
-    // Incomplete records are reported (EDGE022, EDGE023): no checked stack.
-    let dns_records = spec
-        .dns
-        .iter()
-        .flat_map(|dns| {
-            dns.records
-                .iter()
-                .filter_map(|(name, r)| dns.alias_record(name, r))
-        })
-        .collect();
-    // Incomplete providers are reported (IDN003, IDN004): no checked stack.
-    let identity_providers = spec
-        .user_pools
-        .values()
-        .map(|pool| {
-            pool.identity_providers
-                .iter()
-                .filter_map(|(key, idp)| idp.resolve(key, &spec.secrets))
-                .collect()
-        })
-        .collect();
-    (
-        out,
-        checked::Values {
-            subnets,
-            data,
-            certificates,
-            dns_records,
-            identity_providers,
-        },
-    )
+    (out, checked::Values::read(spec, subnets, data))
 }
 
 /// Whether components of this kind are declared in a data block (DATA001

@@ -1,6 +1,7 @@
 //! L2: turns checked stacks into templates. The builders take a
-//! [`CheckedStack`], so every value they read has passed `check` and every
-//! text value they need (windows, parameter values) is already parsed.
+//! [`CheckedStack`], so every value they read has passed `check`, and the
+//! values `check` parsed or resolved (subnets, windows, parameter values,
+//! certificates, DNS records, identity providers) come typed from it.
 
 pub mod api;
 pub mod app;
