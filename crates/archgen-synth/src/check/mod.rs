@@ -19,7 +19,6 @@ pub mod messaging;
 pub mod monitoring;
 pub mod names;
 pub mod network;
-pub mod schedule;
 pub mod values;
 pub mod wiring;
 

@@ -1,6 +1,6 @@
 //! Values the spec writes as text, parsed into types once, when the stack is
 //! checked (see `check::CheckedStack`): windows with their UTC conversion,
-//! engine parameter values, CIDR blocks. Parsers return a typed error that `check` turns
+//! engine parameter values, CIDR blocks, schedules. Parsers return a typed error that `check` turns
 //! into a coded diagnostic at the field; `synth` takes the parsed values and
 //! never parses again.
 
@@ -10,6 +10,7 @@
 
 pub mod cidr;
 pub mod parameter;
+pub mod schedule;
 pub mod window;
 
 pub use cidr::CidrError;
