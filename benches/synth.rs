@@ -1,9 +1,9 @@
 //! How long synthesis takes, from stack files on disk to rendered JSON, for
 //! the default application and for every example at once.
 
+use archgen::pipeline::synthesize;
 use archgen::render::Format;
 use archgen::spec::Project;
-use archgen::synth::synthesize;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;

@@ -9,4 +9,6 @@ pub mod cli;
 
 #[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;
-pub use archgen_synth::{check, diagnostic, kinds, manifest, render, spec, synth, template};
+pub use archgen_synth::{
+    check, diagnostic, kinds, manifest, pipeline, render, spec, synth, template,
+};

@@ -445,7 +445,7 @@ fn edge_stack_outputs_fill_the_main_stacks_parameters() {
     use archgen::deploy::outputs::{KnownOutputs, parameters};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
     let project = archgen::spec::Project::load(&dir).expect("loads");
-    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
+    let synthesis = archgen::pipeline::synthesize(&project, "staging").expect("synthesizes");
     let t = targets(&synthesis, None).expect("targets");
     assert_eq!(t.len(), 2);
     assert_eq!(
@@ -504,7 +504,7 @@ fn diff_of_a_stack_fed_by_an_undeployed_edge_stack_says_so_instead_of_failing() 
     use archgen::deploy::ops::{diff, targets};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
     let project = archgen::spec::Project::load(&dir).expect("loads");
-    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
+    let synthesis = archgen::pipeline::synthesize(&project, "staging").expect("synthesizes");
     let t = targets(&synthesis, None).expect("targets");
     // The main stack exists; its new edge stack does not.
     let fake = Fake::default();

@@ -5,7 +5,7 @@
 
 use archgen_synth::render::Format;
 use archgen_synth::spec::Project;
-use archgen_synth::synth::synthesize;
+use archgen_synth::pipeline::synthesize;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

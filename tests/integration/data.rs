@@ -1,6 +1,7 @@
 //! What the data builders guarantee, checked on synthesized templates.
 
 use crate::support::*;
+use archgen::check::check_stack;
 use archgen::spec::Project;
 use archgen::synth::build_stack;
 use archgen::synth::connect::SecretSource;
@@ -398,7 +399,7 @@ fn components_register_what_a_connecting_service_needs() {
         "secrets:\n  jwt: {}\nparameters:\n  api-key: { secure: true }\n",
     ));
     let project = Project::load(p.path()).unwrap();
-    let stack = project.stacks[0].resolve("prod").unwrap();
+    let stack = check_stack(project.stacks[0].resolve("prod").unwrap()).unwrap();
     let built = build_stack(&stack);
     let c = &built.components;
     let db = c.get("db").expect("db registered");
@@ -458,7 +459,7 @@ fn components_register_what_a_connecting_service_needs() {
     }
     // Every component `check` lets a workload connect to is registered by
     // its builder, as the kind check saw it, and nothing else is.
-    let names = archgen::check::connectable(&stack.spec);
+    let names = archgen::check::connectable(stack.spec());
     assert!(names.contains_key("uploads") && names.contains_key("api-key"));
     for (name, kind) in &names {
         let registered = c

@@ -4,9 +4,9 @@
 
 use crate::cli::{Case, assert_fails_with_file_line_field_and_fix};
 use crate::support::*;
+use archgen::pipeline::synthesize;
 use archgen::render::Format;
 use archgen::spec::Project;
-use archgen::synth::synthesize;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngSeed};
@@ -29,7 +29,7 @@ fn japanese_load_balancer_name_over_32_bytes_is_an_error_not_a_panic() {
     });
 }
 
-/// `synth/data/windows.rs` split `aaé04:00` at byte 3, inside `é`.
+/// The window parser (now `spec/value/window.rs`) split `aaé04:00` at byte 3, inside `é`.
 #[test]
 fn maintenance_window_with_a_multibyte_day_is_an_error_not_a_panic() {
     assert_fails_with_file_line_field_and_fix(&Case {

@@ -1,9 +1,10 @@
 //! Shared helpers: the example projects, synthesis into temp dirs, the
 //! archgen binary, and the external tools the suite drives.
 
+use archgen::pipeline::synthesize;
 use archgen::render::{self, Format};
 use archgen::spec::Project;
-use archgen::synth::{Synthesis, synthesize};
+use archgen::synth::Synthesis;
 use std::path::{Path, PathBuf};
 
 pub const EXAMPLES: &[&str] = &[

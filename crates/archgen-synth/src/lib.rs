@@ -2,14 +2,18 @@
 //! CloudFormation out. No AWS SDK and no async runtime: embedding it, or
 //! building and testing it, never compiles them.
 //!
-//! Layers: [`spec`] (the user's YAML) → [`check`] (rules with fix hints) →
-//! [`synth`] (builders with safe defaults) → [`template`] (typed
-//! CloudFormation) → [`render`] (files). Deploying lives in `archgen-deploy`.
+//! Layers: [`spec`] (the user's YAML and the typed values parsed from it) →
+//! [`check`] (rules with fix hints; yields a [`check::CheckedStack`]) →
+//! [`synth`] (builders with safe defaults, over checked stacks only) →
+//! [`template`] (typed CloudFormation) → [`render`] (files);
+//! [`pipeline::synthesize`] runs them in that order. Deploying lives in
+//! `archgen-deploy`.
 
 pub mod check;
 pub mod diagnostic;
 pub mod kinds;
 pub mod manifest;
+pub mod pipeline;
 pub mod render;
 pub mod spec;
 pub mod synth;

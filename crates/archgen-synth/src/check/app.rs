@@ -485,18 +485,18 @@ fn check_service(
         }
         for (name, sch) in &sc.schedules {
             let sf = format!("{f}.schedules.{name}");
-            if let Some(why) = super::schedule::cron_problem(&sch.cron) {
+            if let Err(why) = crate::spec::value::schedule::check_cron(&sch.cron) {
                 out.push(
                     stack
-                        .error(Code::App021, &format!("{sf}.cron"), why)
+                        .error(Code::App021, &format!("{sf}.cron"), why.to_string())
                         .help("minutes hours day-of-month month day-of-week year, with '?' in day-of-month or day-of-week, e.g. '0 9 ? * MON-FRI *'"),
                 );
             }
-            if let Some((why, help)) = super::schedule::time_zone_problem(&sch.time_zone) {
+            if let Err(why) = crate::spec::value::schedule::check_time_zone(&sch.time_zone) {
                 out.push(
                     stack
-                        .error(Code::App021, &format!("{sf}.time_zone"), why)
-                        .help(help),
+                        .error(Code::App021, &format!("{sf}.time_zone"), why.to_string())
+                        .help(why.help()),
                 );
             }
             if sch.min.is_some_and(|m| m > sc.max) || sch.max.is_some_and(|m| m < sc.min) {

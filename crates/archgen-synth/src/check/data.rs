@@ -3,16 +3,18 @@
 
 use std::net::Ipv4Addr;
 
+use super::checked::{CacheValues, DataValues, DatabaseValues};
 use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
+use crate::spec::catalog;
 use crate::spec::data::*;
-use crate::spec::network::TierKind;
-use crate::synth::data::catalog;
+use crate::spec::network::{TierKind, data_tier_order};
+use crate::spec::value::window::{self, Kind, Window};
+use crate::spec::value::{ParameterError, ParameterValue};
 use crate::synth::data::elasticache::{failover, multi_az};
 use crate::synth::data::rds::tls_parameter;
 use crate::synth::data::s3::physical_name;
-use crate::synth::data::windows::{self, Kind, Window};
 
 struct Out<'a> {
     stack: &'a ResolvedStack<'a>,
@@ -26,18 +28,21 @@ impl Out<'_> {
     }
 }
 
-pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
+/// The data tier's diagnostics, and the values parsed on the way (one per
+/// database and cache, in spec order; meaningful only without diagnostics).
+pub(super) fn check(stack: &ResolvedStack) -> (Vec<Diagnostic>, DataValues) {
     let mut out = Out {
         stack,
         list: Vec::new(),
     };
     check_names(&mut out);
     let spec = &stack.spec;
+    let mut values = DataValues::default();
     for (name, db) in &spec.databases {
-        check_database(&mut out, name, db);
+        values.databases.push(check_database(&mut out, name, db));
     }
     for (name, c) in &spec.caches {
-        check_cache(&mut out, name, c);
+        values.caches.push(check_cache(&mut out, name, c));
     }
     for (name, b) in &spec.buckets {
         check_bucket(&mut out, name, b);
@@ -61,7 +66,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             );
         }
     }
-    out.list
+    (out.list, values)
 }
 
 /// Data component keys become resource names (`<app>-<env>-<key>`).
@@ -137,7 +142,7 @@ fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKin
             Some(_) => {}
         },
         None => {
-            if crate::synth::data::default_tier(spec, prefer).is_none() {
+            if net.default_tier(&data_tier_order(prefer)).is_none() {
                 out.err(
                     Code::Data008,
                     field,
@@ -158,7 +163,7 @@ fn window(
     min: i64,
 ) -> Option<Window> {
     let text = text.as_ref()?;
-    match windows::parse(text, kind) {
+    match window::parse(text, kind) {
         Ok(w) if w.minutes < min || w.minutes > 24 * 60 => {
             out.err(
                 Code::Data006,
@@ -170,7 +175,12 @@ fn window(
         }
         Ok(w) => Some(w),
         Err(e) => {
-            out.err(Code::Data006, field, e, windows::syntax_help(kind));
+            out.err(
+                Code::Data006,
+                field,
+                e.to_string(),
+                window::syntax_help(kind),
+            );
             None
         }
     }
@@ -193,7 +203,10 @@ fn overlap(out: &mut Out, field: &str, a: Option<Window>, b: Option<Window>, wha
     }
 }
 
-fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
+/// The instance class of Aurora Serverless v2 instances.
+const SERVERLESS_CLASS: &str = "db.serverless";
+
+fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) -> DatabaseValues {
     let base = format!("databases.{name}");
     let f = |s: &str| format!("{base}.{s}");
     let engine = db.engine;
@@ -418,14 +431,21 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
         30,
     );
     overlap(out, &f("maintenance_window"), backup, maint, "backup");
+    let mut values = DatabaseValues {
+        // Neither given is DATA003: then there is no checked stack.
+        instance_class: match (&db.instance, &db.serverless) {
+            (Some(class), _) => class.clone(),
+            (None, Some(_)) => SERVERLESS_CLASS.into(),
+            (None, None) => String::new(),
+        },
+        backup_window: backup,
+        maintenance_window: maint,
+        parameters: Default::default(),
+    };
     check_tier(out, &f("subnet_tier"), &db.subnet_tier, TierKind::Isolated);
     check_key_ref(out, &f("kms_key"), &db.kms_key);
     let (tls, _) = tls_parameter(engine);
     for (k, v) in &db.parameters {
-        let text = match v {
-            ParamValue::Int(n) => n.to_string(),
-            ParamValue::Text(s) => s.clone(),
-        };
         if k == tls {
             out.err(
                 Code::Data010,
@@ -433,13 +453,18 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
                 format!("'{k}' is set by archgen: TLS is always required"),
                 format!("remove '{k}'"),
             );
-        } else if let Err(e) = catalog::parameter_value(engine, k, &text) {
-            out.err(
+            continue;
+        }
+        match ParameterValue::parse(engine, k, v) {
+            Ok(value) => {
+                values.parameters.insert(k.clone(), value);
+            }
+            Err(e) => out.err(
                 Code::Data010,
                 &f(&format!("parameters.{k}")),
-                e,
-                "write the value in the parameter's own unit, as a plain number",
-            );
+                e.to_string(),
+                parameter_help(&e),
+            ),
         }
     }
     if ![0, 1, 5, 10, 15, 30, 60].contains(&db.monitoring_interval) {
@@ -496,9 +521,19 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) {
     {
         out.err(Code::Data021, &f("username"), format!("'{u}' cannot be the master user name"), "use up to 16 letters, digits and underscores, starting with a letter, and not a name RDS reserves");
     }
+    values
 }
 
-fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
+fn parameter_help(e: &ParameterError) -> &'static str {
+    match e {
+        ParameterError::UnknownUnit { .. } | ParameterError::NotWholeUnits { .. } => {
+            "write the value in the parameter's own unit, as a plain number"
+        }
+        ParameterError::TooLarge { .. } => "write a size below 16 EB, e.g. '256MB' or '4GB'",
+    }
+}
+
+fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
     let base = format!("caches.{name}");
     let f = |s: &str| format!("{base}.{s}");
     let versions = catalog::cache_versions(c.engine);
@@ -596,6 +631,10 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) {
     overlap(out, &f("maintenance_window"), snap, maint, "snapshot");
     check_tier(out, &f("subnet_tier"), &c.subnet_tier, TierKind::Private);
     check_key_ref(out, &f("kms_key"), &c.kms_key);
+    CacheValues {
+        snapshot_window: snap,
+        maintenance_window: maint,
+    }
 }
 
 /// S3's bucket naming rules, for the name archgen will use.

@@ -6,7 +6,7 @@ use crate::spec::ResolvedStack;
 use crate::spec::edge::{
     AttachTarget, BehaviorSpec, IpMatchSpec, MANAGED_RULE_GROUPS, WafRuleSpec, WafScope,
 };
-use crate::synth::edge::dns::zone_of;
+use crate::spec::value::cidr;
 use crate::template::logs::RETENTION_DAYS;
 
 /// Evaluation windows a rate-based rule accepts, in seconds.
@@ -261,11 +261,15 @@ fn check_ip(stack: &ResolvedStack, field: &str, ip: &IpMatchSpec, out: &mut Vec<
         );
     }
     for (i, a) in ip.addresses.iter().enumerate() {
-        if let Err(p) = super::network::parse_canonical_cidr(a) {
+        if let Err(e) = cidr::parse_canonical(a) {
             out.push(
                 stack
-                    .error(Code::Edge011, &format!("{field}.addresses[{i}]"), p.message)
-                    .help(p.help),
+                    .error(
+                        Code::Edge011,
+                        &format!("{field}.addresses[{i}]"),
+                        e.to_string(),
+                    )
+                    .help(e.help()),
             );
         }
     }
@@ -461,7 +465,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     }
     for (name, r) in &dns.records {
         let field = format!("dns.records.{name}");
-        if zone_of(dns, name).is_none() {
+        if dns.zone_of(name).is_none() {
             out.push(
                 stack
                     .error(

@@ -76,7 +76,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         }
         for (key, idp) in &pool.identity_providers {
             let ib = format!("{base}.identity_providers.{key}");
-            let pname = crate::synth::identity::provider_name(key, idp.r#type, idp.name.as_deref());
+            let pname = idp.provider_name(key);
             if !(3..=32).contains(&pname.len()) || pname.contains(['_', ' ']) {
                 out.push(
                     stack

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod built;
+pub mod checked;
 pub mod data;
 pub mod edge;
 pub mod identity;
@@ -18,9 +19,10 @@ pub mod messaging;
 pub mod monitoring;
 pub mod names;
 pub mod network;
-pub mod schedule;
 pub mod values;
 pub mod wiring;
+
+pub use checked::{CacheValues, CheckedStack, DatabaseValues, SubnetPlan};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::kinds::Kind;
@@ -63,7 +65,18 @@ pub const REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
-pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
+/// Runs every rule on `stack`; the stack comes back checked, with the values
+/// the rules parsed, only when none of them failed.
+pub fn check_stack(stack: ResolvedStack) -> Result<CheckedStack, Vec<Diagnostic>> {
+    let (diagnostics, values) = rules(&stack);
+    if diagnostics.is_empty() {
+        Ok(CheckedStack::new(stack, values))
+    } else {
+        Err(diagnostics)
+    }
+}
+
+fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     let mut out = Vec::new();
     let spec = &stack.spec;
     if !is_name(&spec.app, 32) {
@@ -103,12 +116,16 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
         );
     }
     out.extend(values::check(stack));
+    let mut subnets = SubnetPlan::new();
     if let Some(net) = &spec.network {
-        out.extend(network::check(stack, net));
+        let (network_diagnostics, plan) = network::check(stack, net);
+        out.extend(network_diagnostics);
+        subnets = plan;
     }
     out.extend(app::check(stack));
     out.extend(api::check(stack));
-    out.extend(data::check(stack));
+    let (data_diagnostics, data) = data::check(stack);
+    out.extend(data_diagnostics);
     out.extend(monitoring::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
@@ -118,7 +135,7 @@ pub fn check_stack(stack: &ResolvedStack) -> Vec<Diagnostic> {
     out.extend(unique_component_names(stack));
     out.extend(edge::check(stack));
     out.extend(names::check(stack));
-    out
+    (out, checked::Values::read(spec, subnets, data))
 }
 
 /// Component keys are names in `connects_to`, alarms, logical ids and

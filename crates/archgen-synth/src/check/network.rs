@@ -3,20 +3,24 @@
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
+use super::checked::SubnetPlan;
 use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::network::{
     GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones,
 };
+use crate::spec::value::cidr;
 use crate::synth::naming::pascal;
 use crate::template::logs::RETENTION_DAYS;
 
-pub fn check(stack: &ResolvedStack, net: &NetworkSpec) -> Vec<Diagnostic> {
+/// The network's diagnostics, and the subnet plan checked on the way
+/// (complete only without diagnostics).
+pub(super) fn check(stack: &ResolvedStack, net: &NetworkSpec) -> (Vec<Diagnostic>, SubnetPlan) {
     let mut out = Vec::new();
     let vpc = check_vpc_cidr(stack, net, &mut out);
     check_zones(stack, net, &mut out);
-    check_tiers(stack, net, vpc, &mut out);
+    let plan = check_tiers(stack, net, vpc, &mut out);
     check_egress(stack, net, &mut out);
     check_endpoints(stack, net, &mut out);
     if net.flow_logs.enabled && !RETENTION_DAYS.contains(&net.flow_logs.retention_days) {
@@ -33,7 +37,7 @@ pub fn check(stack: &ResolvedStack, net: &NetworkSpec) -> Vec<Diagnostic> {
                 .help(format!("use one of {}", join(RETENTION_DAYS))),
         );
     }
-    out
+    (out, plan)
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -52,68 +56,6 @@ fn join<T: ToString>(items: &[T]) -> String {
         .join(", ")
 }
 
-/// Why a CIDR as written is not one AWS takes back unchanged: a message and
-/// a fix.
-pub struct CidrProblem {
-    pub message: String,
-    pub help: String,
-}
-
-/// Parses an IPv4 CIDR and insists on its canonical form (no host bits, no
-/// leading zeros), the form AWS echoes back: anything else either fails or
-/// makes every deploy look like a change.
-pub fn parse_canonical_cidr(text: &str) -> Result<Ipv4Net, CidrProblem> {
-    let net = match text.parse::<Ipv4Net>() {
-        Ok(net) => net,
-        Err(_) => {
-            // `010.0.0.0/16`: some tools read 010 as octal, so AWS and
-            // Rust refuse it; say what was probably meant.
-            let parts: Vec<&str> = text.split(['.', '/']).collect();
-            let leading_zero = parts.iter().any(|p| p.len() > 1 && p.starts_with('0'));
-            let stripped: Option<Ipv4Net> = parts
-                .iter()
-                .filter(|p| leading_zero && p.bytes().all(|b| b.is_ascii_digit()))
-                .map(|part| part.parse::<u8>().ok())
-                .collect::<Option<Vec<u8>>>()
-                .and_then(|p| match p.as_slice() {
-                    &[a, b, c, d, prefix] => Ipv4Net::new([a, b, c, d].into(), prefix).ok(),
-                    _ => None,
-                });
-            return Err(match stripped {
-                Some(net) => CidrProblem {
-                    message: format!("'{text}' has leading zeros"),
-                    help: format!("did you mean '{}'?", net.trunc()),
-                },
-                None => CidrProblem {
-                    message: format!("'{text}' is not an IPv4 CIDR block"),
-                    help: "write an address and prefix length, e.g. 10.0.1.0/24".into(),
-                },
-            });
-        }
-    };
-    if net.trunc() != net {
-        return Err(CidrProblem {
-            message: format!("'{text}' has host bits set"),
-            help: format!("did you mean '{}'?", net.trunc()),
-        });
-    }
-    if net.to_string() != text {
-        let leading_zero = text
-            .split(['.', '/'])
-            .any(|p| p.len() > 1 && p.starts_with('0'));
-        let what = if leading_zero {
-            "has leading zeros"
-        } else {
-            "is not in canonical form"
-        };
-        return Err(CidrProblem {
-            message: format!("'{text}' {what}"),
-            help: format!("did you mean '{net}'?"),
-        });
-    }
-    Ok(net)
-}
-
 /// Parses a CIDR, reporting a malformed one or one with host bits set.
 fn parse_cidr(
     stack: &ResolvedStack,
@@ -121,10 +63,14 @@ fn parse_cidr(
     text: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Ipv4Net> {
-    match parse_canonical_cidr(text) {
+    match cidr::parse_canonical(text) {
         Ok(net) => Some(net),
-        Err(p) => {
-            out.push(stack.error(Code::Net002, field, p.message).help(p.help));
+        Err(e) => {
+            out.push(
+                stack
+                    .error(Code::Net002, field, e.to_string())
+                    .help(e.help()),
+            );
             None
         }
     }
@@ -206,12 +152,15 @@ fn check_zones(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnosti
     }
 }
 
+/// Checks the tiers and their subnets; returns every subnet that passed,
+/// by tier.
 fn check_tiers(
     stack: &ResolvedStack,
     net: &NetworkSpec,
     vpc: Option<Ipv4Net>,
     out: &mut Vec<Diagnostic>,
-) {
+) -> SubnetPlan {
+    let mut plan = SubnetPlan::new();
     if net.tiers.is_empty() {
         out.push(
             stack
@@ -294,13 +243,14 @@ fn check_tiers(
             }
         }
     }
-    let Some(vpc) = vpc else { return };
+    let Some(vpc) = vpc else { return plan };
     // Every subnet, explicit or derived, with the field that defines it.
     let mut placed: Vec<(String, Ipv4Net)> = Vec::new();
     for (name, cidrs) in net.subnet_cidrs() {
         let Some(tier) = net.tiers.get(&name) else {
             continue;
         };
+        let checked = plan.entry(name.clone()).or_default();
         for (i, cidr) in cidrs.iter().enumerate() {
             let field = if tier.cidrs.is_empty() {
                 format!("network.tiers.{name}.mask")
@@ -373,8 +323,10 @@ fn check_tiers(
                 );
             }
             placed.push((field, *cidr));
+            checked.push(*cidr);
         }
     }
+    plan
 }
 
 fn check_egress(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnostic>) {

@@ -1,6 +1,7 @@
 //! Values AWS validates at deploy time that a spec can get wrong: tags,
 //! health-check paths, certificate regions and the two zones some resources
-//! need. (Schedules are in `schedule`, CIDRs in `network`.)
+//! need. (Schedules are checked in `app`, CIDRs in `network`; their parsers
+//! live in `spec::value`.)
 
 use std::collections::BTreeSet;
 

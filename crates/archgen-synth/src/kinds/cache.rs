@@ -29,8 +29,9 @@ impl Kind for Caches {
         true
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
-        for (name, cache) in &ctx.spec.caches {
-            elasticache::build(t, ctx, name, cache);
+        let checked = ctx.checked;
+        for (name, cache, values) in checked.caches() {
+            elasticache::build(t, ctx, name, cache, values);
         }
     }
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {

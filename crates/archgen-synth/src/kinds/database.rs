@@ -32,11 +32,12 @@ impl Kind for Databases {
         true
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
-        for (name, db) in &ctx.spec.databases {
+        let checked = ctx.checked;
+        for (name, db, values) in checked.databases() {
             if db.engine.is_aurora() {
-                aurora::build(t, ctx, name, db);
+                aurora::build(t, ctx, name, db, values);
             } else {
-                rds::build(t, ctx, name, db);
+                rds::build(t, ctx, name, db, values);
             }
         }
     }

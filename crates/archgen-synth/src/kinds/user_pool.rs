@@ -21,8 +21,9 @@ impl Kind for UserPools {
         spec.user_pools.keys().collect()
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
-        for (name, pool) in &ctx.spec.user_pools {
-            identity::build_pool(t, ctx, name, pool);
+        let checked = ctx.checked;
+        for (name, pool, providers) in checked.user_pools() {
+            identity::build_pool(t, ctx, name, pool, providers);
         }
     }
 }

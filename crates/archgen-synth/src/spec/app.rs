@@ -78,6 +78,35 @@ pub struct CertificateSpec {
     pub hosted_zone_id: Option<String>,
 }
 
+/// Where a certificate comes from, as `check` reads `certificate:`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CertificateSource {
+    /// An existing ACM certificate.
+    Imported { arn: String },
+    /// A certificate the stack requests, validated by DNS in the zone.
+    Requested {
+        domain: String,
+        alternative_names: Vec<String>,
+        hosted_zone_id: String,
+    },
+}
+
+impl CertificateSpec {
+    /// The existing certificate when an `arn` is given, else the requested
+    /// one; `None` when neither is complete (the rules report that).
+    pub fn source(&self) -> Option<CertificateSource> {
+        match (&self.arn, &self.domain, &self.hosted_zone_id) {
+            (Some(arn), _, _) => Some(CertificateSource::Imported { arn: arn.clone() }),
+            (None, Some(domain), Some(zone)) => Some(CertificateSource::Requested {
+                domain: domain.clone(),
+                alternative_names: self.alternative_names.clone(),
+                hosted_zone_id: zone.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AccessLogsSpec {
@@ -437,5 +466,45 @@ impl<'de> Deserialize<'de> for ComponentRef {
             key: key.to_string(),
             access,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(arn: Option<&str>, domain: Option<&str>, zone: Option<&str>) -> CertificateSpec {
+        CertificateSpec {
+            arn: arn.map(Into::into),
+            domain: domain.map(Into::into),
+            alternative_names: vec!["www.example.com".into()],
+            hosted_zone_id: zone.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_certificate_is_imported_by_arn_or_requested_with_its_zone() {
+        let arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+        assert_eq!(
+            cert(Some(arn), None, None).source(),
+            Some(CertificateSource::Imported { arn: arn.into() })
+        );
+        assert_eq!(
+            cert(None, Some("example.com"), Some("Z0123456789EXAMPLE")).source(),
+            Some(CertificateSource::Requested {
+                domain: "example.com".into(),
+                alternative_names: vec!["www.example.com".into()],
+                hosted_zone_id: "Z0123456789EXAMPLE".into(),
+            })
+        );
+    }
+
+    #[test]
+    fn an_incomplete_certificate_has_no_source() {
+        // A domain without the zone that validates it, or nothing at all:
+        // the rules report both (APP020, EDGE015).
+        assert_eq!(cert(None, Some("example.com"), None).source(), None);
+        assert_eq!(cert(None, None, Some("Z0123456789EXAMPLE")).source(), None);
+        assert_eq!(cert(None, None, None).source(), None);
     }
 }

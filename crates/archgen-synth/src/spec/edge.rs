@@ -383,6 +383,60 @@ pub struct RecordSpec {
     pub load_balancer: bool,
 }
 
+/// An alias record as `check` reads it: the zone it goes in and what it
+/// points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasRecord {
+    pub zone: HostedZone,
+    pub target: AliasTarget,
+}
+
+/// The hosted zone of a record: pinned by id, or looked up by name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostedZone {
+    Id(String),
+    /// The zone's domain name with a trailing dot, as Route 53 writes it.
+    Name(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AliasTarget {
+    /// A distribution under `cdn:`, by key.
+    Distribution(String),
+    LoadBalancer,
+}
+
+impl DnsSpec {
+    /// The declared zone a record name lies in: the longest matching suffix.
+    pub fn zone_of(&self, record: &str) -> Option<&str> {
+        let record = record.trim_end_matches('.').to_ascii_lowercase();
+        self.zones
+            .keys()
+            .map(|z| z.as_str())
+            .filter(|z| {
+                let z = z.trim_end_matches('.').to_ascii_lowercase();
+                record == z || record.ends_with(&format!(".{z}"))
+            })
+            .max_by_key(|z| z.len())
+    }
+
+    /// Record `name` with its zone and target; `None` when it lies in no
+    /// declared zone or names not exactly one target (the rules report both).
+    pub fn alias_record(&self, name: &str, record: &RecordSpec) -> Option<AliasRecord> {
+        let zone = self.zone_of(name)?;
+        let zone = match self.zones.get(zone).and_then(|z| z.id.clone()) {
+            Some(id) => HostedZone::Id(id),
+            None => HostedZone::Name(format!("{}.", zone.trim_end_matches('.'))),
+        };
+        let target = match (&record.cdn, record.load_balancer) {
+            (Some(cdn), false) => AliasTarget::Distribution(cdn.clone()),
+            (None, true) => AliasTarget::LoadBalancer,
+            _ => return None,
+        };
+        Some(AliasRecord { zone, target })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,5 +450,70 @@ mod tests {
         assert_eq!(parse_duration("5x"), None);
         assert_eq!(parse_duration(""), None);
         assert_eq!(parse_duration("99999999999999999999d"), None);
+    }
+
+    fn dns(zones: &[(&str, Option<&str>)]) -> DnsSpec {
+        DnsSpec {
+            zones: zones
+                .iter()
+                .map(|(z, id)| {
+                    let id = id.map(Into::into);
+                    (z.to_string(), ZoneSpec { id })
+                })
+                .collect(),
+            records: IndexMap::new(),
+        }
+    }
+
+    fn record(cdn: Option<&str>, load_balancer: bool) -> RecordSpec {
+        RecordSpec {
+            cdn: cdn.map(Into::into),
+            load_balancer,
+        }
+    }
+
+    #[test]
+    fn a_record_goes_in_the_longest_zone_it_lies_in() {
+        let d = dns(&[
+            ("example.com", None),
+            ("api.example.com.", Some("Z0123456789ABC")),
+        ]);
+        assert_eq!(d.zone_of("www.example.com"), Some("example.com"));
+        assert_eq!(d.zone_of("v1.API.example.com."), Some("api.example.com."));
+        assert_eq!(d.zone_of("example.com"), Some("example.com"));
+        // A suffix is not a zone unless it ends at a dot.
+        assert_eq!(d.zone_of("badexample.com"), None);
+        assert_eq!(
+            d.alias_record("www.example.com", &record(Some("web"), false)),
+            Some(AliasRecord {
+                zone: HostedZone::Name("example.com.".into()),
+                target: AliasTarget::Distribution("web".into()),
+            })
+        );
+        assert_eq!(
+            d.alias_record("v1.api.example.com", &record(None, true)),
+            Some(AliasRecord {
+                zone: HostedZone::Id("Z0123456789ABC".into()),
+                target: AliasTarget::LoadBalancer,
+            })
+        );
+    }
+
+    #[test]
+    fn a_record_outside_the_zones_or_without_one_target_is_not_an_alias() {
+        let d = dns(&[("example.com", None)]);
+        assert_eq!(d.alias_record("example.org", &record(None, true)), None);
+        assert_eq!(
+            d.alias_record("日本.example.org", &record(None, true)),
+            None
+        );
+        assert_eq!(
+            d.alias_record("www.example.com", &record(Some("web"), true)),
+            None
+        );
+        assert_eq!(
+            d.alias_record("www.example.com", &record(None, false)),
+            None
+        );
     }
 }

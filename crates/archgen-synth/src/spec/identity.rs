@@ -7,6 +7,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::data::SecretSpec;
+
 fn yes() -> bool {
     true
 }
@@ -288,6 +290,75 @@ pub struct IdentityProviderSpec {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// An identity provider as `check` reads it: its Cognito name, its kind
+/// with what that kind needs, and the secret its client secret lives in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentityProvider {
+    pub name: String,
+    pub kind: ProviderKind,
+    pub client_secret: ClientSecret,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderKind {
+    Google,
+    Oidc { issuer: String },
+}
+
+/// A field of a secret declared under `secrets:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSecret {
+    /// The key under `secrets:`.
+    pub secret: String,
+    pub spec: SecretSpec,
+    /// The JSON field holding the client secret.
+    pub json_key: String,
+}
+
+impl IdentityProviderSpec {
+    /// The name Cognito knows the provider by: `Google` for Google, else
+    /// `name` (default: the key).
+    pub fn provider_name(&self, key: &str) -> String {
+        match self.r#type {
+            ProviderType::Google => "Google".into(),
+            ProviderType::Oidc => self.name.as_deref().unwrap_or(key).to_string(),
+        }
+    }
+
+    /// The provider with its secret resolved against `secrets`; `None` when
+    /// the client secret is a literal or names no declared secret, or an
+    /// OIDC provider has no issuer (the rules report each).
+    pub fn resolve(
+        &self,
+        key: &str,
+        secrets: &IndexMap<String, SecretSpec>,
+    ) -> Option<IdentityProvider> {
+        let SecretValue::Secret {
+            secret,
+            key: json_key,
+        } = &self.client_secret
+        else {
+            return None;
+        };
+        let kind = match (self.r#type, &self.issuer) {
+            (ProviderType::Google, _) => ProviderKind::Google,
+            (ProviderType::Oidc, Some(issuer)) => ProviderKind::Oidc {
+                issuer: issuer.clone(),
+            },
+            (ProviderType::Oidc, None) => return None,
+        };
+        Some(IdentityProvider {
+            name: self.provider_name(key),
+            kind,
+            client_secret: ClientSecret {
+                secret: secret.clone(),
+                spec: secrets.get(secret)?.clone(),
+                json_key: json_key.clone(),
+            },
+        })
+    }
+}
+
 /// A secret value given by reference: a Secrets Manager secret from
 /// `secrets:` and a JSON key in it. A literal is kept only to be refused
 /// with its line.
@@ -329,5 +400,62 @@ impl<'de> Deserialize<'de> for SecretValue {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(yaml: &str) -> IdentityProviderSpec {
+        serde_saphyr::from_str(yaml).unwrap()
+    }
+
+    fn secrets() -> IndexMap<String, SecretSpec> {
+        serde_saphyr::from_str("idp-secrets: { name: idp }").unwrap()
+    }
+
+    #[test]
+    fn an_oidc_provider_resolves_with_its_issuer_and_secret() {
+        let idp = provider(
+            "type: oidc\nname: LINE\nclient_id: '1656'\nclient_secret: { secret: idp-secrets, key: line }\nissuer: https://access.line.me\n",
+        );
+        let p = idp.resolve("line", &secrets()).unwrap();
+        assert_eq!(p.name, "LINE");
+        assert_eq!(
+            p.kind,
+            ProviderKind::Oidc {
+                issuer: "https://access.line.me".into()
+            }
+        );
+        assert_eq!(p.client_secret.secret, "idp-secrets");
+        assert_eq!(p.client_secret.json_key, "line");
+        assert_eq!(p.client_secret.spec.name.as_deref(), Some("idp"));
+    }
+
+    #[test]
+    fn google_is_always_named_google() {
+        let idp = provider(
+            "type: google\nname: グーグル\nclient_id: abc\nclient_secret: { secret: idp-secrets, key: google }\n",
+        );
+        assert_eq!(idp.provider_name("google-login"), "Google");
+        assert_eq!(
+            idp.resolve("google-login", &secrets()).unwrap().kind,
+            ProviderKind::Google
+        );
+    }
+
+    #[test]
+    fn a_literal_secret_an_unknown_secret_or_a_missing_issuer_does_not_resolve() {
+        let literal = provider("type: google\nclient_id: abc\nclient_secret: hunter2\n");
+        assert_eq!(literal.resolve("google", &secrets()), None);
+        let unknown = provider(
+            "type: google\nclient_id: abc\nclient_secret: { secret: nowhere, key: google }\n",
+        );
+        assert_eq!(unknown.resolve("google", &secrets()), None);
+        let no_issuer = provider(
+            "type: oidc\nclient_id: abc\nclient_secret: { secret: idp-secrets, key: line }\n",
+        );
+        assert_eq!(no_issuer.resolve("line", &secrets()), None);
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod app;
+pub mod catalog;
 pub mod data;
 pub mod de;
 pub mod edge;
@@ -18,6 +19,7 @@ pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
+pub mod value;
 pub mod yaml_error;
 
 use indexmap::IndexMap;

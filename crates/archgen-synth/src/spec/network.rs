@@ -205,6 +205,15 @@ pub fn first_tier_of<'a>(
     })
 }
 
+/// The tier kinds a data component lives in, in order of preference: the
+/// one it prefers, else the other non-public kind.
+pub fn data_tier_order(prefer: TierKind) -> [TierKind; 2] {
+    match prefer {
+        TierKind::Isolated => [TierKind::Isolated, TierKind::Private],
+        _ => [prefer, TierKind::Isolated],
+    }
+}
+
 impl NetworkSpec {
     /// See [`first_tier_of`].
     pub fn default_tier(&self, prefer: &[TierKind]) -> Option<String> {

@@ -1,4 +1,7 @@
-//! L2: turns resolved stack specs into templates and a manifest.
+//! L2: turns checked stacks into templates. The builders take a
+//! [`CheckedStack`], so every value they read has passed `check`, and the
+//! values `check` parsed or resolved (subnets, windows, parameter values,
+//! certificates, DNS records, identity providers) come typed from it.
 
 pub mod api;
 pub mod app;
@@ -13,13 +16,15 @@ pub mod monitoring;
 pub mod naming;
 pub mod network;
 
-use crate::check::{built, check_stack};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, ParameterSource, StackEntry};
-use crate::spec::{Project, ResolvedStack};
+use crate::check::CheckedStack;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::manifest::Manifest;
 use crate::template::{Tag, Template};
 use naming::Names;
-use std::collections::BTreeMap;
+
+/// `synthesize` moved to [`crate::pipeline`] (synth no longer runs the
+/// checks); this path stays until the CLI imports it from there.
+pub use crate::pipeline::synthesize;
 
 /// Everything synth produced for one environment, still in memory.
 #[derive(Debug, Clone)]
@@ -47,149 +52,12 @@ impl Synthesis {
     }
 }
 
-/// Resolves and checks every stack in every declared environment, so a typo
-/// in the dev overlay fails `synth prod` too.
-pub fn check_project(project: &Project) -> Diagnostics {
-    let mut diagnostics = Diagnostics::default();
-    for env in project.environment_names() {
-        for file in &project.stacks {
-            if !file.environment_names().contains(&env.as_str()) {
-                continue;
-            }
-            match file.resolve(&env) {
-                Ok(stack) => check_stack(&stack)
-                    .into_iter()
-                    .for_each(|d| diagnostics.push(d)),
-                Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
-            }
-        }
-    }
-    diagnostics.finish()
-}
-
-pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics> {
-    let mut diagnostics = check_project(project);
-    let mut resolved = Vec::new();
-    for file in &project.stacks {
-        match file.resolve(env) {
-            Ok(stack) => resolved.push(stack),
-            Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
-        }
-    }
-    if !diagnostics.is_empty() {
-        return Err(diagnostics.finish());
-    }
-    let mut manifest = Manifest {
-        app: resolved[0].spec.app.clone(),
-        environment: env.to_string(),
-        stacks: Vec::new(),
-    };
-    let mut templates = Vec::new();
-    let mut notes = Vec::new();
-    let mut exports = built::Exports::default();
-    for stack in &resolved {
-        let Built {
-            template,
-            notes: stack_notes,
-            bugs,
-            edge,
-            components,
-        } = build_stack(stack);
-        for bug in bugs {
-            diagnostics.push(
-                stack
-                    .error(Code::Synth, "", format!("internal error: {bug}"))
-                    .help("this is a bug in archgen: please report it with the spec"),
-            );
-        }
-        // Rules that need the synthesized stack, before anything is written.
-        let edge_template = edge.as_ref().map(|e| &e.template);
-        for d in built::check(stack, &template, edge_template, &components, &mut exports) {
-            diagnostics.push(d);
-        }
-        notes.extend(
-            stack_notes
-                .into_iter()
-                .map(|n| format!("{} ({env}): {n}", stack.file.name)),
-        );
-        let duplicate = template
-            .duplicate_ids
-            .first()
-            .or_else(|| edge.as_ref().and_then(|e| e.template.duplicate_ids.first()));
-        if let Some(id) = duplicate {
-            diagnostics.push(
-                stack
-                    .error(
-                        Code::Synth,
-                        "",
-                        format!("two resources would get the logical id '{id}'"),
-                    )
-                    .help("rename one of the spec keys that produce it"),
-            );
-            continue;
-        }
-        let mut entry = stack_entry(stack);
-        // The us-east-1 half deploys first; its outputs feed the parameters.
-        if let Some(e) = edge {
-            let mut edge_entry = stack_entry(stack);
-            edge_entry.name = format!("{}-edge", stack.file.name);
-            edge_entry.stack_name = format!("{}-edge", entry.stack_name);
-            edge_entry.region = edge::stack::EDGE_REGION.to_string();
-            edge_entry.template_file = format!("{}.template.json", edge_entry.name);
-            entry.depends_on.push(edge_entry.name.clone());
-            entry.parameters = e
-                .parameters
-                .into_iter()
-                .map(|(param, output)| {
-                    (
-                        param,
-                        ParameterSource {
-                            stack: edge_entry.name.clone(),
-                            output,
-                        },
-                    )
-                })
-                .collect();
-            templates.push((edge_entry.template_file.clone(), e.template));
-            manifest.stacks.push(edge_entry);
-        }
-        templates.push((entry.template_file.clone(), template));
-        manifest.stacks.push(entry);
-    }
-    if !diagnostics.is_empty() {
-        return Err(diagnostics.finish());
-    }
-    Ok(Synthesis {
-        manifest,
-        templates,
-        notes,
-    })
-}
-
-fn stack_entry(stack: &ResolvedStack) -> StackEntry {
-    let spec = &stack.spec;
-    let mut tags = BTreeMap::from([
-        ("app".to_string(), spec.app.clone()),
-        ("environment".to_string(), stack.environment.clone()),
-        ("managed-by".to_string(), "archgen".to_string()),
-    ]);
-    tags.extend(spec.tags.clone());
-    StackEntry {
-        name: stack.file.name.clone(),
-        stack_name: format!("{}-{}-{}", spec.app, stack.environment, stack.file.name),
-        region: spec.region.clone(),
-        template_file: format!("{}.template.json", stack.file.name),
-        depends_on: Vec::new(),
-        parameters: BTreeMap::new(),
-        termination_protection: spec.termination_protection,
-        tags,
-    }
-}
-
 /// What every builder of one stack shares. Builders run in a fixed order:
 /// network, then data (registering components), then the application tier
 /// (which resolves connections against the registered components).
 pub struct Ctx<'a> {
+    /// The stack being built, with the values `check` parsed.
+    pub checked: &'a CheckedStack<'a>,
     pub spec: &'a crate::spec::StackSpec,
     pub environment: &'a str,
     pub names: Names,
@@ -230,7 +98,8 @@ pub struct Built {
 }
 
 /// Runs every builder of one stack, in order.
-pub fn build_stack(stack: &ResolvedStack) -> Built {
+pub fn build_stack(checked: &CheckedStack) -> Built {
+    let stack = checked.stack();
     let spec = &stack.spec;
     let description = spec
         .description
@@ -241,6 +110,7 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
         stack.environment
     ));
     let mut ctx = Ctx {
+        checked,
         spec,
         environment: &stack.environment,
         names: Names {
@@ -258,7 +128,13 @@ pub fn build_stack(stack: &ResolvedStack) -> Built {
         bugs: Default::default(),
     };
     if let Some(net) = &spec.network {
-        ctx.network = Some(network::build(&mut t, &ctx.names, net, &ctx.tags));
+        ctx.network = Some(network::build(
+            &mut t,
+            &ctx.names,
+            net,
+            checked.subnet_tiers(),
+            &ctx.tags,
+        ));
     }
     // Every component kind, in registry order: what a workload connects to
     // is registered before the workload is built.

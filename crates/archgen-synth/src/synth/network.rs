@@ -2,12 +2,13 @@
 //! endpoints, flow logs and a locked-down default security group.
 
 use indexmap::IndexMap;
+use ipnet::Ipv4Net;
 
 use super::custom;
 use super::logs::retained_log_group;
 use super::naming::{Names, pascal};
 use crate::spec::network::{
-    GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
+    GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, TierSpec, Zones, first_tier_of,
 };
 use crate::template::ec2::*;
 use crate::template::iam::{PolicyDocument, Role, Statement, role};
@@ -45,7 +46,15 @@ impl NetworkRefs {
     }
 }
 
-pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -> NetworkRefs {
+/// Builds the network of `net`, with the subnets `check` planned for each
+/// tier (`tiers`, in spec order).
+pub fn build<'a>(
+    t: &mut Template,
+    names: &Names,
+    net: &NetworkSpec,
+    tiers: impl Iterator<Item = (&'a str, &'a TierSpec, &'a [Ipv4Net])>,
+    tags: &[Tag],
+) -> NetworkRefs {
     let named = |what: &str| -> Vec<Tag> {
         let mut v = vec![Tag::new("Name", names.physical(what))];
         v.extend(tags.iter().cloned());
@@ -69,8 +78,6 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
             Zones::Names(names) => names[i].clone().into(),
         }
     };
-    let zones = net.zones.count();
-    let cidrs = net.subnet_cidrs();
     let has_public = net.tiers.values().any(|t| t.kind == TierKind::Public);
     if has_public {
         t.add(
@@ -98,18 +105,17 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
     // Route tables per tier and zone; gateway endpoints attach to the
     // non-public ones.
     let mut private_route_tables = Vec::new();
-    for (name, tier) in &net.tiers {
+    for (name, tier, subnets) in tiers {
         let p = pascal(name);
         let mut ids = Vec::new();
-        for z in 0..zones {
+        for (z, cidr) in subnets.iter().enumerate() {
             let n = z + 1;
             let subnet_id = format!("{p}Subnet{n}");
-            let cidr = cidrs[name][z].map(|c| c.to_string()).unwrap_or_default();
             let subnet = t.add(
                 &subnet_id,
                 Subnet {
                     vpc_id: vpc.clone(),
-                    cidr_block: Some(cidr.into()),
+                    cidr_block: Some(cidr.to_string().into()),
                     availability_zone: Some(zone(z)),
                     // Public subnets hold load balancers and NAT gateways,
                     // which carry their own addresses; nothing needs one
@@ -173,8 +179,8 @@ pub fn build(t: &mut Template, names: &Names, net: &NetworkSpec, tags: &[Tag]) -
             }
             ids.push(Expr::r#ref(&subnet_id));
         }
-        refs.subnets.insert(name.clone(), ids);
-        refs.tier_kinds.insert(name.clone(), tier.kind);
+        refs.subnets.insert(name.to_string(), ids);
+        refs.tier_kinds.insert(name.to_string(), tier.kind);
     }
 
     build_nat(t, names, net, &refs, &named);

@@ -3,7 +3,7 @@
 //! certificate when the stack requests one.
 
 use super::super::Ctx;
-use crate::spec::app::{Ingress, LoadBalancerSpec, Scheme};
+use crate::spec::app::{CertificateSource, Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
 use crate::synth::custom;
 use crate::synth::data::s3;
@@ -157,7 +157,7 @@ pub fn build(
     let default_action = default_target_group
         .map(Action::forward)
         .unwrap_or_else(Action::not_found);
-    let Some(cert) = &lb.certificate else {
+    let Some(cert) = ctx.checked.load_balancer_certificate() else {
         let l = t.add(
             "HttpListener",
             Listener {
@@ -180,22 +180,24 @@ pub fn build(
             listener: "HttpListener",
         });
     };
-    let certificate_arn: Expr = match (&cert.arn, &cert.domain) {
-        (Some(arn), _) => arn.clone().into(),
-        (None, Some(domain)) => {
-            let zone = cert.hosted_zone_id.clone().unwrap_or_default();
+    let certificate_arn: Expr = match cert {
+        CertificateSource::Imported { arn } => arn.clone().into(),
+        CertificateSource::Requested {
+            domain,
+            alternative_names,
+            hosted_zone_id,
+        } => {
             t.add(
                 "Certificate",
                 Certificate::dns_validated(
                     domain,
-                    &cert.alternative_names,
-                    &zone,
+                    alternative_names,
+                    hosted_zone_id,
                     ctx.named("certificate"),
                 ),
             );
             Expr::r#ref("Certificate")
         }
-        (None, None) => Expr::Str(String::new()),
     };
     t.add(
         "HttpListener",

@@ -1,19 +1,26 @@
 //! Aurora clusters (PostgreSQL- and MySQL-compatible), provisioned or
 //! Serverless v2: one writer and readers spread over the zones.
 
-use super::catalog::family;
 use super::rds::{
     CA, build_shared, component, log_exports, monitoring, parameters, port, rotation,
 };
 use super::{Ctx, keep, key_arn, zone};
+use crate::check::DatabaseValues;
+use crate::spec::catalog::family;
 use crate::spec::data::DatabaseSpec;
 use crate::synth::naming::pascal;
 use crate::template::rds::{DbCluster, DbClusterParameterGroup, DbInstance, db_cluster};
 use crate::template::{Expr, Policy, Template};
 
-pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
+pub fn build(
+    t: &mut Template,
+    ctx: &mut Ctx,
+    name: &str,
+    db: &DatabaseSpec,
+    values: &DatabaseValues,
+) {
     let p = pascal(name);
-    let shared = build_shared(t, ctx, name, db);
+    let shared = build_shared(t, ctx, name, db, values);
     t.add(
         format!("{p}ClusterParameterGroup"),
         DbClusterParameterGroup {
@@ -24,7 +31,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
             )
             .into(),
             family: family(db.engine, &db.version).into(),
-            parameters: parameters(db),
+            parameters: parameters(db, values),
             tags: Some(ctx.named(name)),
             ..Default::default()
         },
@@ -78,10 +85,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         );
     }
 
-    let class = match (&db.instance, &db.serverless) {
-        (Some(c), _) => c.clone(),
-        (None, _) => "db.serverless".to_string(),
-    };
+    let class = &values.instance_class;
     let readers = db.readers.unwrap_or(u32::from(db.multi_az));
     let zones = ctx
         .spec

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::catalog::cache_family;
-use super::windows::{Kind, parse};
 use super::{Ctx, keep, key_arn, resolve_secret, security_group, tier_subnets};
+use crate::check::CacheValues;
+use crate::spec::catalog::cache_family;
 use crate::spec::data::{CacheSpec, ParamValue};
 use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
@@ -26,7 +26,7 @@ pub fn multi_az(c: &CacheSpec) -> bool {
     c.multi_az.unwrap_or(c.replicas > 0)
 }
 
-pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
+pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, values: &CacheValues) {
     let p = pascal(name);
     let kms = cache.kms_key.as_deref().map(key_arn);
     security_group(t, ctx, &format!("{p}SecurityGroup"), name, "Cache");
@@ -89,11 +89,6 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
             &format!("encrypted with the AWS managed key aws/secretsmanager: the spec sets no caches.{name}.kms_key"),
         );
     }
-    let window = |w: &Option<String>, kind| {
-        w.as_deref()
-            .and_then(|w| parse(w, kind).ok())
-            .map(|w| w.to_aws())
-    };
     let (clusters, groups, per_group) = match cache.shards {
         Some(s) => (None, Some(s), Some(cache.replicas)),
         None => (Some(1 + cache.replicas), None, None),
@@ -123,9 +118,8 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec) {
             cache_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
             port: Some(PORT.into()),
             snapshot_retention_limit: Some(cache.snapshot.retention_days.into()),
-            snapshot_window: window(&cache.snapshot.window, Kind::Daily).map(Expr::from),
-            preferred_maintenance_window: window(&cache.maintenance_window, Kind::Weekly)
-                .map(Expr::from),
+            snapshot_window: values.snapshot_window.map(|w| w.to_aws().into()),
+            preferred_maintenance_window: values.maintenance_window.map(|w| w.to_aws().into()),
             auto_minor_version_upgrade: Some(true.into()),
             tags: Some(ctx.named(name)),
             ..Default::default()

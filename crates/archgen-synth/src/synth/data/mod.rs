@@ -5,17 +5,15 @@
 //! `connect::Component` that says what reaching it takes.
 
 pub mod aurora;
-pub mod catalog;
 pub mod elasticache;
 pub mod kms;
 pub mod rds;
 pub mod s3;
 pub mod secrets;
-pub mod windows;
 
 use super::Ctx;
 use super::naming::pascal;
-use crate::spec::network::{TierKind, Zones};
+use crate::spec::network::{TierKind, Zones, data_tier_order};
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::Egress;
 use crate::template::{Expr, Policy, Resource, Template};
@@ -32,20 +30,6 @@ pub fn tier_subnets(ctx: &Ctx, named: Option<&str>, prefer: TierKind) -> Vec<Exp
         .as_ref()
         .map(|net| net.subnets_in(named, &data_tier_order(prefer)))
         .unwrap_or_default()
-}
-
-/// The default tier name, for checks: see [`tier_subnets`].
-pub fn default_tier(spec: &crate::spec::StackSpec, prefer: TierKind) -> Option<String> {
-    spec.network
-        .as_ref()?
-        .default_tier(&data_tier_order(prefer))
-}
-
-fn data_tier_order(prefer: TierKind) -> [TierKind; 2] {
-    match prefer {
-        TierKind::Isolated => [TierKind::Isolated, TierKind::Private],
-        _ => [prefer, TierKind::Isolated],
-    }
 }
 
 /// Zone `i` (0-based) of the network, as the subnets use it.

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::catalog::{family, parameter_value};
-use super::windows::{Kind, parse};
 use super::{Ctx, keep, key_arn, rate_days, security_group, tier_subnets, zone};
-use crate::spec::data::{DatabaseSpec, Engine, ParamValue};
+use crate::check::DatabaseValues;
+use crate::spec::catalog::family;
+use crate::spec::data::{DatabaseSpec, Engine};
 use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
 use crate::synth::naming::pascal;
@@ -21,9 +21,15 @@ use crate::template::{Expr, Policy, Template};
 pub const CA: &str = "rds-ca-rsa2048-g1";
 pub const DEFAULT_USERNAME: &str = "dbadmin";
 
-pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
+pub fn build(
+    t: &mut Template,
+    ctx: &mut Ctx,
+    name: &str,
+    db: &DatabaseSpec,
+    values: &DatabaseValues,
+) {
     let p = pascal(name);
-    let shared = build_shared(t, ctx, name, db);
+    let shared = build_shared(t, ctx, name, db, values);
     let storage = db
         .storage
         .clone()
@@ -32,7 +38,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
             size_gb: 20,
             max_gb: None,
         });
-    let class = db.instance.clone().unwrap_or_default();
+    let class = values.instance_class.clone();
     let kms = db.kms_key.as_deref().map(key_arn);
     let instance = DbInstance {
         db_instance_class: Some(class.clone().into()),
@@ -167,7 +173,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
     ctx.components.register(component);
 }
 
-/// Windows in AWS's UTC form (checks have validated them).
+/// Windows in AWS's UTC form.
 pub struct Shared {
     pub backup_window: Option<String>,
     pub maintenance_window: Option<String>,
@@ -175,7 +181,13 @@ pub struct Shared {
 
 /// Security group, subnet group, parameter group (instance or cluster
 /// flavour chosen by the caller through `cluster`), monitoring role.
-pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) -> Shared {
+pub fn build_shared(
+    t: &mut Template,
+    ctx: &mut Ctx,
+    name: &str,
+    db: &DatabaseSpec,
+    values: &DatabaseValues,
+) -> Shared {
     let p = pascal(name);
     security_group(t, ctx, &format!("{p}SecurityGroup"), name, "Database");
     t.add(
@@ -198,7 +210,7 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
                 )
                 .into(),
                 family: family(db.engine, &db.version).into(),
-                parameters: Some(parameters(db)),
+                parameters: Some(parameters(db, values)),
                 tags: Some(ctx.named(name)),
                 ..Default::default()
             },
@@ -224,14 +236,9 @@ pub fn build_shared(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSp
             },
         );
     }
-    let window = |w: &Option<String>, kind| {
-        w.as_deref()
-            .and_then(|w| parse(w, kind).ok())
-            .map(|w| w.to_aws())
-    };
     Shared {
-        backup_window: window(&db.backup.window, Kind::Daily),
-        maintenance_window: window(&db.maintenance_window, Kind::Weekly),
+        backup_window: values.backup_window.map(|w| w.to_aws()),
+        maintenance_window: values.maintenance_window.map(|w| w.to_aws()),
     }
 }
 
@@ -340,18 +347,11 @@ pub fn tls_parameter(engine: Engine) -> (&'static str, &'static str) {
 
 /// The spec's parameters in the engine's units, plus TLS required, as the
 /// JSON object CloudFormation's schema takes.
-pub fn parameters(db: &DatabaseSpec) -> serde_json::Value {
-    let mut out: BTreeMap<String, String> = db
+pub fn parameters(db: &DatabaseSpec, values: &DatabaseValues) -> serde_json::Value {
+    let mut out: BTreeMap<String, String> = values
         .parameters
         .iter()
-        .map(|(k, v)| {
-            let text = match v {
-                ParamValue::Int(n) => n.to_string(),
-                ParamValue::Text(s) => s.clone(),
-            };
-            let value = parameter_value(db.engine, k, &text).unwrap_or(text);
-            (k.clone(), value)
-        })
+        .map(|(k, v)| (k.clone(), v.to_string()))
         .collect();
     let (k, v) = tls_parameter(db.engine);
     out.insert(k.into(), v.into());

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use super::super::Ctx;
 use super::Edge;
+use crate::spec::app::CertificateSource;
 use crate::spec::edge::{BehaviorSpec, DistributionSpec};
 use crate::synth::app::alb;
 use crate::synth::data::s3;
@@ -59,23 +60,26 @@ pub fn build(
     ctx: &Ctx,
     key: &str,
     d: &DistributionSpec,
+    certificate: Option<&CertificateSource>,
     acl_arns: &BTreeMap<String, Expr>,
 ) {
     let p = pascal(key);
     let id = distribution_id(key);
 
-    let certificate = d.certificate.as_ref().map(|c| match (&c.arn, &c.domain) {
-        (Some(arn), _) => Expr::from(arn),
-        (None, domain) => {
-            let domain = domain.clone().unwrap_or_default();
-            let zone = c.hosted_zone_id.clone().unwrap_or_default();
+    let certificate = certificate.map(|c| match c {
+        CertificateSource::Imported { arn } => Expr::from(arn),
+        CertificateSource::Requested {
+            domain,
+            alternative_names,
+            hosted_zone_id,
+        } => {
             let cert = format!("{p}Certificate");
             edge.template(main).add(
                 &cert,
                 Certificate::dns_validated(
-                    &domain,
-                    &c.alternative_names,
-                    &zone,
+                    domain,
+                    alternative_names,
+                    hosted_zone_id,
                     ctx.named(&format!("cdn-{key}")),
                 ),
             );

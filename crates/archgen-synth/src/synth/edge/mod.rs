@@ -26,11 +26,9 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) -> Option<EdgeStack> {
         let arn = waf::build(t, &mut edge, ctx, key, acl);
         acl_arns.insert(key.clone(), arn);
     }
-    for (key, dist) in &spec.cdn {
-        cloudfront::build(t, &mut edge, ctx, key, dist, &acl_arns);
+    for (key, dist, certificate) in ctx.checked.distributions() {
+        cloudfront::build(t, &mut edge, ctx, key, dist, certificate, &acl_arns);
     }
-    if let Some(dns) = &spec.dns {
-        dns::build(t, dns);
-    }
+    dns::build(t, ctx.checked.dns_records());
     edge.finish()
 }

@@ -8,7 +8,9 @@ use super::Ctx;
 use super::connect::Component;
 use super::data::secrets::secret_name;
 use super::naming::pascal;
-use crate::spec::identity::{Mfa, ProviderType, SecretValue, SignIn, UserPoolSpec};
+use crate::spec::identity::{
+    ClientSecret, IdentityProvider, Mfa, ProviderKind, ProviderType, SignIn, UserPoolSpec,
+};
 use crate::template::cognito::user_pool::{
     AccountRecoverySetting, AdminCreateUserConfig, PasswordPolicy, Policies, RecoveryOption,
     UsernameConfiguration,
@@ -28,15 +30,13 @@ pub fn client_id(pool: &str, client: &str) -> String {
     format!("{}{}Client", pool_id(pool), pascal(client))
 }
 
-/// The name Cognito knows a provider by: Google is always `Google`.
-pub fn provider_name(key: &str, ty: ProviderType, name: Option<&str>) -> String {
-    match ty {
-        ProviderType::Google => "Google".into(),
-        ProviderType::Oidc => name.unwrap_or(key).to_string(),
-    }
-}
-
-pub fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSpec) {
+pub fn build_pool(
+    t: &mut Template,
+    ctx: &mut Ctx,
+    name: &str,
+    spec: &UserPoolSpec,
+    identity_providers: &[IdentityProvider],
+) {
     let id = pool_id(name);
     let email = spec.sign_in.contains(&SignIn::Email);
     let phone = spec.sign_in.contains(&SignIn::Phone);
@@ -151,18 +151,12 @@ pub fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSp
 
     let mut providers = Vec::new();
     let mut generated: Vec<String> = Vec::new();
-    for (key, idp) in &spec.identity_providers {
-        let SecretValue::Secret {
+    for ((key, idp), provider) in spec.identity_providers.iter().zip(identity_providers) {
+        let ClientSecret {
             secret,
-            key: json_key,
-        } = &idp.client_secret
-        else {
-            // Refused by the checks: a literal never reaches a template.
-            continue;
-        };
-        let Some(secret_spec) = ctx.spec.secrets.get(secret) else {
-            continue;
-        };
+            spec: secret_spec,
+            json_key,
+        } = &provider.client_secret;
         // A literal dynamic reference: CloudFormation resolves it at deploy
         // time; the template names the secret, never its value.
         let secret_ref = match &secret_spec.arn {
@@ -172,7 +166,7 @@ pub fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSp
         let value = Expr::from(format!(
             "{{{{resolve:secretsmanager:{secret_ref}:SecretString:{json_key}}}}}"
         ));
-        let pname = provider_name(key, idp.r#type, idp.name.as_deref());
+        let pname = provider.name.clone();
         let mut details = BTreeMap::from([
             ("client_id".to_string(), Expr::from(idp.client_id.clone())),
             ("client_secret".to_string(), value),
@@ -189,11 +183,8 @@ pub fn build_pool(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &UserPoolSp
                 .unwrap_or_else(|| default_scopes.into())
                 .into(),
         );
-        if idp.r#type == ProviderType::Oidc {
-            details.insert(
-                "oidc_issuer".into(),
-                idp.issuer.clone().unwrap_or_default().into(),
-            );
+        if let ProviderKind::Oidc { issuer } = &provider.kind {
+            details.insert("oidc_issuer".into(), issuer.clone().into());
             details.insert("attributes_request_method".into(), "GET".into());
         }
         let mut mapping = idp.attributes.clone();

@@ -1,12 +1,13 @@
 //! What AWS offers, as archgen knows it: engine versions, instance classes,
-//! cache node types, parameter-group families and parameter units. Checked
-//! before synthesis so a typo fails at the spec line, not mid-deploy.
+//! cache node types and parameter-group families. Checked before synthesis
+//! so a typo fails at the spec line, not mid-deploy; synth names families
+//! from it. (Parameter units are in `value::parameter`.)
 //!
 //! Engine versions are the ones RDS still offers for new instances (taken
 //! from the RDS engine-version lists that cfn-lint 1.58 validates against,
 //! deprecated minors removed). Bare major versions are left out on purpose.
 
-use crate::spec::data::{CacheEngine, Engine};
+use super::data::{CacheEngine, Engine};
 
 pub const POSTGRES_VERSIONS: &[&str] = &[
     "13.23", "14.18", "14.19", "14.20", "14.21", "14.22", "15.13", "15.14", "15.15", "15.16",
@@ -171,75 +172,6 @@ pub fn cache_family(engine: CacheEngine, version: &str) -> String {
     }
 }
 
-/// Units of the size parameters archgen converts, in bytes per unit
-/// (PostgreSQL counts most memory in 8 kB pages or kB; MySQL in bytes).
-fn parameter_unit(engine: Engine, name: &str) -> Option<u64> {
-    const KB: u64 = 1024;
-    if engine.is_postgres() {
-        match name {
-            "shared_buffers" | "effective_cache_size" | "wal_buffers" | "temp_buffers" => {
-                Some(8 * KB)
-            }
-            "work_mem"
-            | "maintenance_work_mem"
-            | "autovacuum_work_mem"
-            | "logical_decoding_work_mem"
-            | "max_stack_depth" => Some(KB),
-            "max_wal_size" | "min_wal_size" => Some(KB * KB),
-            _ => None,
-        }
-    } else {
-        match name {
-            "innodb_buffer_pool_size"
-            | "innodb_log_file_size"
-            | "innodb_redo_log_capacity"
-            | "max_allowed_packet"
-            | "tmp_table_size"
-            | "max_heap_table_size"
-            | "sort_buffer_size"
-            | "join_buffer_size"
-            | "read_buffer_size" => Some(1),
-            _ => None,
-        }
-    }
-}
-
-/// `256MB` → bytes.
-fn size_in_bytes(text: &str) -> Option<u64> {
-    let unit = text.trim_start_matches(|c: char| c.is_ascii_digit());
-    let digits = text.strip_suffix(unit).unwrap_or_default();
-    let unit = unit.trim();
-    let n: u64 = digits.parse().ok()?;
-    let mult: u64 = match unit {
-        "B" => 1,
-        "kB" | "KB" => 1 << 10,
-        "MB" => 1 << 20,
-        "GB" => 1 << 30,
-        "TB" => 1 << 40,
-        _ => return None,
-    };
-    n.checked_mul(mult)
-}
-
-/// A parameter value as RDS takes it: sizes converted to the parameter's own
-/// unit (`shared_buffers: 256MB` → `32768`, in 8 kB pages).
-pub fn parameter_value(engine: Engine, name: &str, text: &str) -> Result<String, String> {
-    let Some(bytes) = size_in_bytes(text) else {
-        return Ok(text.to_string());
-    };
-    let Some(unit) = parameter_unit(engine, name) else {
-        return Err(format!(
-            "archgen does not know the unit of '{name}', so it cannot convert '{text}'"
-        ));
-    };
-    if bytes % unit != 0 {
-        return Err(format!(
-            "'{text}' is not a whole number of {name}'s unit ({unit} bytes)"
-        ));
-    }
-    Ok((bytes / unit).to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,21 +191,6 @@ mod tests {
         assert_eq!(cache_family(CacheEngine::Redis, "7.0"), "redis7");
         assert_eq!(cache_family(CacheEngine::Redis, "6.2"), "redis6.x");
         assert_eq!(cache_family(CacheEngine::Valkey, "8.0"), "valkey8");
-    }
-
-    #[test]
-    fn sizes_convert_to_each_parameters_own_unit() {
-        let pg = |n: &str, v: &str| parameter_value(Engine::Postgres, n, v);
-        assert_eq!(pg("shared_buffers", "256MB").unwrap(), "32768");
-        assert_eq!(pg("effective_cache_size", "1GB").unwrap(), "131072");
-        assert_eq!(pg("maintenance_work_mem", "64MB").unwrap(), "65536");
-        assert_eq!(pg("work_mem", "4MB").unwrap(), "4096");
-        assert_eq!(pg("max_connections", "200").unwrap(), "200");
-        assert!(pg("random_setting", "4MB").is_err());
-        assert_eq!(
-            parameter_value(Engine::Mysql, "innodb_buffer_pool_size", "1GB").unwrap(),
-            "1073741824"
-        );
     }
 
     #[test]

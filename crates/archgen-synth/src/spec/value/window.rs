@@ -7,9 +7,7 @@
 //! accepted: a zone with daylight saving time would move the window twice a
 //! year, so archgen refuses it rather than guess.
 
-// User text: index and slice only with checked methods.
-// Unit tests index freely: a panic there is a failing test.
-#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
+use std::fmt;
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY: i64 = 24 * 60;
@@ -61,6 +59,32 @@ pub enum Kind {
     Daily,
     /// One day of the week (maintenance windows).
     Weekly,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Daily => "daily",
+            Kind::Weekly => "weekly",
+        })
+    }
+}
+
+/// Why a window was refused; `check` reports it as DATA006 at the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    #[error("'{text}' is not a {kind} window")]
+    Malformed { text: String, kind: Kind },
+    #[error("'{text}' names a day, but this window recurs daily")]
+    DayInDailyWindow { text: String },
+    #[error("'{text}' needs a day of the week")]
+    MissingDay { text: String },
+    #[error(
+        "time zone '{zone}' observes daylight saving time, so the window would move twice a year"
+    )]
+    DaylightSaving { zone: String },
+    #[error("unknown time zone '{zone}'")]
+    UnknownZone { zone: String },
 }
 
 /// A window in UTC, as minutes from Monday 00:00 (weekly) or from midnight
@@ -155,7 +179,7 @@ fn parse_point(s: &str) -> Option<(Option<i64>, i64)> {
     }
 }
 
-fn zone_offset(zone: &str) -> Result<i64, String> {
+fn zone_offset(zone: &str) -> Result<i64, WindowError> {
     if let Some((_, off)) = ZONES.iter().find(|(z, _)| *z == zone) {
         return Ok(*off);
     }
@@ -166,11 +190,9 @@ fn zone_offset(zone: &str) -> Result<i64, String> {
         }
     }
     if DST_PREFIXES.iter().any(|p| zone.starts_with(p)) {
-        return Err(format!(
-            "time zone '{zone}' observes daylight saving time, so the window would move twice a year"
-        ));
+        return Err(WindowError::DaylightSaving { zone: zone.into() });
     }
-    Err(format!("unknown time zone '{zone}'"))
+    Err(WindowError::UnknownZone { zone: zone.into() })
 }
 
 /// The fix hint for a window of `kind`.
@@ -186,9 +208,12 @@ pub fn syntax_help(kind: Kind) -> &'static str {
 }
 
 /// Parses a window and converts it to UTC.
-pub fn parse(text: &str, kind: Kind) -> Result<Window, String> {
+pub fn parse(text: &str, kind: Kind) -> Result<Window, WindowError> {
     let mut words: Vec<&str> = text.split_whitespace().collect();
-    let bad = || format!("'{text}' is not a {} window", describe(kind));
+    let bad = || WindowError::Malformed {
+        text: text.into(),
+        kind,
+    };
     // A trailing word that is an offset or holds no time is the time zone.
     let offset = match words.last() {
         Some(last) if words.len() > 1 && (last.starts_with(['+', '-']) || !last.contains(':')) => {
@@ -209,9 +234,7 @@ pub fn parse(text: &str, kind: Kind) -> Result<Window, String> {
     let (start, end) = match kind {
         Kind::Daily => {
             if day.is_some() || da.is_some() || db.is_some() {
-                return Err(format!(
-                    "'{text}' names a day, but this window recurs daily"
-                ));
+                return Err(WindowError::DayInDailyWindow { text: text.into() });
             }
             (ta, if tb <= ta { tb + DAY } else { tb })
         }
@@ -219,7 +242,7 @@ pub fn parse(text: &str, kind: Kind) -> Result<Window, String> {
             let (sd, ed) = match (day, da, db) {
                 (Some(d), None, None) => (d, d),
                 (None, Some(d1), Some(d2)) => (d1, d2),
-                _ => return Err(format!("'{text}' needs a day of the week")),
+                _ => return Err(WindowError::MissingDay { text: text.into() }),
             };
             let s = sd + ta;
             let mut e = ed + tb;
@@ -236,13 +259,6 @@ pub fn parse(text: &str, kind: Kind) -> Result<Window, String> {
         start: (start - offset).rem_euclid(period),
         minutes,
     })
-}
-
-fn describe(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Daily => "daily",
-        Kind::Weekly => "weekly",
-    }
 }
 
 #[cfg(test)]
@@ -283,25 +299,114 @@ mod tests {
 
     #[test]
     fn refuses_daylight_saving_zones_and_malformed_windows() {
-        assert!(
-            parse("03:00-04:00 Europe/Berlin", Kind::Daily)
-                .unwrap_err()
-                .contains("daylight saving")
+        assert_eq!(
+            parse("03:00-04:00 Europe/Berlin", Kind::Daily),
+            Err(WindowError::DaylightSaving {
+                zone: "Europe/Berlin".into()
+            })
         );
-        assert!(parse("03:00-04:00 Mars/Olympus", Kind::Daily).is_err());
-        assert!(parse("3:00-4:00", Kind::Daily).is_err());
-        assert!(parse("25:00-26:00", Kind::Daily).is_err());
-        assert!(
-            parse("04:00-05:00", Kind::Weekly)
-                .unwrap_err()
-                .contains("day")
+        assert_eq!(
+            parse("03:00-04:00 Mars/Olympus", Kind::Daily),
+            Err(WindowError::UnknownZone {
+                zone: "Mars/Olympus".into()
+            })
         );
-        assert!(
-            parse("sun 04:00-05:00", Kind::Daily)
-                .unwrap_err()
-                .contains("daily")
+        let malformed = |text: &str, kind| WindowError::Malformed {
+            text: text.into(),
+            kind,
+        };
+        assert_eq!(
+            parse("3:00-4:00", Kind::Daily),
+            Err(malformed("3:00-4:00", Kind::Daily))
         );
-        assert!(parse("funday 04:00-05:00", Kind::Weekly).is_err());
+        assert_eq!(
+            parse("25:00-26:00", Kind::Daily),
+            Err(malformed("25:00-26:00", Kind::Daily))
+        );
+        assert_eq!(
+            parse("04:00-05:00", Kind::Weekly),
+            Err(WindowError::MissingDay {
+                text: "04:00-05:00".into()
+            })
+        );
+        assert_eq!(
+            parse("sun 04:00-05:00", Kind::Daily),
+            Err(WindowError::DayInDailyWindow {
+                text: "sun 04:00-05:00".into()
+            })
+        );
+        assert_eq!(
+            parse("funday 04:00-05:00", Kind::Weekly),
+            Err(malformed("funday 04:00-05:00", Kind::Weekly))
+        );
+    }
+
+    #[test]
+    fn errors_read_as_the_diagnostic_message() {
+        let e = parse("sun 04:00-05:00 Europe/Berlin", Kind::Weekly).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "time zone 'Europe/Berlin' observes daylight saving time, so the window would move twice a year"
+        );
+        let e = parse("04:00", Kind::Daily).unwrap_err();
+        assert_eq!(e.to_string(), "'04:00' is not a daily window");
+    }
+
+    #[test]
+    fn multibyte_text_is_refused_without_panicking() {
+        // Japanese day names, a zone written in kanji, full-width digits and
+        // a full-width colon: none is a window, and none may panic.
+        for (text, kind) in [
+            ("日 04:00-05:00", Kind::Weekly),
+            ("日曜:04:00-日曜:05:00", Kind::Weekly),
+            ("03:00-04:00 東京", Kind::Daily),
+            ("０３:００-０４:００", Kind::Daily),
+            ("03：00-04：00", Kind::Daily),
+            ("sün 04:00-05:00", Kind::Weekly),
+        ] {
+            assert!(parse(text, kind).is_err(), "{text} should be refused");
+        }
+        assert_eq!(
+            parse("03:00-04:00 東京", Kind::Daily),
+            Err(WindowError::UnknownZone {
+                zone: "東京".into()
+            })
+        );
+    }
+
+    #[test]
+    fn out_of_range_times_and_offsets_are_refused() {
+        for text in ["24:00-01:00", "23:60-00:30", "00:00-24:00", "99:99-00:00"] {
+            assert!(parse(text, Kind::Daily).is_err(), "{text}");
+        }
+        // UTC offsets run from -14:00 to +14:00.
+        assert_eq!(aws("03:00-04:00 +14:00", Kind::Daily), "13:00-14:00");
+        assert_eq!(
+            parse("03:00-04:00 +14:01", Kind::Daily),
+            Err(WindowError::UnknownZone {
+                zone: "+14:01".into()
+            })
+        );
+        assert!(parse("03:00-04:00 +1:00", Kind::Daily).is_err());
+    }
+
+    #[test]
+    fn negative_offsets_and_wrapping_windows_convert_forward() {
+        // 22:00 at UTC-03:00 is 01:00 the next day in UTC.
+        assert_eq!(aws("22:00-23:00 -03:00", Kind::Daily), "01:00-02:00");
+        // Saturday 23:00 at UTC-03:00 is Sunday 02:00 UTC; Sunday wraps to Monday.
+        assert_eq!(
+            aws("sat 23:00-00:00 -03:00", Kind::Weekly),
+            "sun:02:00-sun:03:00"
+        );
+        assert_eq!(
+            aws("sun:23:00-mon:01:00", Kind::Weekly),
+            "sun:23:00-mon:01:00"
+        );
+        let w = parse("sun:23:00-mon:01:00", Kind::Weekly).unwrap();
+        assert_eq!(w.minutes, 120);
+        // A daily window that ends where it starts lasts a whole day.
+        assert_eq!(parse("05:00-05:00", Kind::Daily).unwrap().minutes, 24 * 60);
     }
 
     #[test]
