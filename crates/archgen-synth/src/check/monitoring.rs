@@ -2,8 +2,8 @@
 
 use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
+use crate::kinds::metrics::{watchable_names, watched};
 use crate::spec::ResolvedStack;
-use crate::synth::monitoring::metrics::{watchable_names, watched};
 
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let mut out = Vec::new();

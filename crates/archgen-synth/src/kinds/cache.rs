@@ -1,12 +1,12 @@
 //! `caches:`: ElastiCache replication groups in an isolated or private tier,
 //! encrypted in transit and at rest, with an AUTH token a service injects.
 
+use super::metrics::{Metric, Watched, dim};
 use super::{Kind, block};
 use crate::spec::StackSpec;
 use crate::spec::data::CacheSpec;
 use crate::synth::Ctx;
 use crate::synth::data::elasticache;
-use crate::synth::monitoring::metrics::{Metric, Watched, dim};
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 

@@ -2,12 +2,12 @@
 //! encrypted, snapshotted on delete, with an RDS-managed master secret. A
 //! connection opens the engine's port; the secret is injected by name.
 
+use super::metrics::{Metric, Watched, dim};
 use super::{Kind, block};
 use crate::spec::StackSpec;
 use crate::spec::data::DatabaseSpec;
 use crate::synth::Ctx;
 use crate::synth::data::{aurora, rds};
-use crate::synth::monitoring::metrics::{Metric, Watched, dim};
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 

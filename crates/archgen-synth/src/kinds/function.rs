@@ -1,12 +1,12 @@
 //! `functions:`: Lambda functions, a workload like services: its own role
 //! with the grants its connections imply, placed in a private tier.
 
+use super::metrics::{Metric, Watched, dim};
 use super::{Kind, block};
 use crate::spec::StackSpec;
 use crate::spec::messaging::FunctionSpec;
 use crate::synth::Ctx;
 use crate::synth::messaging::function;
-use crate::synth::monitoring::metrics::{Metric, Watched, dim};
 use crate::template::{Expr, Template};
 
 block!(Functions, FunctionSpec);

@@ -17,6 +17,7 @@ pub mod cache;
 pub mod database;
 pub mod function;
 pub mod key;
+pub mod metrics;
 pub mod parameter;
 pub mod queue;
 pub mod secret;
@@ -30,8 +31,8 @@ use std::fmt;
 use crate::diagnostic::Diagnostic;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::Ctx;
-use crate::synth::monitoring::metrics::Watched;
 use crate::template::Template;
+use metrics::Watched;
 
 pub use crate::spec::KINDS;
 

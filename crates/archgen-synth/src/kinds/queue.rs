@@ -1,12 +1,12 @@
 //! `queues:`: SQS queues, each with a dead-letter queue. Connecting grants
 //! receiving (read) and sending (write) on exactly that queue.
 
+use super::metrics::{Metric, Watched, dim};
 use super::{Kind, block};
 use crate::spec::StackSpec;
 use crate::spec::messaging::QueueSpec;
 use crate::synth::Ctx;
 use crate::synth::messaging::queue;
-use crate::synth::monitoring::metrics::{Metric, Watched, dim};
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 

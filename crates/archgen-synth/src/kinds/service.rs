@@ -2,13 +2,13 @@
 //! connect to one through Service Connect (its key is its DNS name); a
 //! connection opens its port and hands over `<NAME>_URL`.
 
+use super::metrics::{Metric, Watched, dim};
 use super::{Kind, block};
 use crate::spec::StackSpec;
 use crate::spec::app::ServiceSpec;
 use crate::synth::Ctx;
 use crate::synth::app;
 use crate::synth::app::service::{CLUSTER, target_group_id};
-use crate::synth::monitoring::metrics::{Metric, Watched, dim};
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 

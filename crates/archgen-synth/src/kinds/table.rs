@@ -16,6 +16,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::metrics::{Metric, Watched, dim};
 use super::{Kind, block};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::spec::network::NatMode;
@@ -23,7 +24,6 @@ use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::Ctx;
 use crate::synth::connect::Component;
 use crate::synth::data::{keep, key_arn};
-use crate::synth::monitoring::metrics::{Metric, Watched, dim};
 use crate::synth::naming::pascal;
 use crate::template::generated::dynamodb::Table;
 use crate::template::generated::dynamodb::table::{

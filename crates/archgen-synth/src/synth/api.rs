@@ -91,6 +91,10 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
             function_integration(t, &route.target)
         };
         let Some(integration) = integration else {
+            // `check` requires a load balancer and a network for such a route.
+            ctx.bug(format!(
+                "api route {name} targets the load balancer, which the stack lacks"
+            ));
             continue;
         };
         let r = t.add(

@@ -1,8 +1,6 @@
 //! L2 monitoring: encrypted SNS topics with email subscriptions, and
 //! CloudWatch alarms on components, with the namespace, metric and
-//! dimensions of [`metrics`].
-
-pub mod metrics;
+//! dimensions each kind publishes ([`crate::kinds::metrics`]).
 
 use serde_json::json;
 
@@ -116,10 +114,19 @@ pub fn build_alarms(t: &mut Template, ctx: &Ctx) {
 }
 
 fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
-    let Some(w) = metrics::watched(ctx.spec, &a.on) else {
+    // `check` resolved the component and its metric (MON003, MON004).
+    let Some(w) = crate::kinds::metrics::watched(ctx.spec, &a.on) else {
+        ctx.bug(format!(
+            "alarm {name} watches '{}', which publishes nothing",
+            a.on
+        ));
         return;
     };
     let Some(published) = w.find(&a.metric) else {
+        ctx.bug(format!(
+            "alarm {name}: '{}' does not publish '{}'",
+            a.on, a.metric
+        ));
         return;
     };
     let metric = published.metric;
