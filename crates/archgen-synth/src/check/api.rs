@@ -89,22 +89,13 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 .help("use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ..."),
         );
     }
-    if let Some(tier) = &api.tier
-        && spec
-            .network
-            .as_ref()
-            .is_some_and(|n| !n.tiers.contains_key(tier))
-    {
-        out.push(
-            stack
-                .error(
-                    Code::Api003,
-                    "api.tier",
-                    format!("there is no tier '{tier}'"),
-                )
-                .help("name a private tier of the network"),
-        );
-    }
+    out.extend(super::unknown_tier(
+        stack,
+        Code::Api003,
+        "api.tier",
+        &api.tier,
+        "name a private tier of the network",
+    ));
     if api.routes.is_empty() {
         out.push(
             stack

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::is_name;
 use super::names::{self, NameRule};
 use super::wiring;
-use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec};
@@ -186,22 +186,13 @@ fn check_load_balancer(
             out,
         );
     }
-    if let (Some(tier), Some(net)) = (&lb.tier, &stack.spec.network)
-        && !net.tiers.contains_key(tier)
-    {
-        out.push(
-            stack
-                .error(
-                    Code::App038,
-                    "load_balancer.tier",
-                    format!("there is no tier '{tier}'"),
-                )
-                .help(format!(
-                    "use one of: {}",
-                    nearest_names(tier, net.tiers.keys().map(String::as_str))
-                )),
-        );
-    }
+    out.extend(super::unknown_tier(
+        stack,
+        Code::App038,
+        "load_balancer.tier",
+        &lb.tier,
+        "name a public tier (internet-facing) or a private one (internal)",
+    ));
     if stack.spec.network.is_none() {
         out.push(
             stack
@@ -355,23 +346,13 @@ fn check_service(
                 .help(help),
         );
     }
-    if let Some(tier) = &s.tier
-        && stack
-            .spec
-            .network
-            .as_ref()
-            .is_some_and(|n| !n.tiers.contains_key(tier))
-    {
-        out.push(
-            stack
-                .error(
-                    Code::App041,
-                    &format!("{base}.tier"),
-                    format!("there is no tier '{tier}'"),
-                )
-                .help("name a private or isolated tier"),
-        );
-    }
+    out.extend(super::unknown_tier(
+        stack,
+        Code::App041,
+        &format!("{base}.tier"),
+        &s.tier,
+        "name a private or isolated tier",
+    ));
     if !RETENTION_DAYS.contains(&s.log_retention_days) {
         out.push(
             stack
@@ -402,7 +383,9 @@ fn check_service(
     ));
     for (var, secret) in &s.secrets {
         if let SecretSpec::Component(name) = secret
-            && !components.get(name).is_some_and(|k| k.holds_secret())
+            && !components
+                .get(name)
+                .is_some_and(|k| k.role().holds_secret())
         {
             out.push(
                     stack

@@ -230,23 +230,25 @@ impl<'p> CheckedStack<'p> {
 
     /// Every database with its parsed values, in spec order.
     pub fn databases(&self) -> impl Iterator<Item = (&str, &DatabaseSpec, &DatabaseValues)> {
-        self.stack
-            .spec
-            .databases
-            .iter()
-            .zip(&self.values.data.databases)
-            .map(|((key, spec), values)| (key.as_str(), spec, values))
+        with_values(&self.stack.spec.databases, &self.values.data.databases)
     }
 
     /// Every cache with its parsed values, in spec order.
     pub fn caches(&self) -> impl Iterator<Item = (&str, &CacheSpec, &CacheValues)> {
-        self.stack
-            .spec
-            .caches
-            .iter()
-            .zip(&self.values.data.caches)
-            .map(|((key, spec), values)| (key.as_str(), spec, values))
+        with_values(&self.stack.spec.caches, &self.values.data.caches)
     }
+}
+
+/// Each entry of a spec block with the values parsed from it (kept in the
+/// block's order, so they zip).
+fn with_values<'a, S, V>(
+    block: &'a IndexMap<String, S>,
+    values: &'a [V],
+) -> impl Iterator<Item = (&'a str, &'a S, &'a V)> {
+    block
+        .iter()
+        .zip(values)
+        .map(|((key, spec), values)| (key.as_str(), spec, values))
 }
 
 #[cfg(test)]

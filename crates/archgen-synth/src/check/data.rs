@@ -73,7 +73,7 @@ pub(super) fn check(stack: &ResolvedStack) -> (Vec<Diagnostic>, DataValues) {
 fn check_names(out: &mut Out) {
     let data = crate::kinds::components(&out.stack.spec)
         .into_iter()
-        .filter(|(_, kind)| kind.is_data());
+        .filter(|(_, kind)| kind.role().is_data());
     for (name, kind) in data {
         if !is_name(name, 32) {
             out.err(

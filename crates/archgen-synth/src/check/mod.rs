@@ -174,9 +174,35 @@ fn unique_component_names(stack: &ResolvedStack) -> Vec<Diagnostic> {
 pub fn connectable(spec: &StackSpec) -> std::collections::BTreeMap<String, &'static dyn Kind> {
     crate::kinds::components(spec)
         .into_iter()
-        .filter(|(_, kind)| kind.connectable())
+        .filter(|(_, kind)| kind.role().connectable())
         .map(|(name, kind)| (name.clone(), kind))
         .collect()
+}
+
+/// `tier` names no tier of the network: the error for `field`, with `help`
+/// saying which kinds of tier fit.
+pub fn unknown_tier(
+    stack: &ResolvedStack,
+    code: Code,
+    field: &str,
+    tier: &Option<String>,
+    help: &str,
+) -> Option<Diagnostic> {
+    let tier = tier.as_ref()?;
+    let tiers = &stack.spec.network.as_ref()?.tiers;
+    let names = || tiers.keys().map(String::as_str);
+    (!tiers.contains_key(tier)).then(|| {
+        let help = match did_you_mean(tier, names()) {
+            Some(t) => format!("did you mean '{t}'? ({help})"),
+            None => format!(
+                "{help}; tiers: {}",
+                crate::diagnostic::nearest_names(tier, names())
+            ),
+        };
+        stack
+            .error(code, field, format!("there is no tier '{tier}'"))
+            .help(help)
+    })
 }
 
 /// Lowercase letters, digits and hyphens, starting with a letter, not ending

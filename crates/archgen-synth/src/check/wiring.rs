@@ -171,7 +171,7 @@ pub fn connections(
                         .help(help),
                 );
             }
-            Some(kind) if entry.access.is_some() && !kind.takes_access() => out.push(
+            Some(kind) if entry.access.is_some() && !kind.role().takes_access() => out.push(
                 stack
                     .error(
                         codes.access_level,

@@ -2,7 +2,7 @@
 //! encrypted in transit and at rest, with an AUTH token a service injects.
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, block};
+use super::{Kind, Named, Role, block};
 use crate::spec::StackSpec;
 use crate::spec::data::CacheSpec;
 use crate::synth::Ctx;
@@ -10,23 +10,11 @@ use crate::synth::data::elasticache;
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
-block!(Caches, CacheSpec);
+block!(Caches, caches: CacheSpec, "cache");
 
 impl Kind for Caches {
-    fn block(&self) -> &'static str {
-        "caches"
-    }
-    fn noun(&self) -> &'static str {
-        "cache"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.caches.keys().collect()
-    }
-    fn is_data(&self) -> bool {
-        true
-    }
-    fn holds_secret(&self) -> bool {
-        true
+    fn role(&self) -> Role {
+        Role::Data { secret: true }
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         let checked = ctx.checked;

@@ -3,7 +3,7 @@
 //! connection opens the engine's port; the secret is injected by name.
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, block};
+use super::{Kind, Role, block};
 use crate::spec::StackSpec;
 use crate::spec::data::DatabaseSpec;
 use crate::synth::Ctx;
@@ -11,25 +11,13 @@ use crate::synth::data::{aurora, rds};
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
-block!(Databases, DatabaseSpec);
+block!(Databases, databases: DatabaseSpec, "database");
 
 const RDS: &str = "AWS/RDS";
 
 impl Kind for Databases {
-    fn block(&self) -> &'static str {
-        "databases"
-    }
-    fn noun(&self) -> &'static str {
-        "database"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.databases.keys().collect()
-    }
-    fn is_data(&self) -> bool {
-        true
-    }
-    fn holds_secret(&self) -> bool {
-        true
+    fn role(&self) -> Role {
+        Role::Data { secret: true }
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         let checked = ctx.checked;

@@ -2,27 +2,18 @@
 //! with the grants its connections imply, placed in a private tier.
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, block};
+use super::{Kind, Named, Role, block};
 use crate::spec::StackSpec;
 use crate::spec::messaging::FunctionSpec;
 use crate::synth::Ctx;
 use crate::synth::messaging::function;
 use crate::template::{Expr, Template};
 
-block!(Functions, FunctionSpec);
+block!(Functions, functions: FunctionSpec, "function");
 
 impl Kind for Functions {
-    fn block(&self) -> &'static str {
-        "functions"
-    }
-    fn noun(&self) -> &'static str {
-        "function"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.functions.keys().collect()
-    }
-    fn connectable(&self) -> bool {
-        false
+    fn role(&self) -> Role {
+        Role::Workload
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, f) in &ctx.spec.functions {

@@ -1,27 +1,17 @@
 //! `keys:`: customer-managed KMS keys. Connecting grants decrypt (read) and
 //! encrypt / data-key generation (write) on exactly that key.
 
-use super::{Kind, block};
-use crate::spec::StackSpec;
+use super::{Kind, Role, block};
 use crate::spec::data::KeySpec;
 use crate::synth::Ctx;
 use crate::synth::data::kms;
 use crate::template::Template;
 
-block!(Keys, KeySpec);
+block!(Keys, keys: KeySpec, "KMS key");
 
 impl Kind for Keys {
-    fn block(&self) -> &'static str {
-        "keys"
-    }
-    fn noun(&self) -> &'static str {
-        "KMS key"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.keys.keys().collect()
-    }
-    fn is_data(&self) -> bool {
-        true
+    fn role(&self) -> Role {
+        Role::Data { secret: false }
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, key) in &ctx.spec.keys {

@@ -41,33 +41,21 @@ pub trait Block {
     type Spec;
 }
 
-/// One kind of component. Methods with a default are what most kinds do.
-pub trait Kind: Sync {
+/// Where a kind is declared and what it is called; [`block!`] writes it.
+pub trait Named {
     /// The spec block its components are declared in (`tables`).
     fn block(&self) -> &'static str;
     /// What one is called in messages (`DynamoDB table`).
     fn noun(&self) -> &'static str;
     /// The keys of its components in `spec`, in spec order.
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String>;
-    /// Declared in the data tier: its key must be usable in every resource
-    /// name archgen derives from it (32 characters).
-    fn is_data(&self) -> bool {
-        false
-    }
-    /// A workload can name it in `connects_to` (functions are workloads
-    /// that nothing connects to).
-    fn connectable(&self) -> bool {
-        true
-    }
-    /// A connection to it takes an access level (`name:read`); services,
-    /// reached over the network only, take none.
-    fn takes_access(&self) -> bool {
-        true
-    }
-    /// A service's `secrets:` can inject its secret by component name.
-    fn holds_secret(&self) -> bool {
-        false
-    }
+}
+
+/// One kind of component. Methods with a default are what most kinds do.
+pub trait Kind: Named + Sync {
+    /// What part it plays in the system, which decides how its name is
+    /// checked and how others may connect to it.
+    fn role(&self) -> Role;
     /// Rules of this kind that no other module checks.
     fn check(&self, _stack: &ResolvedStack) -> Vec<Diagnostic> {
         Vec::new()
@@ -79,6 +67,38 @@ pub trait Kind: Sync {
     /// this kind's and publishes any.
     fn watch(&self, _spec: &StackSpec, _key: &str) -> Option<Watched> {
         None
+    }
+}
+
+/// What part a kind plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// In the data tier (its key must be usable in every resource name
+    /// archgen derives from it, 32 characters); `secret`: a service's
+    /// `secrets:` can inject its secret by component name.
+    Data { secret: bool },
+    /// Something workloads use with an access level (`queue:write`).
+    Component,
+    /// A service: reached over the network, with no access level.
+    Service,
+    /// A workload nothing connects to (a function).
+    Workload,
+}
+
+impl Role {
+    pub fn is_data(self) -> bool {
+        matches!(self, Role::Data { .. })
+    }
+    pub fn holds_secret(self) -> bool {
+        matches!(self, Role::Data { secret: true })
+    }
+    /// A workload can name it in `connects_to`.
+    pub fn connectable(self) -> bool {
+        self != Role::Workload
+    }
+    /// A connection to it takes an access level (`name:read`).
+    pub fn takes_access(self) -> bool {
+        !matches!(self, Role::Service | Role::Workload)
     }
 }
 
@@ -110,13 +130,24 @@ pub fn kind_of(spec: &StackSpec, key: &str) -> Option<&'static dyn Kind> {
         .map(|(_, kind)| kind)
 }
 
-/// Declares the kind struct of a block and its spec type:
-/// `block!(Tables, TableSpec)`.
+/// Declares a kind: its struct, the spec type of one entry of its block,
+/// and [`Named`]: `block!(Tables, tables: TableSpec, "DynamoDB table")`.
 macro_rules! block {
-    ($kind:ident, $spec:ty) => {
+    ($kind:ident, $block:ident: $spec:ty, $noun:literal) => {
         pub struct $kind;
         impl $crate::kinds::Block for $kind {
             type Spec = $spec;
+        }
+        impl $crate::kinds::Named for $kind {
+            fn block(&self) -> &'static str {
+                stringify!($block)
+            }
+            fn noun(&self) -> &'static str {
+                $noun
+            }
+            fn keys<'a>(&self, spec: &'a $crate::spec::StackSpec) -> Vec<&'a String> {
+                spec.$block.keys().collect()
+            }
         }
     };
 }

@@ -1,30 +1,17 @@
 //! `parameters:`: SSM parameters, plain ones created, SecureString ones
 //! referenced. Connecting grants reading exactly that parameter.
 
-use super::{Kind, block};
-use crate::spec::StackSpec;
+use super::{Kind, Role, block};
 use crate::spec::data::ParameterSpec;
 use crate::synth::Ctx;
 use crate::synth::data::secrets;
 use crate::template::Template;
 
-block!(Parameters, ParameterSpec);
+block!(Parameters, parameters: ParameterSpec, "parameter");
 
 impl Kind for Parameters {
-    fn block(&self) -> &'static str {
-        "parameters"
-    }
-    fn noun(&self) -> &'static str {
-        "parameter"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.parameters.keys().collect()
-    }
-    fn is_data(&self) -> bool {
-        true
-    }
-    fn holds_secret(&self) -> bool {
-        true
+    fn role(&self) -> Role {
+        Role::Data { secret: true }
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, param) in &ctx.spec.parameters {

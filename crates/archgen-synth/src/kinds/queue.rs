@@ -2,7 +2,7 @@
 //! receiving (read) and sending (write) on exactly that queue.
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, block};
+use super::{Kind, Named, Role, block};
 use crate::spec::StackSpec;
 use crate::spec::messaging::QueueSpec;
 use crate::synth::Ctx;
@@ -10,17 +10,11 @@ use crate::synth::messaging::queue;
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
-block!(Queues, QueueSpec);
+block!(Queues, queues: QueueSpec, "queue");
 
 impl Kind for Queues {
-    fn block(&self) -> &'static str {
-        "queues"
-    }
-    fn noun(&self) -> &'static str {
-        "queue"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.queues.keys().collect()
+    fn role(&self) -> Role {
+        Role::Component
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, q) in &ctx.spec.queues {

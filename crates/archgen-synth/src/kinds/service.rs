@@ -3,7 +3,7 @@
 //! connection opens its port and hands over `<NAME>_URL`.
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, block};
+use super::{Kind, Named, Role, block};
 use crate::spec::StackSpec;
 use crate::spec::app::ServiceSpec;
 use crate::synth::Ctx;
@@ -12,20 +12,11 @@ use crate::synth::app::service::{CLUSTER, target_group_id};
 use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
-block!(Services, ServiceSpec);
+block!(Services, services: ServiceSpec, "service");
 
 impl Kind for Services {
-    fn block(&self) -> &'static str {
-        "services"
-    }
-    fn noun(&self) -> &'static str {
-        "service"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.services.keys().collect()
-    }
-    fn takes_access(&self) -> bool {
-        false
+    fn role(&self) -> Role {
+        Role::Service
     }
     /// The application tier: repositories, cluster, load balancer and
     /// services together, since they share the cluster and listener.

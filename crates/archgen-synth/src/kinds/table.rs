@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, block};
+use super::{Kind, Named, Role, block};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::spec::network::NatMode;
 use crate::spec::{ResolvedStack, StackSpec};
@@ -88,7 +88,7 @@ impl AttributeType {
     }
 }
 
-block!(Tables, TableSpec);
+block!(Tables, tables: TableSpec, "DynamoDB table");
 
 pub fn table_id(key: &str) -> String {
     format!("{}Table", pascal(key))
@@ -98,17 +98,8 @@ pub fn table_id(key: &str) -> String {
 const MAX_ATTRIBUTE_NAME: usize = 255;
 
 impl Kind for Tables {
-    fn block(&self) -> &'static str {
-        "tables"
-    }
-    fn noun(&self) -> &'static str {
-        "DynamoDB table"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.tables.keys().collect()
-    }
-    fn is_data(&self) -> bool {
-        true
+    fn role(&self) -> Role {
+        Role::Data { secret: false }
     }
 
     fn check(&self, stack: &ResolvedStack) -> Vec<Diagnostic> {

@@ -1,24 +1,17 @@
 //! `topics:`: SNS topics that alarms notify. Connecting with write access
 //! grants publishing; the topic's ARN is handed over as `<NAME>_TOPIC_ARN`.
 
-use super::{Kind, block};
-use crate::spec::StackSpec;
+use super::{Kind, Role, block};
 use crate::spec::monitoring::TopicSpec;
 use crate::synth::Ctx;
 use crate::synth::monitoring;
 use crate::template::Template;
 
-block!(Topics, TopicSpec);
+block!(Topics, topics: TopicSpec, "topic");
 
 impl Kind for Topics {
-    fn block(&self) -> &'static str {
-        "topics"
-    }
-    fn noun(&self) -> &'static str {
-        "topic"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.topics.keys().collect()
+    fn role(&self) -> Role {
+        Role::Component
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, topic) in &ctx.spec.topics {

@@ -1,24 +1,17 @@
 //! `user_pools:`: Cognito user pools. Connecting grants reading users
 //! (read) and administering them (write) in exactly that pool.
 
-use super::{Kind, block};
-use crate::spec::StackSpec;
+use super::{Kind, Role, block};
 use crate::spec::identity::UserPoolSpec;
 use crate::synth::Ctx;
 use crate::synth::identity;
 use crate::template::Template;
 
-block!(UserPools, UserPoolSpec);
+block!(UserPools, user_pools: UserPoolSpec, "user pool");
 
 impl Kind for UserPools {
-    fn block(&self) -> &'static str {
-        "user_pools"
-    }
-    fn noun(&self) -> &'static str {
-        "user pool"
-    }
-    fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
-        spec.user_pools.keys().collect()
+    fn role(&self) -> Role {
+        Role::Component
     }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         let checked = ctx.checked;

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use super::Ctx;
 use super::app::rules;
-use crate::kinds::Kind;
 use crate::kinds::service::Services;
+use crate::kinds::{Kind, Named};
 use crate::spec::app::{Access, ComponentRef};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};

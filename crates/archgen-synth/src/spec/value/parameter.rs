@@ -150,38 +150,38 @@ mod tests {
 
     #[test]
     fn sizes_convert_to_each_parameters_own_unit() {
-        let pg = |n: &str, v: &str| rds(Engine::Postgres, n, v);
-        assert_eq!(pg("shared_buffers", "256MB").unwrap(), "32768");
-        assert_eq!(pg("effective_cache_size", "1GB").unwrap(), "131072");
-        assert_eq!(pg("maintenance_work_mem", "64MB").unwrap(), "65536");
-        assert_eq!(pg("work_mem", "4MB").unwrap(), "4096");
-        assert_eq!(pg("work_mem", "4 MB").unwrap(), "4096");
-        assert_eq!(pg("max_wal_size", "2GB").unwrap(), "2048");
-        assert_eq!(
-            rds(Engine::Mysql, "innodb_buffer_pool_size", "1GB").unwrap(),
-            "1073741824"
-        );
-        assert_eq!(
-            rds(Engine::AuroraPostgresql, "shared_buffers", "128kB").unwrap(),
-            "16"
-        );
+        for (engine, name, text, expected) in [
+            (Engine::Postgres, "shared_buffers", "256MB", "32768"),
+            (Engine::Postgres, "effective_cache_size", "1GB", "131072"),
+            (Engine::Postgres, "maintenance_work_mem", "64MB", "65536"),
+            (Engine::Postgres, "work_mem", "4MB", "4096"),
+            (Engine::Postgres, "work_mem", "4 MB", "4096"),
+            (Engine::Postgres, "max_wal_size", "2GB", "2048"),
+            (
+                Engine::Mysql,
+                "innodb_buffer_pool_size",
+                "1GB",
+                "1073741824",
+            ),
+            (Engine::AuroraPostgresql, "shared_buffers", "128kB", "16"),
+        ] {
+            assert_eq!(rds(engine, name, text).unwrap(), expected, "{name} {text}");
+        }
     }
 
     #[test]
     fn numbers_and_words_pass_through_as_written() {
         let int = ParameterValue::parse(Engine::Postgres, "max_connections", &ParamValue::Int(200));
         assert_eq!(int, Ok(ParameterValue::Verbatim("200".into())));
-        assert_eq!(
-            rds(Engine::Postgres, "log_statement", "ddl").unwrap(),
-            "ddl"
-        );
-        assert_eq!(
-            rds(Engine::Postgres, "max_connections", "200").unwrap(),
-            "200"
-        );
-        // A unit without a number is a word, not a size.
-        assert_eq!(rds(Engine::Mysql, "some_flag", "MB").unwrap(), "MB");
-        assert_eq!(rds(Engine::Postgres, "work_mem", "").unwrap(), "");
+        for (engine, name, text) in [
+            (Engine::Postgres, "log_statement", "ddl"),
+            (Engine::Postgres, "max_connections", "200"),
+            // A unit without a number is a word, not a size.
+            (Engine::Mysql, "some_flag", "MB"),
+            (Engine::Postgres, "work_mem", ""),
+        ] {
+            assert_eq!(rds(engine, name, text).unwrap(), text, "{name}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::template::iam::{PolicyDocument, Role, Statement};
 use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, db_instance};
 use crate::template::secretsmanager::RotationSchedule;
 use crate::template::secretsmanager::rotation_schedule::RotationRules;
-use crate::template::{Expr, Policy, Template};
+use crate::template::{Expr, Policy, Tag, Template};
 
 /// Current RDS certificate authority (the rds-ca-2019 one has expired).
 pub const CA: &str = "rds-ca-rsa2048-g1";
@@ -66,14 +66,7 @@ pub fn build(
         backup_retention_period: Some(db.backup.retention_days.into()),
         preferred_backup_window: shared.backup_window.clone().map(Expr::from),
         preferred_maintenance_window: shared.maintenance_window.clone().map(Expr::from),
-        auto_minor_version_upgrade: Some(true.into()),
-        copy_tags_to_snapshot: Some(true.into()),
-        deletion_protection: Some(db.deletion_protection.into()),
-        enable_cloudwatch_logs_exports: Some(log_exports(db)),
-        enable_iam_database_authentication: Some(db.iam_auth.into()),
-        ca_certificate_identifier: Some(CA.into()),
-        tags: Some(ctx.named(name)),
-        ..monitoring(db, &p, kms.clone())
+        ..instance_defaults(db, &p, kms.clone(), ctx.named(name))
     };
     let r = t.add(&p, instance);
     keep(
@@ -105,14 +98,12 @@ pub fn build(
                 vpc_security_groups: Some(vec![Expr::r#ref(format!("{p}SecurityGroup"))]),
                 db_parameter_group_name: Some(Expr::r#ref(format!("{p}ParameterGroup"))),
                 publicly_accessible: Some(false.into()),
-                auto_minor_version_upgrade: Some(true.into()),
-                copy_tags_to_snapshot: Some(true.into()),
-                deletion_protection: Some(db.deletion_protection.into()),
-                enable_cloudwatch_logs_exports: Some(log_exports(db)),
-                enable_iam_database_authentication: Some(db.iam_auth.into()),
-                ca_certificate_identifier: Some(CA.into()),
-                tags: Some(ctx.named(&format!("{name}-replica-{n}"))),
-                ..monitoring(db, &p, kms.clone())
+                ..instance_defaults(
+                    db,
+                    &p,
+                    kms.clone(),
+                    ctx.named(&format!("{name}-replica-{n}")),
+                )
             },
         );
         // A replica holds a copy of the primary's data, which is itself
@@ -243,6 +234,22 @@ pub fn build_shared(
 }
 
 /// Performance Insights and enhanced monitoring, shared by every instance.
+/// What the primary and every read replica share: patching, snapshots
+/// with tags, deletion protection, log exports, IAM authentication, the
+/// current CA, and monitoring.
+fn instance_defaults(db: &DatabaseSpec, p: &str, kms: Option<Expr>, tags: Vec<Tag>) -> DbInstance {
+    DbInstance {
+        auto_minor_version_upgrade: Some(true.into()),
+        copy_tags_to_snapshot: Some(true.into()),
+        deletion_protection: Some(db.deletion_protection.into()),
+        enable_cloudwatch_logs_exports: Some(log_exports(db)),
+        enable_iam_database_authentication: Some(db.iam_auth.into()),
+        ca_certificate_identifier: Some(CA.into()),
+        tags: Some(tags),
+        ..monitoring(db, p, kms)
+    }
+}
+
 pub fn monitoring(db: &DatabaseSpec, p: &str, kms: Option<Expr>) -> DbInstance {
     let monitored = db.monitoring_interval > 0;
     DbInstance {
