@@ -17,6 +17,25 @@ pub struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "dashboard hides an unknown component",
+        from: "environments:",
+        to: "dashboard:\n  hide: [wrker]\nenvironments:",
+        line: 12,
+        field: "dashboard.hide[0]",
+        says: &[
+            "there is no component with metrics 'wrker'",
+            "did you mean 'worker'?",
+        ],
+    },
+    Case {
+        name: "dashboard compares a metric a component does not publish",
+        from: "environments:",
+        to: "dashboard:\n  compare:\n    - { title: Errors, metric: errors, on: [web] }\nenvironments:",
+        line: 13,
+        field: "dashboard.compare[0].on[0]",
+        says: &["service 'web' does not publish 'errors'", "cpu, memory"],
+    },
+    Case {
         name: "DynamoDB sort key equal to the partition key",
         from: "environments:",
         to: "tables:\n  orders:\n    partition_key: { name: id, type: string }\n    sort_key: { name: id, type: string }\nenvironments:",

@@ -146,7 +146,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             ),
             _ => {}
         }
-        if !(a.period == 10 || a.period == 30 || (a.period >= 60 && a.period % 60 == 0)) {
+        if !is_period(a.period) {
             out.push(
                 stack
                     .error(
@@ -220,6 +220,93 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             ),
             None => {}
         }
+    }
+    out.extend(check_dashboard(stack));
+    out
+}
+
+/// A period CloudWatch accepts: 10 or 30 seconds (high resolution), or
+/// whole minutes.
+fn is_period(seconds: u32) -> bool {
+    seconds == 10 || seconds == 30 || (seconds >= 60 && seconds.is_multiple_of(60))
+}
+
+/// `dashboard:` names components that publish what it shows.
+fn check_dashboard(stack: &ResolvedStack) -> Vec<Diagnostic> {
+    let spec = &stack.spec;
+    let d = &spec.dashboard;
+    let mut out = Vec::new();
+    let names = watchable_names(spec);
+    for (i, key) in d.hide.iter().enumerate() {
+        if !names.contains(key) {
+            out.push(unknown(
+                stack,
+                Code::Mon010,
+                &format!("dashboard.hide[{i}]"),
+                "component with metrics",
+                key,
+                names.iter(),
+            ));
+        }
+    }
+    for (i, c) in d.compare.iter().enumerate() {
+        let base = format!("dashboard.compare[{i}]");
+        if c.title.trim().is_empty() {
+            out.push(
+                stack
+                    .error(
+                        Code::Mon011,
+                        &format!("{base}.title"),
+                        "the graph has no title",
+                    )
+                    .help("say what the graph compares, e.g. 'CPU of every service'"),
+            );
+        }
+        if c.on.is_empty() {
+            out.push(
+                stack
+                    .error(
+                        Code::Mon011,
+                        &format!("{base}.on"),
+                        "the graph compares nothing",
+                    )
+                    .help("list the components to compare, e.g. on: [web, api]"),
+            );
+        }
+        for (j, key) in c.on.iter().enumerate() {
+            let field = format!("{base}.on[{j}]");
+            match watched(spec, key) {
+                None => out.push(unknown(
+                    stack,
+                    Code::Mon010,
+                    &field,
+                    "component with metrics",
+                    key,
+                    names.iter(),
+                )),
+                Some(w) if w.find(&c.metric).is_none() => out.push(
+                    stack
+                        .error(
+                            Code::Mon011,
+                            &field,
+                            format!("{} '{key}' does not publish '{}'", w.noun, c.metric),
+                        )
+                        .help(format!("a {} publishes: {}", w.noun, w.names().join(", "))),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    if !is_period(d.period) {
+        out.push(
+            stack
+                .error(
+                    Code::Mon011,
+                    "dashboard.period",
+                    format!("{} s is not a CloudWatch period", d.period),
+                )
+                .help("use 10, 30, or a multiple of 60 seconds (60, 300, 3600)"),
+        );
     }
     out
 }

@@ -500,6 +500,14 @@ codes! {
         "`kms_key:` names a key under `keys:`.";
     Mon009 = "MON009", "a topic email is not an email address",
         "Write an address such as `ops@example.com`.";
+    Mon010 = "MON010", "the dashboard names a component without metrics",
+        "`dashboard.hide` and `dashboard.compare[].on` name components that publish metrics \
+         (services, `load_balancer`, databases, caches, queues, functions, tables); the help \
+         suggests the closest one.";
+    Mon011 = "MON011", "a dashboard setting is invalid",
+        "A `dashboard.compare` graph has a title, at least one component, and a metric that \
+         every component it names publishes; `dashboard.period` is 10, 30 or a multiple of 60 \
+         seconds.";
 
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",

@@ -3,7 +3,7 @@
 //! dimensions that select exactly that component; the load balancer's are
 //! here.
 
-use crate::kinds::KINDS;
+use crate::kinds::{KINDS, Role};
 use crate::spec::StackSpec;
 use crate::template::Expr;
 use crate::template::cloudwatch::alarm::Dimension;
@@ -87,6 +87,7 @@ fn load_balancer() -> Watched {
     Watched {
         noun: "load balancer",
         metrics: vec![
+            Metric::new("requests", ALB, "RequestCount", "Sum", true, "requests").on(lb()),
             Metric::new(
                 "5xx",
                 ALB,
@@ -116,6 +117,34 @@ fn load_balancer() -> Watched {
             .on(lb()),
         ],
     }
+}
+
+/// Every component an alarm or a graph can watch, in the order a reader
+/// follows a request (load balancer, services, functions, messaging, data),
+/// with the title of its group.
+pub fn watched_in_order(spec: &StackSpec) -> Vec<(&'static str, String, Watched)> {
+    let mut out = Vec::new();
+    if spec.load_balancer.is_some() {
+        out.push(("Load balancer", LOAD_BALANCER.to_string(), load_balancer()));
+    }
+    let group = |role: Role| match role {
+        Role::Service => (0, "Services"),
+        Role::Workload => (1, "Functions"),
+        Role::Component => (2, "Messaging"),
+        Role::Data { .. } => (3, "Data"),
+    };
+    let mut components: Vec<_> = crate::kinds::components(spec)
+        .into_iter()
+        .filter_map(|(key, kind)| Some((group(kind.role()), key, kind.watch(spec, key)?)))
+        .collect();
+    // Stable: within a group, registry then spec order.
+    components.sort_by_key(|((rank, _), _, _)| *rank);
+    out.extend(
+        components
+            .into_iter()
+            .map(|((_, title), key, w)| (title, key.clone(), w)),
+    );
+    out
 }
 
 /// What `on: <name>` refers to in this stack, if anything.

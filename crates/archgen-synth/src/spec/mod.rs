@@ -76,6 +76,9 @@ stack_spec! {
         /// CloudWatch alarms, by name.
         #[serde(default)]
         alarms: IndexMap<String, monitoring::AlarmSpec>,
+        /// The stack's CloudWatch dashboard (on by default).
+        #[serde(default)]
+        dashboard: monitoring::DashboardSpec,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

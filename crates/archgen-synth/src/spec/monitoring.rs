@@ -1,5 +1,6 @@
-//! Monitoring: `topics:` (encrypted SNS topics with email subscriptions) and
-//! `alarms:` (CloudWatch alarms declared by intent on a component).
+//! Monitoring: `topics:` (encrypted SNS topics with email subscriptions),
+//! `alarms:` (CloudWatch alarms declared by intent on a component) and
+//! `dashboard:` (what the generated dashboard shows).
 
 use serde::Deserialize;
 
@@ -76,4 +77,48 @@ fn default_period() -> u32 {
 }
 fn one() -> u32 {
     1
+}
+
+/// `dashboard:`: the stack's CloudWatch dashboard. There is one by default,
+/// with a graph per metric of every component that publishes metrics; this
+/// block hides some or adds graphs that compare components.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardSpec {
+    /// `false`: no dashboard for this stack.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Components (or `load_balancer`) whose graphs are left out.
+    #[serde(default)]
+    pub hide: Vec<String>,
+    /// Extra graphs: one metric of several components on one graph.
+    #[serde(default)]
+    pub compare: Vec<CompareSpec>,
+    /// Seconds per datapoint on every graph.
+    #[serde(default = "default_period")]
+    pub period: u32,
+}
+
+impl Default for DashboardSpec {
+    fn default() -> Self {
+        DashboardSpec {
+            enabled: true,
+            hide: Vec::new(),
+            compare: Vec::new(),
+            period: default_period(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CompareSpec {
+    pub title: String,
+    /// A metric every component in `on` publishes (`cpu`).
+    pub metric: String,
+    pub on: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }

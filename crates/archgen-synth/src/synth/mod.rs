@@ -144,6 +144,7 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     api::build(&mut t, &ctx);
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
+    monitoring::dashboard::build(&mut t, &ctx);
     Built {
         template: t,
         components: ctx.components,

@@ -2,6 +2,8 @@
 //! CloudWatch alarms on components, with the namespace, metric and
 //! dimensions each kind publishes ([`crate::kinds::metrics`]).
 
+pub mod dashboard;
+
 use serde_json::json;
 
 use super::Ctx;

@@ -243,3 +243,20 @@ pub mod alarm {
         pub warm_up_period_duration_in_minutes: Option<Expr>,
     }
 }
+
+/// `AWS::CloudWatch::Dashboard`, generated from its CloudFormation schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Dashboard {
+    /// `string`.
+    #[serde(rename = "DashboardBody")]
+    pub dashboard_body: Expr,
+    /// `string`.
+    #[serde(rename = "DashboardName", skip_serializing_if = "Option::is_none")]
+    pub dashboard_name: Option<Expr>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl CfnResource for Dashboard {
+    const TYPE: &'static str = "AWS::CloudWatch::Dashboard";
+}

@@ -46,6 +46,7 @@ macro_rules! for_each_resource_type {
             CloudfrontDistribution($crate::template::generated::cloudfront::Distribution),
             CloudfrontOriginAccessControl($crate::template::generated::cloudfront::OriginAccessControl),
             CloudwatchAlarm($crate::template::generated::cloudwatch::Alarm),
+            CloudwatchDashboard($crate::template::generated::cloudwatch::Dashboard),
             CognitoUserPool($crate::template::generated::cognito::UserPool),
             CognitoUserPoolClient($crate::template::generated::cognito::UserPoolClient),
             CognitoUserPoolDomain($crate::template::generated::cognito::UserPoolDomain),

@@ -1,0 +1,110 @@
+//! The generated CloudWatch dashboard, read the way an operator reads it:
+//! which graphs it shows, and whether each alarm's threshold is on its graph.
+
+use crate::support::*;
+use serde_json::{Value, json};
+
+/// The dashboard's widgets, with deploy-time values (a cluster's name, a
+/// load balancer's full name) shown as `{Ref ...}` text.
+fn widgets(t: &Value) -> Vec<Value> {
+    let body = &t["Resources"]["Dashboard"]["Properties"]["DashboardBody"];
+    let text: String = match body {
+        Value::String(s) => s.clone(),
+        _ => body["Fn::Join"][1]
+            .as_array()
+            .expect("a joined body")
+            .iter()
+            .map(|part| match part {
+                Value::String(s) => s.clone(),
+                expr => expr.to_string().replace('"', "'"),
+            })
+            .collect(),
+    };
+    let doc: Value = serde_json::from_str(&text).expect("the body is JSON");
+    doc["widgets"].as_array().unwrap().clone()
+}
+
+fn graph<'a>(widgets: &'a [Value], title: &str) -> Option<&'a Value> {
+    widgets.iter().find(|w| w["properties"]["title"] == title)
+}
+
+#[test]
+fn every_alarm_is_drawn_on_the_graph_of_what_it_watches() {
+    let mut drawn = 0;
+    for ex in EXAMPLES {
+        let dir = repo().join("examples").join(ex);
+        let project = archgen::spec::Project::load(&dir).unwrap();
+        let spec = &project.stacks[0].resolve("prod").unwrap().spec;
+        let t = template_json(&synth_example(ex, "prod"), "main");
+        let w = widgets(&t);
+        for (name, a) in &spec.alarms {
+            let title = format!("{}: {}", a.on, a.metric);
+            let g = graph(&w, &title).unwrap_or_else(|| panic!("{ex}: no graph '{title}'"));
+            let value = a.above.or(a.below).unwrap();
+            let lines = &g["properties"]["annotations"]["horizontal"];
+            assert!(
+                lines
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["value"] == json!(value)
+                        && l["label"].as_str().unwrap().contains(name.as_str())),
+                "{ex}: alarm {name} not drawn on '{title}': {lines}"
+            );
+            drawn += 1;
+        }
+    }
+    assert!(drawn >= 10, "only {drawn} alarms in the examples");
+}
+
+#[test]
+fn graphs_are_grouped_as_a_request_travels_and_select_their_component() {
+    let t = template_json(&synth_example("user-management", "prod"), "main");
+    let w = widgets(&t);
+    let headings: Vec<&str> = w
+        .iter()
+        .filter(|w| w["type"] == "text")
+        .map(|w| w["properties"]["markdown"].as_str().unwrap())
+        .collect();
+    assert_eq!(headings, ["## Load balancer", "## Services", "## Data"]);
+    let db_cpu = graph(&w, "db: cpu").expect("the database's CPU");
+    assert_eq!(
+        db_cpu["properties"]["metrics"],
+        json!([["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "{'Ref':'Db'}", {"stat": "Average"}]])
+    );
+    assert_eq!(
+        t["Resources"]["Dashboard"]["Properties"]["DashboardName"],
+        "user-management-prod-main"
+    );
+}
+
+#[test]
+fn the_spec_hides_graphs_adds_comparisons_or_turns_the_dashboard_off() {
+    let spec = VALID.replace(
+        "environments:",
+        "dashboard:\n  hide: [worker]\n  compare:\n    - { title: CPU of both services, metric: cpu, on: [web, worker] }\nenvironments:",
+    );
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    let w = widgets(&t);
+    assert!(graph(&w, "web: cpu").is_some());
+    assert!(graph(&w, "worker: cpu").is_none(), "worker is hidden");
+    let both = graph(&w, "CPU of both services").expect("the comparison");
+    let labels: Vec<&str> = both["properties"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            line.as_array().unwrap().last().unwrap()["label"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(labels, ["web", "worker"]);
+
+    let off = VALID.replace(
+        "environments:",
+        "dashboard: { enabled: false }\nenvironments:",
+    );
+    let t = template_json(&TempProject::new(&off).synth("prod").unwrap(), "main");
+    assert!(t["Resources"].get("Dashboard").is_none());
+}
