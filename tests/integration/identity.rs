@@ -346,7 +346,19 @@ fn every_alarm_dimension_points_at_a_resource_of_its_template() {
             let t = template_json(&synth_example(ex, env), "main");
             for (id, a) in resources_of(&t, "AWS::CloudWatch::Alarm") {
                 alarms += 1;
-                for d in a["Properties"]["Dimensions"].as_array().unwrap() {
+                // A plain alarm has Dimensions; a rate alarm one set per
+                // metric-math query.
+                let p = &a["Properties"];
+                let dimensions: Vec<&Value> = match p["Metrics"].as_array() {
+                    Some(queries) => queries
+                        .iter()
+                        .filter_map(|q| q["MetricStat"]["Metric"]["Dimensions"].as_array())
+                        .flatten()
+                        .collect(),
+                    None => p["Dimensions"].as_array().unwrap().iter().collect(),
+                };
+                assert!(!dimensions.is_empty(), "{ex} {env}: {id} has no dimension");
+                for d in dimensions {
                     let v = &d["Value"];
                     let target = v["Ref"]
                         .as_str()

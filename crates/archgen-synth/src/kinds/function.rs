@@ -28,6 +28,7 @@ impl Kind for Functions {
             noun: self.noun(),
             metrics: vec![
                 Metric::new("errors", LAMBDA, "Errors", "Sum", true, "invocations").on(name()),
+                Metric::rate("error-rate", LAMBDA, "Errors", "Invocations").on(name()),
                 Metric::new("throttles", LAMBDA, "Throttles", "Sum", true, "invocations")
                     .on(name()),
                 Metric::new(

@@ -44,6 +44,24 @@ pub struct Metric {
     /// Counts of bad events: no data means nothing went wrong.
     pub count: bool,
     pub unit: &'static str,
+    /// A percentage of two counts of the same namespace and dimensions,
+    /// computed by metric math (`metric_name` is then unused).
+    pub rate: Option<Rate>,
+}
+
+/// `100 * numerator / denominator`, 0 when the denominator is 0 (no
+/// requests, no errors).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+}
+
+impl Rate {
+    /// The metric-math expression, over metric query ids `num` and `den`.
+    pub fn expression(&self, num: &str, den: &str) -> String {
+        format!("IF({den} > 0, 100 * {num} / {den}, 0)")
+    }
 }
 
 impl Metric {
@@ -62,6 +80,28 @@ impl Metric {
             statistic,
             count,
             unit,
+            rate: None,
+        }
+    }
+
+    /// The percentage `numerator` / `denominator` (both summed counts).
+    pub const fn rate(
+        name: &'static str,
+        namespace: &'static str,
+        numerator: &'static str,
+        denominator: &'static str,
+    ) -> Metric {
+        Metric {
+            name,
+            namespace,
+            metric_name: numerator,
+            statistic: "Sum",
+            count: true,
+            unit: "percent",
+            rate: Some(Rate {
+                numerator,
+                denominator,
+            }),
         }
     }
 
@@ -88,6 +128,14 @@ fn load_balancer() -> Watched {
         noun: "load balancer",
         metrics: vec![
             Metric::new("requests", ALB, "RequestCount", "Sum", true, "requests").on(lb()),
+            Metric::rate("5xx-rate", ALB, "HTTPCode_ELB_5XX_Count", "RequestCount").on(lb()),
+            Metric::rate(
+                "target-5xx-rate",
+                ALB,
+                "HTTPCode_Target_5XX_Count",
+                "RequestCount",
+            )
+            .on(lb()),
             Metric::new(
                 "5xx",
                 ALB,

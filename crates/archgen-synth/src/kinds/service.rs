@@ -57,16 +57,8 @@ impl Kind for Services {
         ];
         if s.route.is_some() && spec.load_balancer.is_some() {
             // Per target group: only a service behind the load balancer.
-            metrics.push(
-                Metric::new(
-                    "unhealthy-hosts",
-                    "AWS/ApplicationELB",
-                    "UnHealthyHostCount",
-                    "Maximum",
-                    false,
-                    "targets",
-                )
-                .on(vec![
+            let target_group = || {
+                vec![
                     dim(
                         "TargetGroup",
                         Expr::get_att(target_group_id(key), "TargetGroupFullName"),
@@ -75,7 +67,23 @@ impl Kind for Services {
                         "LoadBalancer",
                         Expr::get_att("LoadBalancer", "LoadBalancerFullName"),
                     ),
-                ]),
+                ]
+            };
+            const ALB: &str = "AWS/ApplicationELB";
+            metrics.push(
+                Metric::new(
+                    "unhealthy-hosts",
+                    ALB,
+                    "UnHealthyHostCount",
+                    "Maximum",
+                    false,
+                    "targets",
+                )
+                .on(target_group()),
+            );
+            metrics.push(
+                Metric::rate("5xx-rate", ALB, "HTTPCode_Target_5XX_Count", "RequestCount")
+                    .on(target_group()),
             );
         }
         Some(Watched {

@@ -36,7 +36,7 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
         }
         for p in &w.metrics {
             let graph_title = format!("{key}: {}", p.metric.name);
-            let lines = vec![body.line(p, None)];
+            let lines = body.lines(p, None, 0);
             let thresholds = thresholds(ctx, &key, p.metric.name);
             body.graph(graph_title, p.metric.unit, lines, thresholds);
         }
@@ -60,7 +60,8 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
         let unit = first.metric.unit;
         let lines = published
             .iter()
-            .map(|(key, p)| body.line(p, Some(key)))
+            .enumerate()
+            .flat_map(|(n, (key, p))| body.lines(p, Some(key), n))
             .collect();
         body.graph(c.title.clone(), unit, lines, Vec::new());
     }
@@ -145,16 +146,36 @@ impl Body {
         self.y += 1;
     }
 
-    /// One metric line: namespace, name, then each dimension's name and value.
-    fn line(&mut self, p: &Published, label: Option<&str>) -> Value {
-        let mut line = vec![json!(p.metric.namespace), json!(p.metric.metric_name)];
+    /// The lines that draw `p` on a graph (the `n`th metric of the graph):
+    /// one metric line, or for a rate its two sums, hidden, and the
+    /// expression over them.
+    fn lines(&mut self, p: &Published, label: Option<&str>, n: usize) -> Vec<Value> {
+        let Some(rate) = p.metric.rate else {
+            let mut options = json!({"stat": p.metric.statistic});
+            if let Some(label) = label {
+                options["label"] = json!(label);
+            }
+            return vec![self.line(p, p.metric.metric_name, options)];
+        };
+        let (num, den) = (format!("num{n}"), format!("den{n}"));
+        let hidden = |id: &str| json!({"id": id, "stat": "Sum", "visible": false});
+        vec![
+            json!([{
+                "expression": rate.expression(&num, &den),
+                "label": label.unwrap_or(p.metric.name),
+                "id": format!("rate{n}"),
+            }]),
+            self.line(p, rate.numerator, hidden(&num)),
+            self.line(p, rate.denominator, hidden(&den)),
+        ]
+    }
+
+    /// Namespace, metric name, each dimension's name and value, options.
+    fn line(&mut self, p: &Published, metric_name: &str, options: Value) -> Value {
+        let mut line = vec![json!(p.metric.namespace), json!(metric_name)];
         for d in &p.dimensions {
             line.push(json!(d.name));
             line.push(self.slot(d.value.clone()));
-        }
-        let mut options = json!({"stat": p.metric.statistic});
-        if let Some(label) = label {
-            options["label"] = json!(label);
         }
         line.push(options);
         Value::Array(line)

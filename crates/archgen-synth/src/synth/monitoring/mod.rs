@@ -10,8 +10,10 @@ use super::Ctx;
 use super::connect::Component;
 use super::data::key_arn;
 use super::naming::pascal;
+use crate::kinds::metrics::{Published, Rate};
 use crate::spec::monitoring::{AlarmSpec, TopicSpec};
 use crate::template::cloudwatch::Alarm;
+use crate::template::cloudwatch::alarm::{self, MetricDataQuery, MetricStat};
 use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::kms::Key;
 use crate::template::sns::{Subscription, Topic};
@@ -154,22 +156,32 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
         } else {
             "missing"
         });
+    let how = match metric.rate {
+        Some(r) => format!("100 * {} / {}", r.numerator, r.denominator),
+        None => format!("{} {}", metric.statistic, metric.metric_name),
+    };
     let description = a.description.clone().unwrap_or_else(|| {
         format!(
-            "{} of {} {word} {threshold} {} ({} {} over {} s)",
-            a.metric, a.on, metric.unit, metric.statistic, metric.metric_name, a.period
+            "{} of {} {word} {threshold} {} ({how} over {} s)",
+            a.metric, a.on, metric.unit, a.period
         )
     });
+    // A rate is metric math over two counts; any other metric is read as is.
+    let (single, math) = match metric.rate {
+        Some(rate) => (None, Some(rate_queries(rate, published, a.period))),
+        None => (Some(published), None),
+    };
     t.add(
         format!("{}Alarm", pascal(name)),
         Alarm {
             alarm_name: Some(ctx.names.physical(name).into()),
             alarm_description: Some(description.into()),
-            namespace: Some(metric.namespace.into()),
-            metric_name: Some(metric.metric_name.into()),
-            dimensions: Some(published.dimensions.clone()),
-            statistic: Some(metric.statistic.into()),
-            period: Some(a.period.into()),
+            namespace: single.map(|p| p.metric.namespace.into()),
+            metric_name: single.map(|p| p.metric.metric_name.into()),
+            dimensions: single.map(|p| p.dimensions.clone()),
+            statistic: single.map(|p| p.metric.statistic.into()),
+            period: single.map(|_| a.period.into()),
+            metrics: math,
             evaluation_periods: Some(a.evaluation_periods.into()),
             datapoints_to_alarm: a.datapoints_to_alarm.map(Expr::from),
             threshold: Some(threshold.into()),
@@ -180,4 +192,35 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
             ..Default::default()
         },
     );
+}
+
+/// The metric-math queries of a rate alarm: the two sums, and the
+/// percentage, which is what the alarm compares.
+fn rate_queries(rate: Rate, published: &Published, period: u32) -> Vec<MetricDataQuery> {
+    let sum = |id: &str, metric_name: &str| MetricDataQuery {
+        id: id.into(),
+        metric_stat: Some(MetricStat {
+            metric: alarm::Metric {
+                namespace: Some(published.metric.namespace.into()),
+                metric_name: Some(metric_name.into()),
+                dimensions: Some(published.dimensions.clone()),
+            },
+            period: period.into(),
+            stat: "Sum".into(),
+            ..Default::default()
+        }),
+        return_data: Some(false.into()),
+        ..Default::default()
+    };
+    vec![
+        MetricDataQuery {
+            id: "rate".into(),
+            expression: Some(rate.expression("num", "den").into()),
+            label: Some(format!("{} (percent)", published.metric.name).into()),
+            return_data: Some(true.into()),
+            ..Default::default()
+        },
+        sum("num", rate.numerator),
+        sum("den", rate.denominator),
+    ]
 }

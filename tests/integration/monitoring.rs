@@ -108,3 +108,61 @@ fn the_spec_hides_graphs_adds_comparisons_or_turns_the_dashboard_off() {
     let t = template_json(&TempProject::new(&off).synth("prod").unwrap(), "main");
     assert!(t["Resources"].get("Dashboard").is_none());
 }
+
+#[test]
+fn a_rate_alarm_divides_two_sums_with_metric_math_and_is_graphed_the_same_way() {
+    // eyewear-retail: "error rate > 5%" on the backend's target group.
+    let t = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    let alarm = &t["Resources"]["BackendErrorRateAlarm"]["Properties"];
+    assert!(alarm.get("MetricName").is_none() && alarm.get("Namespace").is_none());
+    assert_eq!(alarm["Threshold"], json!(5.0));
+    let queries = alarm["Metrics"].as_array().unwrap();
+    assert_eq!(queries[0]["Expression"], "IF(den > 0, 100 * num / den, 0)");
+    assert_eq!(queries[0]["ReturnData"], true);
+    let sums: Vec<(&str, &str)> = queries[1..]
+        .iter()
+        .map(|q| {
+            assert_eq!(q["ReturnData"], false);
+            assert_eq!(q["MetricStat"]["Stat"], "Sum");
+            assert_eq!(
+                q["MetricStat"]["Metric"]["Dimensions"][0]["Value"],
+                json!({"Fn::GetAtt": ["BackendTargetGroup", "TargetGroupFullName"]})
+            );
+            (
+                q["Id"].as_str().unwrap(),
+                q["MetricStat"]["Metric"]["MetricName"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sums,
+        [
+            ("num", "HTTPCode_Target_5XX_Count"),
+            ("den", "RequestCount")
+        ]
+    );
+    // Its graph computes the same percentage, with the threshold drawn.
+    let w = widgets(&t);
+    let g = graph(&w, "backend: 5xx-rate").expect("the rate's graph");
+    let lines = g["properties"]["metrics"].as_array().unwrap();
+    assert_eq!(
+        lines[0][0]["expression"],
+        "IF(den0 > 0, 100 * num0 / den0, 0)"
+    );
+    assert_eq!(lines[1][1], "HTTPCode_Target_5XX_Count");
+    assert_eq!(lines[2][1], "RequestCount");
+    assert_eq!(
+        g["properties"]["annotations"]["horizontal"][0]["value"],
+        json!(5.0)
+    );
+}
+
+#[test]
+fn a_function_publishes_its_error_rate() {
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let w = widgets(&t);
+    let g = graph(&w, "worker: error-rate").expect("the worker's error rate");
+    let lines = g["properties"]["metrics"].as_array().unwrap();
+    assert_eq!(lines[1][1], "Errors");
+    assert_eq!(lines[2][1], "Invocations");
+}
