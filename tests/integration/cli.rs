@@ -17,6 +17,22 @@ pub struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "a PagerDuty URL written into the spec",
+        from: "environments:",
+        to: "topics:\n  alerts:\n    https: [{ url: \"https://events.pagerduty.com/integration/abc123/enqueue\" }]\nenvironments:",
+        line: 13,
+        field: "topics.alerts.https[0].url",
+        says: &["this URL carries a key", "{ secret: pagerduty }"],
+    },
+    Case {
+        name: "a Slack channel given by name",
+        from: "environments:",
+        to: "topics:\n  alerts:\n    slack: { workspace: T0123ABCDE, channel: \"#ops\" }\nenvironments:",
+        line: 13,
+        field: "topics.alerts.slack.channel",
+        says: &["'#ops' is not a Slack channel id"],
+    },
+    Case {
         name: "dashboard hides an unknown component",
         from: "environments:",
         to: "dashboard:\n  hide: [wrker]\nenvironments:",

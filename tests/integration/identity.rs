@@ -332,9 +332,17 @@ fn document_000_alarms_watch_the_right_metrics_and_notify_the_encrypted_topic() 
                 .any(|s| s["Principal"] == json!({"Service": "cloudwatch.amazonaws.com"})),
             "{env}: CloudWatch cannot publish to the topic"
         );
-        let subs = resources_of(&t, "AWS::SNS::Subscription");
-        assert_eq!(subs.len(), 1);
-        assert_eq!(subs[0].1["Properties"]["Endpoint"], "ops@example.com");
+        // Email, and PagerDuty over HTTPS (the document's alert flow).
+        let mut protocols: Vec<&str> = resources_of(&t, "AWS::SNS::Subscription")
+            .into_iter()
+            .map(|(_, s)| s["Properties"]["Protocol"].as_str().unwrap())
+            .collect();
+        protocols.sort();
+        assert_eq!(protocols, ["email", "https"]);
+        assert_eq!(
+            props(&t, "AlertsTopicOpsExampleComSubscription")["Endpoint"],
+            "ops@example.com"
+        );
     }
 }
 

@@ -166,3 +166,54 @@ fn a_function_publishes_its_error_rate() {
     assert_eq!(lines[1][1], "Errors");
     assert_eq!(lines[2][1], "Invocations");
 }
+
+#[test]
+fn alerts_reach_slack_through_a_read_only_chatbot_and_pagerduty_without_its_key_in_the_template() {
+    let s = synth_example("user-management", "prod");
+    let t = template_json(&s, "main");
+    let slack = &t["Resources"]["AlertsSlackChannel"]["Properties"];
+    assert_eq!(slack["SnsTopicArns"], json!([{"Ref": "AlertsTopic"}]));
+    // Without a guardrail Chatbot applies AdministratorAccess to the channel.
+    assert_eq!(
+        slack["GuardrailPolicies"],
+        json!([{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/CloudWatchReadOnlyAccess"}])
+    );
+    let role = &t["Resources"]["AlertsChatbotRole"]["Properties"];
+    let actions = role["Policies"][0]["PolicyDocument"]["Statement"][0]["Action"]
+        .as_array()
+        .unwrap();
+    assert!(
+        actions
+            .iter()
+            .all(|a| a.as_str().unwrap().starts_with("cloudwatch:Describe")
+                || a.as_str().unwrap().starts_with("cloudwatch:Get")
+                || a.as_str().unwrap().starts_with("cloudwatch:List")),
+        "{actions:?}"
+    );
+    // PagerDuty: the endpoint is resolved from the secret at deploy time.
+    let endpoint = &t["Resources"]["AlertsTopicHttps1Subscription"]["Properties"];
+    assert_eq!(endpoint["Protocol"], "https");
+    let text = endpoint["Endpoint"].to_string();
+    assert!(
+        text.contains("{{resolve:secretsmanager:") && text.contains("pagerduty-url"),
+        "{text}"
+    );
+    let all = serde_json::to_string(&t).unwrap();
+    assert!(!all.contains("events.pagerduty.com"));
+}
+
+#[test]
+fn severe_alarms_go_to_the_urgent_topic_and_warnings_to_mail_only() {
+    let t = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    let actions = |alarm: &str| t["Resources"][alarm]["Properties"]["AlarmActions"].clone();
+    assert_eq!(
+        actions("BackendErrorRateAlarm"),
+        json!([{"Ref": "UrgentTopic"}])
+    );
+    assert_eq!(
+        actions("FrontendCpuHighAlarm"),
+        json!([{"Ref": "WarningTopic"}])
+    );
+    assert!(t["Resources"]["UrgentSlackChannel"].is_object());
+    assert!(t["Resources"].get("WarningSlackChannel").is_none());
+}

@@ -4,6 +4,7 @@ use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::metrics::{watchable_names, watched};
 use crate::spec::ResolvedStack;
+use crate::spec::monitoring::TopicSpec;
 
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -33,6 +34,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 spec.keys.keys(),
             ));
         }
+        out.extend(check_destinations(stack, &base, topic));
         for (i, email) in topic.emails.iter().enumerate() {
             let ok = email.split_once('@').is_some_and(|(user, host)| {
                 !user.is_empty() && host.contains('.') && !email.contains(char::is_whitespace)
@@ -223,6 +225,84 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     }
     out.extend(check_dashboard(stack));
     out
+}
+
+/// A topic's Slack channel and HTTPS endpoints: ids Chatbot accepts, and
+/// no credential written into a URL.
+fn check_destinations(stack: &ResolvedStack, base: &str, topic: &TopicSpec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(slack) = &topic.slack {
+        for (field, id, example) in [
+            ("workspace", &slack.workspace, "T0123ABCD"),
+            ("channel", &slack.channel, "C0123ABCD"),
+        ] {
+            if id.is_empty() || id.len() > 256 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+                out.push(
+                    stack
+                        .error(
+                            Code::Mon012,
+                            &format!("{base}.slack.{field}"),
+                            format!("'{id}' is not a Slack {field} id"),
+                        )
+                        .help(format!(
+                            "write the id (letters and digits, e.g. {example}), not the name"
+                        )),
+                );
+            }
+        }
+    }
+    for (i, endpoint) in topic.https.iter().enumerate() {
+        let field = format!("{base}.https[{i}]");
+        match (&endpoint.url, &endpoint.secret) {
+            (Some(url), None) => {
+                if !url.starts_with("https://") {
+                    out.push(
+                        stack
+                            .error(
+                                Code::Mon013,
+                                &format!("{field}.url"),
+                                format!("'{url}' is not an https:// URL"),
+                            )
+                            .help("SNS delivers to HTTPS endpoints only here: write https://..."),
+                    );
+                } else if url_holds_credential(url) {
+                    out.push(
+                        stack
+                            .error(Code::Mon013, &format!("{field}.url"), "this URL carries a key: it would be written into the template")
+                            .help("keep the URL in a secret ('secrets: { pagerduty: { arn: ... } }') and write 'https: [{ secret: pagerduty }]'"),
+                    );
+                }
+            }
+            (None, Some(secret)) => {
+                if !stack.spec.secrets.contains_key(secret) {
+                    out.push(unknown(
+                        stack,
+                        Code::Mon013,
+                        &format!("{field}.secret"),
+                        "secret",
+                        secret,
+                        stack.spec.secrets.keys(),
+                    ));
+                }
+            }
+            _ => out.push(
+                stack
+                    .error(Code::Mon013, &field, "give either 'url' or 'secret'")
+                    .help("e.g. { secret: pagerduty } for a URL that holds a key"),
+            ),
+        }
+    }
+    out
+}
+
+/// PagerDuty's integration URLs and query strings with a key or token in
+/// them are credentials.
+fn url_holds_credential(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.contains("/integration/")
+        || ["token=", "key=", "secret=", "signature=", "sig="]
+            .iter()
+            .any(|k| lower.contains(&format!("?{k}")) || lower.contains(&format!("&{k}")))
 }
 
 /// A period CloudWatch accepts: 10 or 30 seconds (high resolution), or

@@ -508,6 +508,14 @@ codes! {
         "A `dashboard.compare` graph has a title, at least one component, and a metric that \
          every component it names publishes; `dashboard.period` is 10, 30 or a multiple of 60 \
          seconds.";
+    Mon012 = "MON012", "a topic's Slack channel is invalid",
+        "`slack:` takes the workspace id (`T...`) and the channel id (`C...`), letters and \
+         digits, as the AWS Chatbot console and Slack's channel details show them.";
+    Mon013 = "MON013", "a topic's HTTPS endpoint is invalid",
+        "Each `https:` entry is either `url:` (an https:// URL with no key in it) or `secret:` (a \
+         key of `secrets:` whose value is the URL). PagerDuty's Events API URL carries its \
+         integration key, so it belongs in a secret: the template then holds only the \
+         secret's ARN and CloudFormation resolves the value at deploy time.";
 
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",

@@ -18,6 +18,35 @@ pub struct TopicSpec {
     /// with the AWS managed `alias/aws/sns` key).
     #[serde(default)]
     pub kms_key: Option<String>,
+    /// A Slack channel that gets each notification, through AWS Chatbot
+    /// (the workspace is authorized once in the Chatbot console).
+    #[serde(default)]
+    pub slack: Option<SlackSpec>,
+    /// HTTPS endpoints subscribed to the topic (PagerDuty's Events API, an
+    /// incident tool's webhook).
+    #[serde(default)]
+    pub https: Vec<HttpsEndpoint>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SlackSpec {
+    /// The workspace id (`T0123ABCD`), from the Chatbot console.
+    pub workspace: String,
+    /// The channel id (`C0123ABCD`), from the channel's details in Slack.
+    pub channel: String,
+}
+
+/// An HTTPS endpoint: a URL without credentials in it, or a secret from
+/// `secrets:` that holds the URL (PagerDuty's URL carries its integration
+/// key), resolved by CloudFormation at deploy time.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HttpsEndpoint {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

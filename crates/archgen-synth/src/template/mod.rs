@@ -20,8 +20,8 @@ pub mod wafv2;
 
 // Services whose every resource type is generated.
 pub use generated::{
-    apigatewayv2, applicationautoscaling, cloudwatch, cognito, ecr, ecs, elasticache, kms, lambda,
-    rds, route53, secretsmanager, servicediscovery, sns, sqs, ssm,
+    apigatewayv2, applicationautoscaling, chatbot, cloudwatch, cognito, ecr, ecs, elasticache, kms,
+    lambda, rds, route53, secretsmanager, servicediscovery, sns, sqs, ssm,
 };
 
 use serde::ser::SerializeMap;

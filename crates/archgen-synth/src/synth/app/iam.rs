@@ -111,6 +111,9 @@ pub fn wildcard_reasons(statements: &[Statement]) -> Option<serde_json::Value> {
                     a if a.starts_with("ec2:") => {
                         "Lambda manages the function's network interfaces in the VPC; EC2 describes have no resource-level permissions"
                     }
+                    a if a.starts_with("cloudwatch:") => {
+                        "CloudWatch alarm and metric reads have no resource-level permissions for listing"
+                    }
                     a if a.starts_with("xray:") => {
                         "X-Ray trace segments have no resource-level permissions"
                     }

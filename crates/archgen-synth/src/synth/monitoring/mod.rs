@@ -11,10 +11,13 @@ use super::connect::Component;
 use super::data::key_arn;
 use super::naming::pascal;
 use crate::kinds::metrics::{Published, Rate};
-use crate::spec::monitoring::{AlarmSpec, TopicSpec};
+use crate::spec::monitoring::{AlarmSpec, HttpsEndpoint, SlackSpec, TopicSpec};
+use crate::synth::connect::SecretSource;
+use crate::template::chatbot::SlackChannelConfiguration;
 use crate::template::cloudwatch::Alarm;
 use crate::template::cloudwatch::alarm::{self, MetricDataQuery, MetricStat};
 use crate::template::iam::{PolicyDocument, Statement};
+use crate::template::iam::{Role, role};
 use crate::template::kms::Key;
 use crate::template::sns::{Subscription, Topic};
 use crate::template::{Expr, Policy, Template};
@@ -91,6 +94,24 @@ pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec
                 ..Default::default()
             },
         );
+    }
+    for (i, endpoint) in spec.https.iter().enumerate() {
+        let Some(url) = https_endpoint(ctx, endpoint) else {
+            ctx.bug(format!("topic {name}: https[{i}] names no URL or secret"));
+            continue;
+        };
+        t.add(
+            format!("{id}Https{}Subscription", i + 1),
+            Subscription {
+                topic_arn: Expr::r#ref(&id),
+                protocol: "https".into(),
+                endpoint: Some(url),
+                ..Default::default()
+            },
+        );
+    }
+    if let Some(slack) = &spec.slack {
+        slack_channel(t, ctx, name, &id, slack);
     }
     let mut c = Component::new(name, &crate::kinds::topic::Topics);
     let mut publish = vec![Statement::allow(
@@ -223,4 +244,85 @@ fn rate_queries(rate: Rate, published: &Published, period: u32) -> Vec<MetricDat
         sum("num", rate.numerator),
         sum("den", rate.denominator),
     ]
+}
+
+/// The URL of an HTTPS subscription: as written, or resolved by
+/// CloudFormation from its secret at deploy time (the template holds only
+/// the secret's ARN).
+fn https_endpoint(ctx: &Ctx, endpoint: &HttpsEndpoint) -> Option<Expr> {
+    if let Some(url) = &endpoint.url {
+        return Some(url.clone().into());
+    }
+    let secret = ctx
+        .components
+        .get(endpoint.secret.as_ref()?)?
+        .secret
+        .clone()?;
+    let SecretSource::SecretsManager { arn, json_key } = secret.source else {
+        return None;
+    };
+    let key = json_key.unwrap_or_default();
+    Some(Expr::Join(
+        String::new(),
+        vec![
+            "{{resolve:secretsmanager:".into(),
+            arn,
+            format!(":SecretString:{key}::}}}}").into(),
+        ],
+    ))
+}
+
+/// Alarms posted to a Slack channel by AWS Chatbot. Its role may only read
+/// alarms and metrics (what a notification shows), and the guardrail keeps
+/// anyone in the channel to CloudWatch reads: without one, Chatbot applies
+/// AdministratorAccess.
+fn slack_channel(t: &mut Template, ctx: &Ctx, name: &str, topic_id: &str, slack: &SlackSpec) {
+    let p = pascal(name);
+    let role_id = format!("{p}ChatbotRole");
+    let read = vec![Statement::allow(
+        "ReadAlarms",
+        &[
+            "cloudwatch:DescribeAlarmHistory",
+            "cloudwatch:DescribeAlarms",
+            "cloudwatch:GetMetricData",
+            "cloudwatch:GetMetricStatistics",
+            "cloudwatch:ListMetrics",
+        ],
+        vec!["*".into()],
+    )];
+    let reasons = crate::synth::app::iam::wildcard_reasons(&read);
+    let role = t.add(
+        &role_id,
+        Role {
+            assume_role_policy_document: PolicyDocument::assumed_by("chatbot.amazonaws.com").into(),
+            description: Some(
+                format!("AWS Chatbot for topic {name}: reads the alarms it posts, nothing else")
+                    .into(),
+            ),
+            policies: Some(vec![role::Policy {
+                policy_name: "read-alarms".into(),
+                policy_document: PolicyDocument::new(read).into(),
+            }]),
+            tags: Some(ctx.named(&format!("{name}-chatbot"))),
+            ..Default::default()
+        },
+    );
+    role.metadata = reasons;
+    t.add(
+        format!("{p}SlackChannel"),
+        SlackChannelConfiguration {
+            configuration_name: ctx.names.physical(&format!("{name}-slack")).into(),
+            iam_role_arn: Expr::get_att(&role_id, "Arn"),
+            slack_workspace_id: slack.workspace.clone().into(),
+            slack_channel_id: slack.channel.clone().into(),
+            sns_topic_arns: Some(vec![Expr::r#ref(topic_id)]),
+            guardrail_policies: Some(vec![Expr::sub(
+                "arn:${AWS::Partition}:iam::aws:policy/CloudWatchReadOnlyAccess",
+            )]),
+            logging_level: Some("ERROR".into()),
+            user_role_required: Some(false.into()),
+            tags: Some(ctx.named(&format!("{name}-slack"))),
+            ..Default::default()
+        },
+    );
 }

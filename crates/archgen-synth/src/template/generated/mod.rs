@@ -6,6 +6,7 @@
 pub mod apigatewayv2;
 pub mod applicationautoscaling;
 pub mod certificatemanager;
+pub mod chatbot;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
@@ -42,6 +43,7 @@ macro_rules! for_each_resource_type {
             ApplicationautoscalingScalableTarget($crate::template::generated::applicationautoscaling::ScalableTarget),
             ApplicationautoscalingScalingPolicy($crate::template::generated::applicationautoscaling::ScalingPolicy),
             CertificatemanagerCertificate($crate::template::generated::certificatemanager::Certificate),
+            ChatbotSlackChannelConfiguration($crate::template::generated::chatbot::SlackChannelConfiguration),
             CloudfrontCachePolicy($crate::template::generated::cloudfront::CachePolicy),
             CloudfrontDistribution($crate::template::generated::cloudfront::Distribution),
             CloudfrontOriginAccessControl($crate::template::generated::cloudfront::OriginAccessControl),
