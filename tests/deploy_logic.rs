@@ -5,11 +5,12 @@
 #[path = "support/fake.rs"]
 mod fake;
 
+use archgen::deploy::Error;
 use archgen::deploy::approval::{ApprovalFlags, ApprovalMode, Decision, decide};
 use archgen::deploy::events;
 use archgen::deploy::model::{ChangeSetInfo, ResourceChange, StackEvent, StackInfo};
 use archgen::deploy::ops::deploy::{self, DeployOptions};
-use archgen::deploy::ops::{Env, OpError, Target};
+use archgen::deploy::ops::{Env, Target};
 use archgen::deploy::risk::{RiskKind, assess};
 use archgen::deploy::table;
 use archgen::manifest::StackEntry;
@@ -280,7 +281,7 @@ fn stack(status: &str) -> StackInfo {
     }
 }
 
-fn run(fake: &Fake, console: &mut Recorder, opts: DeployOptions) -> Result<(), OpError> {
+fn run(fake: &Fake, console: &mut Recorder, opts: DeployOptions) -> Result<(), Error> {
     let env = Env {
         name: "prod".into(),
         poll: Duration::from_millis(1),
@@ -325,7 +326,7 @@ fn failed_deploy_reports_root_cause_and_final_status() {
         ..Default::default()
     };
     let err = run(&fake, &mut console, opts).expect_err("the update failed");
-    let OpError::Failed(msg) = err else {
+    let Error::Failed(msg) = err else {
         panic!("{err:?}")
     };
     assert!(
@@ -357,7 +358,7 @@ fn destructive_change_set_is_refused_and_deleted_without_executing() {
     };
     let err = run(&fake, &mut console, opts).expect_err("refused");
     assert!(
-        matches!(&err, OpError::Failed(m) if m.contains("refusing to deploy") && m.contains("Database")),
+        matches!(&err, Error::Refused(m) if m.contains("refusing to deploy") && m.contains("Database")),
         "{err:?}"
     );
     let calls = fake.calls();
@@ -387,7 +388,7 @@ fn interactive_approval_declined_changes_nothing() {
     };
     let err = run(&fake, &mut console, opts).expect_err("declined");
     assert!(
-        matches!(&err, OpError::Failed(m) if m.contains("cancelled")),
+        matches!(&err, Error::Refused(m) if m.contains("cancelled")),
         "{err:?}"
     );
     assert!(!fake.calls().contains(&"execute_change_set".to_string()));
@@ -401,7 +402,7 @@ fn update_rollback_failed_explains_continue_update_rollback() {
     let mut console = Recorder::default();
     let err = run(&fake, &mut console, DeployOptions::default()).expect_err("refused");
     assert!(
-        matches!(&err, OpError::Failed(m) if m.contains("continue-update-rollback --stack-name user-management-prod-main --region ap-northeast-1")),
+        matches!(&err, Error::Refused(m) if m.contains("continue-update-rollback --stack-name user-management-prod-main --region ap-northeast-1")),
         "{err:?}"
     );
     assert!(
@@ -417,7 +418,7 @@ fn busy_stack_is_refused_with_how_to_follow_it() {
     fake.0.borrow_mut().stack = Some(stack("UPDATE_IN_PROGRESS"));
     let err = run(&fake, &mut Recorder::default(), DeployOptions::default()).expect_err("busy");
     assert!(
-        matches!(&err, OpError::Failed(m) if m.contains("UPDATE_IN_PROGRESS") && m.contains("archgen status --env prod")),
+        matches!(&err, Error::Refused(m) if m.contains("UPDATE_IN_PROGRESS") && m.contains("archgen status --env prod")),
         "{err:?}"
     );
 }
@@ -429,7 +430,7 @@ fn rollback_complete_without_consent_is_refused() {
     let err =
         run(&fake, &mut Recorder::default(), DeployOptions::default()).expect_err("needs consent");
     assert!(
-        matches!(&err, OpError::Failed(m) if m.contains("--recreate")),
+        matches!(&err, Error::Refused(m) if m.contains("--recreate")),
         "{err:?}"
     );
     assert!(!fake.calls().contains(&"delete_stack".to_string()));
@@ -457,7 +458,9 @@ fn edge_stack_outputs_fill_the_main_stacks_parameters() {
         ("main", "ap-northeast-1")
     );
     // Before the edge stack is deployed, the main stack cannot be.
-    let err = parameters(&t[1].entry, &KnownOutputs::new()).unwrap_err();
+    let err = parameters(&t[1].entry, &KnownOutputs::new())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("main-edge") && err.contains("not deployed"),
         "{err}"

@@ -3,7 +3,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::Failure;
+use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::approval::{ApprovalFlags, ApprovalMode};
 use crate::deploy::console::Terminal;
@@ -53,7 +53,7 @@ pub struct DeployArgs {
     pub recreate: bool,
 }
 
-pub fn run(args: DeployArgs) -> Result<(), Failure> {
+pub fn run(args: DeployArgs) -> Result<(), Error> {
     let (targets, env) = args.stack.targets()?;
     let opts = DeployOptions {
         approval: ApprovalFlags {

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::Failure;
+use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::Terminal;
 use crate::deploy::ops::diff;
@@ -33,24 +33,22 @@ pub struct DiffArgs {
     pub artifact_bucket: Option<String>,
 }
 
-pub fn run(args: DiffArgs) -> Result<(), Failure> {
+pub fn run(args: DiffArgs) -> Result<(), Error> {
     let (targets, env) = args.stack.targets()?;
     let changes = runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
         let mut console = Terminal::new();
-        Ok::<_, Failure>(
-            diff::run(
-                &cloud,
-                &mut console,
-                &env,
-                &targets,
-                args.artifact_bucket.as_deref(),
-            )
-            .await?,
+        diff::run(
+            &cloud,
+            &mut console,
+            &env,
+            &targets,
+            args.artifact_bucket.as_deref(),
         )
+        .await
     })?;
     if args.fail && changes > 0 {
-        return Err(Failure::ChangesPresent(changes));
+        return Err(Error::ChangesPresent(changes));
     }
     Ok(())
 }

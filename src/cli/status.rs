@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::Failure;
+use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::Terminal;
 use crate::deploy::ops::status;
@@ -25,7 +25,7 @@ pub struct StatusArgs {
     pub stack: StackArgs,
 }
 
-pub fn run(args: StatusArgs) -> Result<(), Failure> {
+pub fn run(args: StatusArgs) -> Result<(), Error> {
     let (targets, _env) = args.stack.targets()?;
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;

@@ -1,7 +1,8 @@
 //! A scripted CloudFormation for driving the deploy engine without AWS:
 //! it answers from recorded API data and records the calls made.
 
-use archgen::deploy::cfn::{ArtifactStore, AwsError, AwsResult, Cloud, CloudFormation};
+use archgen::deploy::Error;
+use archgen::deploy::cfn::{ArtifactStore, AwsResult, Cloud, CloudFormation};
 use archgen::deploy::console::Console;
 use archgen::deploy::model::{
     ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
@@ -86,7 +87,7 @@ impl CloudFormation for Fake {
     }
     async fn delete_stack(&self, _: &str) -> AwsResult<()> {
         self.log("delete_stack");
-        Err(AwsError::new("not scripted"))
+        Err(Error::aws("not scripted"))
     }
     async fn set_termination_protection(&self, _: &str, _: bool) -> AwsResult<()> {
         self.log("set_termination_protection");

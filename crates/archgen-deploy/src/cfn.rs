@@ -10,25 +10,10 @@ use super::model::{
     ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
 };
 
-/// An AWS call failed. `code` is the service error code when there is one
-/// (`ValidationError`, `AccessDenied`, ...).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message}")]
-pub struct AwsError {
-    pub code: Option<String>,
-    pub message: String,
-}
-
-impl AwsError {
-    pub fn new(message: impl Into<String>) -> Self {
-        AwsError {
-            code: None,
-            message: message.into(),
-        }
-    }
-}
-
-pub type AwsResult<T> = Result<T, AwsError>;
+/// AWS calls fail with the crate's one error type, whose
+/// [`Error::Aws`](super::error::Error::Aws) variant says which class of
+/// failure it was.
+pub type AwsResult<T> = Result<T, super::error::Error>;
 
 pub trait CloudFormation {
     /// None when the stack does not exist (or is DELETE_COMPLETE).

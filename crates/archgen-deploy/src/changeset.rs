@@ -3,6 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::cfn::CloudFormation;
+use super::error::Error;
 use super::model::{ChangeSetInfo, ChangeSetRequest};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,18 +31,19 @@ pub async fn create<C: CloudFormation>(
     cfn: &C,
     request: &ChangeSetRequest,
     poll: Duration,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, Error> {
     let stack = &request.stack_name;
-    let id = cfn
-        .create_change_set(request)
-        .await
-        .map_err(|e| format!("CloudFormation rejected the change set for stack {stack}: {e}"))?;
+    let id = cfn.create_change_set(request).await.map_err(|e| {
+        e.context(format!(
+            "CloudFormation rejected the change set for stack {stack}"
+        ))
+    })?;
     // Computing a change set takes seconds; an hour means something is off.
     for _ in 0..(3600 / poll.as_secs().max(1)) {
         let info = cfn
             .describe_change_set(stack, &id)
             .await
-            .map_err(|e| format!("could not read change set {id}: {e}"))?;
+            .map_err(|e| e.context(format!("could not read change set {id}")))?;
         match info.status.as_str() {
             "CREATE_COMPLETE" => return Ok(Prepared::Ready(info)),
             "FAILED" => {
@@ -51,19 +53,19 @@ pub async fn create<C: CloudFormation>(
                 if is_no_change(&reason) {
                     return Ok(Prepared::NoChanges);
                 }
-                return Err(format!(
+                return Err(Error::Failed(format!(
                     "CloudFormation could not create a change set for stack {stack}: {}",
                     if reason.is_empty() {
                         "no reason given"
                     } else {
                         &reason
                     }
-                ));
+                )));
             }
             _ => tokio::time::sleep(poll).await,
         }
     }
-    Err(format!(
+    Err(Error::Failed(format!(
         "change set {id} of stack {stack} was still being computed after an hour"
-    ))
+    )))
 }

@@ -95,10 +95,16 @@ pub fn root_cause(chronological: &[StackEvent], limit: usize) -> Vec<&StackEvent
         .collect()
 }
 
-/// The failure report: root causes, then the final status.
-pub fn failure_report(stack: &str, final_status: &str, chronological: &[StackEvent]) -> String {
+/// The failure report: root causes, then the final status. `operation` is
+/// what failed, in words: "deploy" or "deletion".
+pub fn failure_report(
+    operation: &str,
+    stack: &str,
+    final_status: &str,
+    chronological: &[StackEvent],
+) -> String {
     let causes = root_cause(chronological, 3);
-    let mut out = format!("deploy of stack {stack} failed: final status {final_status}");
+    let mut out = format!("{operation} of stack {stack} failed: final status {final_status}");
     if causes.is_empty() {
         out.push_str("\nCloudFormation gave no reason in the stack events.");
     } else {

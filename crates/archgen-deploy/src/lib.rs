@@ -8,6 +8,7 @@ pub mod capabilities;
 pub mod cfn;
 pub mod changeset;
 pub mod console;
+pub mod error;
 pub mod events;
 pub mod model;
 pub mod ops;
@@ -19,3 +20,5 @@ pub mod state;
 pub mod table;
 pub mod upload;
 pub mod watch;
+
+pub use error::{AwsClass, AwsFailure, Error, Result};

@@ -1,15 +1,17 @@
 //! The AWS SDK behind the [`super::cfn`] traits: converts SDK types into the
-//! plain model and SDK errors into [`AwsError`] with the service's code.
+//! plain model and SDK errors into one [`AwsFailure`] per failure class.
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation as cfn;
 use aws_sdk_cloudformation::config::Region;
 use aws_sdk_cloudformation::config::retry::RetryConfig;
-use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_cloudformation::types as t;
 
-use super::cfn::{ArtifactStore, AwsError, AwsResult, Cloud, CloudFormation};
+use super::aws::Timeouts;
+use super::cfn::{ArtifactStore, AwsResult, Cloud, CloudFormation};
+use super::error::{AwsClass, AwsFailure, Error};
 use super::model::{
     Change, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeTarget, ResourceChange,
     StackEvent, StackInfo, StackOutput, StackResource, TemplateSource,
@@ -23,11 +25,30 @@ const MAX_EVENT_PAGES: usize = 5;
 #[derive(Debug, Clone)]
 pub struct SdkCloud {
     config: SdkConfig,
+    timeouts: Timeouts,
 }
 
 impl SdkCloud {
-    pub fn new(config: SdkConfig) -> Self {
-        SdkCloud { config }
+    /// `config` comes from [`super::aws::load`], which set its timeouts and
+    /// retries; `timeouts` are the same values, for error messages.
+    pub fn new(config: SdkConfig, timeouts: Timeouts) -> Self {
+        SdkCloud { config, timeouts }
+    }
+
+    /// The endpoint a client of `service` talks to in `region`, as error
+    /// messages should name it.
+    fn endpoint(&self, service: &str, region: &str) -> String {
+        match self.config.endpoint_url() {
+            Some(url) => url.to_string(),
+            None => format!("https://{service}.{region}.amazonaws.com"),
+        }
+    }
+
+    fn calls(&self, service: &str, region: &str) -> Calls {
+        Calls {
+            endpoint: self.endpoint(service, region),
+            timeouts: self.timeouts,
+        }
     }
 
     /// A custom endpoint (`AWS_ENDPOINT_URL`) means a local emulator such as
@@ -50,6 +71,7 @@ impl Cloud for SdkCloud {
         }
         SdkCfn {
             client: cfn::Client::from_conf(b.build()),
+            calls: self.calls("cloudformation", region),
         }
     }
 
@@ -64,31 +86,94 @@ impl Cloud for SdkCloud {
         }
         SdkS3 {
             client: aws_sdk_s3::Client::from_conf(b.build()),
+            calls: self.calls("s3", region),
         }
     }
 }
 
 pub struct SdkCfn {
     client: cfn::Client,
+    calls: Calls,
 }
 
 pub struct SdkS3 {
     client: aws_sdk_s3::Client,
+    calls: Calls,
 }
 
-fn aws_error<E>(e: aws_sdk_cloudformation::error::SdkError<E>) -> AwsError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let code = e.code().map(str::to_string);
-    let message = match e.message() {
-        Some(m) => match &code {
-            Some(c) => format!("{c}: {m}"),
-            None => m.to_string(),
+/// What a client's error messages need to know about where it calls.
+#[derive(Debug, Clone)]
+struct Calls {
+    endpoint: String,
+    timeouts: Timeouts,
+}
+
+impl Calls {
+    /// Sorts an SDK error into its class, keeping the SDK's own account
+    /// (pages of nested sources) as the detail shown with `-v`.
+    fn error<E>(&self, e: SdkError<E>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let detail = format!("{}", DisplayErrorContext(&e));
+        let code = e.code().map(str::to_string);
+        let message = e.message().unwrap_or_default().to_string();
+        let status = e.raw_response().map(|r| r.status().as_u16());
+        let endpoint = self.endpoint.clone();
+        let class = match &e {
+            SdkError::TimeoutError(_) => AwsClass::TimedOut { endpoint },
+            SdkError::DispatchFailure(d) if d.is_timeout() => AwsClass::TimedOut { endpoint },
+            SdkError::DispatchFailure(_) if detail.contains("credentials") => {
+                AwsClass::NoCredentials
+            }
+            SdkError::DispatchFailure(_) => AwsClass::CannotConnect { endpoint },
+            _ => classify(code.as_deref(), status),
+        };
+        let message = match &class {
+            AwsClass::TimedOut { .. } => self.timeouts.describe(),
+            AwsClass::NoCredentials => {
+                "no AWS credentials found. Set AWS_PROFILE or pass --profile NAME, or export \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                    .to_string()
+            }
+            // A body that is not an AWS error (an HTML page, a stack trace)
+            // says nothing useful on one line.
+            AwsClass::ServerError { .. } if code.is_none() => String::new(),
+            _ if code.is_none() && message.is_empty() => detail.clone(),
+            _ => message,
+        };
+        AwsFailure {
+            class,
+            code,
+            message,
+            detail,
+        }
+        .into()
+    }
+}
+
+/// The class of an error the service answered with.
+fn classify(code: Option<&str>, status: Option<u16>) -> AwsClass {
+    match code {
+        Some(
+            "Throttling"
+            | "ThrottlingException"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "SlowDown",
+        ) => AwsClass::Throttled,
+        Some(
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "AuthorizationError",
+        ) => AwsClass::AccessDenied,
+        None if status.is_some_and(|s| s >= 500) => AwsClass::ServerError {
+            status: status.unwrap_or(500),
         },
-        None => format!("{}", DisplayErrorContext(&e)),
-    };
-    AwsError { code, message }
+        _ if status == Some(403) && code.is_none() => AwsClass::AccessDenied,
+        _ => AwsClass::Service,
+    }
 }
 
 fn time(t: Option<&DateTime>) -> Option<String> {
@@ -153,8 +238,10 @@ fn resource_change(c: &t::ResourceChange) -> ResourceChange {
     }
 }
 
-fn is_missing_stack(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("ValidationError") && e.message.contains("does not exist")
+fn is_missing_stack(e: &Error) -> bool {
+    e.aws_failure().is_some_and(|f| {
+        f.code.as_deref() == Some("ValidationError") && f.message.contains("does not exist")
+    })
 }
 
 impl CloudFormation for SdkCfn {
@@ -166,7 +253,7 @@ impl CloudFormation for SdkCfn {
                 .map(stack_info)
                 .filter(|s| s.stack_status != "DELETE_COMPLETE")),
             Err(e) => {
-                let e = aws_error(e);
+                let e = self.calls.error(e);
                 if is_missing_stack(&e) {
                     Ok(None)
                 } else {
@@ -182,7 +269,7 @@ impl CloudFormation for SdkCfn {
             TemplateSource::Body(b) => req.template_body(b),
             TemplateSource::Url(u) => req.template_url(u),
         };
-        let out = req.send().await.map_err(aws_error)?;
+        let out = req.send().await.map_err(|e| self.calls.error(e))?;
         Ok(out
             .capabilities()
             .iter()
@@ -220,7 +307,7 @@ impl CloudFormation for SdkCfn {
         for (k, v) in &r.tags {
             req = req.tags(t::Tag::builder().key(k).value(v).build());
         }
-        let out = req.send().await.map_err(aws_error)?;
+        let out = req.send().await.map_err(|e| self.calls.error(e))?;
         Ok(out.id().unwrap_or(&r.change_set_name).to_string())
     }
 
@@ -236,7 +323,7 @@ impl CloudFormation for SdkCfn {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(aws_error)?;
+                .map_err(|e| self.calls.error(e))?;
             info.change_set_id = out.change_set_id().unwrap_or_default().to_string();
             info.status = out
                 .status()
@@ -264,7 +351,7 @@ impl CloudFormation for SdkCfn {
             .send()
             .await
             .map(|_| ())
-            .map_err(aws_error)
+            .map_err(|e| self.calls.error(e))
     }
 
     async fn execute_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()> {
@@ -279,7 +366,7 @@ impl CloudFormation for SdkCfn {
             .send()
             .await
             .map(|_| ())
-            .map_err(aws_error)
+            .map_err(|e| self.calls.error(e))
     }
 
     async fn stack_events(&self, stack: &str) -> AwsResult<Vec<StackEvent>> {
@@ -293,7 +380,7 @@ impl CloudFormation for SdkCfn {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(aws_error)?;
+                .map_err(|e| self.calls.error(e))?;
             events.extend(out.stack_events().iter().map(|e| {
                 StackEvent {
                     event_id: e.event_id().unwrap_or_default().to_string(),
@@ -325,7 +412,7 @@ impl CloudFormation for SdkCfn {
             .template_stage(t::TemplateStage::Original)
             .send()
             .await
-            .map_err(aws_error)?;
+            .map_err(|e| self.calls.error(e))?;
         Ok(out.template_body().unwrap_or_default().to_string())
     }
 
@@ -340,7 +427,7 @@ impl CloudFormation for SdkCfn {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(aws_error)?;
+                .map_err(|e| self.calls.error(e))?;
             resources.extend(out.stack_resource_summaries().iter().map(|r| {
                 StackResource {
                     logical_resource_id: r.logical_resource_id().unwrap_or_default().to_string(),
@@ -366,7 +453,7 @@ impl CloudFormation for SdkCfn {
             .send()
             .await
             .map(|_| ())
-            .map_err(aws_error)
+            .map_err(|e| self.calls.error(e))
     }
 
     async fn set_termination_protection(&self, stack: &str, enabled: bool) -> AwsResult<()> {
@@ -377,7 +464,7 @@ impl CloudFormation for SdkCfn {
             .send()
             .await
             .map(|_| ())
-            .map_err(aws_error)
+            .map_err(|e| self.calls.error(e))
     }
 }
 
@@ -392,14 +479,6 @@ impl ArtifactStore for SdkS3 {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| {
-                let code = e.code().map(str::to_string);
-                let message = match (e.code(), e.message()) {
-                    (Some(c), Some(m)) => format!("{c}: {m}"),
-                    (Some(c), None) => c.to_string(),
-                    _ => format!("{}", DisplayErrorContext(&e)),
-                };
-                AwsError { code, message }
-            })
+            .map_err(|e| self.calls.error(e))
     }
 }

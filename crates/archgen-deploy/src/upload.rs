@@ -5,6 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use super::cfn::ArtifactStore;
+use super::error::Error;
 use super::model::TemplateSource;
 
 /// CloudFormation's limit for TemplateBody, in bytes.
@@ -34,17 +35,17 @@ pub async fn prepare<S: ArtifactStore>(
     stack_name: &str,
     region: &str,
     bucket: Option<&str>,
-) -> Result<TemplateSource, String> {
+) -> Result<TemplateSource, Error> {
     if body.len() <= MAX_INLINE_BYTES {
         return Ok(TemplateSource::Body(body.to_string()));
     }
     let Some(bucket) = bucket else {
-        return Err(format!(
+        return Err(Error::Refused(format!(
             "the template of stack {stack_name} is {} bytes, over CloudFormation's {MAX_INLINE_BYTES}-byte \
              limit for inline templates. Pass --artifact-bucket BUCKET (or set ARCHGEN_ARTIFACT_BUCKET) \
              naming an S3 bucket in {region} that archgen may upload templates to.",
             body.len()
-        ));
+        )));
     };
     let bucket = bucket_for(bucket, region);
     let key = artifact_key(stack_name, body);
@@ -52,10 +53,10 @@ pub async fn prepare<S: ArtifactStore>(
         .put_object(&bucket, &key, body.as_bytes().to_vec())
         .await
         .map_err(|e| {
-            format!(
-                "could not upload the template of stack {stack_name} to s3://{bucket}/{key}: {e}. \
-                 Check that the bucket exists in {region} and that your credentials may write to it."
-            )
+            e.context(format!(
+                "could not upload the template of stack {stack_name} to s3://{bucket}/{key} \
+                 (check that the bucket exists in {region} and that your credentials may write to it)"
+            ))
         })?;
     Ok(TemplateSource::Url(template_url(&bucket, region, &key)))
 }

@@ -8,8 +8,11 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod error;
 pub mod manifest;
 pub mod render;
 pub mod spec;
 pub mod synth;
 pub mod template;
+
+pub use error::{Error, Result};

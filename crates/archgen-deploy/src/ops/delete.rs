@@ -1,9 +1,10 @@
 //! Deleting a stack and following it until it is gone: used by destroy, and
 //! by deploy when a failed create must be deleted before trying again.
 
-use super::{Env, OpError};
+use super::Env;
 use crate::cfn::CloudFormation;
 use crate::console::Console;
+use crate::error::Error;
 use crate::events;
 use crate::watch::{self, Outcome, ProgressMode, Watch};
 
@@ -16,7 +17,7 @@ pub async fn delete_and_watch<C: CloudFormation>(
     env: &Env,
     name: &str,
     progress: ProgressMode,
-) -> Result<bool, OpError> {
+) -> Result<bool, Error> {
     let last_seen = cfn
         .stack_events(name)
         .await?
@@ -25,7 +26,7 @@ pub async fn delete_and_watch<C: CloudFormation>(
     if let Err(e) = cfn.delete_stack(name).await {
         // Trust the end state: if the stack is gone, the delete happened.
         if cfn.describe_stack(name).await?.is_some() {
-            return Err(format!("could not delete stack {name}: {e}").into());
+            return Err(e.context(format!("could not delete stack {name}")));
         }
         console.line(&format!(
             "warning: CloudFormation reported an error ({e}), but the stack is gone"
@@ -45,9 +46,9 @@ pub async fn delete_and_watch<C: CloudFormation>(
     .await?;
     match outcome {
         Outcome::Interrupted => Ok(false),
-        Outcome::Settled(Some(s)) if s.stack_status != "DELETE_COMPLETE" => {
-            Err(events::failure_report(name, &s.stack_status, &events).into())
-        }
+        Outcome::Settled(Some(s)) if s.stack_status != "DELETE_COMPLETE" => Err(Error::Failed(
+            events::failure_report("deletion", name, &s.stack_status, &events),
+        )),
         Outcome::Settled(_) => Ok(true),
     }
 }

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{Env, OpError, Target, change_set_request, delete, parse_template};
+use super::{Env, Target, change_set_request, delete, parse_template};
 use crate::approval::{self, ApprovalFlags, Decision};
 use crate::cfn::{Cloud, CloudFormation};
 use crate::changeset::{self, Prepared};
 use crate::console::{Console, confirm};
+use crate::error::Error;
 use crate::model::{StackInfo, StackOutput};
 use crate::outputs::{self, KnownOutputs};
 use crate::progress::clock;
@@ -33,7 +34,7 @@ pub async fn run<K: Cloud>(
     env: &Env,
     targets: &[Target],
     opts: &DeployOptions,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     let mut known = KnownOutputs::new();
     let mut by_stack_name = BTreeMap::new();
     for target in targets {
@@ -59,7 +60,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     target: &Target,
     known: &KnownOutputs,
     opts: &DeployOptions,
-) -> Result<Vec<StackOutput>, OpError> {
+) -> Result<Vec<StackOutput>, Error> {
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     console.line(&format!("==> stack {name} ({region})"));
@@ -75,16 +76,16 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
                 ),
             );
         if !(opts.recreate || asked) {
-            return Err(state::explain(&st, name, region, &env.name)
-                .unwrap_or_default()
-                .into());
+            return Err(Error::Refused(
+                state::explain(&st, name, region, &env.name).unwrap_or_default(),
+            ));
         }
         recreate(cfn, console, env, name, opts.progress).await?;
         current = None;
         st = StackState::Missing;
     }
     if let Some(msg) = state::explain(&st, name, region, &env.name) {
-        return Err(msg.into());
+        return Err(Error::Refused(msg));
     }
     let create = st == StackState::Missing;
 
@@ -97,10 +98,11 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         opts.artifact_bucket.as_deref(),
     )
     .await?;
-    let validated = cfn
-        .validate_template(&source)
-        .await
-        .map_err(|e| format!("CloudFormation rejected the template of stack {name}: {e}"))?;
+    let validated = cfn.validate_template(&source).await.map_err(|e| {
+        e.context(format!(
+            "CloudFormation rejected the template of stack {name}"
+        ))
+    })?;
     let request = change_set_request(
         target,
         create,
@@ -157,7 +159,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     };
     if let Some(msg) = refusal {
         let _ = cfn.delete_change_set(name, &cs).await;
-        return Err(msg.into());
+        return Err(Error::Refused(msg));
     }
 
     let last_seen = cfn
@@ -184,9 +186,9 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         );
         if !events::root_cause(&events, 3).is_empty() {
             msg.push('\n');
-            msg.push_str(&events::failure_report(name, &status, &events));
+            msg.push_str(&events::failure_report("deploy", name, &status, &events));
         }
-        return Err(msg.into());
+        return Err(Error::Failed(msg));
     }
     let (outcome, events) = watch::watch(
         cfn,
@@ -208,7 +210,9 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         .as_ref()
         .map_or("DELETE_COMPLETE", |s| s.stack_status.as_str());
     if status != "CREATE_COMPLETE" && status != "UPDATE_COMPLETE" {
-        return Err(events::failure_report(name, status, &events).into());
+        return Err(Error::Failed(events::failure_report(
+            "deploy", name, status, &events,
+        )));
     }
     let outputs = stack
         .as_ref()
@@ -232,16 +236,16 @@ async fn ensure_protection<C: CloudFormation>(
     console: &mut dyn Console,
     target: &Target,
     stack: Option<&StackInfo>,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     let on = stack.is_some_and(|s| s.enable_termination_protection);
     if target.entry.termination_protection && !on && stack.is_some() {
         cfn.set_termination_protection(&target.entry.stack_name, true)
             .await
             .map_err(|e| {
-                format!(
-                    "could not enable termination protection on {}: {e}",
+                e.context(format!(
+                    "could not enable termination protection on {}",
                     target.entry.stack_name
-                )
+                ))
             })?;
         console.line(&format!(
             "termination protection enabled on {}",
@@ -257,18 +261,18 @@ async fn recreate<C: CloudFormation>(
     env: &Env,
     name: &str,
     progress: ProgressMode,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     console.line(&format!("deleting stack {name} to create it again"));
     if delete::delete_and_watch(cfn, console, env, name, progress).await? {
         Ok(())
     } else {
-        Err(OpError::Interrupted(format!(
+        Err(Error::Interrupted(format!(
             "stopped watching; CloudFormation carries on deleting stack {name}. Run deploy again once it is gone."
         )))
     }
 }
 
-fn interrupted(name: &str, region: &str, env: &str, create: bool) -> OpError {
+fn interrupted(name: &str, region: &str, env: &str, create: bool) -> Error {
     let cancel = if create {
         format!(
             "stop it by deleting the stack: aws cloudformation delete-stack --stack-name {name} --region {region}"
@@ -278,7 +282,7 @@ fn interrupted(name: &str, region: &str, env: &str, create: bool) -> OpError {
             "cancel it with: aws cloudformation cancel-update-stack --stack-name {name} --region {region}"
         )
     };
-    OpError::Interrupted(format!(
+    Error::Interrupted(format!(
         "stopped watching; CloudFormation carries on with stack {name}.\n\
          Follow it with: archgen status --env {env}\n\
          or {cancel}"

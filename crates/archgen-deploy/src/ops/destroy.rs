@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::{Env, OpError, Target, delete, parse_template};
+use super::{Env, Target, delete, parse_template};
 use crate::cfn::{Cloud, CloudFormation};
 use crate::console::Console;
+use crate::error::Error;
 use crate::model::StackResource;
 use crate::state::{self, StackState};
 use crate::watch::ProgressMode;
@@ -25,7 +26,7 @@ pub async fn run<K: Cloud>(
     env: &Env,
     targets: &[Target],
     opts: DestroyOptions,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     for target in targets.iter().rev() {
         let cfn = cloud.cloudformation(&target.region);
         destroy_stack(&cfn, console, env, target, opts).await?;
@@ -39,7 +40,7 @@ async fn destroy_stack<C: CloudFormation>(
     env: &Env,
     target: &Target,
     opts: DestroyOptions,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     let Some(stack) = cfn.describe_stack(name).await? else {
@@ -49,32 +50,30 @@ async fn destroy_stack<C: CloudFormation>(
         return Ok(());
     };
     if let st @ StackState::Busy(_) = state::classify(Some(&stack)) {
-        return Err(state::explain(&st, name, region, &env.name)
-            .unwrap_or_default()
-            .into());
+        return Err(Error::Refused(
+            state::explain(&st, name, region, &env.name).unwrap_or_default(),
+        ));
     }
     if stack.enable_termination_protection && !opts.disable_termination_protection {
-        return Err(format!(
+        return Err(Error::Refused(format!(
             "stack {name} has termination protection on, so it was not deleted. If it really must \
              go, run again with --disable-termination-protection."
-        )
-        .into());
+        )));
     }
     if !opts.yes {
         if !console.interactive() {
-            return Err(format!(
+            return Err(Error::Refused(format!(
                 "refusing to delete stack {name} without confirmation: there is no terminal to type \
                  its name on. Pass --yes to delete without asking."
-            )
-            .into());
+            )));
         }
         let answer = console.ask(&format!(
             "This deletes stack {name} ({region}) and the resources it holds.\nType the stack name to confirm: "
         ));
         if answer.as_deref().map(str::trim) != Some(name) {
-            return Err(
-                format!("stack {name} was not deleted: the name typed did not match").into(),
-            );
+            return Err(Error::Refused(format!(
+                "stack {name} was not deleted: the name typed did not match"
+            )));
         }
     }
     // Read what will survive before it is too late to ask.
@@ -85,7 +84,7 @@ async fn destroy_stack<C: CloudFormation>(
     }
     console.line(&format!("deleting stack {name} ({region})"));
     if !delete::delete_and_watch(cfn, console, env, name, opts.progress).await? {
-        return Err(OpError::Interrupted(format!(
+        return Err(Error::Interrupted(format!(
             "stopped watching; CloudFormation carries on deleting stack {name}. \
              Follow it with: archgen status --env {}",
             env.name

@@ -1,10 +1,11 @@
 //! `archgen diff`: the change set of every stack, shown and then deleted;
 //! for a stack that does not exist yet, the resources it would create.
 
-use super::{Env, OpError, Target, change_set_request, parse_template, planned_creation};
+use super::{Env, Target, change_set_request, parse_template, planned_creation};
 use crate::cfn::{ArtifactStore, Cloud, CloudFormation};
 use crate::changeset::{self, Prepared};
 use crate::console::Console;
+use crate::error::Error;
 use crate::model::ResourceChange;
 use crate::outputs::{self, KnownOutputs};
 use crate::state::{self, StackState};
@@ -17,7 +18,7 @@ pub async fn run<K: Cloud>(
     env: &Env,
     targets: &[Target],
     artifact_bucket: Option<&str>,
-) -> Result<usize, OpError> {
+) -> Result<usize, Error> {
     let mut known = KnownOutputs::new();
     let mut total = 0;
     for target in targets {
@@ -46,7 +47,7 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     target: &Target,
     known: &KnownOutputs,
     bucket: Option<&str>,
-) -> Result<usize, OpError> {
+) -> Result<usize, Error> {
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     console.line(&format!("==> stack {name} ({region})"));
@@ -76,9 +77,9 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
         }
         StackState::Updatable => {}
         other => {
-            return Err(state::explain(other, name, region, &env.name)
-                .unwrap_or_default()
-                .into());
+            return Err(Error::Refused(
+                state::explain(other, name, region, &env.name).unwrap_or_default(),
+            ));
         }
     }
     // A stack fed by a stack that is not deployed yet (a new edge stack)

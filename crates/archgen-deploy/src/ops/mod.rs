@@ -14,28 +14,7 @@ use archgen_synth::manifest::StackEntry;
 use archgen_synth::synth::Synthesis;
 
 use super::aws::stack_region;
-use super::cfn::AwsError;
-
-/// How a command failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OpError {
-    /// Refused, rejected by AWS, or the operation failed.
-    Failed(String),
-    /// Ctrl-C while watching; the operation carries on.
-    Interrupted(String),
-}
-
-impl From<String> for OpError {
-    fn from(s: String) -> Self {
-        OpError::Failed(s)
-    }
-}
-
-impl From<AwsError> for OpError {
-    fn from(e: AwsError) -> Self {
-        OpError::Failed(e.message)
-    }
-}
+use super::error::Error;
 
 /// One stack to act on, with its synthesized template.
 #[derive(Debug, Clone)]
@@ -55,17 +34,25 @@ pub struct Env {
 }
 
 /// The stacks of the synthesis in deployment order, with their regions.
-pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target>, String> {
+pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target>, Error> {
     synthesis
         .manifest
         .stacks
         .iter()
         .map(|entry| {
-            let template = synthesis
-                .template(&entry.name)
-                .ok_or_else(|| format!("no template was synthesized for stack {}", entry.name))?;
+            let template = synthesis.template(&entry.name).ok_or_else(|| {
+                Error::Failed(format!(
+                    "no template was synthesized for stack {}",
+                    entry.name
+                ))
+            })?;
             let body = template.to_json_compact();
-            let value = serde_json::from_str(&body).map_err(|e| e.to_string())?;
+            let value = serde_json::from_str(&body).map_err(|e| {
+                Error::Failed(format!(
+                    "the template of stack {} is not JSON: {e}",
+                    entry.name
+                ))
+            })?;
             Ok(Target {
                 region: stack_region(&synthesis.manifest, &entry.stack_name, region)?.to_string(),
                 entry: entry.clone(),

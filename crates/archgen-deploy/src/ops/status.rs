@@ -1,15 +1,16 @@
 //! `archgen status`: each stack's status, last change and outputs.
 
-use super::{OpError, Target};
+use super::Target;
 use crate::cfn::{Cloud, CloudFormation};
 use crate::console::Console;
+use crate::error::Error;
 use crate::events;
 
 pub async fn run<K: Cloud>(
     cloud: &K,
     console: &mut dyn Console,
     targets: &[Target],
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     for target in targets {
         let name = target.entry.stack_name.as_str();
         let cfn = cloud.cloudformation(&target.region);
