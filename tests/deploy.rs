@@ -2,7 +2,10 @@
 
 mod support;
 
-use support::{Moto, STACK, project, stderr, stdout, write_stack};
+use std::time::{Duration, Instant};
+use support::{
+    Moto, STACK, Stub, archgen_at, cfn_error, http_response, project, stderr, stdout, write_stack,
+};
 
 const DATA_TIER: &str = "    data: { type: isolated, cidrs: [10.0.21.0/24, 10.0.22.0/24] }";
 
@@ -270,11 +273,11 @@ fn outputs_file_and_missing_credentials() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("no AWS credentials found"),
-        "{}",
-        stderr(&out)
-    );
+    let err = stderr(&out);
+    assert!(err.contains("no AWS credentials found"), "{err}");
+    // One line of advice, not the credential chain's kilobyte of detail.
+    assert!(err.contains("AWS_PROFILE"), "{err}");
+    assert!(err.lines().count() <= 2 && err.len() < 500, "{err}");
 }
 
 #[test]
@@ -288,4 +291,119 @@ fn unknown_environment_is_a_usage_error() {
         "{}",
         stderr(&out)
     );
+}
+
+/// The message a user sees for an AWS failure: one line (and the hint to
+/// use -v), never the SDK's debug dump.
+fn assert_one_line(err: &str) {
+    assert!(err.lines().count() <= 2, "{err}");
+    for dump in [
+        "DispatchFailure",
+        "ConnectorError",
+        "SdkError",
+        "Response {",
+        "<html",
+    ] {
+        assert!(!err.contains(dump), "'{dump}' in {err}");
+    }
+}
+
+#[test]
+fn refused_connection_names_the_endpoint_and_aws_endpoint_url() {
+    let dir = project("");
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let out = archgen_at(&endpoint, dir.path())
+        .args(["status", "--env", "staging"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "cannot connect to {endpoint} (connection refused)"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("AWS_ENDPOINT_URL"), "{err}");
+    assert_one_line(&err);
+
+    // -v adds the SDK's account.
+    let out = archgen_at(&endpoint, dir.path())
+        .args(["status", "--env", "staging", "-v"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("details: "), "{err}");
+}
+
+#[test]
+fn server_errors_throttling_and_access_denied_are_one_line_each() {
+    let dir = project("");
+    let run = |stub: &Stub| {
+        let out = archgen_at(&stub.endpoint(), dir.path())
+            .args(["status", "--env", "staging"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        stderr(&out)
+    };
+
+    let html = "<html><body><h1>500 Internal Server Error</h1>Traceback (most recent call last): ...</body></html>";
+    let err = run(&Stub::start(Some(http_response(
+        "500 Internal Server Error",
+        "text/html",
+        html,
+    ))));
+    assert!(err.contains("failed with HTTP 500"), "{err}");
+    assert_one_line(&err);
+
+    let err = run(&Stub::start(Some(cfn_error(
+        "400 Bad Request",
+        "Throttling",
+        "Rate exceeded",
+    ))));
+    assert!(err.contains("throttling"), "{err}");
+    assert!(err.contains("Rate exceeded"), "{err}");
+    assert_one_line(&err);
+
+    let denied = "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
+                  cloudformation:DescribeStacks on resource: arn:aws:cloudformation:ap-northeast-1:\
+                  123456789012:stack/demo-staging-main/*";
+    let err = run(&Stub::start(Some(cfn_error(
+        "403 Forbidden",
+        "AccessDenied",
+        denied,
+    ))));
+    assert!(err.contains("access denied"), "{err}");
+    // The action and the principal, as AWS names them.
+    assert!(err.contains("cloudformation:DescribeStacks"), "{err}");
+    assert!(err.contains("user/ci"), "{err}");
+    assert_one_line(&err);
+}
+
+#[test]
+fn an_endpoint_that_never_answers_times_out_with_a_clear_message() {
+    let dir = project("");
+    let stub = Stub::start(None);
+    let started = Instant::now();
+    let out = archgen_at(&stub.endpoint(), dir.path())
+        .args(["status", "--env", "staging", "--aws-timeout", "2"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{} did not answer in time", stub.endpoint())),
+        "{err}"
+    );
+    assert!(err.contains("--aws-timeout"), "{err}");
+    assert_one_line(&err);
+    // No retries against a local endpoint: one attempt of 2 s, plus start-up.
+    assert!(took < Duration::from_secs(15), "took {took:?}");
 }

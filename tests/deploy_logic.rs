@@ -465,6 +465,8 @@ fn edge_stack_outputs_fill_the_main_stacks_parameters() {
         err.contains("main-edge") && err.contains("not deployed"),
         "{err}"
     );
+    // deploy has no --stack flag: the advice must not suggest one.
+    assert!(!err.contains("--stack"), "{err}");
     let out = |k: &str, v: &str| StackOutput {
         output_key: k.into(),
         output_value: v.into(),
@@ -545,5 +547,163 @@ fn diff_of_a_stack_fed_by_an_undeployed_edge_stack_says_so_instead_of_failing() 
         !fake.calls().contains(&"create_change_set".to_string()),
         "{:?}",
         fake.calls()
+    );
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn prod_env() -> Env {
+    Env {
+        name: "prod".into(),
+        poll: Duration::from_millis(1),
+    }
+}
+
+/// A stack that another operation is changing: the advice names the command
+/// the user ran, not always deploy.
+#[test]
+fn busy_stack_advice_names_the_command_that_was_run() {
+    use archgen::deploy::ops::{destroy, diff};
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().stack = Some(stack("UPDATE_IN_PROGRESS"));
+    let err = block_on(diff::run(
+        &fake,
+        &mut Recorder::default(),
+        &prod_env(),
+        &[target()],
+        None,
+    ))
+    .expect_err("busy")
+    .to_string();
+    assert!(err.contains("then run diff again"), "{err}");
+    assert!(!err.contains("deploy"), "{err}");
+
+    let err = block_on(destroy::run(
+        &fake,
+        &mut Recorder::default(),
+        &prod_env(),
+        &[target()],
+        destroy::DestroyOptions {
+            yes: true,
+            ..Default::default()
+        },
+    ))
+    .expect_err("busy")
+    .to_string();
+    assert!(err.contains("then run destroy again"), "{err}");
+    assert!(!err.contains("deploy"), "{err}");
+    assert!(!fake.calls().contains(&"delete_stack".to_string()));
+}
+
+/// A deletion that ends in DELETE_FAILED is reported as a failed deletion
+/// with its root cause, and its live progress counts the stack's resources.
+#[test]
+fn failed_destroy_says_deletion_and_progress_counts_the_resources() {
+    use archgen::deploy::model::StackResource;
+    use archgen::deploy::ops::destroy;
+    let name = "user-management-prod-main";
+    let resource = |id: &str, t: &str| StackResource {
+        logical_resource_id: id.into(),
+        physical_resource_id: Some(format!("{id}-physical")),
+        resource_type: t.into(),
+        resource_status: "CREATE_COMPLETE".into(),
+    };
+    let event = |id: &str, status: &str, t: &str, reason: Option<&str>| StackEvent {
+        event_id: format!("{id}-{status}"),
+        stack_name: name.into(),
+        logical_resource_id: id.into(),
+        resource_type: t.into(),
+        timestamp: "2025-11-21T09:00:00.000Z".into(),
+        resource_status: status.into(),
+        resource_status_reason: reason.map(str::to_string),
+        ..Default::default()
+    };
+    let stack_type = "AWS::CloudFormation::Stack";
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(stack("UPDATE_COMPLETE"));
+        s.delete_ok = true;
+        s.resources = vec![
+            resource("Vpc", "AWS::EC2::VPC"),
+            resource("AppSecurityGroup", "AWS::EC2::SecurityGroup"),
+            resource("AssetsBucket", "AWS::S3::Bucket"),
+        ];
+        s.polls_after = vec![Some(stack("DELETE_IN_PROGRESS"))];
+        s.stack_after = Some(stack("DELETE_FAILED"));
+        // Newest first, as the API returns them.
+        s.events_after = vec![
+            event(
+                name,
+                "DELETE_FAILED",
+                stack_type,
+                Some("The following resource(s) failed to delete: [AssetsBucket]. "),
+            ),
+            event(
+                "AssetsBucket",
+                "DELETE_FAILED",
+                "AWS::S3::Bucket",
+                Some("The bucket you tried to delete is not empty"),
+            ),
+            event(
+                "AppSecurityGroup",
+                "DELETE_COMPLETE",
+                "AWS::EC2::SecurityGroup",
+                None,
+            ),
+            event(
+                name,
+                "DELETE_IN_PROGRESS",
+                stack_type,
+                Some("User Initiated"),
+            ),
+        ];
+    }
+    let mut console = Recorder {
+        interactive: true,
+        ..Default::default()
+    };
+    let err = block_on(destroy::run(
+        &fake,
+        &mut console,
+        &prod_env(),
+        &[target()],
+        destroy::DestroyOptions {
+            yes: true,
+            ..Default::default()
+        },
+    ))
+    .expect_err("the deletion failed");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(
+            "deletion of stack user-management-prod-main failed: final status DELETE_FAILED"
+        ),
+        "{msg}"
+    );
+    assert!(!msg.contains("deploy of stack"), "{msg}");
+    assert!(
+        msg.contains("The bucket you tried to delete is not empty"),
+        "{msg}"
+    );
+    assert_eq!(err.exit_code(), 3);
+    assert!(
+        console
+            .statuses
+            .iter()
+            .any(|l| l.starts_with("[1/3 resources, 1 failed]")),
+        "{:?}",
+        console.statuses
+    );
+    assert!(
+        console.statuses.iter().all(|l| !l.contains("/?")),
+        "{:?}",
+        console.statuses
     );
 }

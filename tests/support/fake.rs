@@ -24,6 +24,13 @@ pub struct Script {
     pub calls: Vec<String>,
     /// Stacks that do not exist, whatever `stack` says.
     pub missing: Vec<String>,
+    /// What ListStackResources returns.
+    pub resources: Vec<StackResource>,
+    /// DeleteStack succeeds (and counts as the operation that ran).
+    pub delete_ok: bool,
+    /// Answers to DescribeStacks after the operation started, one per call,
+    /// before `stack_after` (e.g. an `_IN_PROGRESS` state first).
+    pub polls_after: Vec<Option<StackInfo>>,
 }
 
 #[derive(Clone, Default)]
@@ -44,11 +51,16 @@ impl CloudFormation for Fake {
         if s.missing.iter().any(|m| m == name) {
             return Ok(None);
         }
-        Ok(if s.executed {
-            s.stack_after.clone()
+        if !s.executed {
+            return Ok(s.stack.clone());
+        }
+        drop(s);
+        let mut s = self.0.borrow_mut();
+        if s.polls_after.is_empty() {
+            Ok(s.stack_after.clone())
         } else {
-            s.stack.clone()
-        })
+            Ok(s.polls_after.remove(0))
+        }
     }
     async fn validate_template(&self, _: &TemplateSource) -> AwsResult<Vec<String>> {
         Ok(Vec::new())
@@ -83,11 +95,17 @@ impl CloudFormation for Fake {
         Ok(self.0.borrow().deployed_template.clone())
     }
     async fn list_stack_resources(&self, _: &str) -> AwsResult<Vec<StackResource>> {
-        Ok(Vec::new())
+        Ok(self.0.borrow().resources.clone())
     }
     async fn delete_stack(&self, _: &str) -> AwsResult<()> {
         self.log("delete_stack");
-        Err(Error::aws("not scripted"))
+        let mut s = self.0.borrow_mut();
+        if s.delete_ok {
+            s.executed = true;
+            Ok(())
+        } else {
+            Err(Error::aws("not scripted"))
+        }
     }
     async fn set_termination_protection(&self, _: &str, _: bool) -> AwsResult<()> {
         self.log("set_termination_protection");
@@ -117,6 +135,8 @@ impl Cloud for Fake {
 #[derive(Default)]
 pub struct Recorder {
     pub lines: Vec<String>,
+    /// Every live status line shown.
+    pub statuses: Vec<String>,
     pub answers: Vec<String>,
     pub interactive: bool,
 }
@@ -125,7 +145,9 @@ impl Console for Recorder {
     fn line(&mut self, text: &str) {
         self.lines.push(text.to_string());
     }
-    fn status(&mut self, _: &str) {}
+    fn status(&mut self, text: &str) {
+        self.statuses.push(text.to_string());
+    }
     fn clear_status(&mut self) {}
     fn ask(&mut self, question: &str) -> Option<String> {
         self.lines.push(question.to_string());

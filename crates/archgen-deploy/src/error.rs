@@ -160,9 +160,12 @@ impl fmt::Display for AwsFailure {
             (None, _) => self.message.clone(),
         };
         match &self.class {
-            AwsClass::CannotConnect { endpoint } => {
-                write!(f, "cannot connect to {endpoint}{}", endpoint_hint(endpoint))
-            }
+            AwsClass::CannotConnect { endpoint } => write!(
+                f,
+                "cannot connect to {endpoint} ({}){}",
+                self.message,
+                endpoint_hint(endpoint)
+            ),
             AwsClass::TimedOut { endpoint } => write!(
                 f,
                 "{endpoint} did not answer in time ({}){}",

@@ -131,6 +131,7 @@ impl Calls {
         };
         let message = match &class {
             AwsClass::TimedOut { .. } => self.timeouts.describe(),
+            AwsClass::CannotConnect { .. } => connect_cause(&detail).to_string(),
             AwsClass::NoCredentials => {
                 "no AWS credentials found. Set AWS_PROFILE or pass --profile NAME, or export \
                  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
@@ -149,6 +150,20 @@ impl Calls {
             detail,
         }
         .into()
+    }
+}
+
+/// Why a connection failed, in a few words, from the SDK's account.
+fn connect_cause(detail: &str) -> &'static str {
+    let d = detail.to_ascii_lowercase();
+    if d.contains("connection refused") {
+        "connection refused"
+    } else if d.contains("dns") || d.contains("failed to lookup") {
+        "host name not found"
+    } else if d.contains("tls") || d.contains("certificate") {
+        "TLS handshake failed"
+    } else {
+        "network error"
     }
 }
 

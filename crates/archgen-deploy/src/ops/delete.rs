@@ -10,12 +10,14 @@ use crate::watch::{self, Outcome, ProgressMode, Watch};
 
 /// `Ok(true)` once the stack is gone; `Ok(false)` when the user stopped
 /// watching (CloudFormation carries on deleting). A failed deletion is an
-/// error with its root cause.
+/// error with its root cause. `total` is the number of resources to delete,
+/// for the progress line.
 pub async fn delete_and_watch<C: CloudFormation>(
     cfn: &C,
     console: &mut dyn Console,
     env: &Env,
     name: &str,
+    total: usize,
     progress: ProgressMode,
 ) -> Result<bool, Error> {
     let last_seen = cfn
@@ -38,7 +40,7 @@ pub async fn delete_and_watch<C: CloudFormation>(
         Watch {
             stack: name,
             last_seen,
-            total: 0,
+            total,
             mode: progress,
             poll: env.poll,
         },

@@ -77,14 +77,14 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
             );
         if !(opts.recreate || asked) {
             return Err(Error::Refused(
-                state::explain(&st, name, region, &env.name).unwrap_or_default(),
+                state::explain(&st, name, region, &env.name, "deploy").unwrap_or_default(),
             ));
         }
         recreate(cfn, console, env, name, opts.progress).await?;
         current = None;
         st = StackState::Missing;
     }
-    if let Some(msg) = state::explain(&st, name, region, &env.name) {
+    if let Some(msg) = state::explain(&st, name, region, &env.name, "deploy") {
         return Err(Error::Refused(msg));
     }
     let create = st == StackState::Missing;
@@ -263,7 +263,8 @@ async fn recreate<C: CloudFormation>(
     progress: ProgressMode,
 ) -> Result<(), Error> {
     console.line(&format!("deleting stack {name} to create it again"));
-    if delete::delete_and_watch(cfn, console, env, name, progress).await? {
+    let total = cfn.list_stack_resources(name).await.map_or(0, |r| r.len());
+    if delete::delete_and_watch(cfn, console, env, name, total, progress).await? {
         Ok(())
     } else {
         Err(Error::Interrupted(format!(

@@ -51,7 +51,7 @@ async fn destroy_stack<C: CloudFormation>(
     };
     if let st @ StackState::Busy(_) = state::classify(Some(&stack)) {
         return Err(Error::Refused(
-            state::explain(&st, name, region, &env.name).unwrap_or_default(),
+            state::explain(&st, name, region, &env.name, "destroy").unwrap_or_default(),
         ));
     }
     if stack.enable_termination_protection && !opts.disable_termination_protection {
@@ -76,14 +76,16 @@ async fn destroy_stack<C: CloudFormation>(
             )));
         }
     }
-    // Read what will survive before it is too late to ask.
-    let kept = retained(cfn, name).await;
+    // Read what will survive (and how much there is to delete, for the
+    // progress line) before it is too late to ask.
+    let resources = cfn.list_stack_resources(name).await.unwrap_or_default();
+    let kept = retained(cfn, name, &resources).await;
     if stack.enable_termination_protection {
         cfn.set_termination_protection(name, false).await?;
         console.line(&format!("termination protection turned off on {name}"));
     }
     console.line(&format!("deleting stack {name} ({region})"));
-    if !delete::delete_and_watch(cfn, console, env, name, opts.progress).await? {
+    if !delete::delete_and_watch(cfn, console, env, name, resources.len(), opts.progress).await? {
         return Err(Error::Interrupted(format!(
             "stopped watching; CloudFormation carries on deleting stack {name}. \
              Follow it with: archgen status --env {}",
@@ -107,7 +109,11 @@ async fn destroy_stack<C: CloudFormation>(
 
 /// Resources that exist and whose DeletionPolicy keeps them (Retain) or
 /// keeps a snapshot of them (Snapshot).
-async fn retained<C: CloudFormation>(cfn: &C, name: &str) -> Vec<(StackResource, String)> {
+async fn retained<C: CloudFormation>(
+    cfn: &C,
+    name: &str,
+    resources: &[StackResource],
+) -> Vec<(StackResource, String)> {
     let Some(template) = cfn
         .get_template(name)
         .await
@@ -117,8 +123,7 @@ async fn retained<C: CloudFormation>(cfn: &C, name: &str) -> Vec<(StackResource,
     else {
         return Vec::new();
     };
-    let resources = cfn.list_stack_resources(name).await.unwrap_or_default();
-    retained_in(&template, &resources)
+    retained_in(&template, resources)
 }
 
 pub fn retained_in(template: &Value, resources: &[StackResource]) -> Vec<(StackResource, String)> {

@@ -78,7 +78,7 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
         StackState::Updatable => {}
         other => {
             return Err(Error::Refused(
-                state::explain(other, name, region, &env.name).unwrap_or_default(),
+                state::explain(other, name, region, &env.name, "diff").unwrap_or_default(),
             ));
         }
     }
