@@ -707,3 +707,59 @@ fn failed_destroy_says_deletion_and_progress_counts_the_resources() {
         console.statuses
     );
 }
+
+/// A change set that does not say whether the database is replaced (the
+/// Replacement field absent, as moto and some CloudFormation answers leave
+/// it) is guarded like a replacement: refused without --allow-destructive.
+#[test]
+fn unknown_replacement_of_a_database_is_guarded_like_a_replacement() {
+    let mut cs = change_set("rds-replacement.change-set.json");
+    for c in &mut cs.changes {
+        let rc = &mut c.resource_change;
+        rc.replacement = None;
+        for d in &mut rc.details {
+            d.target.requires_recreation = None;
+        }
+    }
+    let risks = assess(
+        &changes(&cs),
+        &json("rds-replacement.new-template.json"),
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    let db: Vec<_> = risks
+        .iter()
+        .filter(|r| r.logical_id == "Database")
+        .collect();
+    assert_eq!(db.len(), 1, "{risks:?}");
+    assert_eq!(db[0].kind, RiskKind::Destructive);
+    assert!(db[0].reason.contains("does not say"), "{}", db[0].reason);
+    // Not knowing is harmless where no data is held.
+    assert!(
+        !risks
+            .iter()
+            .any(|r| r.logical_id == "AppTaskDefinition" && r.kind == RiskKind::Destructive),
+        "{risks:?}"
+    );
+    assert!(matches!(
+        decide(&risks, cs.changes.len(), flags(ApprovalMode::Never, true, false)),
+        Decision::Refuse(m) if m.contains("Database")
+    ));
+
+    // When every changed property is known to update in place, the missing
+    // Replacement field is no reason to refuse.
+    let mut in_place = cs.clone();
+    for c in &mut in_place.changes {
+        for d in &mut c.resource_change.details {
+            d.target.requires_recreation = Some("Never".into());
+        }
+    }
+    let risks = assess(
+        &changes(&in_place),
+        &json("rds-replacement.new-template.json"),
+        Some(&json("rds-replacement.old-template.json")),
+    );
+    assert!(
+        !risks.iter().any(|r| r.kind == RiskKind::Destructive),
+        "{risks:?}"
+    );
+}
