@@ -407,3 +407,78 @@ fn an_endpoint_that_never_answers_times_out_with_a_clear_message() {
     // No retries against a local endpoint: one attempt of 2 s, plus start-up.
     assert!(took < Duration::from_secs(15), "took {took:?}");
 }
+
+/// Failures that used to surface after stacks had changed are found before
+/// the first change set, all at once: a pinned zone outside --region, an
+/// outputs file that cannot be written, an artifact bucket that does not
+/// exist (for the second stack, after the first would have been created).
+#[test]
+fn preflight_lists_every_problem_and_changes_nothing() {
+    let moto = Moto::start();
+    let dir = project("");
+    let spec = std::fs::read_to_string(dir.path().join("stacks/main.yaml"))
+        .unwrap()
+        .replace("zones: 2", "zones: [ap-northeast-1a, ap-northeast-1c]");
+    std::fs::write(dir.path().join("stacks/main.yaml"), &spec).unwrap();
+    let out = moto.run(
+        dir.path(),
+        &[
+            "deploy",
+            "--env",
+            "staging",
+            "--yes",
+            "--region",
+            "us-west-2",
+            "--outputs-file",
+            "missing-dir/outputs.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("preflight found 2 problem(s)"), "{err}");
+    assert!(
+        err.contains(
+            "deploys to us-west-2 but its spec pins zones ap-northeast-1a, ap-northeast-1c"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("missing-dir"), "{err}");
+    let out = moto.run(
+        dir.path(),
+        &["status", "--env", "staging", "--region", "us-west-2"],
+    );
+    assert!(stdout(&out).contains("not deployed"), "{}", stdout(&out));
+
+    // A second stack (deployed after main) too big to send inline, with a
+    // bucket that does not exist.
+    let big = spec
+        .replace("app: demo", "app: demo2")
+        .replace(
+            "    public: { type: public, cidrs: [10.0.1.0/24, 10.0.2.0/24] }\n",
+            &format!("{}\n", big_tiers()),
+        )
+        .replace("zones: [ap-northeast-1a, ap-northeast-1c]", "zones: 4");
+    std::fs::write(dir.path().join("stacks/zbig.yaml"), big).unwrap();
+    let out = moto
+        .archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .env("ARCHGEN_ARTIFACT_BUCKET", "no-such-bucket")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("preflight found 1 problem(s)"), "{err}");
+    assert!(err.contains("s3://no-such-bucket"), "{err}");
+    assert!(
+        !stdout(&out).contains("CREATE_COMPLETE"),
+        "{}",
+        stdout(&out)
+    );
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
+    assert_eq!(
+        stdout(&out).matches("not deployed").count(),
+        2,
+        "{}",
+        stdout(&out)
+    );
+}

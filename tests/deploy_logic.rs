@@ -763,3 +763,42 @@ fn unknown_replacement_of_a_database_is_guarded_like_a_replacement() {
         "{risks:?}"
     );
 }
+
+/// Every stack's state is read before the first change set: a stack that
+/// cannot be updated, later in the order, stops the deploy before the
+/// first stack changes, and every problem is listed together.
+#[test]
+fn preflight_refuses_before_the_first_change_set_and_lists_every_problem() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().stack = Some(stack("UPDATE_ROLLBACK_FAILED"));
+    // A first stack that does not exist yet, and would be created.
+    let mut first = target();
+    first.entry.name = "edge".into();
+    first.entry.stack_name = "user-management-prod-edge".into();
+    fake.0.borrow_mut().missing = vec![first.entry.stack_name.clone()];
+    // An outputs file in a directory that does not exist.
+    let dir = tempfile::tempdir().unwrap();
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, true),
+        outputs_file: Some(dir.path().join("missing/outputs.json")),
+        ..Default::default()
+    };
+    let err = block_on(deploy::run(
+        &fake,
+        &mut Recorder::default(),
+        &prod_env(),
+        &[first, target()],
+        &opts,
+    ))
+    .expect_err("preflight fails");
+    let msg = err.to_string();
+    assert!(msg.contains("preflight found 2 problem(s)"), "{msg}");
+    assert!(msg.contains("UPDATE_ROLLBACK_FAILED"), "{msg}");
+    assert!(msg.contains("missing/outputs.json"), "{msg}");
+    assert!(matches!(err, Error::Refused(_)), "{err:?}");
+    assert!(
+        fake.calls().is_empty(),
+        "nothing was attempted: {:?}",
+        fake.calls()
+    );
+}

@@ -118,6 +118,9 @@ impl ArtifactStore for Fake {
         self.log("put_object");
         Ok(())
     }
+    async fn check_bucket(&self, _: &str) -> AwsResult<()> {
+        Ok(())
+    }
 }
 
 impl Cloud for Fake {

@@ -38,6 +38,8 @@ pub trait CloudFormation {
 /// Where templates too big to send inline are uploaded.
 pub trait ArtifactStore {
     async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()>;
+    /// Succeeds when the bucket exists and the caller may use it.
+    async fn check_bucket(&self, bucket: &str) -> AwsResult<()>;
 }
 
 /// Hands out clients per region, since the stacks of one environment may

@@ -13,6 +13,7 @@ pub mod events;
 pub mod model;
 pub mod ops;
 pub mod outputs;
+pub mod preflight;
 pub mod progress;
 pub mod risk;
 pub mod sdk;

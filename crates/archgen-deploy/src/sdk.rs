@@ -484,6 +484,16 @@ impl CloudFormation for SdkCfn {
 }
 
 impl ArtifactStore for SdkS3 {
+    async fn check_bucket(&self, bucket: &str) -> AwsResult<()> {
+        self.client
+            .head_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.calls.error(e))
+    }
+
     async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()> {
         self.client
             .put_object()

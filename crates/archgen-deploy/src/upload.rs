@@ -27,6 +27,16 @@ pub fn bucket_for(bucket: &str, region: &str) -> String {
     bucket.replace("{region}", region)
 }
 
+/// Why a template cannot be sent without a bucket, and what to pass.
+pub fn bucket_needed(stack_name: &str, bytes: usize, region: &str) -> String {
+    format!(
+        "the template of stack {stack_name} is {bytes} bytes, over CloudFormation's \
+         {MAX_INLINE_BYTES}-byte limit for inline templates. Pass --artifact-bucket BUCKET (or set \
+         ARCHGEN_ARTIFACT_BUCKET) naming an S3 bucket in {region} that archgen may upload \
+         templates to."
+    )
+}
+
 /// Inline when small enough, else uploaded to `bucket` (which must exist in
 /// `region`).
 pub async fn prepare<S: ArtifactStore>(
@@ -40,11 +50,10 @@ pub async fn prepare<S: ArtifactStore>(
         return Ok(TemplateSource::Body(body.to_string()));
     }
     let Some(bucket) = bucket else {
-        return Err(Error::Refused(format!(
-            "the template of stack {stack_name} is {} bytes, over CloudFormation's {MAX_INLINE_BYTES}-byte \
-             limit for inline templates. Pass --artifact-bucket BUCKET (or set ARCHGEN_ARTIFACT_BUCKET) \
-             naming an S3 bucket in {region} that archgen may upload templates to.",
-            body.len()
+        return Err(Error::Refused(bucket_needed(
+            stack_name,
+            body.len(),
+            region,
         )));
     };
     let bucket = bucket_for(bucket, region);

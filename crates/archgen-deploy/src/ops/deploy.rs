@@ -16,7 +16,7 @@ use crate::outputs::{self, KnownOutputs};
 use crate::progress::clock;
 use crate::state::{self, StackState};
 use crate::watch::{self, Outcome, ProgressMode, Watch};
-use crate::{capabilities, events, risk, table, upload};
+use crate::{capabilities, events, preflight, risk, table, upload};
 
 #[derive(Debug, Clone, Default)]
 pub struct DeployOptions {
@@ -35,6 +35,17 @@ pub async fn run<K: Cloud>(
     targets: &[Target],
     opts: &DeployOptions,
 ) -> Result<(), Error> {
+    preflight::run(
+        cloud,
+        targets,
+        preflight::Checks {
+            env: &env.name,
+            artifact_bucket: opts.artifact_bucket.as_deref(),
+            outputs_file: opts.outputs_file.as_deref(),
+            may_recreate: opts.recreate || console.interactive(),
+        },
+    )
+    .await?;
     let mut known = KnownOutputs::new();
     let mut by_stack_name = BTreeMap::new();
     for target in targets {
