@@ -482,3 +482,35 @@ fn preflight_lists_every_problem_and_changes_nothing() {
         stdout(&out)
     );
 }
+
+/// A first deploy refused before execution leaves no empty
+/// REVIEW_IN_PROGRESS stack behind, and status does not call it running.
+#[test]
+fn refused_first_deploy_leaves_no_stack_behind() {
+    let moto = Moto::start();
+    let dir = project("");
+    let out = moto.run(
+        dir.path(),
+        &[
+            "deploy",
+            "--env",
+            "staging",
+            "--require-approval",
+            "any-change",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("no terminal to ask on"),
+        "{}",
+        stderr(&out)
+    );
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("{STACK} (ap-northeast-1): not deployed")),
+        "{text}"
+    );
+    assert!(!text.contains("REVIEW_IN_PROGRESS"), "{text}");
+    assert!(!text.contains("in progress"), "{text}");
+}

@@ -14,7 +14,7 @@ use archgen::deploy::ops::{Env, Target};
 use archgen::deploy::risk::{RiskKind, assess};
 use archgen::deploy::table;
 use archgen::manifest::StackEntry;
-use fake::{Fake, Recorder, Script};
+use fake::{CTRL_C, Fake, Recorder, Script};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -801,4 +801,101 @@ fn preflight_refuses_before_the_first_change_set_and_lists_every_problem() {
         "nothing was attempted: {:?}",
         fake.calls()
     );
+}
+
+/// A first deploy whose change set is not executed: the stack the CREATE
+/// change set made (empty, REVIEW_IN_PROGRESS) goes too.
+fn first_deploy_answered(answer: &str) -> (Fake, Result<(), Error>) {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = None;
+        s.stack_after = None;
+        s.delete_ok = true;
+    }
+    let mut console = Recorder {
+        interactive: true,
+        answers: vec![answer.to_string()],
+        ..Default::default()
+    };
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::AnyChange, false, true),
+        ..Default::default()
+    };
+    let result = run(&fake, &mut console, opts);
+    (fake, result)
+}
+
+#[test]
+fn declined_first_deploy_deletes_the_empty_stack_it_created() {
+    let (fake, result) = first_deploy_answered("n");
+    let err = result.expect_err("declined");
+    assert!(
+        matches!(&err, Error::Refused(m) if m.contains("cancelled")),
+        "{err:?}"
+    );
+    let calls = fake.calls();
+    assert_eq!(
+        calls,
+        ["create_change_set", "delete_change_set", "delete_stack"],
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn ctrl_c_at_the_approval_prompt_interrupts_and_changes_nothing() {
+    let (fake, result) = first_deploy_answered(CTRL_C);
+    let err = result.expect_err("interrupted");
+    assert!(matches!(&err, Error::Interrupted(_)), "{err:?}");
+    assert_eq!(err.exit_code(), 130);
+    assert!(err.to_string().contains("not executed"), "{err}");
+    let calls = fake.calls();
+    assert!(
+        !calls.contains(&"execute_change_set".to_string()),
+        "{calls:?}"
+    );
+    assert!(calls.contains(&"delete_stack".to_string()), "{calls:?}");
+}
+
+/// Destroy asks once per stack; Ctrl-C at the second question stops there,
+/// as it does at the first.
+#[test]
+fn ctrl_c_at_destroys_second_confirmation_stops_without_deleting() {
+    use archgen::deploy::ops::destroy;
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(stack("UPDATE_COMPLETE"));
+        s.delete_ok = true;
+        // The first stack's deletion ends with the stack gone; the second
+        // stack is still there.
+        s.polls_after = vec![None];
+        s.stack_after = Some(stack("UPDATE_COMPLETE"));
+    }
+    let mut second = target();
+    second.entry.name = "edge".into();
+    second.entry.stack_name = "user-management-prod-edge".into();
+    // Destroy goes last-deployed first: `second`, then `target()`.
+    let mut console = Recorder {
+        interactive: true,
+        answers: vec!["user-management-prod-edge".into(), CTRL_C.into()],
+        ..Default::default()
+    };
+    let err = block_on(destroy::run(
+        &fake,
+        &mut console,
+        &prod_env(),
+        &[target(), second],
+        destroy::DestroyOptions::default(),
+    ))
+    .expect_err("interrupted");
+    assert!(matches!(&err, Error::Interrupted(_)), "{err:?}");
+    assert_eq!(err.exit_code(), 130);
+    assert!(
+        err.to_string()
+            .contains("stack user-management-prod-main was not deleted"),
+        "{err}"
+    );
+    let deletes = fake.calls().iter().filter(|c| *c == "delete_stack").count();
+    assert_eq!(deletes, 1, "{:?}", fake.calls());
 }

@@ -65,8 +65,18 @@ impl CloudFormation for Fake {
     async fn validate_template(&self, _: &TemplateSource) -> AwsResult<Vec<String>> {
         Ok(Vec::new())
     }
-    async fn create_change_set(&self, _: &ChangeSetRequest) -> AwsResult<String> {
+    async fn create_change_set(&self, request: &ChangeSetRequest) -> AwsResult<String> {
         self.log("create_change_set");
+        // As CloudFormation does: a CREATE change set makes an empty stack.
+        let mut s = self.0.borrow_mut();
+        if request.create && s.stack.is_none() {
+            s.stack = Some(StackInfo {
+                stack_name: request.stack_name.clone(),
+                stack_status: "REVIEW_IN_PROGRESS".into(),
+                ..Default::default()
+            });
+        }
+        drop(s);
         Ok(self.0.borrow().change_set.change_set_id.clone())
     }
     async fn describe_change_set(&self, _: &str, _: &str) -> AwsResult<ChangeSetInfo> {
@@ -134,6 +144,9 @@ impl Cloud for Fake {
     }
 }
 
+/// An answer that stands for Ctrl-C at the prompt.
+pub const CTRL_C: &str = "\u{3}";
+
 /// Records what a command prints; answers questions from a list.
 #[derive(Default)]
 pub struct Recorder {
@@ -142,6 +155,7 @@ pub struct Recorder {
     pub statuses: Vec<String>,
     pub answers: Vec<String>,
     pub interactive: bool,
+    pub interrupted: bool,
 }
 
 impl Console for Recorder {
@@ -154,9 +168,14 @@ impl Console for Recorder {
     fn clear_status(&mut self) {}
     fn ask(&mut self, question: &str) -> Option<String> {
         self.lines.push(question.to_string());
-        (!self.answers.is_empty()).then(|| self.answers.remove(0))
+        let answer = (!self.answers.is_empty()).then(|| self.answers.remove(0));
+        self.interrupted = answer.as_deref() == Some(CTRL_C);
+        answer.filter(|_| !self.interrupted)
     }
     fn interactive(&self) -> bool {
         self.interactive
+    }
+    fn interrupted(&self) -> bool {
+        self.interrupted
     }
 }

@@ -10,22 +10,31 @@ pub trait Console {
     fn status(&mut self, text: &str);
     /// Clears the transient status line.
     fn clear_status(&mut self);
-    /// Asks a question; None when there is no answer (no terminal, EOF).
+    /// Asks a question; None when there is no answer (no terminal, EOF,
+    /// or Ctrl-C: then [`Console::interrupted`] says so).
     fn ask(&mut self, question: &str) -> Option<String>;
     /// A person is at a terminal to answer questions and watch progress.
     fn interactive(&self) -> bool;
+    /// The last question was answered with Ctrl-C.
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
-/// y/N: only an explicit yes counts.
-pub fn confirm(console: &mut dyn Console, question: &str) -> bool {
-    console
-        .ask(&format!("{question} [y/N] "))
-        .is_some_and(|a| matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+/// y/N: only an explicit yes counts. None when the user pressed Ctrl-C,
+/// which each caller turns into an interruption saying what was left.
+pub fn confirm(console: &mut dyn Console, question: &str) -> Option<bool> {
+    let answer = console.ask(&format!("{question} [y/N] "));
+    if console.interrupted() {
+        return None;
+    }
+    Some(answer.is_some_and(|a| matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes")))
 }
 
 pub struct Terminal {
     interactive: bool,
     status_shown: bool,
+    interrupted: bool,
 }
 
 impl Terminal {
@@ -33,6 +42,50 @@ impl Terminal {
         Terminal {
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             status_shown: false,
+            interrupted: false,
+        }
+    }
+}
+
+enum Read {
+    Line(String),
+    Eof,
+    CtrlC,
+}
+
+/// Reads a line, or stops at Ctrl-C. Once a watch has listened for Ctrl-C,
+/// the signal no longer ends the process, so a plain blocking read would
+/// swallow it (issue 13: the second stack's prompt ignored Ctrl-C). The
+/// line is read on a thread of its own, raced against the signal; a thread
+/// left waiting on stdin ends with the process.
+fn read_line_or_ctrl_c() -> Read {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        let _ = tx.send(read.map(|n| (n, line)));
+    });
+    let race = async {
+        tokio::select! {
+            read = rx => match read {
+                Ok(Ok((n, line))) if n > 0 => Read::Line(line),
+                _ => Read::Eof,
+            },
+            _ = tokio::signal::ctrl_c() => Read::CtrlC,
+        }
+    };
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| h.block_on(race))
+        }
+        // Outside a multi-thread runtime nothing has taken over SIGINT:
+        // Ctrl-C ends the process as usual.
+        _ => {
+            let mut line = String::new();
+            match std::io::stdin().lock().read_line(&mut line) {
+                Ok(0) | Err(_) => Read::Eof,
+                Ok(_) => Read::Line(line),
+            }
         }
     }
 }
@@ -74,14 +127,23 @@ impl Console for Terminal {
         let _ = std::io::stdout().flush();
         let _ = write!(std::io::stderr(), "{question}");
         let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        match std::io::stdin().lock().read_line(&mut answer) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(answer.trim_end_matches(['\r', '\n']).to_string()),
+        self.interrupted = false;
+        match read_line_or_ctrl_c() {
+            Read::Line(answer) => Some(answer.trim_end_matches(['\r', '\n']).to_string()),
+            Read::Eof => None,
+            Read::CtrlC => {
+                let _ = writeln!(std::io::stderr());
+                self.interrupted = true;
+                None
+            }
         }
     }
 
     fn interactive(&self) -> bool {
         self.interactive
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupted
     }
 }

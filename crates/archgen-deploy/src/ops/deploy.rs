@@ -85,7 +85,12 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
                 &format!(
                     "stack {name} is in {status} after a failed creation. Delete it and create it again?"
                 ),
-            );
+            )
+            .ok_or_else(|| {
+                Error::Interrupted(format!(
+                    "Ctrl-C at the prompt: nothing was changed; stack {name} is still in {status}"
+                ))
+            })?;
         if !(opts.recreate || asked) {
             return Err(Error::Refused(
                 state::explain(&st, name, region, &env.name, "deploy").unwrap_or_default(),
@@ -124,7 +129,12 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
             capabilities::required(&target.template).into_iter(),
         ),
     );
-    let info = match changeset::create(cfn, &request, env.poll).await? {
+    let prepared = changeset::create(cfn, &request, env.poll).await;
+    if create && prepared.is_err() {
+        // A rejected CREATE change set still leaves its empty stack behind.
+        remove_empty_stack(cfn, console, name).await;
+    }
+    let info = match prepared? {
         Prepared::NoChanges => {
             console.line(&format!("no changes: stack {name} is up to date"));
             ensure_protection(cfn, console, target, current.as_ref()).await?;
@@ -161,16 +171,27 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     };
     let refusal = match approval::decide(&risks, changes.len(), flags) {
         Decision::Proceed => None,
-        Decision::Refuse(msg) => Some(msg),
-        Decision::Ask(why) => (!confirm(
+        Decision::Refuse(msg) => Some(Error::Refused(msg)),
+        Decision::Ask(why) => match confirm(
             console,
             &format!("Approval needed for {why}. Deploy these changes?"),
-        ))
-        .then(|| "deploy cancelled: nothing was changed".to_string()),
+        ) {
+            Some(true) => None,
+            Some(false) => Some(Error::Refused(
+                "deploy cancelled: nothing was changed".to_string(),
+            )),
+            None => Some(Error::Interrupted(format!(
+                "Ctrl-C at the approval prompt: the change set of stack {name} was not executed \
+                 and nothing was changed"
+            ))),
+        },
     };
-    if let Some(msg) = refusal {
+    if let Some(error) = refusal {
         let _ = cfn.delete_change_set(name, &cs).await;
-        return Err(Error::Refused(msg));
+        if create {
+            remove_empty_stack(cfn, console, name).await;
+        }
+        return Err(error);
     }
 
     let last_seen = cfn
@@ -238,6 +259,24 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     }
     ensure_protection(cfn, console, target, stack.as_ref()).await?;
     Ok(outputs)
+}
+
+/// A CREATE change set makes an empty stack in REVIEW_IN_PROGRESS; when the
+/// change set is not executed (refused, declined, interrupted, rejected)
+/// that stack is deleted, so nothing is left that looks deployed. Best
+/// effort: a stack in any other state is not ours to delete.
+async fn remove_empty_stack<C: CloudFormation>(cfn: &C, console: &mut dyn Console, name: &str) {
+    let pending = cfn
+        .describe_stack(name)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.stack_status == "REVIEW_IN_PROGRESS");
+    if pending && cfn.delete_stack(name).await.is_ok() {
+        console.line(&format!(
+            "deleted the empty stack {name} that the change set had created"
+        ));
+    }
 }
 
 /// Turns termination protection on where the environment asks for it. It is

@@ -70,6 +70,11 @@ async fn destroy_stack<C: CloudFormation>(
         let answer = console.ask(&format!(
             "This deletes stack {name} ({region}) and the resources it holds.\nType the stack name to confirm: "
         ));
+        if console.interrupted() {
+            return Err(Error::Interrupted(format!(
+                "Ctrl-C at the prompt: stack {name} was not deleted"
+            )));
+        }
         if answer.as_deref().map(str::trim) != Some(name) {
             return Err(Error::Refused(format!(
                 "stack {name} was not deleted: the name typed did not match"

@@ -18,6 +18,15 @@ pub async fn run<K: Cloud>(
             console.line(&format!("{name} ({}): not deployed", target.region));
             continue;
         };
+        // A change set that was never executed: nothing runs, nothing exists.
+        if stack.stack_status == "REVIEW_IN_PROGRESS" {
+            console.line(&format!(
+                "{name} ({}): not deployed (REVIEW_IN_PROGRESS: a change set was created but \
+                 never executed; the stack holds no resources and `archgen deploy` reuses it)",
+                target.region
+            ));
+            continue;
+        }
         console.line(&format!("{name} ({})", target.region));
         console.line(&format!("  status:       {}", stack.stack_status));
         if let Some(reason) = stack
