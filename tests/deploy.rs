@@ -514,3 +514,63 @@ fn refused_first_deploy_leaves_no_stack_behind() {
     assert!(!text.contains("REVIEW_IN_PROGRESS"), "{text}");
     assert!(!text.contains("in progress"), "{text}");
 }
+
+/// On a real terminal, Ctrl-C at destroy's second confirmation stops
+/// archgen with exit 130 and says what was left. (Against AWS the first
+/// stack's watch has taken over SIGINT by then and the old blocking prompt
+/// swallowed Ctrl-C; moto deletes before the watch listens, and the old
+/// prompt died of the signal without a word: exit -2 here.)
+#[test]
+fn ctrl_c_at_the_second_prompt_on_a_terminal_stops_with_130() {
+    let moto = Moto::start();
+    let dir = project("");
+    let spec = std::fs::read_to_string(dir.path().join("stacks/main.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("stacks/second.yaml"),
+        spec.replace("app: demo", "app: demo2"),
+    )
+    .unwrap();
+    moto.archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .assert()
+        .success();
+
+    let tools = std::env::var_os("ARCHGEN_TOOLS_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin")
+        });
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/terminal/ctrl_c_at_prompt.py");
+    let archgen = assert_cmd::cargo::cargo_bin("archgen");
+    let out = std::process::Command::new(tools.join("python3"))
+        .arg(&script)
+        .args([
+            "Type the stack name to confirm",
+            "demo2-staging-second",
+            "--",
+        ])
+        .arg(&archgen)
+        .args(["destroy", "--env", "staging"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("deleted stack demo2-staging-second"),
+        "{text}"
+    );
+    assert!(
+        text.contains("interrupted: Ctrl-C at the prompt: stack demo-staging-main was not deleted"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("exit: 130"), "{text}");
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
+    assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
+}
