@@ -14,6 +14,8 @@ use crate::deploy::watch::ProgressMode;
 #[command(
     about = "Deploy an environment's stacks through CloudFormation change sets",
     after_help = "\
+Before any change, a preflight checks the outputs file's directory, pinned zones against \
+the region, every stack's state and the artifact bucket, and lists every problem. \
 Stacks deploy in dependency order. Each change set is shown as a table before it runs; \
 a change that deletes or replaces a resource holding data (database, bucket, table, key, \
 ...) is refused unless --allow-destructive is given, whatever the approval mode.

@@ -31,7 +31,7 @@ Exit codes:
   2  usage error (unknown flag, missing argument, unknown environment)
   1  also: `diff --fail` found changes
   3  something else failed (writing output, AWS, a refused or failed deploy, ...)
-  130  interrupted while watching a deploy or destroy (CloudFormation carries on)
+  130  interrupted: Ctrl-C at a prompt, or while watching (CloudFormation carries on)
 
 Example:
   archgen synth prod                     # writes out/prod/<stack>.template.json
