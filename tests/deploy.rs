@@ -63,7 +63,7 @@ fn deploy_creates_then_reports_no_changes_then_updates() {
 }
 
 #[test]
-fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
+fn diff_fail_exits_4_with_changes_and_0_after_deploy() {
     let moto = Moto::start();
     let dir = project("");
 
@@ -71,7 +71,7 @@ fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
     let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
     assert_eq!(
         out.status.code(),
-        Some(1),
+        Some(4),
         "{}{}",
         stdout(&out),
         stderr(&out)
@@ -101,7 +101,7 @@ fn diff_fail_exits_1_with_changes_and_0_after_deploy() {
     // An update is previewed through a change set, which is then deleted.
     write_stack(dir.path(), DATA_TIER);
     let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("6 change(s) to update stack"), "{text}");
     assert!(
@@ -245,7 +245,7 @@ fn broadening_change_without_terminal_needs_yes() {
     );
     // Refused means nothing applied and no change set left to block the next run.
     let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
 }
 
 #[test]
@@ -573,4 +573,63 @@ fn ctrl_c_at_the_second_prompt_on_a_terminal_stops_with_130() {
     assert!(text.trim_end().ends_with("exit: 130"), "{text}");
     let out = moto.run(dir.path(), &["status", "--env", "staging"]);
     assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
+}
+
+/// `diff --json` and `status --json`: the documented fields, on a stack
+/// that does not exist, then deployed, then changed in the spec.
+#[test]
+fn diff_and_status_json_have_the_documented_fields() {
+    let moto = Moto::start();
+    let dir = project("");
+    let json = |args: &[&str], code: i32| -> serde_json::Value {
+        let out = moto.run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("{e}: not JSON:\n{}", stdout(&out)))
+    };
+
+    let diff = json(&["diff", "--env", "staging", "--json"], 0);
+    assert_eq!(diff["environment"], "staging");
+    let stack = &diff["stacks"][0];
+    assert_eq!(stack["stack"], STACK);
+    assert_eq!(stack["region"], "ap-northeast-1");
+    assert_eq!(stack["plan"], "create");
+    let vpc = stack["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["logical_id"] == "Vpc")
+        .expect("the VPC is created");
+    assert_eq!(vpc["action"], "Add");
+    assert_eq!(vpc["resource_type"], "AWS::EC2::VPC");
+    assert_eq!(diff["changes"], stack["changes"].as_array().unwrap().len());
+
+    let status = json(&["status", "--env", "staging", "--json"], 0);
+    assert_eq!(status["stacks"][0]["deployed"], false);
+    assert!(status["stacks"][0]["status"].is_null(), "{status}");
+
+    moto.archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .assert()
+        .success();
+    let status = json(&["status", "--env", "staging", "--json"], 0);
+    let stack = &status["stacks"][0];
+    assert_eq!(stack["deployed"], true);
+    assert_eq!(stack["status"], "CREATE_COMPLETE");
+    assert_eq!(stack["termination_protection"], false);
+    assert!(stack["failures"].as_array().unwrap().is_empty(), "{stack}");
+    assert!(stack["outputs"].is_object(), "{stack}");
+
+    write_stack(dir.path(), DATA_TIER);
+    let diff = json(&["diff", "--env", "staging", "--json", "--fail"], 4);
+    assert_eq!(diff["changes"], 6, "{diff}");
+    assert_eq!(diff["stacks"][0]["plan"], "update");
+    assert!(
+        diff["stacks"][0]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["logical_id"] == "DataSubnet1" && c["action"] == "Add"),
+        "{diff}"
+    );
 }

@@ -29,8 +29,8 @@ Exit codes:
   0  success
   1  the spec is invalid (every problem is listed with file, line and field)
   2  usage error (unknown flag, missing argument, unknown environment)
-  1  also: `diff --fail` found changes
   3  something else failed (writing output, AWS, a refused or failed deploy, ...)
+  4  `diff --fail` found changes
   130  interrupted: Ctrl-C at a prompt, or while watching (CloudFormation carries on)
 
 Example:

@@ -23,14 +23,23 @@ Examples:
 pub struct StatusArgs {
     #[command(flatten)]
     pub stack: StackArgs,
+    /// Print the status as JSON (fields in docs/deploy.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: StatusArgs) -> Result<(), Error> {
-    let (targets, _env) = args.stack.targets()?;
+    let (targets, env) = args.stack.targets()?;
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
-        let mut console = Terminal::new();
-        status::run(&cloud, &mut console, &targets).await?;
+        if args.json {
+            println!(
+                "{}",
+                status::report(&cloud, &env.name, &targets).await?.to_json()
+            );
+        } else {
+            status::run(&cloud, &mut Terminal::new(), &targets).await?;
+        }
         Ok(())
     })
 }

@@ -31,6 +31,22 @@ pub fn confirm(console: &mut dyn Console, question: &str) -> Option<bool> {
     Some(answer.is_some_and(|a| matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes")))
 }
 
+/// Prints nothing and asks nothing: for output replaced by a report
+/// (`--json`).
+pub struct Quiet;
+
+impl Console for Quiet {
+    fn line(&mut self, _: &str) {}
+    fn status(&mut self, _: &str) {}
+    fn clear_status(&mut self) {}
+    fn ask(&mut self, _: &str) -> Option<String> {
+        None
+    }
+    fn interactive(&self) -> bool {
+        false
+    }
+}
+
 pub struct Terminal {
     interactive: bool,
     status_shown: bool,

@@ -26,7 +26,7 @@ pub enum Error {
     #[error("{0}")]
     Failed(String),
     /// `diff --fail` found this many changes.
-    #[error("{0} change(s) present (exit 1 because of --fail)")]
+    #[error("{0} change(s) present (exit 4 because of --fail)")]
     ChangesPresent(usize),
     /// Ctrl-C; the message says what CloudFormation carries on with and
     /// the commands to follow or stop it.
@@ -73,8 +73,9 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Synth(e) => e.exit_code(),
-            Error::ChangesPresent(_) => 1,
             Error::Aws { .. } | Error::Refused(_) | Error::Failed(_) => 3,
+            // Its own code, so CI can tell "would change" from "invalid spec".
+            Error::ChangesPresent(_) => 4,
             Error::Interrupted(_) => 130,
         }
     }
