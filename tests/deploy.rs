@@ -633,3 +633,55 @@ fn diff_and_status_json_have_the_documented_fields() {
         "{diff}"
     );
 }
+
+/// `--set` changes the spec for one run, as an overlay would; a wrong path
+/// is the spec error an overlay would get (exit 1), nothing is deployed.
+#[test]
+fn set_values_apply_like_an_overlay_for_one_run() {
+    let moto = Moto::start();
+    let dir = project("");
+    moto.archgen(dir.path())
+        .args(["deploy", "--env", "staging", "--yes"])
+        .assert()
+        .success();
+    let data_tier = [
+        "--set",
+        "network.tiers.data.type=isolated",
+        "--set",
+        "network.tiers.data.cidrs=[10.0.21.0/24, 10.0.22.0/24]",
+    ];
+    let out = moto.run(
+        dir.path(),
+        &[&["diff", "--env", "staging", "--fail"][..], &data_tier[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("6 change(s) to update stack"),
+        "{}",
+        stdout(&out)
+    );
+    // The file is unchanged: without --set there is nothing to do.
+    let out = moto.run(dir.path(), &["diff", "--env", "staging", "--fail"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let out = moto.run(
+        dir.path(),
+        &[
+            "deploy",
+            "--env",
+            "staging",
+            "--yes",
+            "--set",
+            "network.zonez=3",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("unknown field 'zonez'"), "{err}");
+    assert!(err.contains("field: network.zonez"), "{err}");
+    let out = moto.run(
+        dir.path(),
+        &[&["deploy", "--env", "staging", "--yes"][..], &data_tier[..]].concat(),
+    );
+    assert!(stdout(&out).contains("UPDATE_COMPLETE"), "{}", stdout(&out));
+}

@@ -11,6 +11,7 @@ use crate::deploy::ops::{self, Env, Target};
 use crate::deploy::sdk::SdkCloud;
 use crate::diagnostic::{did_you_mean, nearest_names};
 use crate::spec::Project;
+use crate::spec::set::Setting;
 use crate::synth::synthesize;
 
 #[derive(Debug, Args)]
@@ -38,12 +39,16 @@ pub struct StackArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub aws_timeout: u64,
+    /// Set a spec value for this run, as an overlay would: `PATH=VALUE`, or
+    /// `STACK:PATH=VALUE` when there are several stacks (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Setting>,
 }
 
 impl StackArgs {
     /// Loads and synthesizes the environment; usage errors for unknown ones.
     pub fn targets(&self) -> Result<(Vec<Target>, Env), Error> {
-        let project = Project::load(&self.dir)?;
+        let mut project = Project::load(&self.dir)?;
         let declared = project.environment_names();
         if !declared.contains(&self.env) {
             let hint = did_you_mean(&self.env, declared.iter().map(String::as_str))
@@ -56,6 +61,7 @@ impl StackArgs {
                 nearest_names(&self.env, declared.iter().map(String::as_str))
             )));
         }
+        project.apply_settings(&self.env, &self.set)?;
         let synthesis = synthesize(&project, &self.env)?;
         let targets = ops::targets(&synthesis, self.region.as_deref())?;
         let env = Env {

@@ -18,6 +18,7 @@ pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
+pub mod set;
 pub mod yaml_error;
 
 use indexmap::IndexMap;
