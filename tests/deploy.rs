@@ -685,3 +685,39 @@ fn set_values_apply_like_an_overlay_for_one_run() {
     );
     assert!(stdout(&out).contains("UPDATE_COMPLETE"), "{}", stdout(&out));
 }
+
+/// `account:` pins the account an environment deploys to: moto's caller
+/// is 123456789012, so that account deploys, and another is refused by
+/// deploy, diff and destroy, naming both, before anything changes.
+#[test]
+fn a_pinned_account_must_match_the_callers() {
+    let moto = Moto::start();
+    let dir = project("");
+    let pin = |account: &str| {
+        let spec = std::fs::read_to_string(dir.path().join("stacks/main.yaml")).unwrap();
+        let spec = match spec.split_once("  staging:") {
+            Some((head, _)) => format!("{head}  staging: {{ account: \"{account}\" }}\n"),
+            None => panic!("no staging environment in {spec}"),
+        };
+        std::fs::write(dir.path().join("stacks/main.yaml"), spec).unwrap();
+    };
+    pin("123456789012");
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+
+    pin("111111111111");
+    for args in [
+        &["deploy", "--env", "staging", "--yes"][..],
+        &["diff", "--env", "staging"][..],
+        &["destroy", "--env", "staging", "--yes"][..],
+    ] {
+        let out = moto.run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains("belong to account 123456789012"), "{err}");
+        assert!(err.contains("(account 111111111111)"), "{err}");
+    }
+    // Nothing was deleted.
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
+    assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
+}

@@ -265,6 +265,7 @@ fn target() -> Target {
             depends_on: vec![],
             parameters: Default::default(),
             termination_protection: false,
+            account: None,
             tags: Default::default(),
         },
         region: "ap-northeast-1".into(),

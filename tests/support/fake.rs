@@ -2,7 +2,7 @@
 //! it answers from recorded API data and records the calls made.
 
 use archgen::deploy::Error;
-use archgen::deploy::cfn::{ArtifactStore, AwsResult, Cloud, CloudFormation};
+use archgen::deploy::cfn::{ArtifactStore, AwsResult, Caller, Cloud, CloudFormation};
 use archgen::deploy::console::Console;
 use archgen::deploy::model::{
     ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
@@ -141,6 +141,13 @@ impl Cloud for Fake {
     }
     fn artifacts(&self, _: &str) -> Fake {
         self.clone()
+    }
+    async fn caller(&self, _: &str) -> AwsResult<Caller> {
+        self.log("get_caller_identity");
+        Ok(Caller {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/ci".into(),
+        })
     }
 }
 

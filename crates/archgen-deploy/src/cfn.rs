@@ -35,6 +35,13 @@ pub trait CloudFormation {
     async fn set_termination_protection(&self, stack: &str, enabled: bool) -> AwsResult<()>;
 }
 
+/// The identity behind the credentials in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub account: String,
+    pub arn: String,
+}
+
 /// Where templates too big to send inline are uploaded.
 pub trait ArtifactStore {
     async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()>;
@@ -49,4 +56,6 @@ pub trait Cloud {
     type Store: ArtifactStore;
     fn cloudformation(&self, region: &str) -> Self::Cfn;
     fn artifacts(&self, region: &str) -> Self::Store;
+    /// Who the credentials belong to (STS GetCallerIdentity).
+    async fn caller(&self, region: &str) -> AwsResult<Caller>;
 }

@@ -25,6 +25,7 @@ pub struct Checks<'a> {
 /// Refuses with the list of every problem found; changes nothing.
 pub async fn run<K: Cloud>(cloud: &K, targets: &[Target], checks: Checks<'_>) -> Result<(), Error> {
     let mut problems = Vec::new();
+    problems.extend(account_problem(cloud, checks.env, targets).await);
     if let Some(path) = checks.outputs_file {
         problems.extend(outputs_file_problem(path));
     }
@@ -45,6 +46,59 @@ pub async fn run<K: Cloud>(cloud: &K, targets: &[Target], checks: Checks<'_>) ->
         problems.len(),
         list.join("\n")
     )))
+}
+
+/// For diff and destroy, which change nothing else that could be checked
+/// first: refuses credentials of another account than the spec pins.
+pub async fn check_account<K: Cloud>(
+    cloud: &K,
+    env: &str,
+    targets: &[Target],
+) -> Result<(), Error> {
+    match account_problem(cloud, env, targets).await {
+        Some(problem) => Err(Error::Refused(problem)),
+        None => Ok(()),
+    }
+}
+
+/// The spec's `account:` against the caller's identity, so a wrong profile
+/// cannot send prod to another account. No call when no account is pinned.
+pub async fn account_problem<K: Cloud>(cloud: &K, env: &str, targets: &[Target]) -> Option<String> {
+    let pinned: Vec<&Target> = targets
+        .iter()
+        .filter(|t| t.entry.account.is_some())
+        .collect();
+    let first = pinned.first()?;
+    let caller = match cloud.caller(&first.region).await {
+        Ok(caller) => caller,
+        Err(e) => {
+            return Some(
+                e.context("could not check the account of the credentials (STS GetCallerIdentity)")
+                    .to_string(),
+            );
+        }
+    };
+    let wrong: Vec<String> = pinned
+        .iter()
+        .filter(|t| t.entry.account.as_deref() != Some(caller.account.as_str()))
+        .map(|t| {
+            format!(
+                "{} (account {})",
+                t.entry.stack_name,
+                t.entry.account.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    (!wrong.is_empty()).then(|| {
+        format!(
+            "environment '{env}' must deploy to the account its spec names, but the credentials \
+             in use ({}) belong to account {}: {}. Use the profile for that account \
+             (--profile / AWS_PROFILE)",
+            caller.arn,
+            caller.account,
+            wrong.join(", ")
+        )
+    })
 }
 
 /// The outputs file is written last, after every stack deployed: a path

@@ -10,7 +10,7 @@ use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_cloudformation::types as t;
 
 use super::aws::Timeouts;
-use super::cfn::{ArtifactStore, AwsResult, Cloud, CloudFormation};
+use super::cfn::{ArtifactStore, AwsResult, Caller, Cloud, CloudFormation};
 use super::error::{AwsClass, AwsFailure, Error};
 use super::model::{
     Change, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeTarget, ResourceChange,
@@ -62,6 +62,24 @@ impl SdkCloud {
 impl Cloud for SdkCloud {
     type Cfn = SdkCfn;
     type Store = SdkS3;
+
+    async fn caller(&self, region: &str) -> AwsResult<Caller> {
+        let mut b = aws_sdk_sts::config::Builder::from(&self.config)
+            .region(aws_sdk_sts::config::Region::new(region.to_string()));
+        if self.local_endpoint() {
+            b = b.retry_config(aws_sdk_sts::config::retry::RetryConfig::disabled());
+        }
+        let calls = self.calls("sts", region);
+        let out = aws_sdk_sts::Client::from_conf(b.build())
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| calls.error(e))?;
+        Ok(Caller {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+        })
+    }
 
     fn cloudformation(&self, region: &str) -> SdkCfn {
         let mut b =

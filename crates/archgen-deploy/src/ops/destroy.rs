@@ -27,6 +27,7 @@ pub async fn run<K: Cloud>(
     targets: &[Target],
     opts: DestroyOptions,
 ) -> Result<(), Error> {
+    crate::preflight::check_account(cloud, &env.name, targets).await?;
     for target in targets.iter().rev() {
         let cfn = cloud.cloudformation(&target.region);
         destroy_stack(&cfn, console, env, target, opts).await?;

@@ -115,6 +115,7 @@ pub async fn report<K: Cloud>(
     targets: &[Target],
     artifact_bucket: Option<&str>,
 ) -> Result<DiffReport, Error> {
+    crate::preflight::check_account(cloud, &env.name, targets).await?;
     let mut known = KnownOutputs::new();
     let mut total = 0;
     let mut stacks = Vec::new();

@@ -41,6 +41,10 @@ pub struct StackSpec {
     /// Turn on CloudFormation termination protection (usually in prod only).
     #[serde(default)]
     pub termination_protection: bool,
+    /// The AWS account (12 digits) the stack must deploy to, usually set per
+    /// environment: deploy, diff and destroy refuse credentials of another.
+    #[serde(default)]
+    pub account: Option<String>,
     /// Extra tags for every resource, on top of app / environment / managed-by.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
