@@ -286,6 +286,7 @@ fn run(fake: &Fake, console: &mut Recorder, opts: DeployOptions) -> Result<(), E
     let env = Env {
         name: "prod".into(),
         poll: Duration::from_millis(1),
+        wait_timeout: Duration::ZERO,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -527,6 +528,7 @@ fn diff_of_a_stack_fed_by_an_undeployed_edge_stack_says_so_instead_of_failing() 
     let env = Env {
         name: "staging".into(),
         poll: Duration::from_millis(1),
+        wait_timeout: Duration::ZERO,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -563,13 +565,14 @@ fn prod_env() -> Env {
     Env {
         name: "prod".into(),
         poll: Duration::from_millis(1),
+        wait_timeout: Duration::ZERO,
     }
 }
 
-/// A stack that another operation is changing: the advice names the command
-/// the user ran, not always deploy.
+/// A stack that another operation is changing, with no time to wait: the
+/// advice fits diff and destroy (it used to say "run deploy again").
 #[test]
-fn busy_stack_advice_names_the_command_that_was_run() {
+fn busy_stack_advice_in_diff_and_destroy_does_not_say_deploy() {
     use archgen::deploy::ops::{destroy, diff};
     let fake = failed_update_script("rds-replacement.change-set.json");
     fake.0.borrow_mut().stack = Some(stack("UPDATE_IN_PROGRESS"));
@@ -582,7 +585,8 @@ fn busy_stack_advice_names_the_command_that_was_run() {
     ))
     .expect_err("busy")
     .to_string();
-    assert!(err.contains("then run diff again"), "{err}");
+    assert!(err.contains("busy (UPDATE_IN_PROGRESS)"), "{err}");
+    assert!(err.contains("--wait-timeout"), "{err}");
     assert!(!err.contains("deploy"), "{err}");
 
     let err = block_on(destroy::run(
@@ -597,7 +601,7 @@ fn busy_stack_advice_names_the_command_that_was_run() {
     ))
     .expect_err("busy")
     .to_string();
-    assert!(err.contains("then run destroy again"), "{err}");
+    assert!(err.contains("busy (UPDATE_IN_PROGRESS)"), "{err}");
     assert!(!err.contains("deploy"), "{err}");
     assert!(!fake.calls().contains(&"delete_stack".to_string()));
 }
@@ -899,4 +903,42 @@ fn ctrl_c_at_destroys_second_confirmation_stops_without_deleting() {
     );
     let deletes = fake.calls().iter().filter(|c| *c == "delete_stack").count();
     assert_eq!(deletes, 1, "{:?}", fake.calls());
+}
+
+/// A stack another operation is changing is waited for, visibly, and the
+/// deploy goes ahead once it settles (it used to be refused at once).
+#[test]
+fn busy_stack_is_waited_for_then_deployed() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    {
+        let mut s = fake.0.borrow_mut();
+        s.polls_before = vec![
+            Some(stack("UPDATE_IN_PROGRESS")),
+            Some(stack("UPDATE_IN_PROGRESS")),
+            Some(stack("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")),
+        ];
+        s.stack = Some(stack("UPDATE_COMPLETE"));
+        s.stack_after = Some(stack("UPDATE_COMPLETE"));
+        s.events_after = Vec::new();
+    }
+    let env = Env {
+        name: "prod".into(),
+        poll: Duration::from_millis(1),
+        wait_timeout: Duration::from_secs(60),
+    };
+    let mut console = Recorder::default();
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, true),
+        ..Default::default()
+    };
+    block_on(deploy::run(&fake, &mut console, &env, &[target()], &opts)).expect("deploys");
+    let printed = console.lines.join("\n");
+    assert!(
+        printed.contains(
+            "stack user-management-prod-main is busy (UPDATE_IN_PROGRESS): waiting for the other \
+             operation to finish (up to 60 s, --wait-timeout)"
+        ),
+        "{printed}"
+    );
+    assert!(fake.calls().contains(&"execute_change_set".to_string()));
 }

@@ -39,6 +39,10 @@ pub struct StackArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub aws_timeout: u64,
+    /// Seconds to wait for a stack that another operation is changing
+    /// before giving up (0: do not wait).
+    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    pub wait_timeout: u64,
     /// Set a spec value for this run, as an overlay would: `PATH=VALUE`, or
     /// `STACK:PATH=VALUE` when there are several stacks (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -67,6 +71,7 @@ impl StackArgs {
         let env = Env {
             name: self.env.clone(),
             poll: Duration::from_secs(2),
+            wait_timeout: Duration::from_secs(self.wait_timeout),
         };
         Ok((targets, env))
     }

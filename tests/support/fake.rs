@@ -28,6 +28,9 @@ pub struct Script {
     pub resources: Vec<StackResource>,
     /// DeleteStack succeeds (and counts as the operation that ran).
     pub delete_ok: bool,
+    /// Answers to DescribeStacks before the operation, one per call, before
+    /// `stack` (another operation finishing, say).
+    pub polls_before: Vec<Option<StackInfo>>,
     /// Answers to DescribeStacks after the operation started, one per call,
     /// before `stack_after` (e.g. an `_IN_PROGRESS` state first).
     pub polls_after: Vec<Option<StackInfo>>,
@@ -51,11 +54,14 @@ impl CloudFormation for Fake {
         if s.missing.iter().any(|m| m == name) {
             return Ok(None);
         }
-        if !s.executed {
+        if !s.executed && s.polls_before.is_empty() {
             return Ok(s.stack.clone());
         }
         drop(s);
         let mut s = self.0.borrow_mut();
+        if !s.executed {
+            return Ok(s.polls_before.remove(0));
+        }
         if s.polls_after.is_empty() {
             Ok(s.stack_after.clone())
         } else {

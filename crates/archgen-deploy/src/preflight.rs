@@ -5,16 +5,17 @@
 use serde_json::Value;
 use std::path::Path;
 
-use super::cfn::{ArtifactStore, Cloud, CloudFormation};
+use super::cfn::{ArtifactStore, Cloud};
+use super::console::Console;
 use super::error::Error;
-use super::ops::Target;
+use super::ops::{self, Env, Target};
 use super::state::{self, StackState};
 use super::upload::{self, MAX_INLINE_BYTES};
 
 /// What the checks need from the deploy options.
 #[derive(Debug, Clone, Copy)]
 pub struct Checks<'a> {
-    pub env: &'a str,
+    pub env: &'a Env,
     pub artifact_bucket: Option<&'a str>,
     pub outputs_file: Option<&'a Path>,
     /// A stack left in ROLLBACK_COMPLETE may be recreated (--recreate, or a
@@ -23,15 +24,21 @@ pub struct Checks<'a> {
 }
 
 /// Refuses with the list of every problem found; changes nothing.
-pub async fn run<K: Cloud>(cloud: &K, targets: &[Target], checks: Checks<'_>) -> Result<(), Error> {
+pub async fn run<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    targets: &[Target],
+    checks: Checks<'_>,
+) -> Result<(), Error> {
     let mut problems = Vec::new();
-    problems.extend(account_problem(cloud, checks.env, targets).await);
+    problems.extend(account_problem(cloud, &checks.env.name, targets).await);
     if let Some(path) = checks.outputs_file {
         problems.extend(outputs_file_problem(path));
     }
     for target in targets {
         problems.extend(zone_problem(target));
-        problems.extend(state_problem(cloud, target, checks).await);
+        // An error only for Ctrl-C while waiting for a busy stack.
+        problems.extend(state_problem(cloud, console, target, checks).await?);
         problems.extend(bucket_problem(cloud, target, checks.artifact_bucket).await);
     }
     if problems.is_empty() {
@@ -184,26 +191,28 @@ fn collect_zones(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// A stack deploy cannot start from (busy, failed rollback, ...).
-async fn state_problem<K: Cloud>(cloud: &K, target: &Target, checks: Checks<'_>) -> Option<String> {
+/// A stack deploy cannot start from (failed rollback, ...), after waiting
+/// for a busy one; an error only for Ctrl-C during that wait.
+async fn state_problem<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    target: &Target,
+    checks: Checks<'_>,
+) -> Result<Option<String>, Error> {
     let name = target.entry.stack_name.as_str();
-    let stack = match cloud
-        .cloudformation(&target.region)
-        .describe_stack(name)
-        .await
-    {
+    let cfn = cloud.cloudformation(&target.region);
+    let stack = match ops::settled(&cfn, console, checks.env, name).await {
         Ok(stack) => stack,
+        Err(e @ Error::Interrupted(_)) => return Err(e),
         Err(e) => {
-            return Some(
-                e.context(format!("could not read stack {name}"))
-                    .to_string(),
-            );
+            let problem = e.context(format!("could not read stack {name}"));
+            return Ok(Some(problem.to_string()));
         }
     };
-    match state::classify(stack.as_ref()) {
+    Ok(match state::classify(stack.as_ref()) {
         StackState::FailedCreate(_) if checks.may_recreate => None,
-        st => state::explain(&st, name, &target.region, checks.env, "deploy"),
-    }
+        st => state::explain(&st, name, &target.region, &checks.env.name, "deploy"),
+    })
 }
 
 /// A template over the inline limit needs a bucket, and the bucket must be

@@ -35,14 +35,16 @@ pub async fn run<K: Cloud>(
     targets: &[Target],
     opts: &DeployOptions,
 ) -> Result<(), Error> {
+    let may_recreate = opts.recreate || console.interactive();
     preflight::run(
         cloud,
+        console,
         targets,
         preflight::Checks {
-            env: &env.name,
+            env,
             artifact_bucket: opts.artifact_bucket.as_deref(),
             outputs_file: opts.outputs_file.as_deref(),
-            may_recreate: opts.recreate || console.interactive(),
+            may_recreate,
         },
     )
     .await?;
@@ -75,7 +77,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     console.line(&format!("==> stack {name} ({region})"));
-    let mut current = cfn.describe_stack(name).await?;
+    let mut current = super::settled(cfn, console, env, name).await?;
     let mut st = state::classify(current.as_ref());
     if let StackState::FailedCreate(status) = &st {
         let asked = !opts.recreate

@@ -8,7 +8,6 @@ use crate::cfn::{Cloud, CloudFormation};
 use crate::console::Console;
 use crate::error::Error;
 use crate::model::StackResource;
-use crate::state::{self, StackState};
 use crate::watch::ProgressMode;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,17 +43,12 @@ async fn destroy_stack<C: CloudFormation>(
 ) -> Result<(), Error> {
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
-    let Some(stack) = cfn.describe_stack(name).await? else {
+    let Some(stack) = super::settled(cfn, console, env, name).await? else {
         console.line(&format!(
             "stack {name} ({region}) does not exist: nothing to delete"
         ));
         return Ok(());
     };
-    if let st @ StackState::Busy(_) = state::classify(Some(&stack)) {
-        return Err(Error::Refused(
-            state::explain(&st, name, region, &env.name, "destroy").unwrap_or_default(),
-        ));
-    }
     if stack.enable_termination_protection && !opts.disable_termination_protection {
         return Err(Error::Refused(format!(
             "stack {name} has termination protection on, so it was not deleted. If it really must \

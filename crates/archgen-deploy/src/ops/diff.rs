@@ -155,7 +155,7 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     console.line(&format!("==> stack {name} ({region})"));
-    let current = cfn.describe_stack(name).await?;
+    let current = super::settled(cfn, console, env, name).await?;
     let st = state::classify(current.as_ref());
     let creation = |console: &mut dyn Console, note: &str, plan| {
         let adds = planned_creation(&target.template);

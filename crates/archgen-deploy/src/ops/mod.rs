@@ -31,6 +31,71 @@ pub struct Env {
     pub name: String,
     /// Delay between polls of CloudFormation.
     pub poll: Duration,
+    /// How long to wait for a stack that another operation is changing
+    /// (`--wait-timeout`); zero refuses at once.
+    pub wait_timeout: Duration,
+}
+
+/// The stack once no other operation is changing it. A busy stack is
+/// waited for (saying so, up to `env.wait_timeout`), then re-read; Ctrl-C
+/// stops the wait. Returns the settled stack, or None when it is gone.
+pub async fn settled<C: super::cfn::CloudFormation>(
+    cfn: &C,
+    console: &mut dyn super::console::Console,
+    env: &Env,
+    name: &str,
+) -> Result<Option<super::model::StackInfo>, Error> {
+    let started = std::time::Instant::now();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut announced = false;
+    loop {
+        let stack = cfn.describe_stack(name).await?;
+        let super::state::StackState::Busy(status) = super::state::classify(stack.as_ref()) else {
+            if announced {
+                console.clear_status();
+                console.line(&format!("stack {name} is free again"));
+            }
+            return Ok(stack);
+        };
+        if started.elapsed() >= env.wait_timeout {
+            let waited = if env.wait_timeout.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    " It was still {status} after --wait-timeout {} s.",
+                    env.wait_timeout.as_secs()
+                )
+            };
+            return Err(Error::Refused(format!(
+                "stack {name} is busy ({status}): another operation is running.{waited} Wait for \
+                 it to finish (follow it with `archgen status --env {}`), or raise \
+                 --wait-timeout.",
+                env.name
+            )));
+        }
+        if !announced {
+            console.line(&format!(
+                "stack {name} is busy ({status}): waiting for the other operation to finish \
+                 (up to {} s, --wait-timeout)",
+                env.wait_timeout.as_secs()
+            ));
+            announced = true;
+        }
+        console.status(&format!(
+            "waiting for stack {name} ({status})  {}",
+            super::progress::clock(started.elapsed())
+        ));
+        tokio::select! {
+            _ = tokio::time::sleep(env.poll) => {}
+            _ = &mut ctrl_c => {
+                console.clear_status();
+                return Err(Error::Interrupted(format!(
+                    "stopped waiting for stack {name}, which is still {status}; nothing was changed"
+                )));
+            }
+        }
+    }
 }
 
 /// The stacks of the synthesis in deployment order, with their regions.
