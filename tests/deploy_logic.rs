@@ -942,3 +942,109 @@ fn busy_stack_is_waited_for_then_deployed() {
     );
     assert!(fake.calls().contains(&"execute_change_set".to_string()));
 }
+
+#[test]
+fn cancel_stops_an_update_and_follows_its_rollback() {
+    use archgen::deploy::ops::recover;
+    use archgen::deploy::watch::ProgressMode;
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(stack("UPDATE_IN_PROGRESS"));
+        s.stack_after = Some(stack("UPDATE_ROLLBACK_COMPLETE"));
+    }
+    let mut console = Recorder::default();
+    block_on(recover::cancel(
+        &fake,
+        &mut console,
+        &prod_env(),
+        &[target()],
+        ProgressMode::Events,
+    ))
+    .expect("cancelled");
+    assert_eq!(fake.calls(), ["cancel_update_stack"]);
+    let printed = console.lines.join("\n");
+    assert!(
+        printed.contains("UPDATE_ROLLBACK_COMPLETE: stack user-management-prod-main"),
+        "{printed}"
+    );
+
+    // A settled stack has nothing to cancel.
+    let fake = Fake::default();
+    fake.0.borrow_mut().stack = Some(stack("UPDATE_COMPLETE"));
+    let mut console = Recorder::default();
+    block_on(recover::cancel(
+        &fake,
+        &mut console,
+        &prod_env(),
+        &[target()],
+        ProgressMode::Events,
+    ))
+    .expect("nothing to do");
+    assert!(fake.calls().is_empty(), "{:?}", fake.calls());
+    assert!(
+        console.lines.join("\n").contains("nothing was cancelled"),
+        "{:?}",
+        console.lines
+    );
+}
+
+#[test]
+fn continue_rollback_skips_the_named_resources_and_reports_a_second_failure() {
+    use archgen::deploy::ops::recover;
+    use archgen::deploy::watch::ProgressMode;
+    let run = |after: &str| {
+        let fake = Fake::default();
+        {
+            let mut s = fake.0.borrow_mut();
+            s.stack = Some(stack("UPDATE_ROLLBACK_FAILED"));
+            s.stack_after = Some(stack(after));
+        }
+        let result = block_on(recover::continue_rollback(
+            &fake,
+            &mut Recorder::default(),
+            &prod_env(),
+            &[target()],
+            &["Database".to_string()],
+            ProgressMode::Events,
+        ));
+        (fake, result)
+    };
+    let (fake, result) = run("UPDATE_ROLLBACK_COMPLETE");
+    result.expect("rolled back");
+    assert_eq!(fake.calls(), ["continue_update_rollback skipping Database"]);
+
+    let (_, result) = run("UPDATE_ROLLBACK_FAILED");
+    let err = result.expect_err("failed again");
+    assert!(
+        err.to_string().starts_with(
+            "rollback of stack user-management-prod-main failed: final status UPDATE_ROLLBACK_FAILED"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.exit_code(), 3);
+}
+
+#[test]
+fn no_rollback_executes_without_rollback_and_says_how_to_go_on() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().stack_after = Some(stack("UPDATE_FAILED"));
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, true),
+        no_rollback: true,
+        ..Default::default()
+    };
+    let err = run(&fake, &mut Recorder::default(), opts).expect_err("the update failed");
+    assert!(
+        fake.calls().contains(&"rollback disabled".to_string()),
+        "{:?}",
+        fake.calls()
+    );
+    let msg = err.to_string();
+    assert!(msg.contains("final status UPDATE_FAILED"), "{msg}");
+    assert!(msg.contains("left as it failed (--no-rollback)"), "{msg}");
+    assert!(
+        msg.contains("rollback-stack --stack-name user-management-prod-main"),
+        "{msg}"
+    );
+}

@@ -53,6 +53,9 @@ pub struct DeployArgs {
     /// Delete and recreate a stack left in ROLLBACK_COMPLETE by a failed first creation.
     #[arg(long)]
     pub recreate: bool,
+    /// Leave a failed deploy as it failed, without rolling back (for debugging).
+    #[arg(long)]
+    pub no_rollback: bool,
 }
 
 pub fn run(args: DeployArgs) -> Result<(), Error> {
@@ -68,6 +71,7 @@ pub fn run(args: DeployArgs) -> Result<(), Error> {
         progress: args.progress,
         outputs_file: args.outputs_file,
         recreate: args.recreate,
+        no_rollback: args.no_rollback,
     };
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;

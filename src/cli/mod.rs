@@ -11,6 +11,8 @@ pub mod destroy;
 pub mod diff;
 pub mod explain;
 #[cfg(feature = "deploy")]
+pub mod recover;
+#[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
 
@@ -69,6 +71,10 @@ pub enum Command {
     Destroy(destroy::DestroyArgs),
     #[cfg(feature = "deploy")]
     Status(status::StatusArgs),
+    #[cfg(feature = "deploy")]
+    Cancel(recover::CancelArgs),
+    #[cfg(feature = "deploy")]
+    ContinueRollback(recover::ContinueRollbackArgs),
     Explain(explain::ExplainArgs),
 }
 
@@ -94,6 +100,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Destroy(args) => destroy::run(args),
         #[cfg(feature = "deploy")]
         Command::Status(args) => status::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Cancel(args) => recover::cancel(args),
+        #[cfg(feature = "deploy")]
+        Command::ContinueRollback(args) => recover::continue_rollback(args),
         Command::Explain(args) => explain::run(args),
     }
 }

@@ -92,8 +92,24 @@ impl CloudFormation for Fake {
         self.log("delete_change_set");
         Ok(())
     }
-    async fn execute_change_set(&self, _: &str, _: &str) -> AwsResult<()> {
+    async fn cancel_update_stack(&self, _: &str) -> AwsResult<()> {
+        self.log("cancel_update_stack");
+        self.0.borrow_mut().executed = true;
+        Ok(())
+    }
+    async fn continue_update_rollback(&self, _: &str, skip: &[String]) -> AwsResult<()> {
+        self.log(&format!(
+            "continue_update_rollback skipping {}",
+            skip.join(",")
+        ));
+        self.0.borrow_mut().executed = true;
+        Ok(())
+    }
+    async fn execute_change_set(&self, _: &str, _: &str, disable_rollback: bool) -> AwsResult<()> {
         self.log("execute_change_set");
+        if disable_rollback {
+            self.log("rollback disabled");
+        }
         self.0.borrow_mut().executed = true;
         Ok(())
     }

@@ -25,7 +25,19 @@ pub trait CloudFormation {
     /// With every page of changes.
     async fn describe_change_set(&self, stack: &str, change_set: &str) -> AwsResult<ChangeSetInfo>;
     async fn delete_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()>;
-    async fn execute_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()>;
+    /// `disable_rollback`: leave a failed operation as it failed
+    /// (`--no-rollback`), for debugging.
+    async fn execute_change_set(
+        &self,
+        stack: &str,
+        change_set: &str,
+        disable_rollback: bool,
+    ) -> AwsResult<()>;
+    /// Stops an update in progress; CloudFormation rolls it back.
+    async fn cancel_update_stack(&self, stack: &str) -> AwsResult<()>;
+    /// Resumes a rollback that failed (UPDATE_ROLLBACK_FAILED), skipping
+    /// the resources named (their logical ids).
+    async fn continue_update_rollback(&self, stack: &str, skip: &[String]) -> AwsResult<()>;
     /// Newest first, as the API returns them; only the most recent pages.
     async fn stack_events(&self, stack: &str) -> AwsResult<Vec<StackEvent>>;
     /// The deployed template body (JSON or YAML text).

@@ -387,13 +387,40 @@ impl CloudFormation for SdkCfn {
             .map_err(|e| self.calls.error(e))
     }
 
-    async fn execute_change_set(&self, stack: &str, change_set: &str) -> AwsResult<()> {
+    async fn cancel_update_stack(&self, stack: &str) -> AwsResult<()> {
+        self.client
+            .cancel_update_stack()
+            .stack_name(stack)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.calls.error(e))
+    }
+
+    async fn continue_update_rollback(&self, stack: &str, skip: &[String]) -> AwsResult<()> {
+        self.client
+            .continue_update_rollback()
+            .stack_name(stack)
+            .set_resources_to_skip((!skip.is_empty()).then(|| skip.to_vec()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.calls.error(e))
+    }
+
+    async fn execute_change_set(
+        &self,
+        stack: &str,
+        change_set: &str,
+        disable_rollback: bool,
+    ) -> AwsResult<()> {
         // Never retried: a retry after a lost response can execute twice or
         // report success for an execution that failed.
         self.client
             .execute_change_set()
             .stack_name(stack)
             .change_set_name(change_set)
+            .set_disable_rollback(disable_rollback.then_some(true))
             .customize()
             .config_override(cfn::config::Builder::default().retry_config(RetryConfig::disabled()))
             .send()

@@ -67,7 +67,7 @@ pub fn explain(
              Fix the cause shown in the stack events (`archgen status --env {env}`), then continue \
              the rollback:\n  aws cloudformation continue-update-rollback --stack-name {stack} \
              --region {region}\nadding `--resources-to-skip LOGICAL_ID ...` for resources that \
-             cannot roll back. Once it reaches UPDATE_ROLLBACK_COMPLETE, run {command} again."
+             cannot roll back (or: archgen continue-rollback --env {env} --skip LOGICAL_ID). Once it reaches UPDATE_ROLLBACK_COMPLETE, run {command} again."
         )),
         StackState::Stuck(s) => Some(format!(
             "stack {stack} is in {s}, from which deploy cannot continue. Inspect it with \

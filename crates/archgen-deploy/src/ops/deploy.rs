@@ -26,6 +26,8 @@ pub struct DeployOptions {
     pub outputs_file: Option<PathBuf>,
     /// Delete and recreate a stack whose first creation failed.
     pub recreate: bool,
+    /// Leave a failed deploy as it failed, without rolling back.
+    pub no_rollback: bool,
 }
 
 pub async fn run<K: Cloud>(
@@ -202,7 +204,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         .first()
         .map(|e| e.event_id.clone());
     let started = Instant::now();
-    if let Err(e) = cfn.execute_change_set(name, &cs).await {
+    if let Err(e) = cfn.execute_change_set(name, &cs, opts.no_rollback).await {
         // Some endpoints (moto) fail the call itself when a resource fails:
         // the events may still say which one.
         let events = events::since(
@@ -244,9 +246,15 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         .as_ref()
         .map_or("DELETE_COMPLETE", |s| s.stack_status.as_str());
     if status != "CREATE_COMPLETE" && status != "UPDATE_COMPLETE" {
-        return Err(Error::Failed(events::failure_report(
-            "deploy", name, status, &events,
-        )));
+        let mut report = events::failure_report("deploy", name, status, &events);
+        if opts.no_rollback {
+            report.push_str(&format!(
+                "\nThe stack was left as it failed (--no-rollback). Fix the cause and deploy \
+                 again (CloudFormation resumes from the failed resources), or roll it back: \
+                 aws cloudformation rollback-stack --stack-name {name} --region {region}"
+            ));
+        }
+        return Err(Error::Failed(report));
     }
     let outputs = stack
         .as_ref()
@@ -331,9 +339,7 @@ fn interrupted(name: &str, region: &str, env: &str, create: bool) -> Error {
             "stop it by deleting the stack: aws cloudformation delete-stack --stack-name {name} --region {region}"
         )
     } else {
-        format!(
-            "cancel it with: aws cloudformation cancel-update-stack --stack-name {name} --region {region}"
-        )
+        format!("cancel it with: archgen cancel --env {env} (CloudFormation rolls the update back)")
     };
     Error::Interrupted(format!(
         "stopped watching; CloudFormation carries on with stack {name}.\n\

@@ -5,6 +5,7 @@ pub mod delete;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
+pub mod recover;
 pub mod status;
 
 use serde_json::Value;
