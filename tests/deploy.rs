@@ -721,3 +721,95 @@ fn a_pinned_account_must_match_the_callers() {
     let out = moto.run(dir.path(), &["status", "--env", "staging"]);
     assert!(stdout(&out).contains("CREATE_COMPLETE"), "{}", stdout(&out));
 }
+
+/// A release pipeline: `deploy --no-execute` creates the change sets and
+/// keeps them; `deploy --execute` runs exactly those, and refuses when the
+/// spec changed in between.
+#[test]
+fn no_execute_keeps_the_change_sets_and_execute_runs_them() {
+    let moto = Moto::start();
+    let dir = project("");
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--no-execute"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("to create stack demo-staging-main"), "{text}");
+    assert!(
+        text.contains("change set archgen-pending of stack demo-staging-main is kept for review"),
+        "{text}"
+    );
+    let out = moto.run(dir.path(), &["status", "--env", "staging"]);
+    assert!(stdout(&out).contains("not deployed"), "{}", stdout(&out));
+
+    let out = moto.run(
+        dir.path(),
+        &["deploy", "--env", "staging", "--execute", "--yes"],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("CREATE_COMPLETE: stack demo-staging-main"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Prepared, then the spec changes: the kept change set is stale.
+    write_stack(dir.path(), DATA_TIER);
+    let out = moto.run(
+        dir.path(),
+        &[
+            "deploy",
+            "--env",
+            "staging",
+            "--no-execute",
+            "--change-set",
+            "release-7",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("6 change(s) to update"),
+        "{}",
+        stdout(&out)
+    );
+    write_stack(
+        dir.path(),
+        "    extra: { type: isolated, cidrs: [10.0.31.0/24, 10.0.32.0/24] }",
+    );
+    let out = moto.run(
+        dir.path(),
+        &[
+            "deploy",
+            "--env",
+            "staging",
+            "--execute",
+            "--change-set",
+            "release-7",
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("is not what the spec says now"), "{err}");
+    // Back to the reviewed spec: the kept change set runs.
+    write_stack(dir.path(), DATA_TIER);
+    let out = moto.run(
+        dir.path(),
+        &[
+            "deploy",
+            "--env",
+            "staging",
+            "--execute",
+            "--change-set",
+            "release-7",
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("UPDATE_COMPLETE"), "{}", stdout(&out));
+    // Nothing left to run: the stack is as the spec says.
+    let out = moto.run(
+        dir.path(),
+        &["deploy", "--env", "staging", "--execute", "--yes"],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("no changes"), "{}", stdout(&out));
+}

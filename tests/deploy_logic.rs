@@ -1048,3 +1048,35 @@ fn no_rollback_executes_without_rollback_and_says_how_to_go_on() {
         "{msg}"
     );
 }
+
+/// A kept change set that CloudFormation marked OBSOLETE (the stack changed
+/// after it was made) is refused without executing, and kept.
+#[test]
+fn execute_refuses_an_obsolete_kept_change_set() {
+    use archgen::deploy::ops::deploy::Execution;
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    fake.0.borrow_mut().change_set.execution_status = Some("OBSOLETE".into());
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, true),
+        execution: Execution::Prepared("release-7".into()),
+        ..Default::default()
+    };
+    let err = run(&fake, &mut Recorder::default(), opts).expect_err("stale");
+    assert!(
+        matches!(&err, Error::Refused(m) if m.contains("OBSOLETE") && m.contains("--no-execute")),
+        "{err:?}"
+    );
+    let calls = fake.calls();
+    assert!(
+        !calls.contains(&"execute_change_set".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        !calls.contains(&"create_change_set".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        !calls.contains(&"delete_change_set".to_string()),
+        "{calls:?}"
+    );
+}

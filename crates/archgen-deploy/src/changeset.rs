@@ -22,6 +22,21 @@ pub fn change_set_name() -> String {
     format!("archgen-{ms}")
 }
 
+/// What a change set is made from (the template and the parameter values),
+/// as a short text kept in its description, so `deploy --execute` can tell
+/// whether a prepared change set is still what the spec says.
+pub fn digest(body: &str, parameters: &[(String, String)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted = parameters.to_vec();
+    sorted.sort();
+    let mut h = Sha256::new();
+    h.update(body.as_bytes());
+    for (k, v) in &sorted {
+        h.update(format!("\n{k}={v}").as_bytes());
+    }
+    format!("archgen sha256:{}", hex::encode(h.finalize()))
+}
+
 /// CloudFormation's ways of saying "nothing to do".
 pub fn is_no_change(reason: &str) -> bool {
     reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")

@@ -51,6 +51,9 @@ pub struct ChangeSetInfo {
     pub status_reason: Option<String>,
     #[serde(default)]
     pub execution_status: Option<String>,
+    /// archgen writes the digest of what it was made from here.
+    #[serde(default)]
+    pub description: Option<String>,
     #[serde(default)]
     pub changes: Vec<Change>,
 }
@@ -154,4 +157,6 @@ pub struct ChangeSetRequest {
     pub parameters: Vec<(String, String)>,
     pub capabilities: Vec<String>,
     pub tags: Vec<(String, String)>,
+    /// What the change set was made from (see [`crate::changeset::digest`]).
+    pub description: String,
 }

@@ -321,7 +321,7 @@ impl CloudFormation for SdkCfn {
             } else {
                 t::ChangeSetType::Update
             })
-            .description("created by archgen");
+            .description(&r.description);
         req = match &r.template {
             TemplateSource::Body(b) => req.template_body(b),
             TemplateSource::Url(u) => req.template_url(u),
@@ -364,6 +364,7 @@ impl CloudFormation for SdkCfn {
                 .unwrap_or_default();
             info.status_reason = out.status_reason().map(str::to_string);
             info.execution_status = out.execution_status().map(|s| s.as_str().to_string());
+            info.description = out.description().map(str::to_string);
             info.changes.extend(out.changes().iter().filter_map(|c| {
                 c.resource_change().map(|rc| Change {
                     resource_change: resource_change(rc),

@@ -18,8 +18,23 @@ use crate::state::{self, StackState};
 use crate::watch::{self, Outcome, ProgressMode, Watch};
 use crate::{capabilities, events, preflight, risk, table, upload};
 
+/// When the change sets run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Execution {
+    /// Create, approve and execute in one go.
+    #[default]
+    Now,
+    /// `--no-execute`: create the change sets under this name, show them,
+    /// and keep them for review.
+    Prepare(String),
+    /// `--execute`: run the change sets kept under this name, once checked
+    /// to be still what the spec says.
+    Prepared(String),
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DeployOptions {
+    pub execution: Execution,
     pub approval: ApprovalFlags,
     pub artifact_bucket: Option<String>,
     pub progress: ProgressMode,
@@ -110,35 +125,51 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     let create = st == StackState::Missing;
 
     let parameters = outputs::parameters(&target.entry, known)?;
-    let source = upload::prepare(
-        store,
-        &target.body,
-        name,
-        region,
-        opts.artifact_bucket.as_deref(),
-    )
-    .await?;
-    let validated = cfn.validate_template(&source).await.map_err(|e| {
-        e.context(format!(
-            "CloudFormation rejected the template of stack {name}"
-        ))
-    })?;
-    let request = change_set_request(
-        target,
-        create,
-        source,
-        parameters,
-        capabilities::merge(
-            validated.into_iter(),
-            capabilities::required(&target.template).into_iter(),
-        ),
-    );
-    let prepared = changeset::create(cfn, &request, env.poll).await;
-    if create && prepared.is_err() {
-        // A rejected CREATE change set still leaves its empty stack behind.
-        remove_empty_stack(cfn, console, name).await;
-    }
-    let info = match prepared? {
+    let digest = changeset::digest(&target.body, &parameters);
+    let made = match &opts.execution {
+        Execution::Prepared(kept) => match kept_change_set(cfn, target, kept, &digest).await? {
+            Some(info) => Prepared::Ready(info),
+            None => Prepared::NoChanges,
+        },
+        _ => {
+            let source = upload::prepare(
+                store,
+                &target.body,
+                name,
+                region,
+                opts.artifact_bucket.as_deref(),
+            )
+            .await?;
+            let validated = cfn.validate_template(&source).await.map_err(|e| {
+                e.context(format!(
+                    "CloudFormation rejected the template of stack {name}"
+                ))
+            })?;
+            let mut request = change_set_request(
+                target,
+                create,
+                source,
+                parameters,
+                capabilities::merge(
+                    validated.into_iter(),
+                    capabilities::required(&target.template).into_iter(),
+                ),
+            );
+            request.description = digest;
+            if let Execution::Prepare(kept) = &opts.execution {
+                // Preparing again replaces what an earlier run kept.
+                let _ = cfn.delete_change_set(name, kept).await;
+                request.change_set_name = kept.clone();
+            }
+            let made = changeset::create(cfn, &request, env.poll).await;
+            if create && made.is_err() {
+                // A rejected CREATE change set still leaves its empty stack behind.
+                remove_empty_stack(cfn, console, name).await;
+            }
+            made?
+        }
+    };
+    let info = match made {
         Prepared::NoChanges => {
             console.line(&format!("no changes: stack {name} is up to date"));
             ensure_protection(cfn, console, target, current.as_ref()).await?;
@@ -169,6 +200,27 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     ));
     console.line(&table::render(&changes, &risks));
 
+    if let Execution::Prepare(kept) = &opts.execution {
+        // The destructive guard speaks now, so the review sees it; approval
+        // is given when the change set runs.
+        let guard = ApprovalFlags {
+            mode: approval::ApprovalMode::Never,
+            ..opts.approval
+        };
+        if let Decision::Refuse(msg) = approval::decide(&risks, changes.len(), guard) {
+            let _ = cfn.delete_change_set(name, &cs).await;
+            if create {
+                remove_empty_stack(cfn, console, name).await;
+            }
+            return Err(Error::Refused(msg));
+        }
+        console.line(&format!(
+            "change set {kept} of stack {name} is kept for review; run it with: archgen deploy \
+             --env {} --execute --change-set {kept}",
+            env.name
+        ));
+        return Ok(current.map(|s| s.outputs).unwrap_or_default());
+    }
     let flags = ApprovalFlags {
         interactive: console.interactive(),
         ..opts.approval
@@ -191,9 +243,12 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         },
     };
     if let Some(error) = refusal {
-        let _ = cfn.delete_change_set(name, &cs).await;
-        if create {
-            remove_empty_stack(cfn, console, name).await;
+        // A change set kept by --no-execute stays for another try.
+        if !matches!(opts.execution, Execution::Prepared(_)) {
+            let _ = cfn.delete_change_set(name, &cs).await;
+            if create {
+                remove_empty_stack(cfn, console, name).await;
+            }
         }
         return Err(error);
     }
@@ -269,6 +324,79 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     }
     ensure_protection(cfn, console, target, stack.as_ref()).await?;
     Ok(outputs)
+}
+
+/// The change set `kept` by `deploy --no-execute`, if it is still what the
+/// spec says (same template and parameters, not executed, not made stale by
+/// a later change to the stack). None when none was kept because the stack
+/// had no changes, and still has none.
+async fn kept_change_set<C: CloudFormation>(
+    cfn: &C,
+    target: &Target,
+    kept: &str,
+    digest: &str,
+) -> Result<Option<crate::model::ChangeSetInfo>, Error> {
+    let name = target.entry.stack_name.as_str();
+    let again = "review and prepare again with deploy --no-execute";
+    // No change set to run is fine when the stack already is what the spec
+    // says (nothing was prepared, or the change set already ran).
+    let up_to_date = || async {
+        let deployed = cfn.get_template(name).await.ok();
+        deployed.as_deref().and_then(parse_template).as_ref() == Some(&target.template)
+    };
+    let info = match cfn.describe_change_set(name, kept).await {
+        Ok(info)
+            if info.execution_status.as_deref() == Some("EXECUTE_COMPLETE")
+                && up_to_date().await =>
+        {
+            return Ok(None);
+        }
+        Ok(info) => info,
+        Err(e) if is_not_found(&e) => {
+            if up_to_date().await {
+                return Ok(None);
+            }
+            return Err(Error::Refused(format!(
+                "stack {name} has no change set {kept}, but the spec would change it: the \
+                 changes were not prepared; {again}"
+            )));
+        }
+        Err(e) => {
+            return Err(e.context(format!("could not read change set {kept} of stack {name}")));
+        }
+    };
+    if info.status != "CREATE_COMPLETE" {
+        return Err(Error::Refused(format!(
+            "change set {kept} of stack {name} is {}: {again}",
+            info.status
+        )));
+    }
+    if let Some(state) = info
+        .execution_status
+        .as_deref()
+        .filter(|s| *s != "AVAILABLE")
+    {
+        return Err(Error::Refused(format!(
+            "change set {kept} of stack {name} can no longer run ({state}: it already ran, or \
+             the stack changed since it was made); {again}"
+        )));
+    }
+    if info.description.as_deref() != Some(digest) {
+        return Err(Error::Refused(format!(
+            "change set {kept} of stack {name} is not what the spec says now (the spec, a --set \
+             value or an output it reads changed since it was prepared); {again}"
+        )));
+    }
+    Ok(Some(info))
+}
+
+fn is_not_found(e: &Error) -> bool {
+    e.aws_failure().is_some_and(|f| {
+        f.code
+            .as_deref()
+            .is_some_and(|c| c.starts_with("ChangeSetNotFound"))
+            || f.message.contains("does not exist")
+    })
 }
 
 /// A CREATE change set makes an empty stack in REVIEW_IN_PROGRESS; when the

@@ -178,5 +178,6 @@ pub fn change_set_request(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        description: "created by archgen".into(),
     }
 }
