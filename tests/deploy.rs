@@ -813,3 +813,45 @@ fn no_execute_keeps_the_change_sets_and_execute_runs_them() {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("no changes"), "{}", stdout(&out));
 }
+
+/// `archgen bootstrap` creates the artifact bucket stack; deploy then sends
+/// a template over the inline limit through it with no flag.
+#[test]
+fn bootstrap_then_a_big_template_deploys_without_flags() {
+    let moto = Moto::start();
+    let dir = project("");
+    let spec = std::fs::read_to_string(dir.path().join("stacks/main.yaml"))
+        .unwrap()
+        .replace("zones: 2", "zones: 4")
+        .replace(
+            "    public: { type: public, cidrs: [10.0.1.0/24, 10.0.2.0/24] }\n",
+            &format!("{}\n", big_tiers()),
+        );
+    std::fs::write(dir.path().join("stacks/main.yaml"), spec).unwrap();
+
+    let out = moto.run(dir.path(), &["bootstrap", "--env", "staging"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("CREATE_COMPLETE: stack archgen-bootstrap"),
+        "{text}"
+    );
+    let bucket = text
+        .split_once("artifact bucket ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .expect("the bucket is named")
+        .to_string();
+    // Again: an update with nothing to do.
+    let out = moto.run(dir.path(), &["bootstrap", "--env", "staging"]);
+    assert!(stdout(&out).contains("no changes"), "{}", stdout(&out));
+
+    let out = moto.run(dir.path(), &["deploy", "--env", "staging", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("CREATE_COMPLETE: stack demo-staging-main"),
+        "{}",
+        stdout(&out)
+    );
+    let listing = moto.list_objects(&bucket);
+    assert!(listing.contains("archgen/demo-staging-main/"), "{listing}");
+}

@@ -2,6 +2,8 @@
 //! into a call on the library.
 
 #[cfg(feature = "deploy")]
+pub mod bootstrap;
+#[cfg(feature = "deploy")]
 pub mod common;
 #[cfg(feature = "deploy")]
 pub mod deploy;
@@ -72,6 +74,8 @@ pub enum Command {
     #[cfg(feature = "deploy")]
     Status(status::StatusArgs),
     #[cfg(feature = "deploy")]
+    Bootstrap(bootstrap::BootstrapArgs),
+    #[cfg(feature = "deploy")]
     Cancel(recover::CancelArgs),
     #[cfg(feature = "deploy")]
     ContinueRollback(recover::ContinueRollbackArgs),
@@ -100,6 +104,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Destroy(args) => destroy::run(args),
         #[cfg(feature = "deploy")]
         Command::Status(args) => status::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Bootstrap(args) => bootstrap::run(args),
         #[cfg(feature = "deploy")]
         Command::Cancel(args) => recover::cancel(args),
         #[cfg(feature = "deploy")]

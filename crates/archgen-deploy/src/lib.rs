@@ -4,6 +4,7 @@
 
 pub mod approval;
 pub mod aws;
+pub mod bootstrap;
 pub mod capabilities;
 pub mod cfn;
 pub mod changeset;

@@ -226,7 +226,9 @@ async fn bucket_problem<K: Cloud>(
         return None;
     }
     let name = target.entry.stack_name.as_str();
-    let Some(bucket) = bucket else {
+    let cfn = cloud.cloudformation(&target.region);
+    let bucket = crate::bootstrap::artifact_bucket(&cfn, target, bucket).await;
+    let Some(bucket) = bucket.as_deref() else {
         return Some(upload::bucket_needed(
             name,
             target.body.len(),

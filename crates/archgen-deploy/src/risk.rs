@@ -217,8 +217,9 @@ fn broadening(
         return (added > 0).then(|| format!("adds {added} IAM grant(s)"));
     }
     if RESOURCE_POLICIES.contains(&t) {
+        // A policy of Deny statements only (TLS-only, say) grants nothing.
         if c.action == "Add" {
-            return Some("new resource policy".into());
+            return (!grants(&new).is_empty()).then(|| "new resource policy".into());
         }
         let added = grants(&new).difference(&grants(&old)).count();
         return (added > 0).then(|| format!("adds {added} grant(s) to a resource policy"));

@@ -33,7 +33,8 @@ pub fn bucket_needed(stack_name: &str, bytes: usize, region: &str) -> String {
         "the template of stack {stack_name} is {bytes} bytes, over CloudFormation's \
          {MAX_INLINE_BYTES}-byte limit for inline templates. Pass --artifact-bucket BUCKET (or set \
          ARCHGEN_ARTIFACT_BUCKET) naming an S3 bucket in {region} that archgen may upload \
-         templates to."
+         templates to, or run `archgen bootstrap --env ENV` once per account and region to \
+         create one that deploy finds by itself."
     )
 }
 

@@ -16,7 +16,7 @@ use crate::outputs::{self, KnownOutputs};
 use crate::progress::clock;
 use crate::state::{self, StackState};
 use crate::watch::{self, Outcome, ProgressMode, Watch};
-use crate::{capabilities, events, preflight, risk, table, upload};
+use crate::{bootstrap, capabilities, events, preflight, risk, table, upload};
 
 /// When the change sets run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,14 +132,10 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
             None => Prepared::NoChanges,
         },
         _ => {
-            let source = upload::prepare(
-                store,
-                &target.body,
-                name,
-                region,
-                opts.artifact_bucket.as_deref(),
-            )
-            .await?;
+            let bucket =
+                bootstrap::artifact_bucket(cfn, target, opts.artifact_bucket.as_deref()).await;
+            let source =
+                upload::prepare(store, &target.body, name, region, bucket.as_deref()).await?;
             let validated = cfn.validate_template(&source).await.map_err(|e| {
                 e.context(format!(
                     "CloudFormation rejected the template of stack {name}"

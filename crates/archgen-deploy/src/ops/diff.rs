@@ -209,7 +209,8 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
         return Ok(stack_diff(target, "waits", &[], &[]));
     }
     let parameters = outputs::parameters(&target.entry, known)?;
-    let source = upload::prepare(store, &target.body, name, region, bucket).await?;
+    let bucket = crate::bootstrap::artifact_bucket(cfn, target, bucket).await;
+    let source = upload::prepare(store, &target.body, name, region, bucket.as_deref()).await?;
     let request = change_set_request(
         target,
         false,

@@ -1,6 +1,7 @@
 //! The four commands, written against the [`super::cfn`] traits and a
 //! [`super::console::Console`], so their logic runs on fakes in tests.
 
+pub mod bootstrap;
 pub mod delete;
 pub mod deploy;
 pub mod destroy;
