@@ -1080,3 +1080,46 @@ fn execute_refuses_an_obsolete_kept_change_set() {
         "{calls:?}"
     );
 }
+
+/// Drift over recorded DescribeStackResourceDrifts data: each drifted
+/// resource with its property differences, after the detection completes.
+#[test]
+fn drift_lists_drifted_resources_and_their_properties() {
+    use archgen::deploy::model::{DriftDetection, ResourceDrift};
+    use archgen::deploy::ops::drift;
+    let drifts: Vec<ResourceDrift> =
+        serde_json::from_value(json("drift.resource-drifts.json")["StackResourceDrifts"].clone())
+            .unwrap();
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(stack("UPDATE_COMPLETE"));
+        let status = |d: &str, s: Option<&str>| DriftDetection {
+            detection_status: d.into(),
+            stack_drift_status: s.map(str::to_string),
+            detection_status_reason: None,
+        };
+        s.drift_statuses = vec![
+            status("DETECTION_IN_PROGRESS", None),
+            status("DETECTION_COMPLETE", Some("DRIFTED")),
+        ];
+        s.drifts = drifts;
+    }
+    let mut console = Recorder::default();
+    let n = block_on(drift::run(&fake, &mut console, &prod_env(), &[target()])).expect("detects");
+    assert_eq!(n, 3);
+    let text = console.lines.join("\n");
+    for expected in [
+        "user-management-prod-main (ap-northeast-1): 3 drifted resource(s)",
+        "  AlbSecurityGroup (AWS::EC2::SecurityGroup) MODIFIED  [sg-0a1b2c3d4e5f67890]",
+        "    /SecurityGroupIngress/1: added {\"CidrIp\":\"203.0.113.7/32\"",
+        "    /BackupRetentionPeriod: 14 -> 1",
+        "    /DeletionProtection: true -> false",
+        "  AlarmTopic (AWS::SNS::Topic) DELETED",
+        "3 drifted resource(s) in total",
+    ] {
+        assert!(text.contains(expected), "'{expected}' missing in\n{text}");
+    }
+    assert_eq!(fake.calls(), ["detect_stack_drift"]);
+    assert_eq!(archgen::deploy::Error::Drifted(n).exit_code(), 4);
+}

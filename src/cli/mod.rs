@@ -11,6 +11,8 @@ pub mod deploy;
 pub mod destroy;
 #[cfg(feature = "deploy")]
 pub mod diff;
+#[cfg(feature = "deploy")]
+pub mod drift;
 pub mod explain;
 #[cfg(feature = "deploy")]
 pub mod recover;
@@ -34,7 +36,7 @@ Exit codes:
   1  the spec is invalid (every problem is listed with file, line and field)
   2  usage error (unknown flag, missing argument, unknown environment)
   3  something else failed (writing output, AWS, a refused or failed deploy, ...)
-  4  `diff --fail` found changes
+  4  `diff --fail` found changes, or `drift --fail` found drift
   130  interrupted: Ctrl-C at a prompt, or while watching (CloudFormation carries on)
 
 Example:
@@ -74,6 +76,8 @@ pub enum Command {
     #[cfg(feature = "deploy")]
     Status(status::StatusArgs),
     #[cfg(feature = "deploy")]
+    Drift(drift::DriftArgs),
+    #[cfg(feature = "deploy")]
     Bootstrap(bootstrap::BootstrapArgs),
     #[cfg(feature = "deploy")]
     Cancel(recover::CancelArgs),
@@ -104,6 +108,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Destroy(args) => destroy::run(args),
         #[cfg(feature = "deploy")]
         Command::Status(args) => status::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Drift(args) => drift::run(args),
         #[cfg(feature = "deploy")]
         Command::Bootstrap(args) => bootstrap::run(args),
         #[cfg(feature = "deploy")]

@@ -5,7 +5,8 @@ use archgen::deploy::Error;
 use archgen::deploy::cfn::{ArtifactStore, AwsResult, Caller, Cloud, CloudFormation};
 use archgen::deploy::console::Console;
 use archgen::deploy::model::{
-    ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
+    ChangeSetInfo, ChangeSetRequest, DriftDetection, ResourceDrift, StackEvent, StackInfo,
+    StackResource, TemplateSource,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,6 +25,10 @@ pub struct Script {
     pub calls: Vec<String>,
     /// Stacks that do not exist, whatever `stack` says.
     pub missing: Vec<String>,
+    /// Drift detection: the statuses reported one per poll (the last one
+    /// repeats), and the drifted resources.
+    pub drift_statuses: Vec<DriftDetection>,
+    pub drifts: Vec<ResourceDrift>,
     /// What ListStackResources returns.
     pub resources: Vec<StackResource>,
     /// DeleteStack succeeds (and counts as the operation that ran).
@@ -138,6 +143,21 @@ impl CloudFormation for Fake {
         } else {
             Err(Error::aws("not scripted"))
         }
+    }
+    async fn detect_drift(&self, _: &str) -> AwsResult<String> {
+        self.log("detect_stack_drift");
+        Ok("detection-1".into())
+    }
+    async fn drift_detection(&self, _: &str) -> AwsResult<DriftDetection> {
+        let mut s = self.0.borrow_mut();
+        Ok(if s.drift_statuses.len() > 1 {
+            s.drift_statuses.remove(0)
+        } else {
+            s.drift_statuses.first().cloned().unwrap_or_default()
+        })
+    }
+    async fn resource_drifts(&self, _: &str) -> AwsResult<Vec<ResourceDrift>> {
+        Ok(self.0.borrow().drifts.clone())
     }
     async fn set_termination_protection(&self, _: &str, _: bool) -> AwsResult<()> {
         self.log("set_termination_protection");

@@ -7,7 +7,8 @@
 #![allow(async_fn_in_trait)]
 
 use super::model::{
-    ChangeSetInfo, ChangeSetRequest, StackEvent, StackInfo, StackResource, TemplateSource,
+    ChangeSetInfo, ChangeSetRequest, DriftDetection, ResourceDrift, StackEvent, StackInfo,
+    StackResource, TemplateSource,
 };
 
 /// AWS calls fail with the crate's one error type, whose
@@ -44,6 +45,11 @@ pub trait CloudFormation {
     async fn get_template(&self, stack: &str) -> AwsResult<String>;
     async fn list_stack_resources(&self, stack: &str) -> AwsResult<Vec<StackResource>>;
     async fn delete_stack(&self, stack: &str) -> AwsResult<()>;
+    /// Starts drift detection; returns its id.
+    async fn detect_drift(&self, stack: &str) -> AwsResult<String>;
+    async fn drift_detection(&self, detection_id: &str) -> AwsResult<DriftDetection>;
+    /// The resources found MODIFIED or DELETED by the last detection.
+    async fn resource_drifts(&self, stack: &str) -> AwsResult<Vec<ResourceDrift>>;
     async fn set_termination_protection(&self, stack: &str, enabled: bool) -> AwsResult<()>;
 }
 

@@ -28,6 +28,9 @@ pub enum Error {
     /// `diff --fail` found this many changes.
     #[error("{0} change(s) present (exit 4 because of --fail)")]
     ChangesPresent(usize),
+    /// `drift --fail` found this many drifted resources.
+    #[error("{0} drifted resource(s) (exit 4 because of --fail)")]
+    Drifted(usize),
     /// Ctrl-C; the message says what CloudFormation carries on with and
     /// the commands to follow or stop it.
     #[error("{0}")]
@@ -75,7 +78,7 @@ impl Error {
             Error::Synth(e) => e.exit_code(),
             Error::Aws { .. } | Error::Refused(_) | Error::Failed(_) => 3,
             // Its own code, so CI can tell "would change" from "invalid spec".
-            Error::ChangesPresent(_) => 4,
+            Error::ChangesPresent(_) | Error::Drifted(_) => 4,
             Error::Interrupted(_) => 130,
         }
     }
@@ -86,7 +89,7 @@ impl Error {
         match self {
             Error::Synth(e) => e.report(),
             Error::Interrupted(m) => format!("interrupted: {m}"),
-            Error::ChangesPresent(_) => self.to_string(),
+            Error::ChangesPresent(_) | Error::Drifted(_) => self.to_string(),
             Error::Aws { failure, .. } if verbose && !failure.detail.is_empty() => {
                 format!("error: {self}\ndetails: {}", failure.detail)
             }

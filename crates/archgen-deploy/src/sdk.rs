@@ -13,8 +13,9 @@ use super::aws::Timeouts;
 use super::cfn::{ArtifactStore, AwsResult, Caller, Cloud, CloudFormation};
 use super::error::{AwsClass, AwsFailure, Error};
 use super::model::{
-    Change, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeTarget, ResourceChange,
-    StackEvent, StackInfo, StackOutput, StackResource, TemplateSource,
+    Change, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeTarget, DriftDetection,
+    PropertyDifference, ResourceChange, ResourceDrift, StackEvent, StackInfo, StackOutput,
+    StackResource, TemplateSource,
 };
 
 /// Stack events are read a page (100) at a time; this bounds one read.
@@ -515,6 +516,83 @@ impl CloudFormation for SdkCfn {
             .await
             .map(|_| ())
             .map_err(|e| self.calls.error(e))
+    }
+
+    async fn detect_drift(&self, stack: &str) -> AwsResult<String> {
+        let out = self
+            .client
+            .detect_stack_drift()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(|e| self.calls.error(e))?;
+        Ok(out
+            .stack_drift_detection_id()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    async fn drift_detection(&self, detection_id: &str) -> AwsResult<DriftDetection> {
+        let out = self
+            .client
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(detection_id)
+            .send()
+            .await
+            .map_err(|e| self.calls.error(e))?;
+        Ok(DriftDetection {
+            detection_status: out
+                .detection_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            stack_drift_status: out.stack_drift_status().map(|s| s.as_str().to_string()),
+            detection_status_reason: out.detection_status_reason().map(str::to_string),
+        })
+    }
+
+    async fn resource_drifts(&self, stack: &str) -> AwsResult<Vec<ResourceDrift>> {
+        let mut drifts = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .describe_stack_resource_drifts()
+                .stack_name(stack)
+                .stack_resource_drift_status_filters(t::StackResourceDriftStatus::Modified)
+                .stack_resource_drift_status_filters(t::StackResourceDriftStatus::Deleted)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.calls.error(e))?;
+            drifts.extend(out.stack_resource_drifts().iter().map(|d| {
+                ResourceDrift {
+                    logical_resource_id: d.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_resource_id: d.physical_resource_id().map(str::to_string),
+                    resource_type: d.resource_type().unwrap_or_default().to_string(),
+                    stack_resource_drift_status: d
+                        .stack_resource_drift_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    property_differences: d
+                        .property_differences()
+                        .iter()
+                        .map(|p| PropertyDifference {
+                            property_path: p.property_path().unwrap_or_default().to_string(),
+                            expected_value: p.expected_value().unwrap_or_default().to_string(),
+                            actual_value: p.actual_value().unwrap_or_default().to_string(),
+                            difference_type: p
+                                .difference_type()
+                                .map(|d| d.as_str().to_string())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            }));
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return Ok(drifts),
+            }
+        }
     }
 
     async fn set_termination_protection(&self, stack: &str, enabled: bool) -> AwsResult<()> {

@@ -6,6 +6,7 @@ pub mod delete;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
+pub mod drift;
 pub mod recover;
 pub mod status;
 
