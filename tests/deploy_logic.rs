@@ -1123,3 +1123,34 @@ fn drift_lists_drifted_resources_and_their_properties() {
     assert_eq!(fake.calls(), ["detect_stack_drift"]);
     assert_eq!(archgen::deploy::Error::Drifted(n).exit_code(), 4);
 }
+
+/// ExecuteChangeSet rejected before anything ran (a template error found at
+/// execution): the first deploy's empty REVIEW_IN_PROGRESS stack goes too.
+#[test]
+fn a_rejected_first_execution_deletes_the_empty_stack() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = None;
+        s.delete_ok = true;
+        s.stack_after = None;
+        s.execute_error = Some(
+            "ValidationError: Template error: instance of Fn::GetAtt references undefined \
+             resource AdminTopicKey"
+                .into(),
+        );
+    }
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, true),
+        ..Default::default()
+    };
+    let err = run(&fake, &mut Recorder::default(), opts).expect_err("rejected");
+    let msg = err.to_string();
+    assert!(msg.contains("AdminTopicKey"), "{msg}");
+    assert!(msg.contains("stack status: REVIEW_IN_PROGRESS"), "{msg}");
+    let calls = fake.calls();
+    assert!(
+        calls.ends_with(&["delete_change_set".to_string(), "delete_stack".to_string()]),
+        "{calls:?}"
+    );
+}

@@ -29,6 +29,8 @@ pub struct Script {
     /// repeats), and the drifted resources.
     pub drift_statuses: Vec<DriftDetection>,
     pub drifts: Vec<ResourceDrift>,
+    /// ExecuteChangeSet fails with this message (nothing runs).
+    pub execute_error: Option<String>,
     /// What ListStackResources returns.
     pub resources: Vec<StackResource>,
     /// DeleteStack succeeds (and counts as the operation that ran).
@@ -114,6 +116,9 @@ impl CloudFormation for Fake {
         self.log("execute_change_set");
         if disable_rollback {
             self.log("rollback disabled");
+        }
+        if let Some(message) = self.0.borrow().execute_error.clone() {
+            return Err(Error::aws(message));
         }
         self.0.borrow_mut().executed = true;
         Ok(())

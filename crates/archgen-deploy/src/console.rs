@@ -31,6 +31,30 @@ pub fn confirm(console: &mut dyn Console, question: &str) -> Option<bool> {
     Some(answer.is_some_and(|a| matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes")))
 }
 
+/// `text` cut to `width` terminal columns (one kept free for the cursor),
+/// ending in `…` when cut. Wide characters (CJK) count two columns, and no
+/// character is split.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let room = width.saturating_sub(1).max(1);
+    if unicode_width::UnicodeWidthStr::width(text) <= room {
+        return text.to_string();
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        // Leave a column for the ellipsis.
+        if used + w > room.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        cut.push(c);
+    }
+    cut.push('…');
+    cut
+}
+
 /// Prints nothing and asks nothing: for output replaced by a report
 /// (`--json`).
 pub struct Quiet;
@@ -121,6 +145,11 @@ impl Console for Terminal {
 
     fn status(&mut self, text: &str) {
         if self.interactive {
+            // A line longer than the terminal wraps, and `\r` then rewrites
+            // only its last row: the display fills with stale copies.
+            let width = terminal_size::terminal_size_of(std::io::stderr())
+                .map_or(80, |(w, _)| usize::from(w.0));
+            let text = fit(text, width);
             let _ = write!(std::io::stderr(), "\r\x1b[2K{text}");
             let _ = std::io::stderr().flush();
             self.status_shown = true;
@@ -161,5 +190,28 @@ impl Console for Terminal {
 
     fn interrupted(&self) -> bool {
         self.interrupted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn the_live_line_fits_the_terminal() {
+        let line = "[3/11 resources]  0:42  last: DatabaseSecretAttachment CREATE_COMPLETE";
+        assert_eq!(fit(line, 200), line);
+        let cut = fit(line, 30);
+        assert_eq!(cut.chars().count(), 29);
+        assert_eq!(unicode_width::UnicodeWidthStr::width(cut.as_str()), 29);
+        assert!(
+            cut.ends_with('…') && cut.starts_with("[3/11 resources]"),
+            "{cut}"
+        );
+        // Wide characters take two columns each and are never split.
+        // 7 columns: "デー" (4) and "…" (1) fit in 6; a third would not.
+        assert_eq!(fit("データベース作成中", 7), "デー…");
+        assert_eq!(fit("データベース作成中", 8), "データ…");
+        assert_eq!(fit("abc", 0), "…");
     }
 }

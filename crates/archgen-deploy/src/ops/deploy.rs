@@ -275,6 +275,11 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
             msg.push('\n');
             msg.push_str(&events::failure_report("deploy", name, &status, &events));
         }
+        if create && status == "REVIEW_IN_PROGRESS" {
+            // Nothing ran: the empty stack of the change set goes too.
+            let _ = cfn.delete_change_set(name, &cs).await;
+            remove_empty_stack(cfn, console, name).await;
+        }
         return Err(Error::Failed(msg));
     }
     let (outcome, events) = watch::watch(
