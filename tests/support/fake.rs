@@ -4,6 +4,7 @@
 use archgen::deploy::Error;
 use archgen::deploy::cfn::{ArtifactStore, AwsResult, Caller, Cloud, CloudFormation};
 use archgen::deploy::console::Console;
+use archgen::deploy::events::EventRange;
 use archgen::deploy::model::{
     ChangeSetInfo, ChangeSetRequest, DriftDetection, ResourceDrift, StackEvent, StackInfo,
     StackResource, TemplateSource,
@@ -123,7 +124,7 @@ impl CloudFormation for Fake {
         self.0.borrow_mut().executed = true;
         Ok(())
     }
-    async fn stack_events(&self, _: &str) -> AwsResult<Vec<StackEvent>> {
+    async fn stack_events(&self, _: &str, _: EventRange<'_>) -> AwsResult<Vec<StackEvent>> {
         let s = self.0.borrow();
         let mut all = if s.executed {
             s.events_after.clone()

@@ -39,8 +39,13 @@ pub trait CloudFormation {
     /// Resumes a rollback that failed (UPDATE_ROLLBACK_FAILED), skipping
     /// the resources named (their logical ids).
     async fn continue_update_rollback(&self, stack: &str, skip: &[String]) -> AwsResult<()>;
-    /// Newest first, as the API returns them; only the most recent pages.
-    async fn stack_events(&self, stack: &str) -> AwsResult<Vec<StackEvent>>;
+    /// Newest first, as the API returns them; as many pages as `range`
+    /// needs (see [`super::events::read_pages`]).
+    async fn stack_events(
+        &self,
+        stack: &str,
+        range: super::events::EventRange<'_>,
+    ) -> AwsResult<Vec<StackEvent>>;
     /// The deployed template body (JSON or YAML text).
     async fn get_template(&self, stack: &str) -> AwsResult<String>;
     async fn list_stack_resources(&self, stack: &str) -> AwsResult<Vec<StackResource>>;

@@ -12,6 +12,7 @@ use aws_sdk_cloudformation::types as t;
 use super::aws::Timeouts;
 use super::cfn::{ArtifactStore, AwsResult, Caller, Cloud, CloudFormation};
 use super::error::{AwsClass, AwsFailure, Error};
+use super::events::{self, EventRange};
 use super::model::{
     Change, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeTarget, DriftDetection,
     PropertyDifference, ResourceChange, ResourceDrift, StackEvent, StackInfo, StackOutput,
@@ -431,20 +432,20 @@ impl CloudFormation for SdkCfn {
             .map_err(|e| self.calls.error(e))
     }
 
-    async fn stack_events(&self, stack: &str) -> AwsResult<Vec<StackEvent>> {
-        let mut events = Vec::new();
-        let mut token: Option<String> = None;
-        for _ in 0..MAX_EVENT_PAGES {
+    async fn stack_events(&self, stack: &str, range: EventRange<'_>) -> AwsResult<Vec<StackEvent>> {
+        let page = |token: Option<String>| async move {
             let out = self
                 .client
                 .describe_stack_events()
                 .stack_name(stack)
-                .set_next_token(token.take())
+                .set_next_token(token)
                 .send()
                 .await
                 .map_err(|e| self.calls.error(e))?;
-            events.extend(out.stack_events().iter().map(|e| {
-                StackEvent {
+            let events = out
+                .stack_events()
+                .iter()
+                .map(|e| StackEvent {
                     event_id: e.event_id().unwrap_or_default().to_string(),
                     stack_name: e.stack_name().unwrap_or_default().to_string(),
                     logical_resource_id: e.logical_resource_id().unwrap_or_default().to_string(),
@@ -456,14 +457,11 @@ impl CloudFormation for SdkCfn {
                         .map(|s| s.as_str().to_string())
                         .unwrap_or_default(),
                     resource_status_reason: e.resource_status_reason().map(str::to_string),
-                }
-            }));
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
-        Ok(events)
+                })
+                .collect();
+            Ok((events, out.next_token().map(str::to_string)))
+        };
+        events::read_pages(page, range, MAX_EVENT_PAGES).await
     }
 
     async fn get_template(&self, stack: &str) -> AwsResult<String> {

@@ -58,7 +58,8 @@ pub async fn watch<C: CloudFormation>(
             .describe_stack(w.stack)
             .await
             .map_err(|e| e.context(format!("could not read stack {}", w.stack)))?;
-        let fresh = match cfn.stack_events(w.stack).await {
+        let range = events::EventRange::Since(last_seen.as_deref());
+        let fresh = match cfn.stack_events(w.stack, range).await {
             Ok(all) => events::since(&all, last_seen.as_deref()),
             // A deleted stack has no events to read any more.
             Err(_) if stack.is_none() => Vec::new(),

@@ -21,7 +21,7 @@ pub async fn delete_and_watch<C: CloudFormation>(
     progress: ProgressMode,
 ) -> Result<bool, Error> {
     let last_seen = cfn
-        .stack_events(name)
+        .stack_events(name, crate::events::EventRange::Newest)
         .await?
         .first()
         .map(|e| e.event_id.clone());

@@ -11,6 +11,7 @@ use crate::cfn::{Cloud, CloudFormation};
 use crate::changeset::{self, Prepared};
 use crate::console::{Console, confirm};
 use crate::error::Error;
+use crate::events::EventRange;
 use crate::model::{StackInfo, StackOutput};
 use crate::outputs::{self, KnownOutputs};
 use crate::progress::clock;
@@ -250,7 +251,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
     }
 
     let last_seen = cfn
-        .stack_events(name)
+        .stack_events(name, EventRange::Newest)
         .await?
         .first()
         .map(|e| e.event_id.clone());
@@ -259,7 +260,9 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         // Some endpoints (moto) fail the call itself when a resource fails:
         // the events may still say which one.
         let events = events::since(
-            &cfn.stack_events(name).await.unwrap_or_default(),
+            &cfn.stack_events(name, EventRange::Since(last_seen.as_deref()))
+                .await
+                .unwrap_or_default(),
             last_seen.as_deref(),
         );
         let status = cfn

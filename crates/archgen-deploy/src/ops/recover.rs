@@ -43,7 +43,7 @@ pub async fn cancel<K: Cloud>(
         }
         acted = true;
         let last_seen = cfn
-            .stack_events(name)
+            .stack_events(name, crate::events::EventRange::Newest)
             .await?
             .first()
             .map(|e| e.event_id.clone());
@@ -95,7 +95,7 @@ pub async fn continue_rollback<K: Cloud>(
         }
         acted = true;
         let last_seen = cfn
-            .stack_events(name)
+            .stack_events(name, crate::events::EventRange::Newest)
             .await?
             .first()
             .map(|e| e.event_id.clone());

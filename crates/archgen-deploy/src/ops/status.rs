@@ -72,7 +72,8 @@ pub async fn report<K: Cloud>(
             let s = stack.stack_status.as_str();
             if events::is_failure(s) || s.contains("ROLLBACK") {
                 // Say why, from the most recent operation's events.
-                let all = cfn.stack_events(name).await.unwrap_or_default();
+                let newest = events::EventRange::Newest;
+                let all = cfn.stack_events(name, newest).await.unwrap_or_default();
                 let mut recent: Vec<_> = all.into_iter().take(100).collect();
                 recent.reverse();
                 status.failures = events::root_cause(&recent, 3)
