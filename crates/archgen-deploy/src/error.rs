@@ -93,7 +93,7 @@ impl Error {
             Error::Aws { failure, .. } if verbose && !failure.detail.is_empty() => {
                 format!("error: {self}\ndetails: {}", failure.detail)
             }
-            Error::Aws { .. } => {
+            Error::Aws { failure, .. } if !failure.detail.is_empty() => {
                 format!("error: {self}\n(run with -v for the SDK's details)")
             }
             other => format!("error: {other}"),
@@ -212,5 +212,47 @@ fn endpoint_hint(endpoint: &str) -> String {
         ". It comes from AWS_ENDPOINT_URL (or endpoint_url in the profile): check that the \
          server there is running, or unset it to use AWS"
             .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_has_its_exit_code_and_aws_details_only_with_verbose() {
+        let usage = Error::usage("unknown environment");
+        assert_eq!(usage.exit_code(), 2);
+        assert_eq!(Error::Refused("no".into()).exit_code(), 3);
+        assert_eq!(Error::Failed("no".into()).exit_code(), 3);
+        assert_eq!(Error::ChangesPresent(2).exit_code(), 4);
+        assert_eq!(Error::Drifted(1).exit_code(), 4);
+        assert_eq!(Error::Interrupted("^C".into()).exit_code(), 130);
+
+        let throttled = Error::from(AwsFailure {
+            class: AwsClass::Throttled,
+            code: Some("Throttling".into()),
+            message: "Rate exceeded".into(),
+            detail: "ServiceError(ServiceError { source: ... })".into(),
+        })
+        .context("could not read stack demo-prod-main");
+        assert_eq!(throttled.exit_code(), 3);
+        let short = throttled.report(false);
+        assert!(
+            short.starts_with(
+                "error: could not read stack demo-prod-main: AWS is throttling these calls \
+                 (Throttling: Rate exceeded)"
+            ),
+            "{short}"
+        );
+        assert!(!short.contains("ServiceError"), "{short}");
+        assert!(short.contains("run with -v"), "{short}");
+        assert!(throttled.report(true).contains("details: ServiceError"));
+        // Nothing more to show: no hint.
+        assert!(
+            !Error::aws("ValidationError: bad")
+                .report(false)
+                .contains("-v")
+        );
     }
 }
