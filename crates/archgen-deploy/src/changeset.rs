@@ -37,6 +37,16 @@ pub fn digest(body: &str, parameters: &[(String, String)]) -> String {
     format!("archgen sha256:{}", hex::encode(h.finalize()))
 }
 
+/// Sleeps for `poll`; true when Ctrl-C came first. Once a watch or a prompt
+/// has listened for Ctrl-C it no longer ends the process, so every wait
+/// listens for it.
+pub async fn interrupted_during(poll: Duration) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(poll) => false,
+        _ = tokio::signal::ctrl_c() => true,
+    }
+}
+
 /// CloudFormation's ways of saying "nothing to do".
 pub fn is_no_change(reason: &str) -> bool {
     reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
@@ -77,7 +87,16 @@ pub async fn create<C: CloudFormation>(
                     }
                 )));
             }
-            _ => tokio::time::sleep(poll).await,
+            _ => {
+                if interrupted_during(poll).await {
+                    // Best effort: nothing ran, the change set need not stay.
+                    let _ = cfn.delete_change_set(stack, &id).await;
+                    return Err(Error::Interrupted(format!(
+                        "Ctrl-C while CloudFormation computed the change set of stack {stack}: \
+                         nothing was executed"
+                    )));
+                }
+            }
         }
     }
     Err(Error::Failed(format!(

@@ -63,7 +63,13 @@ async fn detect<C: CloudFormation>(
         match status.detection_status.as_str() {
             "DETECTION_IN_PROGRESS" => {
                 console.status(&format!("detecting drift on stack {name}"));
-                tokio::time::sleep(env.poll).await;
+                if crate::changeset::interrupted_during(env.poll).await {
+                    console.clear_status();
+                    return Err(Error::Interrupted(format!(
+                        "stopped waiting for drift detection on stack {name}; it finishes on \
+                         its own and changes nothing"
+                    )));
+                }
             }
             "DETECTION_COMPLETE" => {
                 console.clear_status();
