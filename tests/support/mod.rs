@@ -19,12 +19,21 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Moto {
-        // scripts/test installs the tools into .tools/ and exports the
-        // directory; a missing tool fails the test rather than skipping it.
-        let bin_dir = std::env::var_os("ARCHGEN_TOOLS_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin"));
-        let bin = bin_dir.join("moto_server");
+        Moto::launch(&[tools_bin().join("moto_server")])
+    }
+
+    /// moto with archgen's plugin (tests/moto_plugin/archgen_moto.py):
+    /// every resource type archgen emits is accepted (stubbed where moto
+    /// has no model), outputs survive change sets, and termination
+    /// protection works, so the examples deploy.
+    pub fn start_with_stubs() -> Moto {
+        let plugin =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto_plugin/archgen_moto.py");
+        Moto::launch(&[tools_bin().join("python3"), plugin])
+    }
+
+    fn launch(command: &[PathBuf]) -> Moto {
+        let (bin, args) = command.split_first().expect("a program to run");
         assert!(
             bin.exists(),
             "{} is missing: run scripts/test (it installs the test tools) or set ARCHGEN_TOOLS_BIN",
@@ -34,7 +43,8 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = std::process::Command::new(&bin)
+        let child = std::process::Command::new(bin)
+            .args(args)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -101,6 +111,14 @@ impl Moto {
             .output()
             .expect("archgen runs")
     }
+}
+
+/// Where scripts/test installs the tools (or ARCHGEN_TOOLS_BIN); a missing
+/// tool fails the test rather than skipping it.
+pub fn tools_bin() -> PathBuf {
+    std::env::var_os("ARCHGEN_TOOLS_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin"))
 }
 
 /// archgen in `project`, with test credentials and `endpoint` as
