@@ -1154,3 +1154,55 @@ fn a_rejected_first_execution_deletes_the_empty_stack() {
         "{calls:?}"
     );
 }
+
+/// `--no-execute` deploys nothing, so a stack fed by a stack that does not
+/// exist yet cannot be prepared: preflight says so before any change set.
+#[test]
+fn no_execute_refuses_a_stack_fed_by_an_undeployed_stack_before_any_change_set() {
+    use archgen::deploy::ops::deploy::Execution;
+    use archgen::deploy::ops::targets;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
+    let project = archgen::spec::Project::load(&dir).expect("loads");
+    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
+    let t = targets(&synthesis, None).expect("targets");
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(StackInfo {
+            stack_name: t[1].entry.stack_name.clone(),
+            stack_status: "UPDATE_COMPLETE".into(),
+            ..Default::default()
+        });
+        s.missing = vec![t[0].entry.stack_name.clone()];
+    }
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, true),
+        execution: Execution::Prepare("release-7".into()),
+        // The main template is over the inline limit.
+        artifact_bucket: Some("artifacts-{region}".into()),
+        ..Default::default()
+    };
+    let env = Env {
+        name: "staging".into(),
+        poll: Duration::from_millis(1),
+        wait_timeout: Duration::ZERO,
+    };
+    let err = block_on(deploy::run(
+        &fake,
+        &mut Recorder::default(),
+        &env,
+        &t,
+        &opts,
+    ))
+    .expect_err("cannot prepare");
+    let msg = err.to_string();
+    assert!(msg.contains("preflight found 1 problem(s)"), "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "stack {} reads outputs of stack(s) main-edge that are not deployed yet",
+            t[1].entry.stack_name
+        )),
+        "{msg}"
+    );
+    assert!(fake.calls().is_empty(), "{:?}", fake.calls());
+}

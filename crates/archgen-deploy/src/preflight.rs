@@ -21,6 +21,9 @@ pub struct Checks<'a> {
     /// A stack left in ROLLBACK_COMPLETE may be recreated (--recreate, or a
     /// terminal to ask on).
     pub may_recreate: bool,
+    /// `--no-execute`: nothing is deployed this run, so a stack whose
+    /// parameters come from a stack not yet deployed cannot be prepared.
+    pub preparing: bool,
 }
 
 /// Refuses with the list of every problem found; changes nothing.
@@ -35,11 +38,19 @@ pub async fn run<K: Cloud>(
     if let Some(path) = checks.outputs_file {
         problems.extend(outputs_file_problem(path));
     }
+    let mut deployed = std::collections::BTreeSet::new();
     for target in targets {
         problems.extend(zone_problem(target));
         // An error only for Ctrl-C while waiting for a busy stack.
-        problems.extend(state_problem(cloud, console, target, checks).await?);
+        let (problem, exists) = state_problem(cloud, console, target, checks).await?;
+        problems.extend(problem);
+        if exists {
+            deployed.insert(target.entry.name.as_str());
+        }
         problems.extend(bucket_problem(cloud, target, checks.artifact_bucket).await);
+    }
+    if checks.preparing {
+        problems.extend(unprepared_sources(targets, &deployed));
     }
     if problems.is_empty() {
         return Ok(());
@@ -191,14 +202,47 @@ fn collect_zones(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Stacks whose parameters read outputs of a stack that is not deployed:
+/// with `--no-execute` nothing gets deployed, so their change sets cannot be
+/// made (the values do not exist yet).
+fn unprepared_sources(
+    targets: &[Target],
+    deployed: &std::collections::BTreeSet<&str>,
+) -> Vec<String> {
+    targets
+        .iter()
+        .filter_map(|t| {
+            let mut missing: Vec<&str> = t
+                .entry
+                .parameters
+                .values()
+                .map(|p| p.stack.as_str())
+                .filter(|s| !deployed.contains(s))
+                .collect();
+            missing.sort();
+            missing.dedup();
+            (!missing.is_empty()).then(|| {
+                format!(
+                    "stack {} reads outputs of stack(s) {} that are not deployed yet, so its \
+                     change set cannot be prepared: deploy {} first (without --no-execute)",
+                    t.entry.stack_name,
+                    missing.join(", "),
+                    missing.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
 /// A stack deploy cannot start from (failed rollback, ...), after waiting
-/// for a busy one; an error only for Ctrl-C during that wait.
+/// for a busy one, and whether the stack exists and can be updated; an
+/// error only for Ctrl-C during that wait.
 async fn state_problem<K: Cloud>(
     cloud: &K,
     console: &mut dyn Console,
     target: &Target,
     checks: Checks<'_>,
-) -> Result<Option<String>, Error> {
+) -> Result<(Option<String>, bool), Error> {
     let name = target.entry.stack_name.as_str();
     let cfn = cloud.cloudformation(&target.region);
     let stack = match ops::settled(&cfn, console, checks.env, name).await {
@@ -206,12 +250,17 @@ async fn state_problem<K: Cloud>(
         Err(e @ Error::Interrupted(_)) => return Err(e),
         Err(e) => {
             let problem = e.context(format!("could not read stack {name}"));
-            return Ok(Some(problem.to_string()));
+            return Ok((Some(problem.to_string()), false));
         }
     };
-    Ok(match state::classify(stack.as_ref()) {
-        StackState::FailedCreate(_) if checks.may_recreate => None,
-        st => state::explain(&st, name, &target.region, &checks.env.name, "deploy"),
+    let st = state::classify(stack.as_ref());
+    let exists = st == StackState::Updatable;
+    Ok(match st {
+        StackState::FailedCreate(_) if checks.may_recreate => (None, exists),
+        st => (
+            state::explain(&st, name, &target.region, &checks.env.name, "deploy"),
+            exists,
+        ),
     })
 }
 

@@ -63,6 +63,7 @@ pub async fn run<K: Cloud>(
             artifact_bucket: opts.artifact_bucket.as_deref(),
             outputs_file: opts.outputs_file.as_deref(),
             may_recreate,
+            preparing: matches!(opts.execution, Execution::Prepare(_)),
         },
     )
     .await?;
