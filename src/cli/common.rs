@@ -5,12 +5,13 @@ use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::Failure;
-use crate::deploy::aws::{self, AwsOptions};
-use crate::deploy::ops::{self, Env, OpError, Target};
+use super::Error;
+use crate::deploy::aws::{self, AwsOptions, Timeouts};
+use crate::deploy::ops::{self, Env, Target};
 use crate::deploy::sdk::SdkCloud;
 use crate::diagnostic::{did_you_mean, nearest_names};
 use crate::spec::Project;
+use crate::spec::set::Setting;
 use crate::synth::synthesize;
 
 #[derive(Debug, Args)]
@@ -28,57 +29,67 @@ pub struct StackArgs {
     /// environments whose stacks share one region.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Seconds one AWS call may take before it fails (connecting gets at
+    /// most 10 of them); calls to AWS are retried with backoff within 4x this.
+    #[arg(
+        long,
+        env = "ARCHGEN_AWS_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub aws_timeout: u64,
+    /// Seconds to wait for a stack that another operation is changing
+    /// before giving up (0: do not wait).
+    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    pub wait_timeout: u64,
+    /// Set a spec value for this run, as an overlay would: `PATH=VALUE`, or
+    /// `STACK:PATH=VALUE` when there are several stacks (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Setting>,
 }
 
 impl StackArgs {
     /// Loads and synthesizes the environment; usage errors for unknown ones.
-    pub fn targets(&self) -> Result<(Vec<Target>, Env), Failure> {
-        let project = Project::load(&self.dir)?;
+    pub fn targets(&self) -> Result<(Vec<Target>, Env), Error> {
+        let mut project = Project::load(&self.dir)?;
         let declared = project.environment_names();
         if !declared.contains(&self.env) {
             let hint = did_you_mean(&self.env, declared.iter().map(String::as_str))
                 .map(|s| format!(" Did you mean '{s}'?"))
                 .unwrap_or_default();
-            return Err(Failure::Usage(format!(
+            return Err(Error::usage(format!(
                 "environment '{}' is not declared in {}/stacks.{hint} Declared environments: {}",
                 self.env,
                 self.dir.display(),
                 nearest_names(&self.env, declared.iter().map(String::as_str))
             )));
         }
+        project.apply_settings(&self.env, &self.set)?;
         let synthesis = synthesize(&project, &self.env)?;
-        let targets = ops::targets(&synthesis, self.region.as_deref()).map_err(Failure::Usage)?;
+        let targets = ops::targets(&synthesis, self.region.as_deref())?;
         let env = Env {
             name: self.env.clone(),
             poll: Duration::from_secs(2),
+            wait_timeout: Duration::from_secs(self.wait_timeout),
         };
         Ok((targets, env))
     }
 
-    pub async fn cloud(&self) -> Result<SdkCloud, Failure> {
+    pub async fn cloud(&self) -> Result<SdkCloud, Error> {
         let options = AwsOptions {
             profile: self.profile.clone(),
             region: self.region.clone(),
+            timeouts: Timeouts::from_secs(self.aws_timeout),
         };
-        let config = aws::load(&options)
-            .await
-            .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-        Ok(SdkCloud::new(config))
+        let config = aws::load(&options).await?;
+        Ok(SdkCloud::new(config, options.timeouts))
     }
 }
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::Other(anyhow::anyhow!("could not start the async runtime: {e}")))
-}
-
-impl From<OpError> for Failure {
-    fn from(e: OpError) -> Self {
-        match e {
-            OpError::Failed(m) => Failure::Other(anyhow::anyhow!(m)),
-            OpError::Interrupted(m) => Failure::Interrupted(m),
-        }
-    }
+        .map_err(|e| Error::Failed(format!("could not start the async runtime: {e}")))
 }

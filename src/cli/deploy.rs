@@ -3,17 +3,19 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::Failure;
+use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::approval::{ApprovalFlags, ApprovalMode};
 use crate::deploy::console::Terminal;
-use crate::deploy::ops::deploy::{self, DeployOptions};
+use crate::deploy::ops::deploy::{self, DeployOptions, Execution};
 use crate::deploy::watch::ProgressMode;
 
 #[derive(Debug, Args)]
 #[command(
     about = "Deploy an environment's stacks through CloudFormation change sets",
     after_help = "\
+Before any change, a preflight checks the outputs file's directory, pinned zones against \
+the region, every stack's state and the artifact bucket, and lists every problem. \
 Stacks deploy in dependency order. Each change set is shown as a table before it runs; \
 a change that deletes or replaces a resource holding data (database, bucket, table, key, \
 ...) is refused unless --allow-destructive is given, whatever the approval mode.
@@ -51,11 +53,46 @@ pub struct DeployArgs {
     /// Delete and recreate a stack left in ROLLBACK_COMPLETE by a failed first creation.
     #[arg(long)]
     pub recreate: bool,
+    /// Leave a failed deploy as it failed, without rolling back (for debugging).
+    #[arg(long)]
+    pub no_rollback: bool,
+    /// Create and show the change sets, and keep them (under --change-set)
+    /// for `deploy --execute`, instead of running them.
+    #[arg(long, conflicts_with = "execute")]
+    pub no_execute: bool,
+    /// Run the change sets kept by `deploy --no-execute`, after checking they
+    /// are still what the spec says.
+    #[arg(long)]
+    pub execute: bool,
+    /// Name of the kept change sets (with --no-execute / --execute).
+    #[arg(long, value_name = "NAME", default_value = "archgen-pending", value_parser = change_set_name)]
+    pub change_set: String,
 }
 
-pub fn run(args: DeployArgs) -> Result<(), Failure> {
+/// CloudFormation's rule for change set names.
+fn change_set_name(name: &str) -> Result<String, String> {
+    let mut chars = name.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && name.len() <= 128;
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err("a change set name is a letter, then letters, digits and hyphens (at most 128)".into())
+    }
+}
+
+pub fn run(args: DeployArgs) -> Result<(), Error> {
     let (targets, env) = args.stack.targets()?;
+    let execution = if args.no_execute {
+        Execution::Prepare(args.change_set)
+    } else if args.execute {
+        Execution::Prepared(args.change_set)
+    } else {
+        Execution::Now
+    };
     let opts = DeployOptions {
+        execution,
         approval: ApprovalFlags {
             mode: args.require_approval,
             yes: args.yes,
@@ -66,6 +103,7 @@ pub fn run(args: DeployArgs) -> Result<(), Failure> {
         progress: args.progress,
         outputs_file: args.outputs_file,
         recreate: args.recreate,
+        no_rollback: args.no_rollback,
     };
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;

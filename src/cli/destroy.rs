@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::Failure;
+use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::Terminal;
 use crate::deploy::ops::destroy::{self, DestroyOptions};
@@ -39,7 +39,7 @@ pub struct DestroyArgs {
     pub progress: ProgressMode,
 }
 
-pub fn run(args: DestroyArgs) -> Result<(), Failure> {
+pub fn run(args: DestroyArgs) -> Result<(), Error> {
     let (targets, env) = args.stack.targets()?;
     let opts = DestroyOptions {
         yes: args.yes,

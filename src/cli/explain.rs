@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::Failure;
+use super::Error;
 use crate::diagnostic::{Code, did_you_mean};
 
 #[derive(Debug, Args)]
@@ -17,7 +17,7 @@ pub struct ExplainArgs {
     pub code: String,
 }
 
-pub fn run(args: ExplainArgs) -> Result<(), Failure> {
+pub fn run(args: ExplainArgs) -> Result<(), Error> {
     let code = Code::from_id(args.code.trim()).ok_or_else(|| unknown(&args.code))?;
     println!(
         "{}: {}\n\n{}",
@@ -28,11 +28,11 @@ pub fn run(args: ExplainArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn unknown(input: &str) -> Failure {
+fn unknown(input: &str) -> Error {
     let upper = input.trim().to_ascii_uppercase();
     let hint = match did_you_mean(&upper, Code::ALL.iter().map(|c| c.id())) {
         Some(id) => format!("did you mean {id}?"),
         None => "the code is the text in brackets in an error, e.g. error[NET003]".to_string(),
     };
-    Failure::Usage(format!("there is no rule code '{input}': {hint}"))
+    Error::usage(format!("there is no rule code '{input}': {hint}"))
 }

@@ -2,6 +2,8 @@
 //! into a call on the library.
 
 #[cfg(feature = "deploy")]
+pub mod bootstrap;
+#[cfg(feature = "deploy")]
 pub mod common;
 #[cfg(feature = "deploy")]
 pub mod deploy;
@@ -9,24 +11,33 @@ pub mod deploy;
 pub mod destroy;
 #[cfg(feature = "deploy")]
 pub mod diff;
+#[cfg(feature = "deploy")]
+pub mod drift;
 pub mod explain;
+#[cfg(feature = "deploy")]
+pub mod recover;
 #[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
 
 use clap::{Parser, Subcommand};
-use std::process::ExitCode;
 
-use crate::diagnostic::Diagnostics;
+/// How a command failed; `exit_code()` decides the exit code. With the
+/// deployer built in, its error (which wraps the synthesizer's); without,
+/// the synthesizer's alone.
+#[cfg(feature = "deploy")]
+pub use archgen_deploy::Error;
+#[cfg(not(feature = "deploy"))]
+pub use archgen_synth::Error;
 
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
   1  the spec is invalid (every problem is listed with file, line and field)
   2  usage error (unknown flag, missing argument, unknown environment)
-  1  also: `diff --fail` found changes
   3  something else failed (writing output, AWS, a refused or failed deploy, ...)
-  130  interrupted while watching a deploy or destroy (CloudFormation carries on)
+  4  `diff --fail` found changes, or `drift --fail` found drift
+  130  interrupted: Ctrl-C at a prompt, or while watching (CloudFormation carries on)
 
 Example:
   archgen synth prod                     # writes out/prod/<stack>.template.json
@@ -47,6 +58,10 @@ encryption on, public access blocked, least privilege derived from declared conn
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show details of AWS failures (the SDK's full account) after the
+    /// one-line message.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,64 +75,29 @@ pub enum Command {
     Destroy(destroy::DestroyArgs),
     #[cfg(feature = "deploy")]
     Status(status::StatusArgs),
+    #[cfg(feature = "deploy")]
+    Drift(drift::DriftArgs),
+    #[cfg(feature = "deploy")]
+    Bootstrap(bootstrap::BootstrapArgs),
+    #[cfg(feature = "deploy")]
+    Cancel(recover::CancelArgs),
+    #[cfg(feature = "deploy")]
+    ContinueRollback(recover::ContinueRollbackArgs),
     Explain(explain::ExplainArgs),
 }
 
-/// How a command failed, which decides the exit code.
-#[derive(Debug)]
-pub enum Failure {
-    /// The spec is invalid: exit 1.
-    Spec(Diagnostics),
-    /// The command line is wrong: exit 2.
-    Usage(String),
-    /// Anything else: exit 3.
-    Other(anyhow::Error),
-    /// `diff --fail` found this many changes: exit 1.
-    ChangesPresent(usize),
-    /// Ctrl-C while watching an operation that carries on: exit 130.
-    Interrupted(String),
-}
-
-impl From<Diagnostics> for Failure {
-    fn from(d: Diagnostics) -> Self {
-        Failure::Spec(d)
+/// What to print on stderr for `error`; `verbose` adds AWS details.
+pub fn report(error: &Error, verbose: bool) -> String {
+    #[cfg(feature = "deploy")]
+    return error.report(verbose);
+    #[cfg(not(feature = "deploy"))]
+    {
+        let _ = verbose;
+        error.report()
     }
 }
 
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Other(e)
-    }
-}
-
-impl Failure {
-    pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(match self {
-            Failure::Spec(_) => 1,
-            Failure::Usage(_) => 2,
-            Failure::Other(_) => 3,
-            Failure::ChangesPresent(_) => 1,
-            Failure::Interrupted(_) => 130,
-        })
-    }
-
-    /// What to print on stderr. Spec problems come styled with ANSI colours:
-    /// print through `anstream`, which drops them when stderr is not a
-    /// terminal or `NO_COLOR` is set (and keeps them with `CLICOLOR_FORCE`).
-    pub fn report(&self) -> String {
-        match self {
-            Failure::Spec(d) => d.render(true),
-            Failure::Usage(m) => format!("error: {m}"),
-            Failure::Other(e) => format!("error: {e:#}"),
-            Failure::ChangesPresent(n) => {
-                format!("{n} change(s) present (exit 1 because of --fail)")
-            }
-            Failure::Interrupted(m) => format!("interrupted: {m}"),
-        }
-    }
-}
-
-pub fn run(cli: Cli) -> Result<(), Failure> {
+pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
         #[cfg(feature = "deploy")]
@@ -128,6 +108,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Destroy(args) => destroy::run(args),
         #[cfg(feature = "deploy")]
         Command::Status(args) => status::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Drift(args) => drift::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Bootstrap(args) => bootstrap::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Cancel(args) => recover::cancel(args),
+        #[cfg(feature = "deploy")]
+        Command::ContinueRollback(args) => recover::continue_rollback(args),
         Command::Explain(args) => explain::run(args),
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::Failure;
+use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::Terminal;
 use crate::deploy::ops::status;
@@ -23,14 +23,23 @@ Examples:
 pub struct StatusArgs {
     #[command(flatten)]
     pub stack: StackArgs,
+    /// Print the status as JSON (fields in docs/deploy.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(args: StatusArgs) -> Result<(), Failure> {
-    let (targets, _env) = args.stack.targets()?;
+pub fn run(args: StatusArgs) -> Result<(), Error> {
+    let (targets, env) = args.stack.targets()?;
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
-        let mut console = Terminal::new();
-        status::run(&cloud, &mut console, &targets).await?;
+        if args.json {
+            println!(
+                "{}",
+                status::report(&cloud, &env.name, &targets).await?.to_json()
+            );
+        } else {
+            status::run(&cloud, &mut Terminal::new(), &targets).await?;
+        }
         Ok(())
     })
 }

@@ -4,7 +4,7 @@ use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::Failure;
+use super::Error;
 use crate::diagnostic::{did_you_mean, nearest_names};
 use crate::render::{self, Format};
 use crate::spec::Project;
@@ -70,7 +70,7 @@ impl From<FormatArg> for Format {
     }
 }
 
-pub fn run(args: SynthArgs) -> Result<(), Failure> {
+pub fn run(args: SynthArgs) -> Result<(), Error> {
     let format = Format::from(args.format);
     let env = args
         .env
@@ -82,7 +82,7 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         let hint = did_you_mean(&env, declared.iter().map(String::as_str))
             .map(|s| format!(" Did you mean '{s}'?"))
             .unwrap_or_default();
-        return Err(Failure::Usage(format!(
+        return Err(Error::usage(format!(
             "environment '{env}' is not declared in {}/stacks.{hint} Declared environments: {}",
             args.dir.display(),
             nearest_names(&env, declared.iter().map(String::as_str))
@@ -100,7 +100,7 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
             .map(|s| s.name.clone())
             .collect();
         if !names.contains(only) {
-            return Err(Failure::Usage(format!(
+            return Err(Error::usage(format!(
                 "there is no stack '{only}'; stacks: {}",
                 nearest_names(only, names.iter().map(String::as_str))
             )));
@@ -121,21 +121,18 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
     }
     if args.stdout {
         if synthesis.templates.len() != 1 {
-            return Err(Failure::Usage(
-                "--stdout prints one template: choose it with --stack NAME".into(),
+            return Err(Error::usage(
+                "--stdout prints one template: choose it with --stack NAME",
             ));
         }
         let body = format.render(&synthesis.templates[0].1);
         std::io::stdout()
             .write_all(body.as_bytes())
-            .map_err(anyhow::Error::from)?;
+            .map_err(|e| archgen_synth::Error::io("write the template to", "standard output", e))?;
         return Ok(());
     }
     let out = args.out.unwrap_or_else(|| args.dir.join("out").join(&env));
-    let written = render::write(&synthesis, &out, &args.dir, format).map_err(|e| match e {
-        render::WriteError::Refused(refusal) => Failure::Usage(refusal.to_string()),
-        render::WriteError::Io(e) => Failure::Other(e),
-    })?;
+    let written = render::write(&synthesis, &out, &args.dir, format)?;
     for (path, entry) in written.iter().zip(&synthesis.manifest.stacks) {
         let resources = synthesis
             .template(&entry.name)

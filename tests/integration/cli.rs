@@ -68,6 +68,14 @@ const CASES: &[Case] = &[
         says: &["'rw' is not a valid value", "read-write"],
     },
     Case {
+        name: "account that is not an account id",
+        from: "region: ap-northeast-1\n",
+        to: "region: ap-northeast-1\naccount: \"12345\"\n",
+        line: 3,
+        field: "account",
+        says: &["'12345' is not an AWS account id", "12 digits"],
+    },
+    Case {
         name: "unknown field",
         from: "  cidr: 10.0.0.0/16",
         to: "  cidrr: 10.0.0.0/16",

@@ -6,9 +6,10 @@ use std::process::Command;
 #[test]
 fn cfn_lint_reports_nothing_on_any_template() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = write_all_examples(dir.path(), ENVIRONMENTS);
+    let mut paths = write_all_examples(dir.path(), ENVIRONMENTS);
     // Every stack of the manifests, us-east-1 edge stacks included.
     assert_eq!(paths.len(), stack_count(ENVIRONMENTS));
+    paths.extend(write_bootstrap(dir.path()));
     let out = Command::new(tool("cfn-lint"))
         .args(&paths)
         .output()
@@ -40,8 +41,9 @@ fn cfn_lint_catches_a_broken_template() {
 #[test]
 fn checkov_has_no_failed_check_on_prod_templates_and_every_skip_has_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = write_all_examples(dir.path(), &["prod"]);
+    let mut paths = write_all_examples(dir.path(), &["prod"]);
     assert_eq!(paths.len(), stack_count(&["prod"]));
+    paths.extend(write_bootstrap(dir.path()));
     for path in &paths {
         let template: serde_json::Value =
             serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
@@ -108,4 +110,21 @@ fn checkov_has_no_failed_check_on_prod_templates_and_every_skip_has_a_reason() {
         "checkov failed checks:\n{}",
         failed.join("\n")
     );
+}
+
+/// The template of `archgen bootstrap`'s stack, which deploy makes in every
+/// region: held to the same linters as the synthesized ones.
+fn write_bootstrap(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    #[cfg(feature = "deploy")]
+    {
+        let path = dir.join("archgen-bootstrap.template.json");
+        let body = serde_json::to_string_pretty(&archgen::deploy::bootstrap::template()).unwrap();
+        std::fs::write(&path, body).unwrap();
+        vec![path]
+    }
+    #[cfg(not(feature = "deploy"))]
+    {
+        let _ = dir;
+        Vec::new()
+    }
 }

@@ -19,12 +19,21 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Moto {
-        // scripts/test installs the tools into .tools/ and exports the
-        // directory; a missing tool fails the test rather than skipping it.
-        let bin_dir = std::env::var_os("ARCHGEN_TOOLS_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin"));
-        let bin = bin_dir.join("moto_server");
+        Moto::launch(&[tools_bin().join("moto_server")])
+    }
+
+    /// moto with archgen's plugin (tests/moto_plugin/archgen_moto.py):
+    /// every resource type archgen emits is accepted (stubbed where moto
+    /// has no model), outputs survive change sets, and termination
+    /// protection works, so the examples deploy.
+    pub fn start_with_stubs() -> Moto {
+        let plugin =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto_plugin/archgen_moto.py");
+        Moto::launch(&[tools_bin().join("python3"), plugin])
+    }
+
+    fn launch(command: &[PathBuf]) -> Moto {
+        let (bin, args) = command.split_first().expect("a program to run");
         assert!(
             bin.exists(),
             "{} is missing: run scripts/test (it installs the test tools) or set ARCHGEN_TOOLS_BIN",
@@ -34,7 +43,8 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = std::process::Command::new(&bin)
+        let child = std::process::Command::new(bin)
+            .args(args)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -91,18 +101,7 @@ impl Moto {
 
     /// archgen with the environment pointed at this moto.
     pub fn archgen(&self, project: &Path) -> Command {
-        let mut cmd = Command::cargo_bin("archgen").expect("archgen binary");
-        cmd.current_dir(project)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", project)
-            .env("AWS_ENDPOINT_URL", self.endpoint())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", REGION)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .timeout(Duration::from_secs(120));
-        cmd
+        archgen_at(&self.endpoint(), project)
     }
 
     /// Runs archgen with `args` in `project` against this server.
@@ -112,6 +111,113 @@ impl Moto {
             .output()
             .expect("archgen runs")
     }
+}
+
+/// Where scripts/test installs the tools (or ARCHGEN_TOOLS_BIN); a missing
+/// tool fails the test rather than skipping it.
+pub fn tools_bin() -> PathBuf {
+    std::env::var_os("ARCHGEN_TOOLS_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin"))
+}
+
+/// archgen in `project`, with test credentials and `endpoint` as
+/// AWS_ENDPOINT_URL, and nothing else from the caller's environment.
+pub fn archgen_at(endpoint: &str, project: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("archgen").expect("archgen binary");
+    cmd.current_dir(project)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", project)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", REGION)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// A local endpoint that answers every request with one canned HTTP
+/// response, or (with None) accepts connections and never answers: the
+/// failures moto cannot produce on demand.
+pub struct Stub {
+    pub port: u16,
+}
+
+impl Stub {
+    pub fn start(response: Option<String>) -> Stub {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("bound").port();
+        std::thread::spawn(move || {
+            let mut silent = Vec::new();
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                match &response {
+                    // Keep the connection open and say nothing.
+                    None => silent.push(conn),
+                    Some(text) => {
+                        read_request(&mut conn);
+                        let _ = conn.write_all(text.as_bytes());
+                    }
+                }
+            }
+        });
+        Stub { port }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Reads one request (headers and Content-Length body) so the answer does
+/// not race the client's write.
+fn read_request(conn: &mut TcpStream) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let Ok(n) = conn.read(&mut chunk) else { return };
+        if n == 0 {
+            return;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        if let Some((head, _)) = text.split_once("\r\n\r\n") {
+            let end = head.len();
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                return;
+            }
+        }
+    }
+}
+
+/// An HTTP response with `status` (e.g. "400 Bad Request") and `body`.
+pub fn http_response(status: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// CloudFormation's error document (the query protocol's).
+pub fn cfn_error(status: &str, code: &str, message: &str) -> String {
+    http_response(
+        status,
+        "text/xml",
+        &format!(
+            "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>0d4f4d2e-1c1a-4b1e-9a54-7f1f0c5b7e21</RequestId></ErrorResponse>"
+        ),
+    )
 }
 
 impl Drop for Moto {

@@ -3,6 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::cfn::CloudFormation;
+use super::error::Error;
 use super::model::{ChangeSetInfo, ChangeSetRequest};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,31 @@ pub fn change_set_name() -> String {
     format!("archgen-{ms}")
 }
 
+/// What a change set is made from (the template and the parameter values),
+/// as a short text kept in its description, so `deploy --execute` can tell
+/// whether a prepared change set is still what the spec says.
+pub fn digest(body: &str, parameters: &[(String, String)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted = parameters.to_vec();
+    sorted.sort();
+    let mut h = Sha256::new();
+    h.update(body.as_bytes());
+    for (k, v) in &sorted {
+        h.update(format!("\n{k}={v}").as_bytes());
+    }
+    format!("archgen sha256:{}", hex::encode(h.finalize()))
+}
+
+/// Sleeps for `poll`; true when Ctrl-C came first. Once a watch or a prompt
+/// has listened for Ctrl-C it no longer ends the process, so every wait
+/// listens for it.
+pub async fn interrupted_during(poll: Duration) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(poll) => false,
+        _ = tokio::signal::ctrl_c() => true,
+    }
+}
+
 /// CloudFormation's ways of saying "nothing to do".
 pub fn is_no_change(reason: &str) -> bool {
     reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
@@ -30,18 +56,19 @@ pub async fn create<C: CloudFormation>(
     cfn: &C,
     request: &ChangeSetRequest,
     poll: Duration,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, Error> {
     let stack = &request.stack_name;
-    let id = cfn
-        .create_change_set(request)
-        .await
-        .map_err(|e| format!("CloudFormation rejected the change set for stack {stack}: {e}"))?;
+    let id = cfn.create_change_set(request).await.map_err(|e| {
+        e.context(format!(
+            "CloudFormation rejected the change set for stack {stack}"
+        ))
+    })?;
     // Computing a change set takes seconds; an hour means something is off.
     for _ in 0..(3600 / poll.as_secs().max(1)) {
         let info = cfn
             .describe_change_set(stack, &id)
             .await
-            .map_err(|e| format!("could not read change set {id}: {e}"))?;
+            .map_err(|e| e.context(format!("could not read change set {id}")))?;
         match info.status.as_str() {
             "CREATE_COMPLETE" => return Ok(Prepared::Ready(info)),
             "FAILED" => {
@@ -51,19 +78,28 @@ pub async fn create<C: CloudFormation>(
                 if is_no_change(&reason) {
                     return Ok(Prepared::NoChanges);
                 }
-                return Err(format!(
+                return Err(Error::Failed(format!(
                     "CloudFormation could not create a change set for stack {stack}: {}",
                     if reason.is_empty() {
                         "no reason given"
                     } else {
                         &reason
                     }
-                ));
+                )));
             }
-            _ => tokio::time::sleep(poll).await,
+            _ => {
+                if interrupted_during(poll).await {
+                    // Best effort: nothing ran, the change set need not stay.
+                    let _ = cfn.delete_change_set(stack, &id).await;
+                    return Err(Error::Interrupted(format!(
+                        "Ctrl-C while CloudFormation computed the change set of stack {stack}: \
+                         nothing was executed"
+                    )));
+                }
+            }
         }
     }
-    Err(format!(
+    Err(Error::Failed(format!(
         "change set {id} of stack {stack} was still being computed after an hour"
-    ))
+    )))
 }

@@ -1,7 +1,52 @@
 //! Stack events: which belong to the current operation, how to print one,
 //! and the root cause of a failure without the cascade that follows it.
 
+use std::future::Future;
+
+use super::cfn::AwsResult;
 use super::model::StackEvent;
+
+/// Which stack events to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventRange<'a> {
+    /// The newest page (100 events): enough for the newest event id, or
+    /// the reason of the last failure.
+    Newest,
+    /// Everything after the event with this id (the newest already seen):
+    /// paging stops at the page that holds it. None: every page there is
+    /// (up to the limit), for an operation with no event before it.
+    Since(Option<&'a str>),
+}
+
+/// Reads pages of events, newest first, as `range` asks, and at most
+/// `max_pages`. `page(token)` returns one page and the next token. Polling
+/// a long-lived stack so reads one page per poll, not its whole history.
+pub async fn read_pages<F, Fut>(
+    mut page: F,
+    range: EventRange<'_>,
+    max_pages: usize,
+) -> AwsResult<Vec<StackEvent>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = AwsResult<(Vec<StackEvent>, Option<String>)>>,
+{
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..max_pages {
+        let (events_of_page, next) = page(token.take()).await?;
+        let enough = match range {
+            EventRange::Newest => true,
+            EventRange::Since(Some(seen)) => events_of_page.iter().any(|e| e.event_id == seen),
+            EventRange::Since(None) => false,
+        };
+        events.extend(events_of_page);
+        match next {
+            Some(t) if !t.is_empty() && !enough => token = Some(t),
+            _ => break,
+        }
+    }
+    Ok(events)
+}
 
 /// Events newer than `last_seen` (the newest event id before the operation
 /// began), oldest first. `newest_first` is the API's order.
@@ -95,10 +140,16 @@ pub fn root_cause(chronological: &[StackEvent], limit: usize) -> Vec<&StackEvent
         .collect()
 }
 
-/// The failure report: root causes, then the final status.
-pub fn failure_report(stack: &str, final_status: &str, chronological: &[StackEvent]) -> String {
+/// The failure report: root causes, then the final status. `operation` is
+/// what failed, in words: "deploy" or "deletion".
+pub fn failure_report(
+    operation: &str,
+    stack: &str,
+    final_status: &str,
+    chronological: &[StackEvent],
+) -> String {
     let causes = root_cause(chronological, 3);
-    let mut out = format!("deploy of stack {stack} failed: final status {final_status}");
+    let mut out = format!("{operation} of stack {stack} failed: final status {final_status}");
     if causes.is_empty() {
         out.push_str("\nCloudFormation gave no reason in the stack events.");
     } else {
@@ -116,4 +167,57 @@ pub fn failure_report(stack: &str, final_status: &str, chronological: &[StackEve
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn event(id: &str) -> StackEvent {
+        StackEvent {
+            event_id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Three pages of two events, newest first: e6 e5 | e4 e3 | e2 e1.
+    async fn read(range: EventRange<'_>) -> (Vec<String>, usize) {
+        let calls = Cell::new(0);
+        let pages = [["e6", "e5"], ["e4", "e3"], ["e2", "e1"]];
+        let got = read_pages(
+            |token: Option<String>| {
+                calls.set(calls.get() + 1);
+                let i: usize = token.map_or(0, |t| t.parse().unwrap());
+                let next = (i + 1 < pages.len()).then(|| (i + 1).to_string());
+                let page = pages[i].iter().map(|id| event(id)).collect();
+                async move { Ok((page, next)) }
+            },
+            range,
+            5,
+        )
+        .await
+        .unwrap();
+        (got.into_iter().map(|e| e.event_id).collect(), calls.get())
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn paging_stops_at_the_last_event_seen() {
+        // The last seen event is on the first page: one request per poll.
+        let (got, calls) = block_on(read(EventRange::Since(Some("e5"))));
+        assert_eq!((got.len(), calls), (2, 1));
+        let (_, calls) = block_on(read(EventRange::Since(Some("e3"))));
+        assert_eq!(calls, 2);
+        let (got, calls) = block_on(read(EventRange::Since(None)));
+        assert_eq!((got.len(), calls), (6, 3));
+        let (got, calls) = block_on(read(EventRange::Newest));
+        assert_eq!((got, calls), (vec!["e6".to_string(), "e5".to_string()], 1));
+    }
 }

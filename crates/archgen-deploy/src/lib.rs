@@ -4,14 +4,17 @@
 
 pub mod approval;
 pub mod aws;
+pub mod bootstrap;
 pub mod capabilities;
 pub mod cfn;
 pub mod changeset;
 pub mod console;
+pub mod error;
 pub mod events;
 pub mod model;
 pub mod ops;
 pub mod outputs;
+pub mod preflight;
 pub mod progress;
 pub mod risk;
 pub mod sdk;
@@ -19,3 +22,5 @@ pub mod state;
 pub mod table;
 pub mod upload;
 pub mod watch;
+
+pub use error::{AwsClass, AwsFailure, Error, Result};

@@ -51,6 +51,9 @@ pub struct ChangeSetInfo {
     pub status_reason: Option<String>,
     #[serde(default)]
     pub execution_status: Option<String>,
+    /// archgen writes the digest of what it was made from here.
+    #[serde(default)]
+    pub description: Option<String>,
     #[serde(default)]
     pub changes: Vec<Change>,
 }
@@ -154,4 +157,45 @@ pub struct ChangeSetRequest {
     pub parameters: Vec<(String, String)>,
     pub capabilities: Vec<String>,
     pub tags: Vec<(String, String)>,
+    /// What the change set was made from (see [`crate::changeset::digest`]).
+    pub description: String,
+}
+
+/// Where a drift detection stands (DescribeStackDriftDetectionStatus).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DriftDetection {
+    /// DETECTION_IN_PROGRESS, DETECTION_COMPLETE, DETECTION_FAILED.
+    pub detection_status: String,
+    /// DRIFTED, IN_SYNC, NOT_CHECKED, UNKNOWN.
+    #[serde(default)]
+    pub stack_drift_status: Option<String>,
+    #[serde(default)]
+    pub detection_status_reason: Option<String>,
+}
+
+/// A resource that differs from its template (DescribeStackResourceDrifts).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceDrift {
+    pub logical_resource_id: String,
+    #[serde(default)]
+    pub physical_resource_id: Option<String>,
+    pub resource_type: String,
+    /// MODIFIED or DELETED (IN_SYNC and NOT_CHECKED are not listed).
+    pub stack_resource_drift_status: String,
+    #[serde(default)]
+    pub property_differences: Vec<PropertyDifference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PropertyDifference {
+    pub property_path: String,
+    #[serde(default)]
+    pub expected_value: String,
+    #[serde(default)]
+    pub actual_value: String,
+    /// ADD, REMOVE, NOT_EQUAL.
+    pub difference_type: String,
 }

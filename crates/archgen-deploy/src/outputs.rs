@@ -6,6 +6,7 @@ use std::path::Path;
 
 use archgen_synth::manifest::StackEntry;
 
+use super::error::Error;
 use super::model::StackOutput;
 
 /// Outputs of the stacks handled so far, by spec stack name (`edge`).
@@ -16,28 +17,29 @@ pub type KnownOutputs = BTreeMap<String, Vec<StackOutput>>;
 pub fn parameters(
     entry: &StackEntry,
     known: &KnownOutputs,
-) -> Result<Vec<(String, String)>, String> {
+) -> Result<Vec<(String, String)>, Error> {
     entry
         .parameters
         .iter()
         .map(|(param, source)| {
             let outputs = known.get(&source.stack).ok_or_else(|| {
-                format!(
+                Error::Refused(format!(
                     "stack {} needs parameter {param} from stack '{}', which is not deployed: \
-                     deploy the whole environment (without --stack) first",
+                     deploy the whole environment first (archgen deploy --env ENV deploys \
+                     every stack in order)",
                     entry.stack_name, source.stack
-                )
+                ))
             })?;
             outputs
                 .iter()
                 .find(|o| o.output_key == source.output)
                 .map(|o| (param.clone(), o.output_value.clone()))
                 .ok_or_else(|| {
-                    format!(
+                    Error::Refused(format!(
                         "stack {} needs output {} of stack '{}' for parameter {param}, and that \
                          stack has no such output: deploy '{}' again so it publishes it",
                         entry.stack_name, source.output, source.stack, source.stack
-                    )
+                    ))
                 })
         })
         .collect()
@@ -45,7 +47,7 @@ pub fn parameters(
 
 /// `{ "stack-name": { "OutputKey": "value" } }`, written to a temporary file
 /// beside the target and renamed, so readers never see half a file.
-pub fn write_file(path: &Path, outputs: &BTreeMap<String, Vec<StackOutput>>) -> Result<(), String> {
+pub fn write_file(path: &Path, outputs: &BTreeMap<String, Vec<StackOutput>>) -> Result<(), Error> {
     let doc: BTreeMap<&str, BTreeMap<&str, &str>> = outputs
         .iter()
         .map(|(stack, outs)| {
@@ -57,17 +59,21 @@ pub fn write_file(path: &Path, outputs: &BTreeMap<String, Vec<StackOutput>>) -> 
             )
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&doc)
+        .map_err(|e| archgen_synth::Error::io("serialize the outputs for", path, e.into()))?;
     text.push('\n');
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| format!("--outputs-file {} is not a file path", path.display()))?;
+    let name = path.file_name().ok_or_else(|| {
+        Error::usage(format!(
+            "--outputs-file {} is not a file path",
+            path.display()
+        ))
+    })?;
     let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("could not write outputs to {}: {e}", path.display()))
+        .map_err(|e| archgen_synth::Error::io("write the outputs to", path, e).into())
 }

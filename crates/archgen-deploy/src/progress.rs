@@ -40,12 +40,13 @@ impl Progress {
         self.done.len()
     }
 
-    /// e.g. `[ 3/11 resources]  0:42  last: Vpc CREATE_COMPLETE`.
+    /// e.g. `[3/11 resources]  0:42  last: Vpc CREATE_COMPLETE`; when the
+    /// total is unknown, `[3 resources done]`.
     pub fn line(&self, elapsed: Duration) -> String {
-        let total = if self.total == 0 {
-            "?".to_string()
+        let count = if self.total == 0 {
+            format!("{} resources done", self.done())
         } else {
-            self.total.to_string()
+            format!("{}/{} resources", self.done().min(self.total), self.total)
         };
         let failed = if self.failed.is_empty() {
             String::new()
@@ -57,11 +58,7 @@ impl Progress {
             .as_deref()
             .map(|l| format!("  last: {l}"))
             .unwrap_or_default();
-        format!(
-            "[{}/{total} resources{failed}]  {}{last}",
-            self.done(),
-            clock(elapsed)
-        )
+        format!("[{count}{failed}]  {}{last}", clock(elapsed))
     }
 }
 

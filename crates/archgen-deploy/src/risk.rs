@@ -145,11 +145,27 @@ fn destructive(c: &ResourceChange, before: Option<&Value>) -> Option<String> {
                 "Conditional" => Some(format!(
                     "may be replaced by a new, empty resource{because}{kept}"
                 )),
-                _ => None,
+                "False" => None,
+                // CloudFormation (or an emulator) did not say. For a resource
+                // holding data, not knowing is no reason to risk it, unless
+                // every changed property is one that never recreates.
+                _ if only_in_place(c) => None,
+                _ => Some(format!(
+                    "may be replaced by a new, empty resource (the change set does not say \
+                     whether it is replaced){because}{kept}"
+                )),
             }
         }
         _ => None,
     }
+}
+
+/// Every changed property is known to update in place.
+fn only_in_place(c: &ResourceChange) -> bool {
+    !c.details.is_empty()
+        && c.details
+            .iter()
+            .all(|d| d.target.requires_recreation.as_deref() == Some("Never"))
 }
 
 /// Properties whose change forces (or may force) a replacement.
@@ -201,8 +217,9 @@ fn broadening(
         return (added > 0).then(|| format!("adds {added} IAM grant(s)"));
     }
     if RESOURCE_POLICIES.contains(&t) {
+        // A policy of Deny statements only (TLS-only, say) grants nothing.
         if c.action == "Add" {
-            return Some("new resource policy".into());
+            return (!grants(&new).is_empty()).then(|| "new resource policy".into());
         }
         let added = grants(&new).difference(&grants(&old)).count();
         return (added > 0).then(|| format!("adds {added} grant(s) to a resource policy"));

@@ -42,13 +42,20 @@ pub fn classify(stack: Option<&StackInfo>) -> StackState {
     }
 }
 
-/// What to tell the user for the states deploy cannot proceed from.
-pub fn explain(state: &StackState, stack: &str, region: &str, env: &str) -> Option<String> {
+/// What to tell the user for the states `command` (deploy, diff, destroy)
+/// cannot proceed from; the advice ends with running that command again.
+pub fn explain(
+    state: &StackState,
+    stack: &str,
+    region: &str,
+    env: &str,
+    command: &str,
+) -> Option<String> {
     match state {
         StackState::Missing | StackState::Updatable => None,
         StackState::Busy(s) => Some(format!(
             "stack {stack} is busy ({s}): another operation is running. Wait for it to finish \
-             (follow it with `archgen status --env {env}`), then run deploy again."
+             (follow it with `archgen status --env {env}`), then run {command} again."
         )),
         StackState::FailedCreate(s) => Some(format!(
             "stack {stack} is in {s}: its first creation failed, and such a stack cannot be \
@@ -60,7 +67,7 @@ pub fn explain(state: &StackState, stack: &str, region: &str, env: &str) -> Opti
              Fix the cause shown in the stack events (`archgen status --env {env}`), then continue \
              the rollback:\n  aws cloudformation continue-update-rollback --stack-name {stack} \
              --region {region}\nadding `--resources-to-skip LOGICAL_ID ...` for resources that \
-             cannot roll back. Once it reaches UPDATE_ROLLBACK_COMPLETE, deploy again."
+             cannot roll back (or: archgen continue-rollback --env {env} --skip LOGICAL_ID). Once it reaches UPDATE_ROLLBACK_COMPLETE, run {command} again."
         )),
         StackState::Stuck(s) => Some(format!(
             "stack {stack} is in {s}, from which deploy cannot continue. Inspect it with \

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::cfn::CloudFormation;
 use super::console::Console;
+use super::error::Error;
 use super::events;
 use super::model::{StackEvent, StackInfo};
 use super::progress::Progress;
@@ -42,7 +43,7 @@ pub async fn watch<C: CloudFormation>(
     cfn: &C,
     console: &mut dyn Console,
     w: Watch<'_>,
-) -> Result<(Outcome, Vec<StackEvent>), String> {
+) -> Result<(Outcome, Vec<StackEvent>), Error> {
     let started = Instant::now();
     let live = w.mode == ProgressMode::Auto && console.interactive();
     let mut progress = Progress::new(w.total);
@@ -56,12 +57,13 @@ pub async fn watch<C: CloudFormation>(
         let stack = cfn
             .describe_stack(w.stack)
             .await
-            .map_err(|e| format!("could not read stack {}: {e}", w.stack))?;
-        let fresh = match cfn.stack_events(w.stack).await {
+            .map_err(|e| e.context(format!("could not read stack {}", w.stack)))?;
+        let range = events::EventRange::Since(last_seen.as_deref());
+        let fresh = match cfn.stack_events(w.stack, range).await {
             Ok(all) => events::since(&all, last_seen.as_deref()),
             // A deleted stack has no events to read any more.
             Err(_) if stack.is_none() => Vec::new(),
-            Err(e) => return Err(format!("could not read events of stack {}: {e}", w.stack)),
+            Err(e) => return Err(e.context(format!("could not read events of stack {}", w.stack))),
         };
         if let Some(newest) = fresh.last() {
             last_seen = Some(newest.event_id.clone());

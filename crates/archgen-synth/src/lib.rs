@@ -11,6 +11,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod error;
 pub mod kinds;
 pub mod manifest;
 pub mod pipeline;
@@ -18,3 +19,5 @@ pub mod render;
 pub mod spec;
 pub mod synth;
 pub mod template;
+
+pub use error::{Error, Result};

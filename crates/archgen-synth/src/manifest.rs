@@ -28,6 +28,9 @@ pub struct StackEntry {
     /// Template parameter → the stack output that supplies it.
     pub parameters: BTreeMap<String, ParameterSource>,
     pub termination_protection: bool,
+    /// The account the stack must deploy to, when the spec pins one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// Stack-level tags; CloudFormation propagates them to resources.
     pub tags: BTreeMap<String, String>,
 }

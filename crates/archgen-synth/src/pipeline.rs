@@ -159,6 +159,7 @@ fn stack_entry(stack: &ResolvedStack) -> StackEntry {
         depends_on: Vec::new(),
         parameters: BTreeMap::new(),
         termination_protection: spec.termination_protection,
+        account: spec.account.clone(),
         tags,
     }
 }

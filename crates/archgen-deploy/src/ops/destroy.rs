@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::{Env, OpError, Target, delete, parse_template};
+use super::{Env, Target, delete, parse_template};
 use crate::cfn::{Cloud, CloudFormation};
 use crate::console::Console;
+use crate::error::Error;
 use crate::model::StackResource;
-use crate::state::{self, StackState};
 use crate::watch::ProgressMode;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,7 +25,8 @@ pub async fn run<K: Cloud>(
     env: &Env,
     targets: &[Target],
     opts: DestroyOptions,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
+    crate::preflight::check_account(cloud, &env.name, targets).await?;
     for target in targets.iter().rev() {
         let cfn = cloud.cloudformation(&target.region);
         destroy_stack(&cfn, console, env, target, opts).await?;
@@ -39,53 +40,53 @@ async fn destroy_stack<C: CloudFormation>(
     env: &Env,
     target: &Target,
     opts: DestroyOptions,
-) -> Result<(), OpError> {
+) -> Result<(), Error> {
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
-    let Some(stack) = cfn.describe_stack(name).await? else {
+    let Some(stack) = super::settled(cfn, console, env, name).await? else {
         console.line(&format!(
             "stack {name} ({region}) does not exist: nothing to delete"
         ));
         return Ok(());
     };
-    if let st @ StackState::Busy(_) = state::classify(Some(&stack)) {
-        return Err(state::explain(&st, name, region, &env.name)
-            .unwrap_or_default()
-            .into());
-    }
     if stack.enable_termination_protection && !opts.disable_termination_protection {
-        return Err(format!(
+        return Err(Error::Refused(format!(
             "stack {name} has termination protection on, so it was not deleted. If it really must \
              go, run again with --disable-termination-protection."
-        )
-        .into());
+        )));
     }
     if !opts.yes {
         if !console.interactive() {
-            return Err(format!(
+            return Err(Error::Refused(format!(
                 "refusing to delete stack {name} without confirmation: there is no terminal to type \
                  its name on. Pass --yes to delete without asking."
-            )
-            .into());
+            )));
         }
         let answer = console.ask(&format!(
             "This deletes stack {name} ({region}) and the resources it holds.\nType the stack name to confirm: "
         ));
+        if console.interrupted() {
+            return Err(Error::Interrupted(format!(
+                "Ctrl-C at the prompt: stack {name} was not deleted"
+            )));
+        }
         if answer.as_deref().map(str::trim) != Some(name) {
-            return Err(
-                format!("stack {name} was not deleted: the name typed did not match").into(),
-            );
+            return Err(Error::Refused(format!(
+                "stack {name} was not deleted: the name typed did not match"
+            )));
         }
     }
-    // Read what will survive before it is too late to ask.
-    let kept = retained(cfn, name).await;
+    // Read what will survive (and how much there is to delete, for the
+    // progress line) before it is too late to ask.
+    let resources = cfn.list_stack_resources(name).await.unwrap_or_default();
+    let kept = retained(cfn, name, &resources).await;
     if stack.enable_termination_protection {
         cfn.set_termination_protection(name, false).await?;
         console.line(&format!("termination protection turned off on {name}"));
     }
     console.line(&format!("deleting stack {name} ({region})"));
-    if !delete::delete_and_watch(cfn, console, env, name, opts.progress).await? {
-        return Err(OpError::Interrupted(format!(
+    if !delete::delete_and_watch(cfn, console, env, name, resources.len(), opts.progress).await? {
+        return Err(Error::Interrupted(format!(
             "stopped watching; CloudFormation carries on deleting stack {name}. \
              Follow it with: archgen status --env {}",
             env.name
@@ -108,7 +109,11 @@ async fn destroy_stack<C: CloudFormation>(
 
 /// Resources that exist and whose DeletionPolicy keeps them (Retain) or
 /// keeps a snapshot of them (Snapshot).
-async fn retained<C: CloudFormation>(cfn: &C, name: &str) -> Vec<(StackResource, String)> {
+async fn retained<C: CloudFormation>(
+    cfn: &C,
+    name: &str,
+    resources: &[StackResource],
+) -> Vec<(StackResource, String)> {
     let Some(template) = cfn
         .get_template(name)
         .await
@@ -118,8 +123,7 @@ async fn retained<C: CloudFormation>(cfn: &C, name: &str) -> Vec<(StackResource,
     else {
         return Vec::new();
     };
-    let resources = cfn.list_stack_resources(name).await.unwrap_or_default();
-    retained_in(&template, &resources)
+    retained_in(&template, resources)
 }
 
 pub fn retained_in(template: &Value, resources: &[StackResource]) -> Vec<(StackResource, String)> {

@@ -1,14 +1,98 @@
 //! `archgen diff`: the change set of every stack, shown and then deleted;
 //! for a stack that does not exist yet, the resources it would create.
 
-use super::{Env, OpError, Target, change_set_request, parse_template, planned_creation};
+use serde::Serialize;
+
+use super::{Env, Target, change_set_request, parse_template, planned_creation};
 use crate::cfn::{ArtifactStore, Cloud, CloudFormation};
 use crate::changeset::{self, Prepared};
 use crate::console::Console;
+use crate::error::Error;
 use crate::model::ResourceChange;
 use crate::outputs::{self, KnownOutputs};
+use crate::risk::{Risk, RiskKind};
 use crate::state::{self, StackState};
 use crate::{capabilities, risk, table, upload};
+
+/// What `diff --json` prints: stable, documented fields (docs/deploy.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    pub environment: String,
+    /// Changes over all stacks.
+    pub changes: usize,
+    pub stacks: Vec<StackDiff>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StackDiff {
+    pub stack: String,
+    pub region: String,
+    /// `create`, `recreate` (after a failed first creation), `update`,
+    /// `no-changes`, or `waits` (its parameters come from a stack that is
+    /// not deployed yet, so it cannot be previewed).
+    pub plan: &'static str,
+    pub changes: Vec<ChangeEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeEntry {
+    /// `Add`, `Modify`, `Remove`, ... as CloudFormation says.
+    pub action: String,
+    pub logical_id: String,
+    pub resource_type: String,
+    /// `True`, `Conditional`, `False`, or null when not known.
+    pub replacement: Option<String>,
+    /// Properties that force (or may force) the replacement.
+    pub replaced_because_of: Vec<String>,
+    pub risks: Vec<RiskEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskEntry {
+    /// `destructive` or `broadening`.
+    pub kind: &'static str,
+    pub reason: String,
+}
+
+impl DiffReport {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn stack_diff(
+    target: &Target,
+    plan: &'static str,
+    changes: &[ResourceChange],
+    risks: &[Risk],
+) -> StackDiff {
+    StackDiff {
+        stack: target.entry.stack_name.clone(),
+        region: target.region.clone(),
+        plan,
+        changes: changes
+            .iter()
+            .map(|c| ChangeEntry {
+                action: c.action.clone(),
+                logical_id: c.logical_resource_id.clone(),
+                resource_type: c.resource_type.clone(),
+                replacement: c.replacement.clone(),
+                replaced_because_of: risk::recreation_causes(c),
+                risks: risks
+                    .iter()
+                    .filter(|r| r.logical_id == c.logical_resource_id)
+                    .map(|r| RiskEntry {
+                        kind: match r.kind {
+                            RiskKind::Destructive => "destructive",
+                            RiskKind::Broadening => "broadening",
+                        },
+                        reason: r.reason.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
 
 /// Returns the number of changes over all stacks.
 pub async fn run<K: Cloud>(
@@ -17,13 +101,30 @@ pub async fn run<K: Cloud>(
     env: &Env,
     targets: &[Target],
     artifact_bucket: Option<&str>,
-) -> Result<usize, OpError> {
+) -> Result<usize, Error> {
+    Ok(report(cloud, console, env, targets, artifact_bucket)
+        .await?
+        .changes)
+}
+
+/// Shows every stack's changes on `console` and returns them.
+pub async fn report<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    env: &Env,
+    targets: &[Target],
+    artifact_bucket: Option<&str>,
+) -> Result<DiffReport, Error> {
+    crate::preflight::check_account(cloud, &env.name, targets).await?;
     let mut known = KnownOutputs::new();
     let mut total = 0;
+    let mut stacks = Vec::new();
     for target in targets {
         let cfn = cloud.cloudformation(&target.region);
         let store = cloud.artifacts(&target.region);
-        total += diff_stack(&cfn, &store, console, env, target, &known, artifact_bucket).await?;
+        let diff = diff_stack(&cfn, &store, console, env, target, &known, artifact_bucket).await?;
+        total += diff.changes.len();
+        stacks.push(diff);
         let outputs = cfn
             .describe_stack(&target.entry.stack_name)
             .await?
@@ -35,7 +136,11 @@ pub async fn run<K: Cloud>(
         0 => "no changes".to_string(),
         n => format!("{n} change(s) in total"),
     });
-    Ok(total)
+    Ok(DiffReport {
+        environment: env.name.clone(),
+        changes: total,
+        stacks,
+    })
 }
 
 async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
@@ -46,13 +151,13 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     target: &Target,
     known: &KnownOutputs,
     bucket: Option<&str>,
-) -> Result<usize, OpError> {
+) -> Result<StackDiff, Error> {
     let name = target.entry.stack_name.as_str();
     let region = target.region.as_str();
     console.line(&format!("==> stack {name} ({region})"));
-    let current = cfn.describe_stack(name).await?;
+    let current = super::settled(cfn, console, env, name).await?;
     let st = state::classify(current.as_ref());
-    let creation = |console: &mut dyn Console, note: &str| {
+    let creation = |console: &mut dyn Console, note: &str, plan| {
         let adds = planned_creation(&target.template);
         let risks = risk::assess(&adds, &target.template, None);
         console.line(&format!(
@@ -60,25 +165,30 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
             adds.len()
         ));
         console.line(&table::render(&adds, &risks));
-        adds.len()
+        stack_diff(target, plan, &adds, &risks)
     };
     match &st {
         // A CREATE change set would create the stack itself, so a new
         // stack is previewed from the template alone.
         StackState::Missing => {
-            return Ok(creation(console, &format!("stack {name} does not exist")));
+            return Ok(creation(
+                console,
+                &format!("stack {name} does not exist"),
+                "create",
+            ));
         }
         StackState::FailedCreate(s) => {
             return Ok(creation(
                 console,
                 &format!("stack {name} is {s} and would be deleted and created again"),
+                "recreate",
             ));
         }
         StackState::Updatable => {}
         other => {
-            return Err(state::explain(other, name, region, &env.name)
-                .unwrap_or_default()
-                .into());
+            return Err(Error::Refused(
+                state::explain(other, name, region, &env.name, "diff").unwrap_or_default(),
+            ));
         }
     }
     // A stack fed by a stack that is not deployed yet (a new edge stack)
@@ -96,10 +206,11 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
             "stack {name} takes parameters from stack '{source}', which is not deployed yet: \
              it can be previewed once '{source}' exists (archgen deploy creates both in order)"
         ));
-        return Ok(0);
+        return Ok(stack_diff(target, "waits", &[], &[]));
     }
     let parameters = outputs::parameters(&target.entry, known)?;
-    let source = upload::prepare(store, &target.body, name, region, bucket).await?;
+    let bucket = crate::bootstrap::artifact_bucket(cfn, target, bucket).await;
+    let source = upload::prepare(store, &target.body, name, region, bucket.as_deref()).await?;
     let request = change_set_request(
         target,
         false,
@@ -110,7 +221,7 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
     let info = match changeset::create(cfn, &request, env.poll).await? {
         Prepared::NoChanges => {
             console.line(&format!("no changes: stack {name} is up to date"));
-            return Ok(0);
+            return Ok(stack_diff(target, "no-changes", &[], &[]));
         }
         Prepared::Ready(info) => info,
     };
@@ -133,5 +244,5 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
         changes.len()
     ));
     console.line(&table::render(&changes, &risks));
-    Ok(changes.len())
+    Ok(stack_diff(target, "update", &changes, &risks))
 }

@@ -1,10 +1,13 @@
 //! The four commands, written against the [`super::cfn`] traits and a
 //! [`super::console::Console`], so their logic runs on fakes in tests.
 
+pub mod bootstrap;
 pub mod delete;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
+pub mod drift;
+pub mod recover;
 pub mod status;
 
 use serde_json::Value;
@@ -14,28 +17,7 @@ use archgen_synth::manifest::StackEntry;
 use archgen_synth::synth::Synthesis;
 
 use super::aws::stack_region;
-use super::cfn::AwsError;
-
-/// How a command failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OpError {
-    /// Refused, rejected by AWS, or the operation failed.
-    Failed(String),
-    /// Ctrl-C while watching; the operation carries on.
-    Interrupted(String),
-}
-
-impl From<String> for OpError {
-    fn from(s: String) -> Self {
-        OpError::Failed(s)
-    }
-}
-
-impl From<AwsError> for OpError {
-    fn from(e: AwsError) -> Self {
-        OpError::Failed(e.message)
-    }
-}
+use super::error::Error;
 
 /// One stack to act on, with its synthesized template.
 #[derive(Debug, Clone)]
@@ -52,20 +34,93 @@ pub struct Env {
     pub name: String,
     /// Delay between polls of CloudFormation.
     pub poll: Duration,
+    /// How long to wait for a stack that another operation is changing
+    /// (`--wait-timeout`); zero refuses at once.
+    pub wait_timeout: Duration,
+}
+
+/// The stack once no other operation is changing it. A busy stack is
+/// waited for (saying so, up to `env.wait_timeout`), then re-read; Ctrl-C
+/// stops the wait. Returns the settled stack, or None when it is gone.
+pub async fn settled<C: super::cfn::CloudFormation>(
+    cfn: &C,
+    console: &mut dyn super::console::Console,
+    env: &Env,
+    name: &str,
+) -> Result<Option<super::model::StackInfo>, Error> {
+    let started = std::time::Instant::now();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut announced = false;
+    loop {
+        let stack = cfn.describe_stack(name).await?;
+        let super::state::StackState::Busy(status) = super::state::classify(stack.as_ref()) else {
+            if announced {
+                console.clear_status();
+                console.line(&format!("stack {name} is free again"));
+            }
+            return Ok(stack);
+        };
+        if started.elapsed() >= env.wait_timeout {
+            let waited = if env.wait_timeout.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    " It was still {status} after --wait-timeout {} s.",
+                    env.wait_timeout.as_secs()
+                )
+            };
+            return Err(Error::Refused(format!(
+                "stack {name} is busy ({status}): another operation is running.{waited} Wait for \
+                 it to finish (follow it with `archgen status --env {}`), or raise \
+                 --wait-timeout.",
+                env.name
+            )));
+        }
+        if !announced {
+            console.line(&format!(
+                "stack {name} is busy ({status}): waiting for the other operation to finish \
+                 (up to {} s, --wait-timeout)",
+                env.wait_timeout.as_secs()
+            ));
+            announced = true;
+        }
+        console.status(&format!(
+            "waiting for stack {name} ({status})  {}",
+            super::progress::clock(started.elapsed())
+        ));
+        tokio::select! {
+            _ = tokio::time::sleep(env.poll) => {}
+            _ = &mut ctrl_c => {
+                console.clear_status();
+                return Err(Error::Interrupted(format!(
+                    "stopped waiting for stack {name}, which is still {status}; nothing was changed"
+                )));
+            }
+        }
+    }
 }
 
 /// The stacks of the synthesis in deployment order, with their regions.
-pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target>, String> {
+pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target>, Error> {
     synthesis
         .manifest
         .stacks
         .iter()
         .map(|entry| {
-            let template = synthesis
-                .template(&entry.name)
-                .ok_or_else(|| format!("no template was synthesized for stack {}", entry.name))?;
+            let template = synthesis.template(&entry.name).ok_or_else(|| {
+                Error::Failed(format!(
+                    "no template was synthesized for stack {}",
+                    entry.name
+                ))
+            })?;
             let body = template.to_json_compact();
-            let value = serde_json::from_str(&body).map_err(|e| e.to_string())?;
+            let value = serde_json::from_str(&body).map_err(|e| {
+                Error::Failed(format!(
+                    "the template of stack {} is not JSON: {e}",
+                    entry.name
+                ))
+            })?;
             Ok(Target {
                 region: stack_region(&synthesis.manifest, &entry.stack_name, region)?.to_string(),
                 entry: entry.clone(),
@@ -125,5 +180,6 @@ pub fn change_set_request(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        description: "created by archgen".into(),
     }
 }

@@ -101,6 +101,19 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
                 .help(help),
         );
     }
+    if let Some(account) = &spec.account
+        && !(account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()))
+    {
+        out.push(
+            stack
+                .error(
+                    Code::App046,
+                    "account",
+                    format!("'{account}' is not an AWS account id"),
+                )
+                .help("write the 12 digits in quotes, e.g. account: \"123456789012\""),
+        );
+    }
     if !is_name(&stack.environment, 16) {
         out.push(
             stack

@@ -241,6 +241,10 @@ codes! {
     App045 = "APP045", "a variable is both a secret and a plain variable",
         "A name under `secrets:` is injected from Secrets Manager or SSM; the same name under \
          `environment:` would conflict. Remove it from `environment:`.";
+    App046 = "APP046", "the account is not a 12-digit AWS account id",
+        "`account:` (usually under an environment) is the AWS account the stack must deploy \
+         to, as 12 digits; quote it so YAML keeps leading zeros.\n\n    environments:\n      \
+         prod: { account: \"123456789012\" }";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

@@ -7,10 +7,10 @@
 mod ownership;
 mod swap;
 
-use anyhow::Context;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::error::{Error, Result};
 use crate::synth::Synthesis;
 use crate::template::Template;
 
@@ -38,29 +38,19 @@ impl Format {
     }
 }
 
-/// Why output was not written.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// The output directory holds something archgen did not write (or is a
-    /// place it must never replace); nothing was touched.
-    #[error(transparent)]
-    Refused(#[from] Refusal),
-    /// Writing failed; the previous output, if any, is still in place.
-    #[error(transparent)]
-    Io(#[from] anyhow::Error),
-}
-
 /// Renders every template and the manifest into a scratch directory next to
 /// `out`, then swaps it into place, so a failure never leaves a mix of old
 /// and new files. `out` is replaced only when archgen wrote it (see
 /// [`ownership`]); `project_dir` is the directory holding `stacks/`, which
 /// is never replaced. Returns the template paths written, in manifest order.
+/// Fails with [`Error::OutputRefused`] (nothing touched) or [`Error::Io`]
+/// (the previous output, if any, still in place).
 pub fn write(
     synthesis: &Synthesis,
     out: &Path,
     project_dir: &Path,
     format: Format,
-) -> Result<Vec<PathBuf>, WriteError> {
+) -> Result<Vec<PathBuf>> {
     let mut manifest = synthesis.manifest.clone();
     let mut files = Vec::new();
     for (entry, (_, template)) in manifest.stacks.iter_mut().zip(&synthesis.templates) {
@@ -68,8 +58,8 @@ pub fn write(
         files.push((entry.template_file.clone(), format.render(template)));
     }
     let templates: Vec<PathBuf> = files.iter().map(|(n, _)| out.join(n)).collect();
-    let mut manifest_json =
-        serde_json::to_string_pretty(&manifest).context("serializing the manifest")?;
+    let mut manifest_json = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| Error::io("serialize the manifest for", out, e.into()))?;
     manifest_json.push('\n');
     files.push((ownership::MANIFEST.to_string(), manifest_json));
 
@@ -78,7 +68,7 @@ pub fn write(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     let staging = swap::stage(parent, out, &files)?;
     swap::replace(staging, out, |from, to| fs::rename(from, to))?;
     Ok(templates)

@@ -3,11 +3,12 @@
 //! renamed in, and only then is the old one deleted. If the second rename
 //! fails, the old directory is renamed back.
 
-use anyhow::{Context, Result};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
+
+use crate::error::{Error, Result};
 
 /// Writes `files` into a fresh hidden directory next to `out` (same
 /// filesystem, so renames are atomic). Dropped without being swapped in, it
@@ -16,10 +17,10 @@ pub fn stage(parent: &Path, out: &Path, files: &[(String, String)]) -> Result<Te
     let staging = tempfile::Builder::new()
         .prefix(&hidden_prefix(out, "new"))
         .tempdir_in(parent)
-        .with_context(|| format!("creating a scratch directory in {}", parent.display()))?;
+        .map_err(|e| Error::io("create a scratch directory in", parent, e))?;
     for (name, body) in files {
         let path = staging.path().join(name);
-        fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
+        fs::write(&path, body).map_err(|e| Error::io("write", &path, e))?;
     }
     Ok(staging)
 }
@@ -35,8 +36,7 @@ pub fn replace(
 ) -> Result<()> {
     let exists = fs::symlink_metadata(out).is_ok();
     if !exists {
-        rename(staging.path(), out)
-            .with_context(|| format!("moving the new output into {}", out.display()))?;
+        rename(staging.path(), out).map_err(|e| Error::io("move the new output into", out, e))?;
         let _ = staging.keep();
         return Ok(());
     }
@@ -44,28 +44,20 @@ pub fn replace(
     let aside = tempfile::Builder::new()
         .prefix(&hidden_prefix(out, "old"))
         .tempdir_in(parent)
-        .with_context(|| format!("creating a scratch directory in {}", parent.display()))?;
+        .map_err(|e| Error::io("create a scratch directory in", parent, e))?;
     let old: PathBuf = aside.path().join("previous");
-    rename(out, &old).with_context(|| format!("moving {} aside", out.display()))?;
+    rename(out, &old).map_err(|e| Error::io("move aside", out, e))?;
     if let Err(e) = rename(staging.path(), out) {
+        let failed = Error::io("move the new output into", out, e);
         return match rename(&old, out) {
-            Ok(()) => Err(e).with_context(|| {
-                format!(
-                    "moving the new output into {} (the previous output is back in place)",
-                    out.display()
-                )
-            }),
+            Ok(()) => Err(failed.with_note(" (the previous output is back in place)")),
             Err(restore) => {
                 // Keep the previous output where it is rather than delete it.
                 let kept = aside.keep();
-                Err(e).with_context(|| {
-                    format!(
-                        "moving the new output into {}; restoring the previous output also \
-                         failed ({restore}): it is in {}",
-                        out.display(),
-                        kept.join("previous").display()
-                    )
-                })
+                Err(failed.with_note(format!(
+                    "; restoring the previous output also failed ({restore}): it is in {}",
+                    kept.join("previous").display()
+                )))
             }
         };
     }

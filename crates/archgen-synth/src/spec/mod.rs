@@ -19,6 +19,7 @@ pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
+pub mod set;
 pub mod value;
 pub mod yaml_error;
 
@@ -61,6 +62,10 @@ stack_spec! {
         /// Turn on CloudFormation termination protection (usually in prod only).
         #[serde(default)]
         termination_protection: bool,
+        /// The AWS account (12 digits) the stack must deploy to, usually set per
+        /// environment: deploy, diff and destroy refuse credentials of another.
+        #[serde(default)]
+        account: Option<String>,
         /// Extra tags for every resource, on top of app / environment / managed-by.
         #[serde(default)]
         tags: BTreeMap<String, String>,
