@@ -13,6 +13,7 @@ pub mod explain;
 #[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
+pub mod version;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -37,7 +38,7 @@ Example:
 #[derive(Debug, Parser)]
 #[command(
     name = "archgen",
-    version,
+    version = version::VERSION.as_str(),
     about = "Turns a typed description of an AWS architecture into CloudFormation, and deploys it",
     long_about = "archgen reads stacks/*.yaml (one file per stack, with per-environment overlays), \
 checks it, and synthesizes one deterministic CloudFormation template per stack with safe defaults: \

@@ -1082,3 +1082,56 @@ fn the_readme_lists_every_rule_code_with_its_summary() {
         "README.md's 'Rule codes' table is stale; replace it with:\n\n{expected}"
     );
 }
+
+/// `--version` names the release, the commit it was built from and the date
+/// of the vendored CloudFormation schemas, read here from their VERSION file.
+#[test]
+fn version_names_the_release_the_commit_and_the_schema_date() {
+    let version_file =
+        std::fs::read_to_string(repo().join("schemas/cloudformation/VERSION")).unwrap();
+    let schema_date = version_file
+        .lines()
+        .find_map(|l| l.strip_prefix("schema_date="))
+        .expect("VERSION has schema_date=");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let commit = match head {
+        Some(sha) => format!("commit {}", sha.chars().take(12).collect::<String>()),
+        None => "unknown commit".to_string(),
+    };
+    let expected = format!(
+        "archgen {} ({commit}, CloudFormation schemas {schema_date} from cfn-lint==1.58.0)\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for flag in ["--version", "-V"] {
+        archgen()
+            .arg(flag)
+            .assert()
+            .success()
+            .stdout(expected.clone());
+    }
+}
+
+/// The README says which version it describes, and the CHANGELOG has a
+/// section for it: bumping the version without either fails here.
+#[test]
+fn readme_and_changelog_name_the_current_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("This README describes **archgen {version}**")),
+        "README.md must say it describes archgen {version}"
+    );
+    let changelog = std::fs::read_to_string(repo().join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog
+            .lines()
+            .any(|l| l == format!("## {version}") || l.starts_with(&format!("## {version} "))),
+        "CHANGELOG.md has no `## {version}` section"
+    );
+}
