@@ -1,6 +1,7 @@
 //! Command-line interface: one file per subcommand, each turning raw flags
 //! into a call on the library.
 
+pub mod check;
 #[cfg(feature = "deploy")]
 pub mod common;
 #[cfg(feature = "deploy")]
@@ -31,6 +32,7 @@ Exit codes:
 
 Example:
   archgen synth prod                     # writes out/prod/<stack>.template.json
+  archgen check --format sarif           # every environment, nothing written (CI)
   archgen synth dev --dir examples/solo-saving --format yaml
   archgen diff --env staging && archgen deploy --env staging
   archgen explain NET003                 # what an error's rule checks, and how to fix it";
@@ -53,6 +55,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Synth(synth::SynthArgs),
+    Check(check::CheckArgs),
     #[cfg(feature = "deploy")]
     Deploy(deploy::DeployArgs),
     #[cfg(feature = "deploy")]
@@ -121,6 +124,7 @@ impl Failure {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
+        Command::Check(args) => check::run(args),
         #[cfg(feature = "deploy")]
         Command::Deploy(args) => deploy::run(args),
         #[cfg(feature = "deploy")]

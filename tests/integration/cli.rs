@@ -1135,3 +1135,123 @@ fn readme_and_changelog_name_the_current_version() {
         "CHANGELOG.md has no `## {version}` section"
     );
 }
+
+/// A spec with two rule errors, in different places.
+fn two_errors_spec() -> String {
+    VALID
+        .replace(
+            "app: { type: private, cidrs: [10.0.11.0/24, 10.0.12.0/24] }",
+            "app: { type: private, cidrs: [10.0.11.0/24, 10.1.12.0/24] }",
+        )
+        .replace(
+            "    memory: 512\n    port: 9000",
+            "    memory: 100\n    port: 9000",
+        )
+}
+
+#[test]
+fn check_reports_every_problem_as_sarif_for_code_scanning() {
+    let project = TempProject::new(&two_errors_spec());
+    let out = archgen()
+        .args(["check", "--format", "sarif"])
+        .current_dir(project.path())
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an invalid spec exits 1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 problems found"), "{stderr}");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "archgen");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), archgen::diagnostic::Code::ALL.len());
+    let results = runs[0]["results"].as_array().unwrap();
+    let found: Vec<(String, String, u64, u64)> = results
+        .iter()
+        .map(|r| {
+            let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], r["ruleId"], "ruleIndex points at its rule");
+            let code = archgen::diagnostic::Code::from_id(r["ruleId"].as_str().unwrap()).unwrap();
+            assert_eq!(rule["shortDescription"]["text"], code.summary());
+            assert_eq!(r["level"], "error");
+            let physical = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                physical["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                physical["region"]["startLine"].as_u64().unwrap(),
+                physical["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("NET003".into(), "stacks/main.yaml".into(), 8, 49),
+            ("APP010".into(), "stacks/main.yaml".into(), 29, 13),
+        ]
+    );
+    assert!(
+        results[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("field: network.tiers.app.cidrs[1]\nhelp: pick a subnet inside 10.0.0.0/16")
+    );
+}
+
+#[test]
+fn check_covers_every_environment_and_writes_nothing() {
+    let project = TempProject::new(VALID);
+    archgen()
+        .args(["check", "--dir"])
+        .arg(project.path())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("checked 2 environment(s) (dev, prod): no problems\n");
+    let sarif = archgen()
+        .args(["check", "--format", "sarif", "--dir"])
+        .arg(project.path())
+        .assert()
+        .success();
+    let log: serde_json::Value = serde_json::from_slice(&sarif.get_output().stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    let entries: Vec<_> = std::fs::read_dir(project.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "only stacks/: check writes nothing");
+
+    // A mistake in the dev overlay fails check, as it fails synth prod.
+    let broken =
+        TempProject::new(&VALID.replace("  dev: {}", "  dev: { network: { nat: sometimes } }"));
+    let (code, stderr) = {
+        let out = archgen()
+            .args(["check", "--dir"])
+            .arg(broken.path())
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_says(
+        &stderr,
+        &[
+            "main.yaml:12:26",
+            "'sometimes' is not a valid value",
+            "field: network.nat",
+        ],
+    );
+    archgen()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+}
