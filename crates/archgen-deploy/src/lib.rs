@@ -9,6 +9,7 @@ pub mod cfn;
 pub mod changeset;
 pub mod console;
 pub mod events;
+pub mod markdown;
 pub mod model;
 pub mod ops;
 pub mod outputs;
