@@ -48,6 +48,11 @@ fn git_commit(manifest_dir: &Path) -> Option<String> {
 /// `{"git": {"sha1": "..."}}` in the `.cargo_vcs_info.json` of a published crate.
 fn packaged_commit(manifest_dir: &Path) -> Option<String> {
     let info = std::fs::read_to_string(manifest_dir.join(".cargo_vcs_info.json")).ok()?;
+    // `cargo package` verifies the crate in the workspace's target
+    // directory with the same build-script unit as the work tree: watching
+    // this file (missing in the work tree) makes the work tree's next build
+    // run this script again instead of keeping the packaged answer.
+    println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
     let after = info.split("\"sha1\"").nth(1)?;
     let sha: String = after
         .chars()
