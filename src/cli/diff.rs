@@ -1,10 +1,12 @@
 //! `archgen diff`.
 
 use clap::Args;
+use std::io::Write;
 
 use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::{Quiet, Terminal};
+use crate::deploy::markdown::{self, ProgressOnStderr};
 use crate::deploy::ops::diff;
 
 #[derive(Debug, Args)]
@@ -18,10 +20,14 @@ would create the stack).
 Exit codes: 0 success (with --fail: no changes), 1 invalid spec, 2 usage error, 3 AWS or \
 other failure, 4 changes are present (only with --fail).
 
+With --format markdown the result is a Markdown table per stack on standard output \
+(for a pull-request comment) and the progress goes to standard error.
+
 Examples:
   archgen diff --env staging
   archgen diff --env prod --fail        # in CI: exit 4 when prod would change
-  archgen diff --env prod --json        # the changes as JSON, for scripts"
+  archgen diff --env prod --json        # the changes as JSON, for scripts
+  archgen diff --env prod --format markdown > diff.md"
 )]
 pub struct DiffArgs {
     #[command(flatten)]
@@ -35,27 +41,37 @@ pub struct DiffArgs {
     /// S3 bucket for templates over 51,200 bytes; `{region}` is replaced by the stack's region.
     #[arg(long, env = "ARCHGEN_ARTIFACT_BUCKET", value_name = "BUCKET")]
     pub artifact_bucket: Option<String>,
+    /// Output format: a table per stack for the terminal, or Markdown.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
 }
 
 pub fn run(args: DiffArgs) -> Result<(), Error> {
     let (targets, env) = args.stack.targets()?;
+    let bucket = args.artifact_bucket.as_deref();
     let changes = runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
+        if args.format == DiffFormat::Markdown {
+            let report =
+                diff::report(&cloud, &mut ProgressOnStderr, &env, &targets, bucket).await?;
+            std::io::stdout()
+                .write_all(markdown::render(&report).as_bytes())
+                .map_err(|e| archgen_synth::Error::io("write the diff to", "standard output", e))?;
+            return Ok(report.changes);
+        }
         if !args.json {
             let mut console = Terminal::new();
-            let bucket = args.artifact_bucket.as_deref();
             return diff::run(&cloud, &mut console, &env, &targets, bucket).await;
         }
         // The tables go nowhere; the report is the output.
         let mut quiet = Quiet;
-        let report = diff::report(
-            &cloud,
-            &mut quiet,
-            &env,
-            &targets,
-            args.artifact_bucket.as_deref(),
-        )
-        .await?;
+        let report = diff::report(&cloud, &mut quiet, &env, &targets, bucket).await?;
         println!("{}", report.to_json());
         Ok(report.changes)
     })?;

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "deploy")]
 pub mod bootstrap;
+pub mod check;
 #[cfg(feature = "deploy")]
 pub mod common;
 #[cfg(feature = "deploy")]
@@ -19,6 +20,7 @@ pub mod recover;
 #[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
+pub mod version;
 
 use clap::{Parser, Subcommand};
 
@@ -41,6 +43,7 @@ Exit codes:
 
 Example:
   archgen synth prod                     # writes out/prod/<stack>.template.json
+  archgen check --format sarif           # every environment, nothing written (CI)
   archgen synth dev --dir examples/solo-saving --format yaml
   archgen diff --env staging && archgen deploy --env staging
   archgen explain NET003                 # what an error's rule checks, and how to fix it";
@@ -48,7 +51,7 @@ Example:
 #[derive(Debug, Parser)]
 #[command(
     name = "archgen",
-    version,
+    version = version::VERSION.as_str(),
     about = "Turns a typed description of an AWS architecture into CloudFormation, and deploys it",
     long_about = "archgen reads stacks/*.yaml (one file per stack, with per-environment overlays), \
 checks it, and synthesizes one deterministic CloudFormation template per stack with safe defaults: \
@@ -67,6 +70,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Synth(synth::SynthArgs),
+    Check(check::CheckArgs),
     #[cfg(feature = "deploy")]
     Deploy(deploy::DeployArgs),
     #[cfg(feature = "deploy")]
@@ -100,6 +104,7 @@ pub fn report(error: &Error, verbose: bool) -> String {
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
+        Command::Check(args) => check::run(args),
         #[cfg(feature = "deploy")]
         Command::Deploy(args) => deploy::run(args),
         #[cfg(feature = "deploy")]

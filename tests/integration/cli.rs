@@ -1141,3 +1141,176 @@ fn the_readme_lists_every_rule_code_with_its_summary() {
         "README.md's 'Rule codes' table is stale; replace it with:\n\n{expected}"
     );
 }
+
+/// `--version` names the release, the commit it was built from and the date
+/// of the vendored CloudFormation schemas, read here from their VERSION file.
+#[test]
+fn version_names_the_release_the_commit_and_the_schema_date() {
+    let version_file =
+        std::fs::read_to_string(repo().join("schemas/cloudformation/VERSION")).unwrap();
+    let schema_date = version_file
+        .lines()
+        .find_map(|l| l.strip_prefix("schema_date="))
+        .expect("VERSION has schema_date=");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let commit = match head {
+        Some(sha) => format!("commit {}", sha.chars().take(12).collect::<String>()),
+        None => "unknown commit".to_string(),
+    };
+    let expected = format!(
+        "archgen {} ({commit}, CloudFormation schemas {schema_date} from cfn-lint==1.58.0)\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for flag in ["--version", "-V"] {
+        archgen()
+            .arg(flag)
+            .assert()
+            .success()
+            .stdout(expected.clone());
+    }
+}
+
+/// The README says which version it describes, and the CHANGELOG has a
+/// section for it: bumping the version without either fails here.
+#[test]
+fn readme_and_changelog_name_the_current_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("This README describes **archgen {version}**")),
+        "README.md must say it describes archgen {version}"
+    );
+    let changelog = std::fs::read_to_string(repo().join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog
+            .lines()
+            .any(|l| l == format!("## {version}") || l.starts_with(&format!("## {version} "))),
+        "CHANGELOG.md has no `## {version}` section"
+    );
+}
+
+/// A spec with two rule errors, in different places.
+fn two_errors_spec() -> String {
+    VALID
+        .replace(
+            "app: { type: private, cidrs: [10.0.11.0/24, 10.0.12.0/24] }",
+            "app: { type: private, cidrs: [10.0.11.0/24, 10.1.12.0/24] }",
+        )
+        .replace(
+            "    memory: 512\n    port: 9000",
+            "    memory: 100\n    port: 9000",
+        )
+}
+
+#[test]
+fn check_reports_every_problem_as_sarif_for_code_scanning() {
+    let project = TempProject::new(&two_errors_spec());
+    let out = archgen()
+        .args(["check", "--format", "sarif"])
+        .current_dir(project.path())
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an invalid spec exits 1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 problems found"), "{stderr}");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "archgen");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), archgen::diagnostic::Code::ALL.len());
+    let results = runs[0]["results"].as_array().unwrap();
+    let found: Vec<(String, String, u64, u64)> = results
+        .iter()
+        .map(|r| {
+            let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], r["ruleId"], "ruleIndex points at its rule");
+            let code = archgen::diagnostic::Code::from_id(r["ruleId"].as_str().unwrap()).unwrap();
+            assert_eq!(rule["shortDescription"]["text"], code.summary());
+            assert_eq!(r["level"], "error");
+            let physical = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                physical["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                physical["region"]["startLine"].as_u64().unwrap(),
+                physical["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("NET003".into(), "stacks/main.yaml".into(), 8, 49),
+            ("APP010".into(), "stacks/main.yaml".into(), 29, 13),
+        ]
+    );
+    assert!(
+        results[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("field: network.tiers.app.cidrs[1]\nhelp: pick a subnet inside 10.0.0.0/16")
+    );
+}
+
+#[test]
+fn check_covers_every_environment_and_writes_nothing() {
+    let project = TempProject::new(VALID);
+    archgen()
+        .args(["check", "--dir"])
+        .arg(project.path())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("checked 2 environment(s) (dev, prod): no problems\n");
+    let sarif = archgen()
+        .args(["check", "--format", "sarif", "--dir"])
+        .arg(project.path())
+        .assert()
+        .success();
+    let log: serde_json::Value = serde_json::from_slice(&sarif.get_output().stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    let entries: Vec<_> = std::fs::read_dir(project.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "only stacks/: check writes nothing");
+
+    // A mistake in the dev overlay fails check, as it fails synth prod.
+    let broken =
+        TempProject::new(&VALID.replace("  dev: {}", "  dev: { network: { nat: sometimes } }"));
+    let (code, stderr) = {
+        let out = archgen()
+            .args(["check", "--dir"])
+            .arg(broken.path())
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_says(
+        &stderr,
+        &[
+            "main.yaml:12:26",
+            "'sometimes' is not a valid value",
+            "field: network.nat",
+        ],
+    );
+    archgen()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+}

@@ -86,6 +86,7 @@ fn generate(root: &Path) -> Result<BTreeMap<String, String>> {
     let version = std::fs::read_to_string(schema_dir.join("VERSION"))
         .context("reading schemas/cloudformation/VERSION")?;
     let header = render::header(&version);
+    let schema_version = parse_version(&version)?;
 
     // Service module name (`ec2`) → its resource types, in TYPES order sorted.
     let mut services: BTreeMap<String, (String, Vec<schema::Resource>)> = BTreeMap::new();
@@ -132,9 +133,36 @@ fn generate(root: &Path) -> Result<BTreeMap<String, String>> {
         .collect();
     files.insert(
         "mod.rs".into(),
-        rustfmt(&render::mod_file(&header, &modules, &types))?,
+        rustfmt(&render::mod_file(
+            &header,
+            &modules,
+            &schema_version,
+            &types,
+        ))?,
     );
     Ok(files)
+}
+
+/// Reads `schemas/cloudformation/VERSION`: a `schema_date=` line, and the
+/// line naming the source release (`cfn-lint==1.58.0`).
+fn parse_version(text: &str) -> Result<render::SchemaVersion> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let date = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("schema_date="))
+        .context("schemas/cloudformation/VERSION has no `schema_date=` line")?;
+    let source = lines
+        .iter()
+        .find(|l| !l.starts_with("schema_date="))
+        .context("schemas/cloudformation/VERSION does not name its source (`cfn-lint==1.58.0`)")?;
+    Ok(render::SchemaVersion {
+        source: source.to_string(),
+        date: date.to_string(),
+    })
 }
 
 /// Formats like `cargo fmt`, so `cargo fmt --check` accepts generated code.
@@ -164,6 +192,15 @@ fn rustfmt(source: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_version_is_read_from_both_lines() {
+        let v = parse_version("cfn-lint==1.58.0\nschema_date=2026-10-20T22:11:15Z\n").unwrap();
+        assert_eq!(v.source, "cfn-lint==1.58.0");
+        assert_eq!(v.date, "2026-10-20T22:11:15Z");
+        let missing = parse_version("cfn-lint==1.58.0\n").err().unwrap();
+        assert!(missing.to_string().contains("schema_date"), "{missing}");
+    }
 
     /// The checked-in L1 is exactly what the vendored schemas and TYPES
     /// generate: a refresh of the schemas or an edit of TYPES or of the

@@ -16,13 +16,36 @@ pub fn header(schema_version: &str) -> String {
     )
 }
 
-/// The module list, and `for_each_resource_type!`, which hands every
-/// generated type to a macro (the template's `Props` enum is built with it,
-/// so a line in TYPES is all it takes to emit a new type).
-/// `types` holds (variant name, path from this module) pairs.
-pub fn mod_file(header: &str, services: &[String], types: &[(String, String)]) -> String {
+/// Where the vendored schemas come from, as `schemas/cloudformation/VERSION`
+/// records it (`cfn-lint==1.58.0`, `schema_date=2026-10-20T22:11:15Z`).
+pub struct SchemaVersion {
+    pub source: String,
+    pub date: String,
+}
+
+/// `mod.rs`: the service modules, the schemas' provenance as constants (so
+/// a published archgen-synth, which has no `schemas/`, still knows it), and
+/// `for_each_resource_type!`, which hands every generated type to a macro
+/// (the template's `Props` enum is built with it, so a line in TYPES is all
+/// it takes to emit a new type). `types` holds (variant name, path from
+/// this module) pairs.
+pub fn mod_file(
+    header: &str,
+    services: &[String],
+    version: &SchemaVersion,
+    types: &[(String, String)],
+) -> String {
     let mut out = header.to_string();
     out.push_str("//! L1 structs generated from CloudFormation's resource schemas, one module per service.\n\n");
+    writeln!(
+        out,
+        "/// The release the vendored schemas were taken from.\n\
+         pub const SCHEMA_SOURCE: &str = {:?};\n\
+         /// The date of the vendored schemas (`schema_date` in their VERSION file).\n\
+         pub const SCHEMA_DATE: &str = {:?};\n",
+        version.source, version.date
+    )
+    .unwrap();
     for s in services {
         writeln!(out, "pub mod {s};").unwrap();
     }

@@ -10,6 +10,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use crate::spec::node::Loc;
 
 mod code;
+pub mod sarif;
 pub use code::Code;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

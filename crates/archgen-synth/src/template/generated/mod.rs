@@ -3,6 +3,11 @@
 
 //! L1 structs generated from CloudFormation's resource schemas, one module per service.
 
+/// The release the vendored schemas were taken from.
+pub const SCHEMA_SOURCE: &str = "cfn-lint==1.58.0";
+/// The date of the vendored schemas (`schema_date` in their VERSION file).
+pub const SCHEMA_DATE: &str = "2026-10-20T22:11:15Z";
+
 pub mod apigatewayv2;
 pub mod applicationautoscaling;
 pub mod certificatemanager;
