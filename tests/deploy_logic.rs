@@ -508,22 +508,9 @@ fn edge_stack_outputs_fill_the_main_stacks_parameters() {
 
 #[test]
 fn diff_of_a_stack_fed_by_an_undeployed_edge_stack_says_so_instead_of_failing() {
-    use archgen::deploy::ops::{diff, targets};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
-    let project = archgen::spec::Project::load(&dir).expect("loads");
-    let synthesis = archgen::pipeline::synthesize(&project, "staging").expect("synthesizes");
-    let t = targets(&synthesis, None).expect("targets");
+    use archgen::deploy::ops::diff;
     // The main stack exists; its new edge stack does not.
-    let fake = Fake::default();
-    {
-        let mut s = fake.0.borrow_mut();
-        s.stack = Some(StackInfo {
-            stack_name: t[1].entry.stack_name.clone(),
-            stack_status: "UPDATE_COMPLETE".into(),
-            ..Default::default()
-        });
-        s.missing = vec![t[0].entry.stack_name.clone()];
-    }
+    let (t, fake) = fake::new_edge_stack();
     let mut console = Recorder::default();
     let env = Env {
         name: "staging".into(),
@@ -1160,21 +1147,8 @@ fn a_rejected_first_execution_deletes_the_empty_stack() {
 #[test]
 fn no_execute_refuses_a_stack_fed_by_an_undeployed_stack_before_any_change_set() {
     use archgen::deploy::ops::deploy::Execution;
-    use archgen::deploy::ops::targets;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
-    let project = archgen::spec::Project::load(&dir).expect("loads");
-    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
-    let t = targets(&synthesis, None).expect("targets");
-    let fake = Fake::default();
-    {
-        let mut s = fake.0.borrow_mut();
-        s.stack = Some(StackInfo {
-            stack_name: t[1].entry.stack_name.clone(),
-            stack_status: "UPDATE_COMPLETE".into(),
-            ..Default::default()
-        });
-        s.missing = vec![t[0].entry.stack_name.clone()];
-    }
+    // The main stack exists; its new edge stack does not.
+    let (t, fake) = fake::new_edge_stack();
     let opts = DeployOptions {
         approval: flags(ApprovalMode::Never, true, true),
         execution: Execution::Prepare("release-7".into()),

@@ -7,7 +7,7 @@ mod fake;
 use archgen::deploy::markdown;
 use archgen::deploy::model::{ChangeSetInfo, StackInfo};
 use archgen::deploy::ops::diff::{self, DiffReport};
-use archgen::deploy::ops::{Env, Target, targets};
+use archgen::deploy::ops::{Env, Target};
 use archgen::manifest::StackEntry;
 use fake::{Fake, Recorder};
 use std::time::Duration;
@@ -110,21 +110,8 @@ fn an_existing_stack_shows_its_change_set_with_risks_against_the_deployed_templa
 
 #[test]
 fn a_new_stack_is_listed_from_its_template_and_its_dependant_waits() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
-    let project = archgen::spec::Project::load(&dir).expect("loads");
-    let synthesis = archgen::synth::synthesize(&project, "staging").expect("synthesizes");
-    let t = targets(&synthesis, None).expect("targets");
     // The main stack exists; its new edge stack does not.
-    let fake = Fake::default();
-    {
-        let mut s = fake.0.borrow_mut();
-        s.stack = Some(StackInfo {
-            stack_name: t[1].entry.stack_name.clone(),
-            stack_status: "UPDATE_COMPLETE".into(),
-            ..Default::default()
-        });
-        s.missing = vec![t[0].entry.stack_name.clone()];
-    }
+    let (t, fake) = fake::new_edge_stack();
     let (report, _) = collect(&fake, "staging", &t);
     let resources = t[0].template["Resources"].as_object().unwrap().len();
     assert_eq!(report.stacks[0].plan, "create");

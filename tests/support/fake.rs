@@ -234,3 +234,24 @@ impl Console for Recorder {
         self.interrupted
     }
 }
+
+/// multi-env-platform in staging as deploy and diff see it when its main
+/// stack is deployed and its new us-east-1 edge stack is not: the targets
+/// (edge first) and a CloudFormation that answers so.
+pub fn new_edge_stack() -> (Vec<archgen::deploy::ops::Target>, Fake) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-env-platform");
+    let project = archgen::spec::Project::load(&dir).expect("loads");
+    let synthesis = archgen::pipeline::synthesize(&project, "staging").expect("synthesizes");
+    let targets = archgen::deploy::ops::targets(&synthesis, None).expect("targets");
+    let fake = Fake::default();
+    {
+        let mut s = fake.0.borrow_mut();
+        s.stack = Some(StackInfo {
+            stack_name: targets[1].entry.stack_name.clone(),
+            stack_status: "UPDATE_COMPLETE".into(),
+            ..Default::default()
+        });
+        s.missing = vec![targets[0].entry.stack_name.clone()];
+    }
+    (targets, fake)
+}

@@ -81,6 +81,26 @@ pub struct ResourceChange {
     pub details: Vec<ChangeDetail>,
 }
 
+impl ResourceChange {
+    /// The properties (or, for changes that are not to a property, the
+    /// attributes) the change touches, in change order.
+    pub fn changed_properties(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .details
+            .iter()
+            .map(|d| {
+                d.target
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| d.target.attribute.clone())
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.dedup();
+        names
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ChangeDetail {

@@ -80,18 +80,7 @@ fn replacement(c: &ResourceChange) -> String {
 fn caused_by(c: &ResourceChange) -> String {
     let mut names = recreation_causes(c);
     if names.is_empty() {
-        names = c
-            .details
-            .iter()
-            .map(|d| {
-                d.target
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| d.target.attribute.clone())
-            })
-            .filter(|n| !n.is_empty())
-            .collect();
-        names.dedup();
+        names = c.changed_properties();
     }
     if names.is_empty() {
         "-".into()

@@ -80,7 +80,7 @@ fn stack_diff(
                 resource_type: c.resource_type.clone(),
                 replacement: c.replacement.clone(),
                 replaced_because_of: risk::recreation_causes(c),
-                properties: changed_properties(c),
+                properties: c.changed_properties(),
                 risks: risks
                     .iter()
                     .filter(|r| r.logical_id == c.logical_resource_id)
@@ -95,23 +95,6 @@ fn stack_diff(
             })
             .collect(),
     }
-}
-
-/// The properties (or, for non-property changes, attributes) `c` touches.
-fn changed_properties(c: &ResourceChange) -> Vec<String> {
-    let mut names: Vec<String> = c
-        .details
-        .iter()
-        .map(|d| {
-            d.target
-                .name
-                .clone()
-                .unwrap_or_else(|| d.target.attribute.clone())
-        })
-        .filter(|n| !n.is_empty())
-        .collect();
-    names.dedup();
-    names
 }
 
 /// Returns the number of changes over all stacks.
