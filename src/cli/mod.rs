@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod check;
 #[cfg(feature = "deploy")]
 pub mod common;
+pub mod completions;
 #[cfg(feature = "deploy")]
 pub mod deploy;
 #[cfg(feature = "deploy")]
@@ -88,6 +89,8 @@ pub enum Command {
     #[cfg(feature = "deploy")]
     ContinueRollback(recover::ContinueRollbackArgs),
     Explain(explain::ExplainArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
 }
 
 /// What to print on stderr for `error`; `verbose` adds AWS details.
@@ -122,5 +125,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         #[cfg(feature = "deploy")]
         Command::ContinueRollback(args) => recover::continue_rollback(args),
         Command::Explain(args) => explain::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }

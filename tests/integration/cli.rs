@@ -1314,3 +1314,42 @@ fn check_covers_every_environment_and_writes_nothing() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn bash_completion_is_a_valid_script_that_knows_every_subcommand_and_flag() {
+    let out = archgen().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    for word in [
+        "synth", "deploy", "diff", "destroy", "status", "explain", "check", "--format", "--env",
+    ] {
+        assert!(script.contains(word), "completion lacks {word}");
+    }
+    // bash parses it without running it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archgen.bash");
+    std::fs::write(&path, &script).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn the_man_page_documents_every_subcommand() {
+    let out = archgen().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH archgen 1"), "{page}");
+    for sub in ["synth", "deploy", "diff", "explain", "completions"] {
+        assert!(page.contains(sub), "man page lacks {sub}");
+    }
+    let err = archgen().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(err.status.code(), Some(2));
+}
