@@ -48,5 +48,6 @@ pub fn man(_: ManArgs) -> Result<(), Error> {
 fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     std::io::stdout()
         .write_all(bytes)
-        .map_err(|e| archgen_synth::Error::io("write to", "standard output", e).into())
+        .map_err(|e| archgen_synth::Error::io("write to", "standard output", e))?;
+    Ok(())
 }
