@@ -16,6 +16,7 @@ pub mod diff;
 #[cfg(feature = "deploy")]
 pub mod drift;
 pub mod explain;
+pub mod init;
 #[cfg(feature = "deploy")]
 pub mod recover;
 #[cfg(feature = "deploy")]
@@ -89,6 +90,7 @@ pub enum Command {
     #[cfg(feature = "deploy")]
     ContinueRollback(recover::ContinueRollbackArgs),
     Explain(explain::ExplainArgs),
+    Init(init::InitArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
 }
@@ -125,6 +127,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         #[cfg(feature = "deploy")]
         Command::ContinueRollback(args) => recover::continue_rollback(args),
         Command::Explain(args) => explain::run(args),
+        Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     }

@@ -1353,3 +1353,51 @@ fn the_man_page_documents_every_subcommand() {
     let err = archgen().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(err.status.code(), Some(2));
 }
+
+#[test]
+fn init_writes_a_project_that_synthesizes_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("shop");
+    // The app name comes from the directory.
+    archgen()
+        .args(["init", "--preset", "web-app", "--dir"])
+        .arg(&project)
+        .assert()
+        .success();
+    let spec = std::fs::read_to_string(project.join("stacks/main.yaml")).unwrap();
+    assert!(
+        spec.contains("app: shop\n") && spec.contains("region: us-east-1\n"),
+        "{spec}"
+    );
+    assert!(!spec.contains("{{"), "unrendered template text:\n{spec}");
+    let ignore = std::fs::read_to_string(project.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/out/"), "{ignore}");
+    archgen()
+        .args(["synth", "dev", "--dir"])
+        .arg(&project)
+        .assert()
+        .success();
+    // A second init changes nothing and says why.
+    std::fs::write(project.join("stacks/main.yaml"), "app: mine\n").unwrap();
+    let out = archgen()
+        .args(["init", "--preset", "static-site", "--dir"])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exist"));
+    assert_eq!(
+        std::fs::read_to_string(project.join("stacks/main.yaml")).unwrap(),
+        "app: mine\n"
+    );
+    // A name AWS cannot use is refused before anything is written.
+    let bad = dir.path().join("9lives");
+    let out = archgen()
+        .args(["init", "--dir"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--name"));
+    assert!(!bad.join("stacks").exists());
+}

@@ -10,6 +10,8 @@ fn cfn_lint_reports_nothing_on_any_template() {
     // Every stack of the manifests, us-east-1 edge stacks included.
     assert_eq!(paths.len(), stack_count(ENVIRONMENTS));
     paths.extend(write_bootstrap(dir.path()));
+    // What `archgen init` starts a project with, in every environment.
+    paths.extend(write_init_presets(dir.path(), ENVIRONMENTS));
     let out = Command::new(tool("cfn-lint"))
         .args(&paths)
         .output()
@@ -44,6 +46,7 @@ fn checkov_has_no_failed_check_on_prod_templates_and_every_skip_has_a_reason() {
     let mut paths = write_all_examples(dir.path(), &["prod"]);
     assert_eq!(paths.len(), stack_count(&["prod"]));
     paths.extend(write_bootstrap(dir.path()));
+    paths.extend(write_init_presets(dir.path(), &["prod"]));
     for path in &paths {
         let template: serde_json::Value =
             serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();

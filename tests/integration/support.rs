@@ -163,3 +163,35 @@ pub fn resources_of<'a>(
         .filter(|(_, r)| r["Type"] == kind)
         .collect()
 }
+
+/// `archgen init`'s presets.
+pub const PRESETS: &[&str] = &["web-app", "api-worker", "static-site"];
+
+/// Runs `archgen init` for every preset under `dir` and synthesizes each in
+/// `envs` with the CLI; returns the template paths (manifests excluded).
+pub fn write_init_presets(dir: &Path, envs: &[&str]) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for preset in PRESETS {
+        let project = dir.join(format!("init-{preset}"));
+        archgen()
+            .args(["init", "--preset", preset, "--region", "eu-west-1", "--dir"])
+            .arg(&project)
+            .assert()
+            .success();
+        for env in envs {
+            archgen()
+                .args(["synth", env, "--dir"])
+                .arg(&project)
+                .assert()
+                .success();
+            for entry in std::fs::read_dir(project.join("out").join(env)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.to_string_lossy().ends_with(".template.json") {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+    paths.sort();
+    paths
+}
