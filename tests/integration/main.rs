@@ -12,6 +12,7 @@ mod network;
 mod output;
 mod overlays;
 mod robustness;
+mod security;
 mod snapshots;
 mod support;
 mod tables;

@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec};
+use crate::synth::app::alb::DEFAULT_ROUTE_PRIORITY;
 use crate::template::logs::RETENTION_DAYS;
 
 /// Valid Fargate memory sizes (MiB) for each CPU value.
@@ -78,6 +79,10 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let components = super::connectable(spec);
     let mut defaults = Vec::new();
     let mut priorities: BTreeMap<u32, &str> = BTreeMap::new();
+    let behind_cloudfront = spec
+        .load_balancer
+        .as_ref()
+        .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
     for (key, s) in &spec.services {
         check_service(stack, key, s, &components, &mut out);
         if let Some(route) = &s.route {
@@ -120,6 +125,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                         .help("give 'priority: N' (1-50000, lower wins); explicit priorities keep rules stable when others are added"),
                 ),
                 (true, Some(p)) if !(1..=50000).contains(&p) => out.push(stack.error(Code::App036, &format!("{field}.priority"), format!("priority {p} is out of range")).help("use 1 to 50000")),
+                (true, Some(p)) if p == DEFAULT_ROUTE_PRIORITY && behind_cloudfront => out.push(stack.error(Code::App036, &format!("{field}.priority"), format!("priority {p} is taken by the default route's rule")).help("with 'ingress: cloudfront' the listener's default action is a 403 and the default route is a rule at priority 50000: use 1 to 49999")),
                 (true, Some(p)) => {
                     if let Some(other) = priorities.insert(p, key) {
                         out.push(stack.error(Code::App037, &format!("{field}.priority"), format!("priority {p} is also used by '{other}'")).help("give every rule its own priority"));

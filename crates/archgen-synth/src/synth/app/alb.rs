@@ -3,6 +3,7 @@
 //! certificate when the stack requests one.
 
 use super::super::Ctx;
+use super::origin_verify;
 use crate::spec::app::{CertificateSource, Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
 use crate::synth::custom;
@@ -11,19 +12,30 @@ use crate::template::certificatemanager::Certificate;
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::{self, Egress};
 use crate::template::elasticloadbalancingv2::listener::{self, Action};
+use crate::template::elasticloadbalancingv2::listener_rule;
 use crate::template::elasticloadbalancingv2::load_balancer::LoadBalancerAttribute;
-use crate::template::elasticloadbalancingv2::{Listener, LoadBalancer};
+use crate::template::elasticloadbalancingv2::{Listener, ListenerRule, LoadBalancer};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
 
 pub const LB: &str = "LoadBalancer";
 pub const LB_SG: &str = "LoadBalancerSecurityGroup";
 
-/// The listener that carries application traffic, and the default action
-/// target (a service key), for the services builder.
+/// The listener that carries application traffic, for the services builder.
 pub struct LoadBalancerRefs {
     pub listener: &'static str,
+    /// Every listener rule must require CloudFront's origin-verify header
+    /// (`ingress: cloudfront`, see [`origin_verify`]).
+    pub origin_verify: bool,
+    /// The rule that forwards to the default route's target group, when the
+    /// listener's default action cannot (it is a 403 behind CloudFront).
+    pub default_rule: Option<&'static str>,
 }
+
+/// The rule standing in for the default action behind CloudFront: the
+/// lowest priority, so every route's rule is evaluated first.
+pub const DEFAULT_ROUTE_RULE: &str = "DefaultRouteListenerRule";
+pub const DEFAULT_ROUTE_PRIORITY: u32 = 50000;
 
 pub fn build(
     t: &mut Template,
@@ -39,6 +51,7 @@ pub fn build(
     let tier = net.tier(lb.tier.as_deref(), &[wanted])?;
     let subnets = net.subnets.get(&tier)?.clone();
     let https = lb.certificate.is_some();
+    let origin_verify = lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Cloudfront;
 
     // Who may reach the listeners: anyone for an internet-facing ALB (or
     // only CloudFront's origin-facing servers), the VPC for an internal one.
@@ -154,9 +167,18 @@ pub fn build(
         );
     }
 
-    let default_action = default_target_group
-        .map(Action::forward)
-        .unwrap_or_else(Action::not_found);
+    // Behind CloudFront the listener answers 403 to anything without the
+    // origin-verify header; the default route becomes a rule requiring it.
+    let mut default_rule = None;
+    let default_action = if origin_verify {
+        origin_verify::add_secret(t, ctx);
+        Action::forbidden()
+    } else {
+        default_target_group
+            .clone()
+            .map(Action::forward)
+            .unwrap_or_else(Action::not_found)
+    };
     let Some(cert) = ctx.checked.load_balancer_certificate() else {
         let l = t.add(
             "HttpListener",
@@ -176,8 +198,13 @@ pub fn build(
             "CKV_AWS_103",
             "no certificate is configured in the spec (load_balancer.certificate): HTTP only",
         );
+        if origin_verify {
+            default_rule = default_route_rule(t, "HttpListener", default_target_group);
+        }
         return Some(LoadBalancerRefs {
             listener: "HttpListener",
+            origin_verify,
+            default_rule,
         });
     };
     let certificate_arn: Expr = match cert {
@@ -199,16 +226,20 @@ pub fn build(
             Expr::r#ref("Certificate")
         }
     };
-    t.add(
-        "HttpListener",
-        Listener {
-            load_balancer_arn: Expr::r#ref(LB),
-            port: Some(80.into()),
-            protocol: Some("HTTP".into()),
-            default_actions: vec![Action::redirect_to_https()],
-            ..Default::default()
-        },
-    );
+    // CloudFront reaches the origin on 443 only and the security group
+    // admits nothing else: a port-80 listener would serve nobody.
+    if !origin_verify {
+        t.add(
+            "HttpListener",
+            Listener {
+                load_balancer_arn: Expr::r#ref(LB),
+                port: Some(80.into()),
+                protocol: Some("HTTP".into()),
+                default_actions: vec![Action::redirect_to_https()],
+                ..Default::default()
+            },
+        );
+    }
     t.add(
         "HttpsListener",
         Listener {
@@ -223,9 +254,35 @@ pub fn build(
             ..Default::default()
         },
     );
+    if origin_verify {
+        default_rule = default_route_rule(t, "HttpsListener", default_target_group);
+    }
     Some(LoadBalancerRefs {
         listener: "HttpsListener",
+        origin_verify,
+        default_rule,
     })
+}
+
+/// Forwards requests carrying the origin-verify header to the default
+/// route's target group, after every other rule.
+fn default_route_rule(
+    t: &mut Template,
+    listener: &str,
+    target_group: Option<Expr>,
+) -> Option<&'static str> {
+    let tg = target_group?;
+    t.add(
+        DEFAULT_ROUTE_RULE,
+        ListenerRule {
+            listener_arn: Some(Expr::r#ref(listener)),
+            priority: DEFAULT_ROUTE_PRIORITY.into(),
+            conditions: vec![origin_verify::condition()],
+            actions: vec![listener_rule::Action::forward(tg)],
+            ..Default::default()
+        },
+    );
+    Some(DEFAULT_ROUTE_RULE)
 }
 
 enum Source {

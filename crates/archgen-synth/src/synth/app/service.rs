@@ -8,7 +8,7 @@ use super::super::connect::{self, SecretSource};
 use super::super::logs::retained_log_group;
 use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
-use super::{ecr, iam, rules};
+use super::{ecr, iam, origin_verify, rules};
 use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec};
 use crate::spec::network::TierKind;
 use crate::template::applicationautoscaling::scalable_target::{
@@ -289,6 +289,11 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
             "load balancer to service",
         );
         depends_on.push(lb.listener.to_string());
+        if route.default
+            && let Some(rule) = lb.default_rule
+        {
+            depends_on.push(rule.to_string());
+        }
         if !route.paths.is_empty() || !route.hosts.is_empty() {
             let mut conditions = Vec::new();
             if !route.paths.is_empty() {
@@ -310,6 +315,9 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                     }),
                     ..Default::default()
                 });
+            }
+            if lb.origin_verify {
+                conditions.push(origin_verify::condition());
             }
             t.add(
                 format!("{id}ListenerRule"),

@@ -19,8 +19,9 @@ use std::collections::BTreeMap;
 use super::super::Ctx;
 use super::Edge;
 use crate::spec::app::CertificateSource;
+use crate::spec::app::Ingress;
 use crate::spec::edge::{BehaviorSpec, DistributionSpec};
-use crate::synth::app::alb;
+use crate::synth::app::{alb, origin_verify};
 use crate::synth::data::s3;
 use crate::synth::naming::pascal;
 use crate::template::certificatemanager::Certificate;
@@ -30,7 +31,7 @@ use crate::template::cloudfront::cache_policy::{
 };
 use crate::template::cloudfront::distribution::{
     CacheBehavior, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Logging, Origin,
-    OriginShield, S3OriginConfig, ViewerCertificate,
+    OriginCustomHeader, OriginShield, S3OriginConfig, ViewerCertificate,
 };
 use crate::template::cloudfront::origin_access_control::OriginAccessControlConfig;
 use crate::template::cloudfront::{CachePolicy, Distribution, OriginAccessControl};
@@ -92,6 +93,13 @@ pub fn build(
         }
     });
 
+    // The load balancer admits only requests carrying the origin-verify
+    // header (`ingress: cloudfront`).
+    let verify_origin = ctx
+        .spec
+        .load_balancer
+        .as_ref()
+        .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
     let oac = format!("{p}OriginAccessControl");
     let mut uses_oac = false;
     let mut origins = Vec::new();
@@ -143,6 +151,12 @@ pub fn build(
                     ..Default::default()
                 }),
                 origin_shield: shield,
+                origin_custom_headers: verify_origin.then(|| {
+                    vec![OriginCustomHeader {
+                        header_name: origin_verify::HEADER.into(),
+                        header_value: origin_verify::value(),
+                    }]
+                }),
                 ..Default::default()
             });
         }
