@@ -162,3 +162,77 @@ fn priority_50000_is_the_default_route_behind_cloudfront() {
         "{err}"
     );
 }
+
+fn example_yaml(path: &str) -> String {
+    std::fs::read_to_string(repo().join(path)).unwrap()
+}
+
+/// The listener rule of `service` in a template.
+fn rule_conditions(t: &Value, service: &str) -> Vec<Value> {
+    t["Resources"][format!("{service}ListenerRule")]["Properties"]["Conditions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no rule for {service}"))
+        .clone()
+}
+
+#[test]
+fn a_route_behind_an_authorizer_that_cloudfront_also_reaches_is_refused() {
+    // multi-env-platform before the fix: CloudFront's default behaviour
+    // sends /api/* to the load balancer, whose rule forwards to the backend.
+    let yaml = example_yaml("examples/multi-env-platform/stacks/main.yaml");
+    assert!(yaml.contains("priority: 10, from: api,"));
+    let bypass = yaml.replace("priority: 10, from: api,", "priority: 10,");
+    let err = TempProject::new(&bypass).synth("prod").unwrap_err();
+    assert!(err.contains("API011"), "{err}");
+    assert!(
+        err.contains("route 'backend' checks a token before 'backend', but CloudFront ('cdn.web', default behaviour) reaches 'backend' on /api/* through the load balancer without it"),
+        "{err}"
+    );
+    assert!(err.contains("api.routes.backend"), "{err}");
+    assert!(
+        err.contains("give services.backend.route 'from: api'"),
+        "{err}"
+    );
+    // The public health route is no bypass: it checks no token.
+    assert!(!err.contains("route 'health'"), "{err}");
+
+    // Saying why keeps it.
+    let intended = bypass.replace(
+        "target: load-balancer }\n",
+        "target: load-balancer, direct_access: \"the browser app calls /api through CloudFront\" }\n",
+    );
+    TempProject::new(&intended).synth("prod").unwrap();
+
+    // An internet-facing load balancer reached directly is a bypass too.
+    let direct = bypass.replace("  ingress: cloudfront\n", "");
+    let err = TempProject::new(&direct).synth("prod").unwrap_err();
+    assert!(
+        err.contains("anyone on the internet reaches 'backend' on /api/*"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_api_only_route_admits_only_the_vpc() {
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let conditions = rule_conditions(&t, "Backend");
+    assert!(
+        conditions.contains(&json!({"Field": "source-ip",
+            "SourceIpConfig": {"Values": ["10.10.0.0/16"]}})),
+        "{conditions:?}"
+    );
+    assert!(conditions.contains(&json!({"Field": "path-pattern",
+        "PathPatternConfig": {"Values": ["/api/*"]}})));
+    // The API reaches it through the VPC link, with the origin-verify header.
+    assert_eq!(
+        t["Resources"]["ApiBackendRoute"]["Properties"]["AuthorizationType"],
+        "JWT"
+    );
+
+    // `from: api` without an API route to the load balancer is refused.
+    let yaml = example_yaml("examples/multi-env-platform/stacks/main.yaml");
+    let no_api = yaml.replace("target: load-balancer", "target: worker");
+    let err = TempProject::new(&no_api).synth("prod").unwrap_err();
+    assert!(err.contains("APP046"), "{err}");
+    assert!(err.contains("services.backend.route.from"), "{err}");
+}

@@ -8,7 +8,7 @@ use super::wiring;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec};
+use crate::spec::app::{ImageSpec, Ingress, RouteFrom, Scheme, SecretSpec, ServiceSpec};
 use crate::synth::app::alb::DEFAULT_ROUTE_PRIORITY;
 use crate::template::logs::RETENTION_DAYS;
 
@@ -113,6 +113,24 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     );
                 }
                 defaults.push(key.as_str());
+            }
+            let api_reaches_lb = spec.api.as_ref().is_some_and(|a| {
+                a.routes
+                    .values()
+                    .any(|r| r.target == crate::spec::api::LOAD_BALANCER)
+            });
+            if route.from == RouteFrom::Api && !api_reaches_lb {
+                out.push(
+                    stack
+                        .error(Code::App046, &format!("{field}.from"), format!("the route of '{key}' admits only the API, but no API route reaches the load balancer"))
+                        .help("add an API route with 'target: load-balancer', or drop 'from: api'"),
+                );
+            } else if route.from == RouteFrom::Api && route.default {
+                out.push(
+                    stack
+                        .error(Code::App046, &format!("{field}.from"), format!("the default route of '{key}' cannot admit only the API"))
+                        .help("the listener's default action checks no source: give the route 'paths' and a 'priority' instead of 'default: true'"),
+                );
             }
             let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();
             match (has_rule, route.priority) {

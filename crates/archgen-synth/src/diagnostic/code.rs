@@ -241,6 +241,9 @@ codes! {
     App045 = "APP045", "a variable is both a secret and a plain variable",
         "A name under `secrets:` is injected from Secrets Manager or SSM; the same name under \
          `environment:` would conflict. Remove it from `environment:`.";
+    App046 = "APP046", "a route admits only the API, but no API route reaches the load balancer",
+        "`route: { from: api }` restricts the service's listener rule to the VPC, where the API's \
+         VPC link connects from. Add an API route with `target: load-balancer`, or drop `from`.";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
@@ -393,6 +396,13 @@ codes! {
     Api010 = "API010", "the API log retention is not a CloudWatch Logs period",
         "`log_retention_days` must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, \
          ... days).";
+    Api011 = "API011", "an authorized API route is also served without the authorizer",
+        "A service that an API route reaches through its authorizer must not also be reachable, \
+         on the same paths, through the load balancer from the internet or CloudFront: that way \
+         skips the token check. Give the service's route `from: api` (its listener rule then \
+         admits only the VPC, where the API's VPC link is), make the load balancer internal, or \
+         keep the path off the load balancer in CloudFront; or say why it is intended with \
+         `direct_access: \"<reason>\"` on the API route.";
 
     // Edge: WAF, CloudFront, DNS.
     Edge001 = "EDGE001", "a web ACL or WAF rule name is invalid",

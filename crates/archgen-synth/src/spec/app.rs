@@ -372,6 +372,19 @@ pub struct RouteSpec {
     pub target_group_name: Option<String>,
     #[serde(default)]
     pub health_check: TargetHealthCheck,
+    /// Who the listener rule admits: anyone who reaches the load balancer,
+    /// or only the VPC (the API's VPC link), so the API's authorizer
+    /// cannot be skipped.
+    #[serde(default)]
+    pub from: RouteFrom,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum RouteFrom {
+    #[default]
+    Anywhere,
+    Api,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -9,7 +9,7 @@ use super::super::logs::retained_log_group;
 use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, origin_verify, rules};
-use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec};
+use crate::spec::app::{Architecture, ImageSpec, RouteFrom, SecretSpec, ServiceSpec};
 use crate::spec::network::TierKind;
 use crate::template::applicationautoscaling::scalable_target::{
     ScalableTargetAction, ScheduledAction,
@@ -29,7 +29,7 @@ use crate::template::ecs::task_definition::{
 };
 use crate::template::ecs::{Service, TaskDefinition};
 use crate::template::elasticloadbalancingv2::listener_rule::{
-    Action, HostHeaderConfig, PathPatternConfig, RuleCondition,
+    Action, HostHeaderConfig, PathPatternConfig, RuleCondition, SourceIpConfig,
 };
 use crate::template::elasticloadbalancingv2::target_group::Matcher;
 use crate::template::elasticloadbalancingv2::{ListenerRule, TargetGroup};
@@ -311,6 +311,18 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                     field: Some("host-header".into()),
                     host_header_config: Some(HostHeaderConfig {
                         values: Some(route.hosts.iter().map(Expr::from).collect()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+            }
+            // `from: api`: only the VPC, where the API's VPC link connects
+            // from, so the API's authorizer cannot be skipped.
+            if route.from == RouteFrom::Api {
+                conditions.push(RuleCondition {
+                    field: Some("source-ip".into()),
+                    source_ip_config: Some(SourceIpConfig {
+                        values: Some(vec![net.vpc_cidr.clone().into()]),
                         ..Default::default()
                     }),
                     ..Default::default()
