@@ -236,3 +236,77 @@ fn an_api_only_route_admits_only_the_vpc() {
     assert!(err.contains("APP046"), "{err}");
     assert!(err.contains("services.backend.route.from"), "{err}");
 }
+
+#[test]
+fn ip_rules_on_a_load_balancer_behind_cloudfront_are_refused() {
+    // user-management before the fix: the IP block list and the per-IP
+    // rate limit were on the load balancer's ACL.
+    let yaml = example_yaml("stacks/main.yaml");
+    let old = yaml.replace(
+        "      core: { managed: core }              # 1. AWS Core Rule Set\n",
+        "      core: { managed: core }              # 1. AWS Core Rule Set\n      \
+         ip-block: { ip_block: { addresses: [192.0.2.0/24] } }\n      \
+         rate-limit: { rate_limit: { limit: 1000, window: 300 } }\n",
+    );
+    assert_ne!(old, yaml);
+    let err = TempProject::new(&old).synth("prod").unwrap_err();
+    assert!(err.contains("EDGE026"), "{err}");
+    assert!(err.contains("waf.api.rules.ip-block"), "{err}");
+    assert!(
+        err.contains(
+            "rule 'ip-block' is an IP set on the load balancer, which distribution 'web' fronts"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("rule 'rate-limit' is a per-IP rate limit on the load balancer"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "move 'ip-block' to a web ACL with 'scope: cloudfront' and name that ACL in cdn.web.waf"
+        ),
+        "{err}"
+    );
+}
+
+/// The statement kinds of a web ACL's rules.
+fn statement_kinds(acl: &Value) -> Vec<String> {
+    acl["Properties"]["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["Statement"].as_object().unwrap().keys().cloned())
+        .collect()
+}
+
+#[test]
+fn user_management_judges_addresses_at_cloudfront() {
+    let s = synth_example("user-management", "prod");
+    let main = template_json(&s, "main");
+    let edge = template_json(&s, "main-edge");
+    for (_, acl) in resources_of(&main, "AWS::WAFv2::WebACL") {
+        let kinds = statement_kinds(acl);
+        assert!(
+            kinds.iter().all(|k| k != "RateBasedStatement"
+                && k != "IPSetReferenceStatement"
+                && k != "NotStatement"),
+            "the regional ACL judges no address: {kinds:?}"
+        );
+    }
+    let acls = resources_of(&edge, "AWS::WAFv2::WebACL");
+    assert_eq!(acls.len(), 1);
+    assert_eq!(acls[0].1["Properties"]["Scope"], "CLOUDFRONT");
+    let kinds = statement_kinds(acls[0].1);
+    assert!(
+        kinds.contains(&"RateBasedStatement".to_string()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"IPSetReferenceStatement".to_string()),
+        "{kinds:?}"
+    );
+    // The distribution uses it.
+    let dist = &main["Resources"]["WebDistribution"]["Properties"]["DistributionConfig"];
+    assert!(dist.get("WebACLId").is_some(), "{dist}");
+}

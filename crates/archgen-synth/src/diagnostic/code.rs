@@ -465,6 +465,11 @@ codes! {
         "CloudFront uses only ACM certificates in us-east-1; import or request it there.";
     Edge025 = "EDGE025", "a cache TTL is invalid",
         "A TTL needs caching on, and CloudFront caches for at most a year (365d).";
+    Edge026 = "EDGE026", "an IP-based rule sees CloudFront's addresses",
+        "A web ACL on a load balancer that CloudFront fronts sees the address of CloudFront's \
+         edge server, not the viewer's, for traffic through CloudFront: an IP set or a per-IP rate \
+         limit there blocks or throttles CloudFront itself. Move the rule to the CLOUDFRONT-scope \
+         web ACL of the distribution.";
 
     // Identity: Cognito.
     Idn001 = "IDN001", "a user pool key cannot name a pool",
