@@ -310,3 +310,40 @@ fn user_management_judges_addresses_at_cloudfront() {
     let dist = &main["Resources"]["WebDistribution"]["Properties"]["DistributionConfig"];
     assert!(dist.get("WebACLId").is_some(), "{dist}");
 }
+
+#[test]
+fn a_function_reads_its_secrets_like_a_service() {
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let f = &t["Resources"]["WorkerFunction"]["Properties"];
+    let vars = &f["Environment"]["Variables"];
+    assert_eq!(
+        vars["REDIS_AUTH_TOKEN_SECRET_ARN"],
+        json!({"Ref": "CacheAuthToken"})
+    );
+    let statements =
+        t["Resources"]["WorkerFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+            ["Statement"]
+            .as_array()
+            .unwrap()
+            .clone();
+    let read = statements
+        .iter()
+        .find(|s| s["Sid"] == "ReadRedisAuthToken")
+        .unwrap_or_else(|| panic!("{statements:?}"));
+    assert_eq!(read["Action"], json!(["secretsmanager:GetSecretValue"]));
+    assert_eq!(read["Resource"], json!([{"Ref": "CacheAuthToken"}]));
+    let decrypt = statements
+        .iter()
+        .find(|s| s["Sid"] == "DecryptRedisAuthToken")
+        .unwrap_or_else(|| panic!("{statements:?}"));
+    assert_eq!(
+        decrypt["Resource"],
+        json!([{"Fn::GetAtt": ["DataKey", "Arn"]}])
+    );
+    // Nothing else of Secrets Manager: not the database's master secret.
+    let secret_reads = statements
+        .iter()
+        .filter(|s| s.to_string().contains("secretsmanager:"))
+        .count();
+    assert_eq!(secret_reads, 1, "{statements:?}");
+}

@@ -8,7 +8,7 @@ use super::wiring;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::{ImageSpec, Ingress, RouteFrom, Scheme, SecretSpec, ServiceSpec};
+use crate::spec::app::{ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec};
 use crate::synth::app::alb::DEFAULT_ROUTE_PRIORITY;
 use crate::template::logs::RETENTION_DAYS;
 
@@ -424,28 +424,13 @@ fn check_service(
         components,
         wiring::SERVICES,
     ));
-    for (var, secret) in &s.secrets {
-        if let SecretSpec::Component(name) = secret
-            && !components.get(name).is_some_and(|k| k.holds_secret())
-        {
-            out.push(
-                    stack
-                        .error(Code::App022, &format!("{base}.secrets.{var}"), format!("there is no secret-holding component '{name}'"))
-                        .help("name a database or secret declared in this stack, or use { ssm: /parameter/name } or { secret_arn: arn:... }"),
-                );
-        }
-        if s.environment.contains_key(var) {
-            out.push(
-                stack
-                    .error(
-                        Code::App045,
-                        &format!("{base}.secrets.{var}"),
-                        format!("'{var}' is both a secret and a plain variable"),
-                    )
-                    .help("remove it from 'environment'"),
-            );
-        }
-    }
+    out.extend(wiring::secrets(
+        stack,
+        &base,
+        &s.secrets,
+        &s.environment,
+        components,
+    ));
     if let Some(sc) = &s.scaling {
         let f = format!("{base}.scaling");
         if sc.min > sc.max {

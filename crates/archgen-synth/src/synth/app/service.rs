@@ -9,7 +9,7 @@ use super::super::logs::retained_log_group;
 use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, origin_verify, rules};
-use crate::spec::app::{Architecture, ImageSpec, RouteFrom, SecretSpec, ServiceSpec};
+use crate::spec::app::{Architecture, ImageSpec, RouteFrom, ServiceSpec};
 use crate::spec::network::TierKind;
 use crate::template::applicationautoscaling::scalable_target::{
     ScalableTargetAction, ScheduledAction,
@@ -472,67 +472,16 @@ fn wire_connections(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec) -> 
 /// `secrets:` entries become `valueFrom` references and the execution-role
 /// grants to read exactly those secrets.
 fn wire_secrets(ctx: &Ctx, key: &str, s: &ServiceSpec, w: &mut Wiring) {
-    for (var, spec) in &s.secrets {
-        let sid = pascal(&var.to_ascii_lowercase());
-        let (source, kms) = match spec {
-            SecretSpec::Component(name) => {
-                match ctx.components.get(name).and_then(|c| c.secret.clone()) {
-                    Some(r) => (r.source, r.kms_key_arn),
-                    None => {
-                        // `check` allows only components that hold a secret.
-                        ctx.bug(format!(
-                            "{key} injects the secret of '{name}', which has none"
-                        ));
-                        continue;
-                    }
-                }
-            }
-            SecretSpec::Ssm(path) => (
-                SecretSource::SsmParameter {
-                    arn: Expr::sub(format!(
-                        "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}",
-                        path.trim_start_matches('/')
-                    )),
-                },
-                None,
-            ),
-            SecretSpec::SecretArn { arn, key } => (
-                SecretSource::SecretsManager {
-                    arn: arn.clone().into(),
-                    json_key: key.clone(),
-                },
-                None,
-            ),
+    for read in connect::secret_reads(ctx, key, &s.secrets) {
+        let value_from = match read.source {
+            SecretSource::SecretsManager { arn, json_key } => match json_key {
+                Some(k) => Expr::Join(String::new(), vec![arn, format!(":{k}::").into()]),
+                None => arn,
+            },
+            SecretSource::SsmParameter { arn } => arn,
         };
-        match source {
-            SecretSource::SecretsManager { arn, json_key } => {
-                w.execution.push(Statement::allow(
-                    &format!("Read{sid}"),
-                    &["secretsmanager:GetSecretValue"],
-                    vec![arn.clone()],
-                ));
-                let value_from = match json_key {
-                    Some(k) => Expr::Join(String::new(), vec![arn, format!(":{k}::").into()]),
-                    None => arn,
-                };
-                w.secrets.insert(var.clone(), value_from);
-            }
-            SecretSource::SsmParameter { arn } => {
-                w.execution.push(Statement::allow(
-                    &format!("Read{sid}"),
-                    &["ssm:GetParameters"],
-                    vec![arn.clone()],
-                ));
-                w.secrets.insert(var.clone(), arn);
-            }
-        }
-        if let Some(key) = kms {
-            w.execution.push(Statement::allow(
-                &format!("Decrypt{sid}"),
-                &["kms:Decrypt"],
-                vec![key],
-            ));
-        }
+        w.execution.extend(read.grants);
+        w.secrets.insert(read.var, value_from);
     }
 }
 
