@@ -347,3 +347,37 @@ fn a_function_reads_its_secrets_like_a_service() {
         .count();
     assert_eq!(secret_reads, 1, "{statements:?}");
 }
+
+#[test]
+fn a_tier_without_internet_needs_every_endpoint_its_workloads_call() {
+    // solo-saving before the fix: the backend's secrets come from Secrets
+    // Manager, which had no endpoint.
+    let yaml = example_yaml("examples/solo-saving/stacks/main.yaml");
+    let old = yaml.replace(
+        "endpoints: [s3, ecr.api, ecr.dkr, logs, ssm, secretsmanager]",
+        "endpoints: [s3, ecr.api, ecr.dkr, logs, ssm]",
+    );
+    assert_ne!(old, yaml);
+    let err = TempProject::new(&old).synth("prod").unwrap_err();
+    assert!(err.contains("NET017"), "{err}");
+    assert!(
+        err.contains("service 'backend' runs in tier 'app', which has no route to the internet, and needs endpoints the network lacks: secretsmanager (secret DB_PASSWORD)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("add them: 'endpoints: [s3, ecr.api, ecr.dkr, logs, ssm, secretsmanager]'"),
+        "{err}"
+    );
+    // Without the image and log endpoints, those are named too.
+    let bare = yaml.replace(
+        "endpoints: [s3, ecr.api, ecr.dkr, logs, ssm, secretsmanager]",
+        "endpoints: [secretsmanager]",
+    );
+    let err = TempProject::new(&bare).synth("prod").unwrap_err();
+    assert!(
+        err.contains(
+            "ecr.api (image pull); ecr.dkr (image pull); logs (container logs); s3 (image pull)"
+        ),
+        "{err}"
+    );
+}

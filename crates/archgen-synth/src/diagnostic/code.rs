@@ -295,6 +295,10 @@ codes! {
          or more.";
     Net016 = "NET016", "a subnet is smaller than /28",
         "AWS subnets are /28 (16 addresses) or larger; use a shorter prefix.";
+    Net017 = "NET017", "a tier without internet access lacks an endpoint its workloads need",
+        "A workload in a tier with no route to the internet (no NAT) reaches AWS APIs only through \
+         VPC endpoints: image pulls need `ecr.api`, `ecr.dkr` and `s3`, logs need `logs`, secrets \
+         `secretsmanager` (or `ssm`), and so on. Add the missing ones to `network.endpoints`.";
 
     // Data.
     Data001 = "DATA001", "a component name cannot be used in resource names",

@@ -17,6 +17,9 @@ impl Kind for Buckets {
     fn noun(&self) -> &'static str {
         "bucket"
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("s3")
+    }
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
         spec.buckets.keys().collect()
     }

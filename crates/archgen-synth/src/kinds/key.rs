@@ -17,6 +17,9 @@ impl Kind for Keys {
     fn noun(&self) -> &'static str {
         "KMS key"
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("kms")
+    }
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
         spec.keys.keys().collect()
     }

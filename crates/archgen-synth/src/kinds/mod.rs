@@ -67,6 +67,12 @@ pub trait Kind: Sync {
     fn holds_secret(&self) -> bool {
         false
     }
+    /// The AWS API a workload calls to use a component of this kind, as a
+    /// VPC endpoint's short name (`sqs`), if it calls one: a workload in a
+    /// tier without a route to the internet needs that endpoint (NET017).
+    fn api_endpoint(&self) -> Option<&'static str> {
+        None
+    }
     /// Rules of this kind that no other module checks.
     fn check(&self, _stack: &ResolvedStack) -> Vec<Diagnostic> {
         Vec::new()

@@ -17,6 +17,9 @@ impl Kind for Parameters {
     fn noun(&self) -> &'static str {
         "parameter"
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("ssm")
+    }
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
         spec.parameters.keys().collect()
     }

@@ -19,6 +19,9 @@ impl Kind for Queues {
     fn noun(&self) -> &'static str {
         "queue"
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("sqs")
+    }
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
         spec.queues.keys().collect()
     }

@@ -17,6 +17,9 @@ impl Kind for Secrets {
     fn noun(&self) -> &'static str {
         "secret"
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("secretsmanager")
+    }
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
         spec.secrets.keys().collect()
     }

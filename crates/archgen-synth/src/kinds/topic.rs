@@ -17,6 +17,9 @@ impl Kind for Topics {
     fn noun(&self) -> &'static str {
         "topic"
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("sns")
+    }
     fn keys<'a>(&self, spec: &'a StackSpec) -> Vec<&'a String> {
         spec.topics.keys().collect()
     }
