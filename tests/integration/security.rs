@@ -381,3 +381,73 @@ fn a_tier_without_internet_needs_every_endpoint_its_workloads_call() {
         "{err}"
     );
 }
+
+#[test]
+fn load_balancer_and_cloudfront_access_logs_are_on_by_default() {
+    for ex in EXAMPLES {
+        for env in ENVIRONMENTS {
+            let t = template_json(&synth_example(ex, env), "main");
+            for (id, lb) in resources_of(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer") {
+                let attrs = lb["Properties"]["LoadBalancerAttributes"]
+                    .as_array()
+                    .unwrap();
+                assert!(
+                    attrs.contains(&json!({"Key": "access_logs.s3.enabled", "Value": "true"})),
+                    "{ex} {env}: {id}"
+                );
+            }
+            for (id, d) in resources_of(&t, "AWS::CloudFront::Distribution") {
+                let logging = &d["Properties"]["DistributionConfig"]["Logging"];
+                assert!(logging["Bucket"].is_object(), "{ex} {env}: {id}");
+            }
+        }
+    }
+    // Without access_logs: a dedicated bucket of the stack, expiring,
+    // that admits Elastic Load Balancing.
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let attrs = t["Resources"]["LoadBalancer"]["Properties"]["LoadBalancerAttributes"].clone();
+    assert!(
+        attrs.as_array().unwrap().contains(
+            &json!({"Key": "access_logs.s3.bucket", "Value": {"Ref": "LoadBalancerLogBucket"}})
+        ),
+        "{attrs}"
+    );
+    let bucket = &t["Resources"]["LoadBalancerLogBucket"]["Properties"];
+    assert_eq!(
+        bucket["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
+        90
+    );
+    assert_eq!(
+        bucket["OwnershipControls"]["Rules"][0]["ObjectOwnership"],
+        "BucketOwnerEnforced"
+    );
+    let policy =
+        t["Resources"]["LoadBalancerLogBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+            .to_string();
+    assert!(policy.contains("AllowLoadBalancerAccessLogs"), "{policy}");
+    assert!(policy.contains("DenyInsecureTransport"), "{policy}");
+}
+
+#[test]
+fn switching_access_logs_off_takes_a_reason() {
+    let spec = VALID.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  access_logs: { enabled: false }\n",
+    );
+    let err = TempProject::new(&spec).synth("prod").unwrap_err();
+    assert!(err.contains("APP047"), "{err}");
+    assert!(err.contains("load_balancer.access_logs.enabled"), "{err}");
+    let spec = VALID.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  access_logs: { enabled: false, reason: a throwaway test stack }\n",
+    );
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    let lb = &t["Resources"]["LoadBalancer"];
+    assert!(
+        lb["Metadata"]["checkov"]["skip"].to_string().contains(
+            "access logs switched off in the spec (load_balancer.access_logs): a throwaway test stack"
+        ),
+        "{lb}"
+    );
+    assert!(t["Resources"].get("LoadBalancerLogBucket").is_none());
+}

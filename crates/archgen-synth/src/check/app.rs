@@ -255,14 +255,21 @@ fn check_load_balancer(
             _ => {}
         }
     }
-    if let Some(logs) = &lb.access_logs
-        && let Some(bucket) = stack.spec.buckets.get(&logs.bucket)
+    if let Some(name) = &lb.access_logs.bucket
+        && let Some(bucket) = stack.spec.buckets.get(name)
         && bucket.kms_key.is_some()
     {
         out.push(
             stack
-                .error(Code::App027, "load_balancer.access_logs.bucket", format!("bucket '{}' is encrypted with a KMS key; load balancer logs need SSE-S3", logs.bucket))
+                .error(Code::App027, "load_balancer.access_logs.bucket", format!("bucket '{name}' is encrypted with a KMS key; load balancer logs need SSE-S3"))
                 .help("send the logs to a bucket without 'kms_key' (it is still encrypted, with SSE-S3)"),
+        );
+    }
+    if !lb.access_logs.enabled && lb.access_logs.reason.is_none() {
+        out.push(
+            stack
+                .error(Code::App047, "load_balancer.access_logs.enabled", "access logs are switched off without a reason")
+                .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
         );
     }
     if lb.ingress == Ingress::Cloudfront {

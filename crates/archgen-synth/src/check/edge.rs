@@ -38,6 +38,15 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     check_waf(stack, &mut out);
     check_ip_rules_behind_cloudfront(stack, &mut out);
     check_cdn(stack, &mut out);
+    for (key, d) in &stack.spec.cdn {
+        if !d.logs.enabled && d.logs.reason.is_none() {
+            out.push(
+                stack
+                    .error(Code::Edge027, &format!("cdn.{key}.logs.enabled"), "access logs are switched off without a reason")
+                    .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
+            );
+        }
+    }
     check_dns(stack, &mut out);
     out
 }

@@ -244,6 +244,10 @@ codes! {
     App046 = "APP046", "a route admits only the API, but no API route reaches the load balancer",
         "`route: { from: api }` restricts the service's listener rule to the VPC, where the API's \
          VPC link connects from. Add an API route with `target: load-balancer`, or drop `from`.";
+    App047 = "APP047", "load balancer access logs are off without a reason",
+        "Access logs are on by default (a dedicated log bucket of the stack, objects expiring after \
+         `expire_days`, 90 by default). `access_logs: { enabled: false }` needs a `reason: ...`, \
+         which becomes the checkov suppression's comment.";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
@@ -474,6 +478,10 @@ codes! {
          edge server, not the viewer's, for traffic through CloudFront: an IP set or a per-IP rate \
          limit there blocks or throttles CloudFront itself. Move the rule to the CLOUDFRONT-scope \
          web ACL of the distribution.";
+    Edge027 = "EDGE027", "CloudFront access logs are off without a reason",
+        "Standard logs are on by default (a dedicated log bucket per distribution). \
+         `logs: { enabled: false }` needs a `reason: ...`, which becomes the checkov suppression's \
+         comment.";
 
     // Identity: Cognito.
     Idn001 = "IDN001", "a user pool key cannot name a pool",

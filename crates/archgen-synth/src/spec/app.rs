@@ -32,9 +32,9 @@ pub struct LoadBalancerSpec {
     pub idle_timeout: u32,
     #[serde(default = "yes")]
     pub deletion_protection: bool,
-    /// S3 access logs: a bucket name managed outside this stack.
+    /// S3 access logs: on by default, into a log bucket of this stack.
     #[serde(default)]
-    pub access_logs: Option<AccessLogsSpec>,
+    pub access_logs: AccessLogsSpec,
 }
 
 fn yes() -> bool {
@@ -110,9 +110,38 @@ impl CertificateSpec {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AccessLogsSpec {
-    pub bucket: String,
+    /// On unless switched off with a `reason`.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Why they are off (required with `enabled: false`; it becomes the
+    /// checkov suppression's comment).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A bucket of the stack or a name managed outside it; default: a
+    /// dedicated log bucket of the stack.
+    #[serde(default)]
+    pub bucket: Option<String>,
     #[serde(default)]
     pub prefix: Option<String>,
+    /// Days before objects in the dedicated log bucket expire.
+    #[serde(default = "default_access_log_days")]
+    pub expire_days: u32,
+}
+
+fn default_access_log_days() -> u32 {
+    90
+}
+
+impl Default for AccessLogsSpec {
+    fn default() -> Self {
+        AccessLogsSpec {
+            enabled: true,
+            reason: None,
+            bucket: None,
+            prefix: None,
+            expire_days: default_access_log_days(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

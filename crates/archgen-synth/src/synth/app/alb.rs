@@ -8,6 +8,7 @@ use crate::spec::app::{CertificateSource, Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
 use crate::synth::custom;
 use crate::synth::data::s3;
+use crate::synth::logs::{LogBucket, log_bucket};
 use crate::template::certificatemanager::Certificate;
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::{self, Egress};
@@ -103,15 +104,30 @@ pub fn build(
         LoadBalancerAttribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
         LoadBalancerAttribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
     ];
-    // Logs go to a bucket of this stack (whose policy then admits Elastic
-    // Load Balancing) or to a bucket named outside it.
+    // Logs go to a dedicated log bucket of this stack (by default), to a
+    // bucket of the stack, or to a bucket named outside it; a bucket of the
+    // stack gets a policy statement admitting Elastic Load Balancing.
+    let logs = &lb.access_logs;
     let mut log_bucket_policy = None;
-    if let Some(logs) = &lb.access_logs {
-        let in_stack = ctx.spec.buckets.contains_key(&logs.bucket);
-        let bucket: Expr = if in_stack {
-            Expr::r#ref(s3::bucket_id(&logs.bucket))
-        } else {
-            logs.bucket.clone().into()
+    if logs.enabled {
+        let (bucket, in_stack): (Expr, Option<String>) = match &logs.bucket {
+            Some(name) if ctx.spec.buckets.contains_key(name) => {
+                (Expr::r#ref(s3::bucket_id(name)), Some(s3::bucket_id(name)))
+            }
+            Some(name) => (name.clone().into(), None),
+            None => {
+                let id = log_bucket(
+                    t,
+                    "LoadBalancerLogBucket",
+                    &LogBucket {
+                        tags: ctx.named("alb-logs"),
+                        expire_days: logs.expire_days,
+                        acls: false,
+                        receives: "the load balancer's access logs",
+                    },
+                );
+                (Expr::r#ref(&id), Some(id))
+            }
         };
         attributes.push(LoadBalancerAttribute::new("access_logs.s3.enabled", "true"));
         attributes.push(LoadBalancerAttribute::new("access_logs.s3.bucket", bucket));
@@ -121,13 +137,9 @@ pub fn build(
                 prefix.clone(),
             ));
         }
-        if in_stack {
-            s3::extend_policy(
-                t,
-                &logs.bucket,
-                elb_log_delivery(ctx, &logs.bucket, logs.prefix.as_deref()),
-            );
-            log_bucket_policy = Some(format!("{}Policy", s3::bucket_id(&logs.bucket)));
+        if let Some(id) = in_stack {
+            s3::extend_policy_of(t, &id, elb_log_delivery(ctx, &id, logs.prefix.as_deref()));
+            log_bucket_policy = Some(format!("{id}Policy"));
         }
     }
     let alb = t.add(
@@ -154,10 +166,13 @@ pub fn build(
     if let Some(policy) = log_bucket_policy {
         alb.depends_on(policy);
     }
-    if lb.access_logs.is_none() {
+    if !logs.enabled {
         alb.skip_check(
             "CKV_AWS_91",
-            "access logs are not configured in the spec (load_balancer.access_logs)",
+            &format!(
+                "access logs switched off in the spec (load_balancer.access_logs): {}",
+                logs.reason.as_deref().unwrap_or("no reason given")
+            ),
         );
     }
     if !lb.deletion_protection {
@@ -358,7 +373,7 @@ def handler(event, context):
 
 /// Lets Elastic Load Balancing put access logs under the prefix, for this
 /// account only.
-fn elb_log_delivery(ctx: &Ctx, bucket: &str, prefix: Option<&str>) -> Statement {
+fn elb_log_delivery(ctx: &Ctx, bucket_id: &str, prefix: Option<&str>) -> Statement {
     let path = match prefix {
         Some(p) => format!("{}/AWSLogs/${{AWS::AccountId}}/*", p.trim_matches('/')),
         None => "AWSLogs/${AWS::AccountId}/*".to_string(),
@@ -366,10 +381,7 @@ fn elb_log_delivery(ctx: &Ctx, bucket: &str, prefix: Option<&str>) -> Statement 
     let mut s = Statement::allow(
         "AllowLoadBalancerAccessLogs",
         &["s3:PutObject"],
-        vec![Expr::sub(format!(
-            "${{{}.Arn}}/{path}",
-            s3::bucket_id(bucket)
-        ))],
+        vec![Expr::sub(format!("${{{bucket_id}.Arn}}/{path}"))],
     );
     s.principal = Some(match s3::elb_log_account(&ctx.spec.region) {
         Some(account) => serde_json::json!({"AWS": format!("arn:aws:iam::{account}:root")}),
