@@ -451,3 +451,24 @@ fn switching_access_logs_off_takes_a_reason() {
     );
     assert!(t["Resources"].get("LoadBalancerLogBucket").is_none());
 }
+
+#[test]
+fn custom_resources_answer_within_two_minutes_and_cache_tokens_are_retained() {
+    let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
+    let customs: Vec<_> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str().unwrap().starts_with("Custom::"))
+        .collect();
+    assert!(!customs.is_empty());
+    for (id, r) in customs {
+        assert_eq!(r["Properties"]["ServiceTimeout"], 120, "{id}");
+    }
+    // The AUTH token is retained like the cache's other generated secrets.
+    assert_eq!(t["Resources"]["CacheAuthToken"]["DeletionPolicy"], "Retain");
+    assert_eq!(
+        t["Resources"]["CacheAuthToken"]["UpdateReplacePolicy"],
+        "Retain"
+    );
+}
