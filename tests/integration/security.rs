@@ -472,3 +472,40 @@ fn custom_resources_answer_within_two_minutes_and_cache_tokens_are_retained() {
         "Retain"
     );
 }
+
+#[test]
+fn waf_logs_never_hold_credentials() {
+    let mut seen = 0;
+    for ex in EXAMPLES {
+        let s = synth_example(ex, "prod");
+        for stack in ["main", "main-edge"] {
+            let Some(t) = s.template(stack) else { continue };
+            let t = serde_json::to_value(t).unwrap();
+            for (id, l) in resources_of(&t, "AWS::WAFv2::LoggingConfiguration") {
+                let redacted = &l["Properties"]["RedactedFields"];
+                for h in ["authorization", "cookie"] {
+                    assert!(
+                        redacted
+                            .as_array()
+                            .unwrap()
+                            .contains(&json!({"SingleHeader": {"Name": h}})),
+                        "{ex} {id}: {redacted}"
+                    );
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 4, "{seen}");
+    // Session headers named in the spec are redacted too.
+    let spec = VALID.to_string()
+        + "waf:\n  api:\n    attach: [load_balancer]\n    rules: { core: { managed: core } }\n    logging: { redact: [X-Session-Id] }\n";
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    let l = resources_of(&t, "AWS::WAFv2::LoggingConfiguration");
+    assert!(
+        l[0].1["Properties"]["RedactedFields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"SingleHeader": {"Name": "x-session-id"}}))
+    );
+}

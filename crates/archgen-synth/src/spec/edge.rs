@@ -147,6 +147,10 @@ pub struct WafLoggingSpec {
     pub enabled: bool,
     #[serde(default = "default_waf_log_days")]
     pub retention_days: i64,
+    /// Headers redacted from the logs besides `authorization` and `cookie`
+    /// (which always are): session or API-key headers.
+    #[serde(default)]
+    pub redact: Vec<String>,
 }
 
 fn default_waf_log_days() -> i64 {
@@ -158,6 +162,7 @@ impl Default for WafLoggingSpec {
         WafLoggingSpec {
             enabled: true,
             retention_days: default_waf_log_days(),
+            redact: Vec::new(),
         }
     }
 }
