@@ -509,3 +509,22 @@ fn waf_logs_never_hold_credentials() {
             .contains(&json!({"SingleHeader": {"Name": "x-session-id"}}))
     );
 }
+
+#[test]
+fn the_port_80_suppression_says_what_port_80_does() {
+    let reason = |t: &Value| {
+        t["Resources"]["LoadBalancerSecurityGroup"]["Metadata"]["checkov"]["skip"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "CKV_AWS_260")
+            .map(|s| s["comment"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // VALID has no certificate: port 80 serves the app.
+    let plain = template_json(&TempProject::new(VALID).synth("prod").unwrap(), "main");
+    assert!(reason(&plain).contains("serves the application over plain HTTP"));
+    assert!(!reason(&plain).contains("redirect"));
+    let https = template_json(&synth_example("user-management", "prod"), "main");
+    assert!(reason(&https).contains("redirect it to HTTPS"));
+}

@@ -90,9 +90,14 @@ pub fn build(
         },
     );
     if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
+        // The reason says what port 80 does in this configuration.
         sg.skip_check(
             "CKV_AWS_260",
-            "an internet-facing load balancer must accept HTTP on port 80 to redirect it to HTTPS",
+            if https {
+                "an internet-facing load balancer must accept HTTP on port 80 to redirect it to HTTPS"
+            } else {
+                "port 80 serves the application over plain HTTP: the spec gives no load_balancer.certificate"
+            },
         );
     }
 
