@@ -528,3 +528,42 @@ fn the_port_80_suppression_says_what_port_80_does() {
     let https = template_json(&synth_example("user-management", "prod"), "main");
     assert!(reason(&https).contains("redirect it to HTTPS"));
 }
+
+#[test]
+fn scratch_paths_keep_the_root_filesystem_read_only() {
+    let t = template_json(&synth_example("solo-saving", "prod"), "main");
+    let td = &t["Resources"]["FrontendTaskDefinition"];
+    let c = &td["Properties"]["ContainerDefinitions"][0];
+    assert_eq!(c["ReadonlyRootFilesystem"], true);
+    assert_eq!(
+        c["MountPoints"],
+        json!([
+            {"ContainerPath": "/tmp", "ReadOnly": false, "SourceVolume": "scratch-1"},
+            {"ContainerPath": "/app/.next/cache", "ReadOnly": false, "SourceVolume": "scratch-2"}
+        ])
+    );
+    assert_eq!(
+        td["Properties"]["Volumes"],
+        json!([{"Name": "scratch-1"}, {"Name": "scratch-2"}])
+    );
+    assert!(
+        !td.to_string().contains("CKV_AWS_336"),
+        "no read-only suppression is needed"
+    );
+    // A user runs the container; a relative scratch path is refused.
+    let spec = VALID.replace(
+        "    port: 9000\n",
+        "    port: 9000\n    user: \"1000:1000\"\n    scratch: [tmp]\n",
+    );
+    let err = TempProject::new(&spec).synth("prod").unwrap_err();
+    assert!(
+        err.contains("APP048") && err.contains("services.worker.scratch[0]"),
+        "{err}"
+    );
+    let spec = spec.replace("scratch: [tmp]", "scratch: [/tmp]");
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(
+        t["Resources"]["WorkerTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["User"],
+        "1000:1000"
+    );
+}

@@ -438,6 +438,37 @@ fn check_service(
         &s.environment,
         components,
     ));
+    for (i, path) in s.scratch.iter().enumerate() {
+        let f = format!("{base}.scratch[{i}]");
+        if !path.starts_with('/') || path == "/" {
+            out.push(
+                stack
+                    .error(Code::App048, &f, format!("scratch path '{path}' is not an absolute directory below /"))
+                    .help("write the absolute path the container writes to, e.g. /tmp or /app/.next/cache"),
+            );
+        } else if s.scratch.iter().take(i).any(|p| p == path) {
+            out.push(
+                stack
+                    .error(
+                        Code::App048,
+                        &f,
+                        format!("scratch path '{path}' is listed twice"),
+                    )
+                    .help("list each path once"),
+            );
+        }
+    }
+    if s.user.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        out.push(
+            stack
+                .error(
+                    Code::App048,
+                    &format!("{base}.user"),
+                    "the container user is empty",
+                )
+                .help("give a user name or uid[:gid], e.g. 1000:1000, or leave 'user' out"),
+        );
+    }
     if let Some(sc) = &s.scaling {
         let f = format!("{base}.scaling");
         if sc.min > sc.max {

@@ -248,6 +248,10 @@ codes! {
         "Access logs are on by default (a dedicated log bucket of the stack, objects expiring after \
          `expire_days`, 90 by default). `access_logs: { enabled: false }` needs a `reason: ...`, \
          which becomes the checkov suppression's comment.";
+    App048 = "APP048", "a container's scratch path or user is invalid",
+        "`scratch:` lists absolute directories (not `/`) that the container writes to; each becomes \
+         a task volume mounted there, so `read_only_root_filesystem` can stay on. `user:` is a \
+         user name or uid[:gid].";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

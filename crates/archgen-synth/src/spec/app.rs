@@ -188,6 +188,14 @@ pub struct ServiceSpec {
     pub health_check: Option<ContainerHealthCheck>,
     #[serde(default = "yes")]
     pub read_only_root_filesystem: bool,
+    /// Writable paths on task storage (`[/tmp, /app/.next/cache]`), so the
+    /// root filesystem can stay read-only.
+    #[serde(default)]
+    pub scratch: Vec<String>,
+    /// The user the container runs as (`1000`, `1000:1000`, `node`);
+    /// default: the image's.
+    #[serde(default)]
+    pub user: Option<String>,
     #[serde(default = "default_log_retention")]
     pub log_retention_days: i64,
     /// Log group name (default: CloudFormation's).

@@ -24,8 +24,8 @@ use crate::template::ecs::service::{
     ServiceConnectService,
 };
 use crate::template::ecs::task_definition::{
-    ContainerDefinition, HealthCheck, KeyValuePair, LogConfiguration, PortMapping, RuntimePlatform,
-    Secret,
+    ContainerDefinition, HealthCheck, KeyValuePair, LogConfiguration, MountPoint, PortMapping,
+    RuntimePlatform, Secret, Volume,
 };
 use crate::template::ecs::{Service, TaskDefinition};
 use crate::template::elasticloadbalancingv2::listener_rule::{
@@ -41,6 +41,11 @@ pub const NAMESPACE: &str = "ServiceNamespace";
 
 pub fn security_group_id(key: &str) -> String {
     format!("{}SecurityGroup", pascal(key))
+}
+
+/// The task volume behind the `i`-th scratch path.
+fn scratch_volume(i: usize) -> String {
+    format!("scratch-{}", i + 1)
 }
 
 pub fn target_group_id(key: &str) -> String {
@@ -231,6 +236,18 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                         start_period: Some(h.start_period.into()),
                     }),
                     readonly_root_filesystem: Some(s.read_only_root_filesystem.into()),
+                    user: s.user.clone().map(Expr::from),
+                    mount_points: (!s.scratch.is_empty()).then(|| {
+                        s.scratch
+                            .iter()
+                            .enumerate()
+                            .map(|(i, path)| MountPoint {
+                                container_path: Some(path.clone().into()),
+                                source_volume: Some(scratch_volume(i).into()),
+                                read_only: Some(false.into()),
+                            })
+                            .collect()
+                    }),
                     privileged: Some(false.into()),
                     log_configuration: Some(awslogs(&log_group, key)),
                     ..Default::default()
@@ -239,6 +256,15 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                 .chain(s.tracing.then(|| xray_daemon(&log_group)))
                 .collect(),
             ),
+            // Scratch paths: task storage, writable, gone with the task.
+            volumes: (!s.scratch.is_empty()).then(|| {
+                (0..s.scratch.len())
+                    .map(|i| Volume {
+                        name: Some(scratch_volume(i).into()),
+                        ..Default::default()
+                    })
+                    .collect()
+            }),
             tags: Some(ctx.named(key)),
             ..Default::default()
         },
