@@ -567,3 +567,25 @@ fn scratch_paths_keep_the_root_filesystem_read_only() {
         "1000:1000"
     );
 }
+
+#[test]
+fn every_internet_facing_load_balancer_of_the_examples_has_a_web_acl() {
+    for ex in EXAMPLES {
+        for env in ENVIRONMENTS {
+            let t = template_json(&synth_example(ex, env), "main");
+            for (id, lb) in resources_of(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer") {
+                if lb["Properties"]["Scheme"] != "internet-facing" {
+                    continue;
+                }
+                // Behind CloudFront the distribution's ACL guards it (the
+                // origin-verify header keeps others out); else a regional
+                // ACL is associated with it.
+                let behind_cloudfront = t["Resources"].get("OriginVerifySecret").is_some();
+                let associated = resources_of(&t, "AWS::WAFv2::WebACLAssociation")
+                    .iter()
+                    .any(|(_, a)| a["Properties"]["ResourceArn"] == json!({"Ref": id}));
+                assert!(behind_cloudfront || associated, "{ex} {env}: {id}");
+            }
+        }
+    }
+}
