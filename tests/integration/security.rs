@@ -589,3 +589,27 @@ fn every_internet_facing_load_balancer_of_the_examples_has_a_web_acl() {
         }
     }
 }
+
+#[test]
+fn a_rule_with_more_than_five_condition_values_is_refused() {
+    // Four paths are fine on their own; behind CloudFront the header makes
+    // five; from: api would make six.
+    let yaml = example_yaml("examples/multi-env-platform/stacks/main.yaml");
+    let four = yaml.replace(
+        "paths: [\"/api/*\"], priority: 10, from: api,",
+        "paths: [/api/*, /v1/*, /v2/*, /v3/*], priority: 10, from: api,",
+    );
+    assert_ne!(four, yaml);
+    let err = TempProject::new(&four).synth("prod").unwrap_err();
+    assert!(err.contains("APP049"), "{err}");
+    assert!(
+        err.contains(
+            "the rule of 'backend' would have 6 condition values; a listener rule takes at most 5"
+        ),
+        "{err}"
+    );
+    let three = four.replace("/v3/*]", "]");
+    TempProject::new(&three)
+        .synth("prod")
+        .unwrap_or_else(|e| panic!("{e}"));
+}

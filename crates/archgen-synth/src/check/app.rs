@@ -12,6 +12,9 @@ use crate::spec::app::{ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec};
 use crate::synth::app::alb::DEFAULT_ROUTE_PRIORITY;
 use crate::template::logs::RETENTION_DAYS;
 
+/// Condition values a listener rule takes (Elastic Load Balancing quota).
+const MAX_CONDITION_VALUES: usize = 5;
+
 /// Valid Fargate memory sizes (MiB) for each CPU value.
 pub fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
     let range = |lo: u32, hi: u32, step: u32| (lo..=hi).step_by(step as usize).collect::<Vec<_>>();
@@ -130,6 +133,18 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     stack
                         .error(Code::App046, &format!("{field}.from"), format!("the default route of '{key}' cannot admit only the API"))
                         .help("the listener's default action checks no source: give the route 'paths' and a 'priority' instead of 'default: true'"),
+                );
+            }
+            // Elastic Load Balancing takes at most 5 condition values per
+            // rule; archgen adds the VPC (from: api) and the origin-verify
+            // header (ingress: cloudfront) to the spec's paths and hosts.
+            let added = usize::from(route.from == RouteFrom::Api) + usize::from(behind_cloudfront);
+            let values = route.paths.len() + route.hosts.len() + added;
+            if values > MAX_CONDITION_VALUES {
+                out.push(
+                    stack
+                        .error(Code::App049, &field, format!("the rule of '{key}' would have {values} condition values; a listener rule takes at most {MAX_CONDITION_VALUES}"))
+                        .help(format!("{} of them are archgen's (the VPC for 'from: api', the origin-verify header behind CloudFront): merge paths with a wildcard, or split the route", added)),
                 );
             }
             let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();

@@ -252,6 +252,10 @@ codes! {
         "`scratch:` lists absolute directories (not `/`) that the container writes to; each becomes \
          a task volume mounted there, so `read_only_root_filesystem` can stay on. `user:` is a \
          user name or uid[:gid].";
+    App049 = "APP049", "a listener rule would have too many condition values",
+        "A listener rule takes at most 5 condition values: the route's paths and hosts, plus the \
+         VPC source for `from: api` and the origin-verify header for `ingress: cloudfront`. Merge \
+         paths with a wildcard (`/api/*`) or split the route.";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
