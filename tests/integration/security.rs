@@ -613,3 +613,26 @@ fn a_rule_with_more_than_five_condition_values_is_refused() {
         .synth("prod")
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn each_environment_signs_in_to_itself() {
+    // neuraknot: staging's callback URLs pointed at production.
+    for (env, host) in [
+        ("staging", "https://staging.neuraknot.example.com/"),
+        ("prod", "https://neuraknot.example.com/"),
+    ] {
+        let t = template_json(&synth_example("neuraknot", env), "main");
+        for (id, c) in resources_of(&t, "AWS::Cognito::UserPoolClient") {
+            for field in ["CallbackURLs", "LogoutURLs"] {
+                if let Some(urls) = c["Properties"][field].as_array() {
+                    for u in urls {
+                        assert!(
+                            u.as_str().unwrap().starts_with(host),
+                            "{env} {id} {field}: {u}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
