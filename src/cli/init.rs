@@ -64,18 +64,16 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
         None => directory_name(&args.dir)?,
     };
     if !is_name(&name, 32) {
-        return Err(archgen_synth::Error::usage(format!(
+        return Err(Error::usage(format!(
             "'{name}' cannot name an app: use 1 to 32 lowercase letters, digits and hyphens, \
              starting with a letter (--name)"
-        ))
-        .into());
+        )));
     }
     if !archgen_synth::check::REGIONS.contains(&args.region.as_str()) {
-        return Err(archgen_synth::Error::usage(format!(
+        return Err(Error::usage(format!(
             "'{}' is not an AWS region (--region), e.g. us-east-1 or ap-northeast-1",
             args.region
-        ))
-        .into());
+        )));
     }
     let files = [
         (
@@ -91,11 +89,10 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
         .map(|(path, _)| path.display().to_string())
         .collect();
     if !taken.is_empty() {
-        return Err(archgen_synth::Error::usage(format!(
+        return Err(Error::usage(format!(
             "{} already exist(s): archgen init writes only new files (choose another --dir)",
             taken.join(", ")
-        ))
-        .into());
+        )));
     }
     for (path, text) in &files {
         if let Some(parent) = path.parent() {
@@ -119,7 +116,7 @@ fn render(template: &str, app: &str, region: &str) -> Result<String, Error> {
     let mut tera = tera::Tera::default();
     tera.add_raw_template("preset", template)
         .and_then(|()| tera.render("preset", &context))
-        .map_err(|e| archgen_synth::Error::usage(format!("the preset does not render: {e}")).into())
+        .map_err(|e| Error::usage(format!("the preset does not render: {e}")))
 }
 
 /// The app name a directory suggests: its own name, made usable.

@@ -16,7 +16,10 @@ fn mobile_api_checks_cognito_tokens_before_the_load_balancer() {
     );
     assert_eq!(
         jwt["JwtConfiguration"]["Audience"],
-        json!([{"Ref": "UsersUserPoolMobileClient"}])
+        json!([
+            {"Ref": "UsersUserPoolMobileClient"},
+            {"Ref": "UsersUserPoolWebClient"}
+        ])
     );
     let backend = &r["ApiBackendRoute"]["Properties"];
     assert_eq!(backend["RouteKey"], "ANY /api/{proxy+}");

@@ -200,27 +200,33 @@ fn managed_groups(acl: &Value) -> Vec<&str> {
 }
 
 #[test]
-fn user_management_waf_has_the_documents_rules_and_numbers_on_the_alb() {
-    let t = template_json(&synth_example("user-management", "prod"), "main");
+fn user_management_waf_has_the_documents_rules_and_numbers() {
+    let s = synth_example("user-management", "prod");
+    let t = template_json(&s, "main");
     let acl = props(&t, "ApiWebAcl");
     assert_eq!(acl["Scope"], "REGIONAL");
     let groups = managed_groups(acl);
     assert!(groups.contains(&"AWSManagedRulesCommonRuleSet"));
     assert!(groups.contains(&"AWSManagedRulesSQLiRuleSet"));
-    let rate = &rule(acl, "rate-limit")["Statement"]["RateBasedStatement"];
-    assert_eq!(rate["Limit"], 1000);
-    assert_eq!(rate["EvaluationWindowSec"], 300);
-    assert_eq!(rate["AggregateKeyType"], "IP");
-    assert_eq!(
-        rule(acl, "rate-limit")["Action"]["Block"]["CustomResponse"]["ResponseCode"],
-        429
-    );
     assert!(
         rule(acl, "xss")["Statement"]
             .to_string()
             .contains("XssMatchStatement")
     );
-    assert!(rule(acl, "ip-block")["Statement"]["IPSetReferenceStatement"].is_object());
+    // The rules that judge the client's address run at CloudFront, where
+    // it is the viewer's (EDGE026).
+    let edge = template_json(&s, "main-edge");
+    let ip_acl = props(&edge, "EdgeWebAcl");
+    assert_eq!(ip_acl["Scope"], "CLOUDFRONT");
+    let rate = &rule(ip_acl, "rate-limit")["Statement"]["RateBasedStatement"];
+    assert_eq!(rate["Limit"], 1000);
+    assert_eq!(rate["EvaluationWindowSec"], 300);
+    assert_eq!(rate["AggregateKeyType"], "IP");
+    assert_eq!(
+        rule(ip_acl, "rate-limit")["Action"]["Block"]["CustomResponse"]["ResponseCode"],
+        429
+    );
+    assert!(rule(ip_acl, "ip-block")["Statement"]["IPSetReferenceStatement"].is_object());
     // Metrics and sampled requests on every rule; priorities unique.
     let mut priorities = Vec::new();
     for r in acl["Rules"].as_array().unwrap() {

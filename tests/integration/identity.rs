@@ -197,6 +197,8 @@ fn the_worker_role_has_exactly_what_its_trigger_and_connections_imply() {
         "kms:Decrypt",
         // connects_to: db (IAM authentication); cache needs no grant
         "rds-db:connect",
+        // secrets: the cache's AUTH token (its key's kms:Decrypt is above)
+        "secretsmanager:GetSecretValue",
         // tracing: true (the same grant a traced service gets)
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",

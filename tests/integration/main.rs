@@ -14,6 +14,7 @@ mod network;
 mod output;
 mod overlays;
 mod robustness;
+mod security;
 mod snapshots;
 mod support;
 mod tables;

@@ -62,10 +62,13 @@ fn isolated_tiers_have_no_route_out_and_no_subnet_gets_public_ips() {
 
 #[test]
 fn endpoints_without_nat_admit_https_from_the_vpc_only() {
-    let spec = VALID.replace(
-        "nat: single",
-        "nat: none\n  endpoints: [s3, ecr.api, ecr.dkr, logs, ssm]",
-    );
+    // Without NAT an image comes from ECR (NET017 refuses Docker Hub).
+    let spec = VALID
+        .replace(
+            "nat: single",
+            "nat: none\n  endpoints: [s3, ecr.api, ecr.dkr, logs, ssm]",
+        )
+        .replace("image: nginx:1.27", "image: { repository: web, tag: '2' }");
     let t = synth(&spec, "prod");
     assert!(resources_of(&t, "AWS::EC2::NatGateway").is_empty());
     assert!(

@@ -249,10 +249,13 @@ fn a_table_shares_the_component_namespace_and_its_key_rules() {
 
 #[test]
 fn without_nat_a_table_needs_the_dynamodb_endpoint() {
-    let no_nat = with_tables("orders:read").replace(
-        "  nat: single\n",
-        "  nat: none\n  endpoints: [s3, ecr.api, ecr.dkr, logs]\n",
-    );
+    // Without NAT an image comes from ECR (NET017 refuses Docker Hub).
+    let no_nat = with_tables("orders:read")
+        .replace(
+            "  nat: single\n",
+            "  nat: none\n  endpoints: [s3, ecr.api, ecr.dkr, logs]\n",
+        )
+        .replace("image: nginx:1.27", "image: { repository: web, tag: '2' }");
     let err = TempProject::new(&no_nat)
         .synth("prod")
         .unwrap_err()

@@ -4,6 +4,7 @@ use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::spec::ResolvedStack;
 use crate::spec::api::LOAD_BALANCER;
+use crate::spec::app::{Ingress, RouteFrom, Scheme};
 use crate::template::logs::RETENTION_DAYS;
 
 const METHODS: &[&str] = &[
@@ -188,7 +189,163 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             );
         }
     }
+    out.extend(authorizer_bypasses(stack));
     out
+}
+
+/// API011: a route that checks a token reaches a service through the load
+/// balancer; the same service must not answer the same paths to someone
+/// who reaches the load balancer directly (from the internet, or through
+/// a CloudFront behaviour on the load balancer), as that skips the check.
+fn authorizer_bypasses(stack: &ResolvedStack) -> Vec<Diagnostic> {
+    let spec = &stack.spec;
+    let mut out = Vec::new();
+    let (Some(api), Some(lb)) = (&spec.api, &spec.load_balancer) else {
+        return out;
+    };
+    if api.authorizer.is_none() || lb.scheme == Scheme::Internal {
+        return out;
+    }
+    for (name, route) in &api.routes {
+        if route.target != LOAD_BALANCER || !route.auth || route.direct_access.is_some() {
+            continue;
+        }
+        let Some(path) = route_path_glob(&route.key) else {
+            continue;
+        };
+        let Some(way_in) = direct_way_in(stack, lb.ingress, &path) else {
+            continue;
+        };
+        let through_api = served_on(stack, &path, true);
+        for service in served_on(stack, &path, false) {
+            if !through_api.contains(&service) {
+                continue;
+            }
+            out.push(
+                stack
+                    .error(
+                        Code::Api011,
+                        &format!("api.routes.{name}"),
+                        format!(
+                            "route '{name}' checks a token before '{service}', but {way_in} reaches '{service}' on {path} through the load balancer without it"
+                        ),
+                    )
+                    .help(format!(
+                        "give services.{service}.route 'from: api' so only the API's VPC link reaches that rule, or set 'direct_access: \"<why>\"' on api.routes.{name} if the direct way is intended"
+                    )),
+            );
+        }
+    }
+    out
+}
+
+/// The route key's path as a listener-style glob: `{param}` and
+/// `{proxy+}` match anything (`/api/{proxy+}` → `/api/*`).
+fn route_path_glob(key: &str) -> Option<String> {
+    if key == "$default" {
+        return Some("/*".into());
+    }
+    let (_, path) = key.split_once(' ')?;
+    let mut glob = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_param = true,
+            '}' => {
+                in_param = false;
+                glob.push('*');
+            }
+            _ if !in_param => glob.push(c),
+            _ => {}
+        }
+    }
+    Some(glob)
+}
+
+/// The text before the first wildcard.
+fn literal_prefix(glob: &str) -> &str {
+    glob.split(['*', '?']).next().unwrap_or(glob)
+}
+
+/// Whether some path matches both globs (conservatively: yes when one
+/// literal prefix extends the other).
+fn overlaps(a: &str, b: &str) -> bool {
+    let (pa, pb) = (literal_prefix(a), literal_prefix(b));
+    match (pa.len() == a.len(), pb.len() == b.len()) {
+        (true, true) => a == b,
+        (true, false) => a.starts_with(pb),
+        (false, true) => b.starts_with(pa),
+        (false, false) => pa.starts_with(pb) || pb.starts_with(pa),
+    }
+}
+
+/// Whether every path `inner` matches, `outer` matches too.
+fn covers(outer: &str, inner: &str) -> bool {
+    let po = literal_prefix(outer);
+    if po.len() == outer.len() {
+        return outer == inner;
+    }
+    outer == format!("{po}*") && literal_prefix(inner).starts_with(po)
+}
+
+/// Who reaches the load balancer on `path` other than through the API, if
+/// anyone: the internet, or a distribution whose behaviour for it has the
+/// load balancer as origin.
+fn direct_way_in(stack: &ResolvedStack, ingress: Ingress, path: &str) -> Option<String> {
+    if ingress == Ingress::Internet {
+        return Some("anyone on the internet".into());
+    }
+    for (key, d) in &stack.spec.cdn {
+        let on_lb = |origin: &str| d.origins.get(origin).is_some_and(|o| o.load_balancer);
+        let by_path = d
+            .behaviors
+            .values()
+            .find(|b| overlaps(&b.path, path) && on_lb(&b.origin));
+        if let Some(b) = by_path {
+            return Some(format!("CloudFront ('cdn.{key}', behaviour {})", b.path));
+        }
+        let path_elsewhere = d
+            .behaviors
+            .values()
+            .any(|b| covers(&b.path, path) && !on_lb(&b.origin));
+        if on_lb(&d.default.origin) && !path_elsewhere {
+            return Some(format!("CloudFront ('cdn.{key}', default behaviour)"));
+        }
+    }
+    None
+}
+
+/// The services the listener may send a request on `path` to: every
+/// service whose rule overlaps it, and the default route's service unless
+/// a rule covers the whole path. A caller outside the VPC (`through_api`
+/// false) does not match `from: api` rules.
+fn served_on<'a>(stack: &'a ResolvedStack, path: &str, through_api: bool) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut covered = false;
+    let mut default = None;
+    for (key, s) in &stack.spec.services {
+        let Some(route) = &s.route else { continue };
+        if route.default {
+            default = Some(key.as_str());
+        }
+        if !through_api && route.from == RouteFrom::Api {
+            continue;
+        }
+        // A host condition narrows nothing for an attacker, who sets Host.
+        let paths: Vec<&str> = if route.paths.is_empty() && !route.hosts.is_empty() {
+            vec!["/*"]
+        } else {
+            route.paths.iter().map(String::as_str).collect()
+        };
+        if paths.iter().any(|p| overlaps(p, path)) {
+            found.push(key.as_str());
+        }
+        covered |= paths.iter().any(|p| covers(p, path));
+    }
+    if !covered && let Some(d) = default {
+        found.push(d);
+    }
+    found
 }
 
 fn valid_route_key(key: &str) -> bool {
@@ -205,7 +362,29 @@ fn valid_route_key(key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_route_key;
+    use super::{covers, overlaps, route_path_glob, valid_route_key};
+
+    #[test]
+    fn route_paths_become_listener_globs() {
+        assert_eq!(route_path_glob("ANY /api/{proxy+}").unwrap(), "/api/*");
+        assert_eq!(
+            route_path_glob("GET /users/{id}/orders").unwrap(),
+            "/users/*/orders"
+        );
+        assert_eq!(route_path_glob("$default").unwrap(), "/*");
+    }
+
+    #[test]
+    fn globs_overlap_when_a_path_matches_both() {
+        assert!(overlaps("/api/*", "/api/*"));
+        assert!(overlaps("/*", "/api/*"));
+        assert!(overlaps("/api/health", "/api/*"));
+        assert!(!overlaps("/assets/*", "/api/*"));
+        assert!(!overlaps("/api/health", "/api/ready"));
+        assert!(covers("/api/*", "/api/orders/*"));
+        assert!(!covers("/api/health", "/api/*"));
+        assert!(!covers("/a*/x", "/api/*"));
+    }
 
     #[test]
     fn route_keys_are_method_and_path_or_default() {

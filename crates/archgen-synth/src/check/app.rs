@@ -8,8 +8,12 @@ use super::wiring;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::{ImageSpec, Ingress, Scheme, SecretSpec, ServiceSpec};
+use crate::spec::app::{ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec};
+use crate::synth::app::alb::DEFAULT_ROUTE_PRIORITY;
 use crate::template::logs::RETENTION_DAYS;
+
+/// Condition values a listener rule takes (Elastic Load Balancing quota).
+const MAX_CONDITION_VALUES: usize = 5;
 
 /// Valid Fargate memory sizes (MiB) for each CPU value.
 pub fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
@@ -78,6 +82,10 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let components = super::connectable(spec);
     let mut defaults = Vec::new();
     let mut priorities: BTreeMap<u32, &str> = BTreeMap::new();
+    let behind_cloudfront = spec
+        .load_balancer
+        .as_ref()
+        .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
     for (key, s) in &spec.services {
         check_service(stack, key, s, &components, &mut out);
         if let Some(route) = &s.route {
@@ -109,6 +117,36 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 }
                 defaults.push(key.as_str());
             }
+            let api_reaches_lb = spec.api.as_ref().is_some_and(|a| {
+                a.routes
+                    .values()
+                    .any(|r| r.target == crate::spec::api::LOAD_BALANCER)
+            });
+            if route.from == RouteFrom::Api && !api_reaches_lb {
+                out.push(
+                    stack
+                        .error(Code::App050, &format!("{field}.from"), format!("the route of '{key}' admits only the API, but no API route reaches the load balancer"))
+                        .help("add an API route with 'target: load-balancer', or drop 'from: api'"),
+                );
+            } else if route.from == RouteFrom::Api && route.default {
+                out.push(
+                    stack
+                        .error(Code::App050, &format!("{field}.from"), format!("the default route of '{key}' cannot admit only the API"))
+                        .help("the listener's default action checks no source: give the route 'paths' and a 'priority' instead of 'default: true'"),
+                );
+            }
+            // Elastic Load Balancing takes at most 5 condition values per
+            // rule; archgen adds the VPC (from: api) and the origin-verify
+            // header (ingress: cloudfront) to the spec's paths and hosts.
+            let added = usize::from(route.from == RouteFrom::Api) + usize::from(behind_cloudfront);
+            let values = route.paths.len() + route.hosts.len() + added;
+            if values > MAX_CONDITION_VALUES {
+                out.push(
+                    stack
+                        .error(Code::App049, &field, format!("the rule of '{key}' would have {values} condition values; a listener rule takes at most {MAX_CONDITION_VALUES}"))
+                        .help(format!("{} of them are archgen's (the VPC for 'from: api', the origin-verify header behind CloudFront): merge paths with a wildcard, or split the route", added)),
+                );
+            }
             let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();
             match (has_rule, route.priority) {
                 (false, _) if !route.default => out.push(
@@ -120,6 +158,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                         .help("give 'priority: N' (1-50000, lower wins); explicit priorities keep rules stable when others are added"),
                 ),
                 (true, Some(p)) if !(1..=50000).contains(&p) => out.push(stack.error(Code::App036, &format!("{field}.priority"), format!("priority {p} is out of range")).help("use 1 to 50000")),
+                (true, Some(p)) if p == DEFAULT_ROUTE_PRIORITY && behind_cloudfront => out.push(stack.error(Code::App036, &format!("{field}.priority"), format!("priority {p} is taken by the default route's rule")).help("with 'ingress: cloudfront' the listener's default action is a 403 and the default route is a rule at priority 50000: use 1 to 49999")),
                 (true, Some(p)) => {
                     if let Some(other) = priorities.insert(p, key) {
                         out.push(stack.error(Code::App037, &format!("{field}.priority"), format!("priority {p} is also used by '{other}'")).help("give every rule its own priority"));
@@ -222,14 +261,21 @@ fn check_load_balancer(
             _ => {}
         }
     }
-    if let Some(logs) = &lb.access_logs
-        && let Some(bucket) = stack.spec.buckets.get(&logs.bucket)
+    if let Some(name) = &lb.access_logs.bucket
+        && let Some(bucket) = stack.spec.buckets.get(name)
         && bucket.kms_key.is_some()
     {
         out.push(
             stack
-                .error(Code::App027, "load_balancer.access_logs.bucket", format!("bucket '{}' is encrypted with a KMS key; load balancer logs need SSE-S3", logs.bucket))
+                .error(Code::App027, "load_balancer.access_logs.bucket", format!("bucket '{name}' is encrypted with a KMS key; load balancer logs need SSE-S3"))
                 .help("send the logs to a bucket without 'kms_key' (it is still encrypted, with SSE-S3)"),
+        );
+    }
+    if !lb.access_logs.enabled && lb.access_logs.reason.is_none() {
+        out.push(
+            stack
+                .error(Code::App047, "load_balancer.access_logs.enabled", "access logs are switched off without a reason")
+                .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
         );
     }
     if lb.ingress == Ingress::Cloudfront {
@@ -381,29 +427,43 @@ fn check_service(
         components,
         wiring::SERVICES,
     ));
-    for (var, secret) in &s.secrets {
-        if let SecretSpec::Component(name) = secret
-            && !components
-                .get(name)
-                .is_some_and(|k| k.role().holds_secret())
-        {
+    out.extend(wiring::secrets(
+        stack,
+        &base,
+        &s.secrets,
+        &s.environment,
+        components,
+    ));
+    for (i, path) in s.scratch.iter().enumerate() {
+        let f = format!("{base}.scratch[{i}]");
+        if !path.starts_with('/') || path == "/" {
             out.push(
-                    stack
-                        .error(Code::App022, &format!("{base}.secrets.{var}"), format!("there is no secret-holding component '{name}'"))
-                        .help("name a database or secret declared in this stack, or use { ssm: /parameter/name } or { secret_arn: arn:... }"),
-                );
-        }
-        if s.environment.contains_key(var) {
+                stack
+                    .error(Code::App048, &f, format!("scratch path '{path}' is not an absolute directory below /"))
+                    .help("write the absolute path the container writes to, e.g. /tmp or /app/.next/cache"),
+            );
+        } else if s.scratch.iter().take(i).any(|p| p == path) {
             out.push(
                 stack
                     .error(
-                        Code::App045,
-                        &format!("{base}.secrets.{var}"),
-                        format!("'{var}' is both a secret and a plain variable"),
+                        Code::App048,
+                        &f,
+                        format!("scratch path '{path}' is listed twice"),
                     )
-                    .help("remove it from 'environment'"),
+                    .help("list each path once"),
             );
         }
+    }
+    if s.user.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        out.push(
+            stack
+                .error(
+                    Code::App048,
+                    &format!("{base}.user"),
+                    "the container user is empty",
+                )
+                .help("give a user name or uid[:gid], e.g. 1000:1000, or leave 'user' out"),
+        );
     }
     if let Some(sc) = &s.scaling {
         let f = format!("{base}.scaling");

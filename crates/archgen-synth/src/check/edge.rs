@@ -36,9 +36,60 @@ fn suggest<'a>(input: &str, names: impl IntoIterator<Item = &'a str> + Clone) ->
 pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_waf(stack, &mut out);
+    check_ip_rules_behind_cloudfront(stack, &mut out);
     check_cdn(stack, &mut out);
+    for (key, d) in &stack.spec.cdn {
+        if !d.logs.enabled && d.logs.reason.is_none() {
+            out.push(
+                stack
+                    .error(Code::Edge027, &format!("cdn.{key}.logs.enabled"), "access logs are switched off without a reason")
+                    .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
+            );
+        }
+    }
     check_dns(stack, &mut out);
     out
+}
+
+/// EDGE026: a web ACL on a load balancer that a distribution fronts sees,
+/// for traffic through CloudFront, the edge server's address: IP sets,
+/// per-IP rate limits and geo matches there judge CloudFront, not the
+/// viewer.
+fn check_ip_rules_behind_cloudfront(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
+    let spec = &stack.spec;
+    let Some(cdn) = spec
+        .cdn
+        .iter()
+        .find(|(_, d)| d.origins.values().any(|o| o.load_balancer))
+        .map(|(k, _)| k)
+    else {
+        return;
+    };
+    for (key, acl) in &spec.waf {
+        if !acl.attach.contains(&AttachTarget::LoadBalancer) {
+            continue;
+        }
+        for (name, rule) in &acl.rules {
+            let kind = if rule.ip_allow.is_some() || rule.ip_block.is_some() {
+                "an IP set"
+            } else if rule.rate_limit.is_some() {
+                "a per-IP rate limit"
+            } else if rule.geo.is_some() {
+                "a geo match"
+            } else {
+                continue;
+            };
+            out.push(
+                stack
+                    .error(
+                        Code::Edge026,
+                        &format!("waf.{key}.rules.{name}"),
+                        format!("rule '{name}' is {kind} on the load balancer, which distribution '{cdn}' fronts: for requests through CloudFront it sees CloudFront's addresses, not the viewer's"),
+                    )
+                    .help(format!("move '{name}' to a web ACL with 'scope: cloudfront' and name that ACL in cdn.{cdn}.waf")),
+            );
+        }
+    }
 }
 
 fn check_waf(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {

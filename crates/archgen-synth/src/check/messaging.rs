@@ -213,6 +213,13 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
             &f.environment,
             wiring::FUNCTIONS,
         ));
+        out.extend(wiring::secrets(
+            stack,
+            &base,
+            &f.secrets,
+            &f.environment,
+            &components,
+        ));
     }
     out
 }

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use super::checked::SubnetPlan;
 use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
+use crate::kinds::kind_of;
 use crate::spec::ResolvedStack;
+use crate::spec::app::{ImageSpec, SecretSpec};
 use crate::spec::network::{
-    GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones,
+    GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
 };
 use crate::spec::value::cidr;
 use crate::synth::naming::pascal;
@@ -23,6 +25,7 @@ pub(super) fn check(stack: &ResolvedStack, net: &NetworkSpec) -> (Vec<Diagnostic
     let plan = check_tiers(stack, net, vpc, &mut out);
     check_egress(stack, net, &mut out);
     check_endpoints(stack, net, &mut out);
+    check_workload_endpoints(stack, net, &mut out);
     if net.flow_logs.enabled && !RETENTION_DAYS.contains(&net.flow_logs.retention_days) {
         out.push(
             stack
@@ -352,6 +355,162 @@ fn check_egress(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnost
                 );
             }
         }
+    }
+}
+
+/// NET017: a workload in a tier without a route to the internet reaches
+/// AWS APIs only through endpoints; every API it needs (image pull, logs,
+/// its secrets, the components it connects to, X-Ray) must have one, or
+/// the task or function fails at run time.
+fn check_workload_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagnostic>) {
+    let spec = &stack.spec;
+    let kinds = || net.tiers.iter().map(|(n, t)| (n.as_str(), t.kind));
+    let offline = |named: Option<&str>| {
+        let tier = match named {
+            Some(t) => t,
+            None => first_tier_of(kinds(), &[TierKind::Private, TierKind::Isolated])?,
+        };
+        let kind = net.tiers.get(tier)?.kind;
+        let no_route =
+            kind == TierKind::Isolated || (kind == TierKind::Private && net.nat == NatMode::None);
+        no_route.then(|| tier.to_string())
+    };
+    // What a workload's secrets and connections call.
+    let secret_api = |secret: &SecretSpec| match secret {
+        SecretSpec::Ssm(_) => "ssm",
+        SecretSpec::Component(name) => match kind_of(spec, name) {
+            Some(k) if k.block() == "parameters" => "ssm",
+            _ => "secretsmanager",
+        },
+        SecretSpec::SecretArn { .. } => "secretsmanager",
+    };
+    for (key, s) in &spec.services {
+        let Some(tier) = offline(s.tier.as_deref()) else {
+            continue;
+        };
+        let mut needs: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        let mut need = |e: &'static str, why: String| needs.entry(e).or_default().push(why);
+        if is_private_ecr(&s.image) {
+            for e in ["ecr.api", "ecr.dkr", "s3"] {
+                need(e, "image pull".into());
+            }
+        }
+        need("logs", "container logs".into());
+        for (var, secret) in &s.secrets {
+            need(secret_api(secret), format!("secret {var}"));
+        }
+        for c in &s.connects_to {
+            if let Some(e) = kind_of(spec, &c.key).and_then(|k| k.api_endpoint()) {
+                need(e, format!("connects to {}", c.key));
+            }
+        }
+        if s.tracing {
+            need("xray", "tracing".into());
+        }
+        out.extend(missing_endpoints(
+            stack,
+            net,
+            &format!("service '{key}'"),
+            &tier,
+            &needs,
+        ));
+        // No endpoint serves an image from outside ECR in this account.
+        let outside = match &s.image {
+            ImageSpec::Uri(uri) if !is_private_ecr(&s.image) => Some(uri.as_str()),
+            _ => None,
+        };
+        let daemon = s.tracing.then_some("the X-Ray daemon (public.ecr.aws)");
+        for image in outside.into_iter().chain(daemon) {
+            out.push(
+                stack
+                    .error(
+                        Code::Net017,
+                        &format!("services.{key}.image"),
+                        format!("service '{key}' runs in tier '{tier}', which has no route to the internet, and cannot pull {image}"),
+                    )
+                    .help("copy the image into an ECR repository of this account ('repositories:'), or give the tier a NAT gateway"),
+            );
+        }
+    }
+    for (key, f) in &spec.functions {
+        if spec.network.is_none() {
+            break;
+        }
+        let Some(tier) = offline(f.tier.as_deref()) else {
+            continue;
+        };
+        // Lambda writes the function's logs and polls its queue itself;
+        // what the code calls goes through the function's network.
+        let mut needs: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        for (var, secret) in &f.secrets {
+            needs
+                .entry(secret_api(secret))
+                .or_default()
+                .push(format!("secret {var}"));
+        }
+        for c in &f.connects_to {
+            if let Some(e) = kind_of(spec, &c.key).and_then(|k| k.api_endpoint()) {
+                needs
+                    .entry(e)
+                    .or_default()
+                    .push(format!("connects to {}", c.key));
+            }
+        }
+        out.extend(missing_endpoints(
+            stack,
+            net,
+            &format!("function '{key}'"),
+            &tier,
+            &needs,
+        ));
+    }
+}
+
+/// NET017 for one workload: the endpoints it needs (with why) that the
+/// network lacks, and the `endpoints:` line that has them all.
+fn missing_endpoints(
+    stack: &ResolvedStack,
+    net: &NetworkSpec,
+    owner: &str,
+    tier: &str,
+    needs: &BTreeMap<&'static str, Vec<String>>,
+) -> Option<Diagnostic> {
+    let lacks = |e: &str| !net.endpoints.iter().any(|have| have == e);
+    let missing: Vec<String> = needs
+        .iter()
+        .filter(|(e, _)| lacks(e))
+        .map(|(e, why)| format!("{e} ({})", why.join(", ")))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut all: Vec<&str> = net.endpoints.iter().map(String::as_str).collect();
+    all.extend(needs.keys().copied().filter(|e| lacks(e)));
+    Some(
+        stack
+            .error(
+                Code::Net017,
+                "network.endpoints",
+                format!(
+                    "{owner} runs in tier '{tier}', which has no route to the internet, and needs endpoints the network lacks: {}",
+                    missing.join("; ")
+                ),
+            )
+            .help(format!(
+                "add them: 'endpoints: [{}]', or give the tier a NAT gateway",
+                all.join(", ")
+            )),
+    )
+}
+
+/// An image in a private ECR repository (of the stack, or by URI).
+fn is_private_ecr(image: &ImageSpec) -> bool {
+    match image {
+        ImageSpec::Repository { .. } => true,
+        ImageSpec::Uri(uri) => uri
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains(".dkr.ecr.")),
     }
 }
 

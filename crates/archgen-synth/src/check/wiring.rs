@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::ComponentRef;
+use crate::spec::app::{ComponentRef, SecretSpec};
 use crate::synth::connect::{Components, env_prefix};
 
 /// Rule ids of one block: services or functions.
@@ -110,6 +110,44 @@ pub fn literal_credentials(
 /// `connects_to` of workload `own` (`services.api`): each entry names a
 /// component of this stack other than itself, once, with an access level
 /// only where the kind takes one.
+/// `secrets:` of a service or a function: each names a component that holds
+/// a secret (or an SSM parameter or a secret ARN), and is not also a plain
+/// variable. The same rules (APP022, APP045) for both kinds of workload.
+pub fn secrets(
+    stack: &ResolvedStack,
+    base: &str,
+    secrets: &BTreeMap<String, SecretSpec>,
+    environment: &BTreeMap<String, String>,
+    components: &BTreeMap<String, &'static dyn Kind>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (var, secret) in secrets {
+        if let SecretSpec::Component(name) = secret
+            && !components
+                .get(name)
+                .is_some_and(|k| k.role().holds_secret())
+        {
+            out.push(
+                    stack
+                        .error(Code::App022, &format!("{base}.secrets.{var}"), format!("there is no secret-holding component '{name}'"))
+                        .help("name a database or secret declared in this stack, or use { ssm: /parameter/name } or { secret_arn: arn:... }"),
+                );
+        }
+        if environment.contains_key(var) {
+            out.push(
+                stack
+                    .error(
+                        Code::App045,
+                        &format!("{base}.secrets.{var}"),
+                        format!("'{var}' is both a secret and a plain variable"),
+                    )
+                    .help("remove it from 'environment'"),
+            );
+        }
+    }
+    out
+}
+
 pub fn connections(
     stack: &ResolvedStack,
     base: &str,

@@ -245,6 +245,21 @@ codes! {
         "`account:` (usually under an environment) is the AWS account the stack must deploy \
          to, as 12 digits; quote it so YAML keeps leading zeros.\n\n    environments:\n      \
          prod: { account: \"123456789012\" }";
+    App047 = "APP047", "load balancer access logs are off without a reason",
+        "Access logs are on by default (a dedicated log bucket of the stack, objects expiring after \
+         `expire_days`, 90 by default). `access_logs: { enabled: false }` needs a `reason: ...`, \
+         which becomes the checkov suppression's comment.";
+    App048 = "APP048", "a container's scratch path or user is invalid",
+        "`scratch:` lists absolute directories (not `/`) that the container writes to; each becomes \
+         a task volume mounted there, so `read_only_root_filesystem` can stay on. `user:` is a \
+         user name or uid[:gid].";
+    App049 = "APP049", "a listener rule would have too many condition values",
+        "A listener rule takes at most 5 condition values: the route's paths and hosts, plus the \
+         VPC source for `from: api` and the origin-verify header for `ingress: cloudfront`. Merge \
+         paths with a wildcard (`/api/*`) or split the route.";
+    App050 = "APP050", "a route admits only the API, but no API route reaches the load balancer",
+        "`route: { from: api }` restricts the service's listener rule to the VPC, where the API's \
+         VPC link connects from. Add an API route with `target: load-balancer`, or drop `from`.";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
@@ -296,6 +311,10 @@ codes! {
          or more.";
     Net016 = "NET016", "a subnet is smaller than /28",
         "AWS subnets are /28 (16 addresses) or larger; use a shorter prefix.";
+    Net017 = "NET017", "a tier without internet access lacks an endpoint its workloads need",
+        "A workload in a tier with no route to the internet (no NAT) reaches AWS APIs only through \
+         VPC endpoints: image pulls need `ecr.api`, `ecr.dkr` and `s3`, logs need `logs`, secrets \
+         `secretsmanager` (or `ssm`), and so on. Add the missing ones to `network.endpoints`.";
 
     // Data.
     Data001 = "DATA001", "a component name cannot be used in resource names",
@@ -397,6 +416,13 @@ codes! {
     Api010 = "API010", "the API log retention is not a CloudWatch Logs period",
         "`log_retention_days` must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, \
          ... days).";
+    Api011 = "API011", "an authorized API route is also served without the authorizer",
+        "A service that an API route reaches through its authorizer must not also be reachable, \
+         on the same paths, through the load balancer from the internet or CloudFront: that way \
+         skips the token check. Give the service's route `from: api` (its listener rule then \
+         admits only the VPC, where the API's VPC link is), make the load balancer internal, or \
+         keep the path off the load balancer in CloudFront; or say why it is intended with \
+         `direct_access: \"<reason>\"` on the API route.";
 
     // Edge: WAF, CloudFront, DNS.
     Edge001 = "EDGE001", "a web ACL or WAF rule name is invalid",
@@ -459,6 +485,15 @@ codes! {
         "CloudFront uses only ACM certificates in us-east-1; import or request it there.";
     Edge025 = "EDGE025", "a cache TTL is invalid",
         "A TTL needs caching on, and CloudFront caches for at most a year (365d).";
+    Edge026 = "EDGE026", "an IP-based rule sees CloudFront's addresses",
+        "A web ACL on a load balancer that CloudFront fronts sees the address of CloudFront's \
+         edge server, not the viewer's, for traffic through CloudFront: an IP set or a per-IP rate \
+         limit there blocks or throttles CloudFront itself. Move the rule to the CLOUDFRONT-scope \
+         web ACL of the distribution.";
+    Edge027 = "EDGE027", "CloudFront access logs are off without a reason",
+        "Standard logs are on by default (a dedicated log bucket per distribution). \
+         `logs: { enabled: false }` needs a `reason: ...`, which becomes the checkov suppression's \
+         comment.";
 
     // Identity: Cognito.
     Idn001 = "IDN001", "a user pool key cannot name a pool",

@@ -13,6 +13,9 @@ impl Kind for Buckets {
     fn role(&self) -> Role {
         Role::Data { secret: false }
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("s3")
+    }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, bucket) in &ctx.spec.buckets {
             s3::build(t, ctx, name, bucket);

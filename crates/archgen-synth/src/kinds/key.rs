@@ -13,6 +13,9 @@ impl Kind for Keys {
     fn role(&self) -> Role {
         Role::Data { secret: false }
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("kms")
+    }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, key) in &ctx.spec.keys {
             kms::build_key(t, ctx, name, key);

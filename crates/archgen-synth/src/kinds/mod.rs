@@ -56,6 +56,12 @@ pub trait Kind: Named + Sync {
     /// What part it plays in the system, which decides how its name is
     /// checked and how others may connect to it.
     fn role(&self) -> Role;
+    /// The AWS API a workload calls to use a component of this kind, as a
+    /// VPC endpoint's short name (`sqs`), if it calls one: a workload in a
+    /// tier without a route to the internet needs that endpoint (NET017).
+    fn api_endpoint(&self) -> Option<&'static str> {
+        None
+    }
     /// Rules of this kind that no other module checks.
     fn check(&self, _stack: &ResolvedStack) -> Vec<Diagnostic> {
         Vec::new()

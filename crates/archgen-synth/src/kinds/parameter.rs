@@ -13,6 +13,9 @@ impl Kind for Parameters {
     fn role(&self) -> Role {
         Role::Data { secret: true }
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("ssm")
+    }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, param) in &ctx.spec.parameters {
             secrets::build_parameter(t, ctx, name, param);

@@ -16,6 +16,9 @@ impl Kind for Queues {
     fn role(&self) -> Role {
         Role::Component
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("sqs")
+    }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, q) in &ctx.spec.queues {
             queue::build(t, ctx, name, q);

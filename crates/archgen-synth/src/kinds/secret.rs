@@ -13,6 +13,9 @@ impl Kind for Secrets {
     fn role(&self) -> Role {
         Role::Data { secret: true }
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("secretsmanager")
+    }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, secret) in &ctx.spec.secrets {
             secrets::build_secret(t, ctx, name, secret);

@@ -101,6 +101,8 @@ impl Kind for Tables {
     fn role(&self) -> Role {
         Role::Data { secret: false }
     }
+    // No `api_endpoint`: DATA026 already names the missing `dynamodb`
+    // endpoint at the connection, more precisely than NET017 would.
 
     fn check(&self, stack: &ResolvedStack) -> Vec<Diagnostic> {
         let mut out = Vec::new();

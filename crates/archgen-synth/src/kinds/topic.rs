@@ -13,6 +13,9 @@ impl Kind for Topics {
     fn role(&self) -> Role {
         Role::Component
     }
+    fn api_endpoint(&self) -> Option<&'static str> {
+        Some("sns")
+    }
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, topic) in &ctx.spec.topics {
             monitoring::build_topic(t, ctx, name, topic);

@@ -95,6 +95,10 @@ pub struct ApiRouteSpec {
     /// Require a valid token from the authorizer.
     #[serde(default = "yes")]
     pub auth: bool,
+    /// Why the load balancer may also serve this route's paths to the
+    /// internet or CloudFront without the authorizer (API011).
+    #[serde(default)]
+    pub direct_access: Option<String>,
 }
 
 fn yes() -> bool {

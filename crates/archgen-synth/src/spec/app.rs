@@ -32,9 +32,9 @@ pub struct LoadBalancerSpec {
     pub idle_timeout: u32,
     #[serde(default = "yes")]
     pub deletion_protection: bool,
-    /// S3 access logs: a bucket name managed outside this stack.
+    /// S3 access logs: on by default, into a log bucket of this stack.
     #[serde(default)]
-    pub access_logs: Option<AccessLogsSpec>,
+    pub access_logs: AccessLogsSpec,
 }
 
 fn yes() -> bool {
@@ -110,9 +110,38 @@ impl CertificateSpec {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AccessLogsSpec {
-    pub bucket: String,
+    /// On unless switched off with a `reason`.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Why they are off (required with `enabled: false`; it becomes the
+    /// checkov suppression's comment).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A bucket of the stack or a name managed outside it; default: a
+    /// dedicated log bucket of the stack.
+    #[serde(default)]
+    pub bucket: Option<String>,
     #[serde(default)]
     pub prefix: Option<String>,
+    /// Days before objects in the dedicated log bucket expire.
+    #[serde(default = "default_access_log_days")]
+    pub expire_days: u32,
+}
+
+fn default_access_log_days() -> u32 {
+    90
+}
+
+impl Default for AccessLogsSpec {
+    fn default() -> Self {
+        AccessLogsSpec {
+            enabled: true,
+            reason: None,
+            bucket: None,
+            prefix: None,
+            expire_days: default_access_log_days(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -159,6 +188,14 @@ pub struct ServiceSpec {
     pub health_check: Option<ContainerHealthCheck>,
     #[serde(default = "yes")]
     pub read_only_root_filesystem: bool,
+    /// Writable paths on task storage (`[/tmp, /app/.next/cache]`), so the
+    /// root filesystem can stay read-only.
+    #[serde(default)]
+    pub scratch: Vec<String>,
+    /// The user the container runs as (`1000`, `1000:1000`, `node`);
+    /// default: the image's.
+    #[serde(default)]
+    pub user: Option<String>,
     #[serde(default = "default_log_retention")]
     pub log_retention_days: i64,
     /// Log group name (default: CloudFormation's).
@@ -372,6 +409,19 @@ pub struct RouteSpec {
     pub target_group_name: Option<String>,
     #[serde(default)]
     pub health_check: TargetHealthCheck,
+    /// Who the listener rule admits: anyone who reaches the load balancer,
+    /// or only the VPC (the API's VPC link), so the API's authorizer
+    /// cannot be skipped.
+    #[serde(default)]
+    pub from: RouteFrom,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum RouteFrom {
+    #[default]
+    Anywhere,
+    Api,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

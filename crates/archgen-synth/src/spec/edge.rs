@@ -147,6 +147,10 @@ pub struct WafLoggingSpec {
     pub enabled: bool,
     #[serde(default = "default_waf_log_days")]
     pub retention_days: i64,
+    /// Headers redacted from the logs besides `authorization` and `cookie`
+    /// (which always are): session or API-key headers.
+    #[serde(default)]
+    pub redact: Vec<String>,
 }
 
 fn default_waf_log_days() -> i64 {
@@ -158,6 +162,7 @@ impl Default for WafLoggingSpec {
         WafLoggingSpec {
             enabled: true,
             retention_days: default_waf_log_days(),
+            redact: Vec::new(),
         }
     }
 }
@@ -203,9 +208,10 @@ pub struct DistributionSpec {
     pub price_class: String,
     #[serde(default = "default_root")]
     pub default_root_object: String,
-    /// Standard access logs into a dedicated log bucket of this stack.
+    /// Standard access logs into a dedicated log bucket of this stack: on
+    /// by default.
     #[serde(default)]
-    pub logs: Option<CdnLogsSpec>,
+    pub logs: CdnLogsSpec,
     /// Origins by name.
     pub origins: IndexMap<String, OriginSpec>,
     /// The behaviour for paths no other behaviour matches.
@@ -225,11 +231,28 @@ fn default_root() -> String {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CdnLogsSpec {
+    /// On unless switched off with a `reason`.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Why they are off (required with `enabled: false`).
+    #[serde(default)]
+    pub reason: Option<String>,
     #[serde(default = "default_cdn_prefix")]
     pub prefix: String,
     /// Days before log objects expire.
     #[serde(default = "default_cdn_log_days")]
     pub expire_days: u32,
+}
+
+impl Default for CdnLogsSpec {
+    fn default() -> Self {
+        CdnLogsSpec {
+            enabled: true,
+            reason: None,
+            prefix: default_cdn_prefix(),
+            expire_days: default_cdn_log_days(),
+        }
+    }
 }
 
 fn default_cdn_prefix() -> String {

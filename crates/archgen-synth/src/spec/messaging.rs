@@ -84,6 +84,13 @@ pub struct FunctionSpec {
     /// Components the function talks to, as for services.
     #[serde(default)]
     pub connects_to: Vec<crate::spec::app::ComponentRef>,
+    /// Secrets the function reads: `VAR: <component>` (or `{ ssm: ... }`,
+    /// `{ secret_arn: ... }`), as for services. Lambda cannot inject a
+    /// value, so the function gets `<VAR>_SECRET_ARN` (and `<VAR>_SECRET_KEY`
+    /// for one field of a JSON secret) or `<VAR>_PARAMETER_ARN`, and its role
+    /// may read exactly that.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, crate::spec::app::SecretSpec>,
     /// Private tier whose subnets hold the function (default: the first).
     #[serde(default)]
     pub tier: Option<String>,

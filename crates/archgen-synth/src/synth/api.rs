@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use super::Ctx;
 use super::app::alb::LB_SG;
-use super::app::rules;
+use super::app::{origin_verify, rules};
 use super::identity::{client_id, pool_id};
 use super::logs::retained_log_group;
 use super::messaging::function::function_id;
 use super::naming::pascal;
 use crate::spec::api::{ApiSpec, LOAD_BALANCER};
+use crate::spec::app::Ingress;
 use crate::spec::network::TierKind;
 use crate::template::apigatewayv2::api::Cors;
 use crate::template::apigatewayv2::authorizer::JwtConfiguration;
@@ -212,6 +213,14 @@ fn load_balancer_integration(t: &mut Template, ctx: &Ctx, api: &ApiSpec) -> Opti
             connection_type: Some("VPC_LINK".into()),
             connection_id: Some(Expr::r#ref(VPC_LINK)),
             payload_format_version: Some("1.0".into()),
+            // Behind CloudFront the listener requires the origin-verify
+            // header; the API is the other way in that the spec allows.
+            request_parameters: (lb.ingress == Ingress::Cloudfront).then(|| {
+                BTreeMap::from([(
+                    format!("overwrite:header.{}", origin_verify::HEADER),
+                    origin_verify::value(),
+                )])
+            }),
             // HTTPS to the listener: verify its certificate's name.
             tls_config: lb
                 .certificate

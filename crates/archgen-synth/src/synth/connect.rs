@@ -12,7 +12,7 @@ use super::Ctx;
 use super::app::rules;
 use crate::kinds::service::Services;
 use crate::kinds::{Kind, Named};
-use crate::spec::app::{Access, ComponentRef};
+use crate::spec::app::{Access, ComponentRef, SecretSpec};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
 
@@ -173,6 +173,84 @@ pub fn wire(t: &mut Template, ctx: &Ctx, w: &Workload, connects_to: &[ComponentR
         wired.calls_services |= target.kind.block() == Services.block();
     }
     wired
+}
+
+/// One `secrets:` entry of a workload, resolved: where the value lives and
+/// what reading exactly it takes.
+pub struct SecretRead {
+    /// The variable it is for.
+    pub var: String,
+    pub source: SecretSource,
+    /// `Read<Var>` (and `Decrypt<Var>` for a customer-managed key).
+    pub grants: Vec<Statement>,
+}
+
+/// Resolves a workload's `secrets:` (services inject them, functions read
+/// them): the same sources and the same narrow grants for both.
+pub fn secret_reads(
+    ctx: &Ctx,
+    owner: &str,
+    secrets: &BTreeMap<String, SecretSpec>,
+) -> Vec<SecretRead> {
+    let mut out = Vec::new();
+    for (var, spec) in secrets {
+        let sid = super::naming::pascal(&var.to_ascii_lowercase());
+        let (source, kms) = match spec {
+            SecretSpec::Component(name) => {
+                match ctx.components.get(name).and_then(|c| c.secret.clone()) {
+                    Some(r) => (r.source, r.kms_key_arn),
+                    None => {
+                        // `check` allows only components that hold a secret.
+                        ctx.bug(format!(
+                            "{owner} reads the secret of '{name}', which has none"
+                        ));
+                        continue;
+                    }
+                }
+            }
+            SecretSpec::Ssm(path) => (
+                SecretSource::SsmParameter {
+                    arn: Expr::sub(format!(
+                        "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}",
+                        path.trim_start_matches('/')
+                    )),
+                },
+                None,
+            ),
+            SecretSpec::SecretArn { arn, key } => (
+                SecretSource::SecretsManager {
+                    arn: arn.clone().into(),
+                    json_key: key.clone(),
+                },
+                None,
+            ),
+        };
+        let mut grants = vec![match &source {
+            SecretSource::SecretsManager { arn, .. } => Statement::allow(
+                &format!("Read{sid}"),
+                &["secretsmanager:GetSecretValue"],
+                vec![arn.clone()],
+            ),
+            SecretSource::SsmParameter { arn } => Statement::allow(
+                &format!("Read{sid}"),
+                &["ssm:GetParameters"],
+                vec![arn.clone()],
+            ),
+        }];
+        if let Some(key) = kms {
+            grants.push(Statement::allow(
+                &format!("Decrypt{sid}"),
+                &["kms:Decrypt"],
+                vec![key],
+            ));
+        }
+        out.push(SecretRead {
+            var: var.clone(),
+            source,
+            grants,
+        });
+    }
+    out
 }
 
 /// Sending traces to X-Ray, for any workload: the write actions of AWS's

@@ -9,6 +9,10 @@ use crate::template::lambda::function::{Code, LoggingConfig};
 use crate::template::logs::LogGroup;
 use crate::template::{Custom, Expr, Policy, Tag, Template};
 
+/// How long CloudFormation waits for a custom resource's answer: twice the
+/// handler's 60-second timeout.
+pub const SERVICE_TIMEOUT_SECONDS: i64 = 120;
+
 pub struct InlineResource<'a> {
     /// Logical id of the custom resource; its parts are `<id>Logs`,
     /// `<id>Role` and `<id>Function`.
@@ -112,8 +116,12 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
         "CKV_AWS_272",
         "inline code written by archgen; code signing applies to uploaded packages",
     );
-    let mut properties: Vec<(String, Expr)> =
-        vec![("ServiceToken".into(), Expr::get_att(&function, "Arn"))];
+    // CloudFormation waits an hour for a response by default: a handler
+    // that dies before answering would hold the deploy that long.
+    let mut properties: Vec<(String, Expr)> = vec![
+        ("ServiceToken".into(), Expr::get_att(&function, "Arn")),
+        ("ServiceTimeout".into(), SERVICE_TIMEOUT_SECONDS.into()),
+    ];
     properties.extend(r.properties.into_iter().map(|(k, v)| (k.to_string(), v)));
     t.add(
         r.id,

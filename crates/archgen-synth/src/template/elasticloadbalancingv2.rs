@@ -6,7 +6,7 @@ pub use super::generated::elasticloadbalancingv2::*;
 use super::Expr;
 
 /// Listeners and listener rules have action types of their own, with the
-/// same fields; archgen builds the same three actions for both.
+/// same fields; archgen builds the same actions for both.
 macro_rules! actions {
     ($module:ident) => {
         impl $module::Action {
@@ -32,12 +32,20 @@ macro_rules! actions {
             }
 
             pub fn not_found() -> Self {
+                Self::fixed(404, "Not Found")
+            }
+
+            pub fn forbidden() -> Self {
+                Self::fixed(403, "Forbidden")
+            }
+
+            fn fixed(status: u16, body: &str) -> Self {
                 $module::Action {
                     r#type: "fixed-response".into(),
                     fixed_response_config: Some($module::FixedResponseConfig {
-                        status_code: "404".into(),
+                        status_code: status.to_string().into(),
                         content_type: Some("text/plain".into()),
-                        message_body: Some("Not Found".into()),
+                        message_body: Some(body.into()),
                     }),
                     ..Default::default()
                 }

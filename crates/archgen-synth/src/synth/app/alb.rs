@@ -3,27 +3,40 @@
 //! certificate when the stack requests one.
 
 use super::super::Ctx;
+use super::origin_verify;
 use crate::spec::app::{CertificateSource, Ingress, LoadBalancerSpec, Scheme};
 use crate::spec::network::TierKind;
 use crate::synth::custom;
 use crate::synth::data::s3;
+use crate::synth::logs::{LogBucket, log_bucket};
 use crate::template::certificatemanager::Certificate;
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::{self, Egress};
 use crate::template::elasticloadbalancingv2::listener::{self, Action};
+use crate::template::elasticloadbalancingv2::listener_rule;
 use crate::template::elasticloadbalancingv2::load_balancer::LoadBalancerAttribute;
-use crate::template::elasticloadbalancingv2::{Listener, LoadBalancer};
+use crate::template::elasticloadbalancingv2::{Listener, ListenerRule, LoadBalancer};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
 
 pub const LB: &str = "LoadBalancer";
 pub const LB_SG: &str = "LoadBalancerSecurityGroup";
 
-/// The listener that carries application traffic, and the default action
-/// target (a service key), for the services builder.
+/// The listener that carries application traffic, for the services builder.
 pub struct LoadBalancerRefs {
     pub listener: &'static str,
+    /// Every listener rule must require CloudFront's origin-verify header
+    /// (`ingress: cloudfront`, see [`origin_verify`]).
+    pub origin_verify: bool,
+    /// The rule that forwards to the default route's target group, when the
+    /// listener's default action cannot (it is a 403 behind CloudFront).
+    pub default_rule: Option<&'static str>,
 }
+
+/// The rule standing in for the default action behind CloudFront: the
+/// lowest priority, so every route's rule is evaluated first.
+pub const DEFAULT_ROUTE_RULE: &str = "DefaultRouteListenerRule";
+pub const DEFAULT_ROUTE_PRIORITY: u32 = 50000;
 
 pub fn build(
     t: &mut Template,
@@ -39,6 +52,7 @@ pub fn build(
     let tier = net.tier(lb.tier.as_deref(), &[wanted])?;
     let subnets = net.subnets.get(&tier)?.clone();
     let https = lb.certificate.is_some();
+    let origin_verify = lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Cloudfront;
 
     // Who may reach the listeners: anyone for an internet-facing ALB (or
     // only CloudFront's origin-facing servers), the VPC for an internal one.
@@ -76,9 +90,14 @@ pub fn build(
         },
     );
     if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
+        // The reason says what port 80 does in this configuration.
         sg.skip_check(
             "CKV_AWS_260",
-            "an internet-facing load balancer must accept HTTP on port 80 to redirect it to HTTPS",
+            if https {
+                "an internet-facing load balancer must accept HTTP on port 80 to redirect it to HTTPS"
+            } else {
+                "port 80 serves the application over plain HTTP: the spec gives no load_balancer.certificate"
+            },
         );
     }
 
@@ -90,15 +109,30 @@ pub fn build(
         LoadBalancerAttribute::new("routing.http.drop_invalid_header_fields.enabled", "true"),
         LoadBalancerAttribute::new("idle_timeout.timeout_seconds", lb.idle_timeout.to_string()),
     ];
-    // Logs go to a bucket of this stack (whose policy then admits Elastic
-    // Load Balancing) or to a bucket named outside it.
+    // Logs go to a dedicated log bucket of this stack (by default), to a
+    // bucket of the stack, or to a bucket named outside it; a bucket of the
+    // stack gets a policy statement admitting Elastic Load Balancing.
+    let logs = &lb.access_logs;
     let mut log_bucket_policy = None;
-    if let Some(logs) = &lb.access_logs {
-        let in_stack = ctx.spec.buckets.contains_key(&logs.bucket);
-        let bucket: Expr = if in_stack {
-            Expr::r#ref(s3::bucket_id(&logs.bucket))
-        } else {
-            logs.bucket.clone().into()
+    if logs.enabled {
+        let (bucket, in_stack): (Expr, Option<String>) = match &logs.bucket {
+            Some(name) if ctx.spec.buckets.contains_key(name) => {
+                (Expr::r#ref(s3::bucket_id(name)), Some(s3::bucket_id(name)))
+            }
+            Some(name) => (name.clone().into(), None),
+            None => {
+                let id = log_bucket(
+                    t,
+                    "LoadBalancerLogBucket",
+                    &LogBucket {
+                        tags: ctx.named("alb-logs"),
+                        expire_days: logs.expire_days,
+                        acls: false,
+                        receives: "the load balancer's access logs",
+                    },
+                );
+                (Expr::r#ref(&id), Some(id))
+            }
         };
         attributes.push(LoadBalancerAttribute::new("access_logs.s3.enabled", "true"));
         attributes.push(LoadBalancerAttribute::new("access_logs.s3.bucket", bucket));
@@ -108,13 +142,9 @@ pub fn build(
                 prefix.clone(),
             ));
         }
-        if in_stack {
-            s3::extend_policy(
-                t,
-                &logs.bucket,
-                elb_log_delivery(ctx, &logs.bucket, logs.prefix.as_deref()),
-            );
-            log_bucket_policy = Some(format!("{}Policy", s3::bucket_id(&logs.bucket)));
+        if let Some(id) = in_stack {
+            s3::extend_policy_of(t, &id, elb_log_delivery(ctx, &id, logs.prefix.as_deref()));
+            log_bucket_policy = Some(format!("{id}Policy"));
         }
     }
     let alb = t.add(
@@ -141,10 +171,13 @@ pub fn build(
     if let Some(policy) = log_bucket_policy {
         alb.depends_on(policy);
     }
-    if lb.access_logs.is_none() {
+    if !logs.enabled {
         alb.skip_check(
             "CKV_AWS_91",
-            "access logs are not configured in the spec (load_balancer.access_logs)",
+            &format!(
+                "access logs switched off in the spec (load_balancer.access_logs): {}",
+                logs.reason.as_deref().unwrap_or("no reason given")
+            ),
         );
     }
     if !lb.deletion_protection {
@@ -154,9 +187,18 @@ pub fn build(
         );
     }
 
-    let default_action = default_target_group
-        .map(Action::forward)
-        .unwrap_or_else(Action::not_found);
+    // Behind CloudFront the listener answers 403 to anything without the
+    // origin-verify header; the default route becomes a rule requiring it.
+    let mut default_rule = None;
+    let default_action = if origin_verify {
+        origin_verify::add_secret(t, ctx);
+        Action::forbidden()
+    } else {
+        default_target_group
+            .clone()
+            .map(Action::forward)
+            .unwrap_or_else(Action::not_found)
+    };
     let Some(cert) = ctx.checked.load_balancer_certificate() else {
         let l = t.add(
             "HttpListener",
@@ -176,8 +218,13 @@ pub fn build(
             "CKV_AWS_103",
             "no certificate is configured in the spec (load_balancer.certificate): HTTP only",
         );
+        if origin_verify {
+            default_rule = default_route_rule(t, "HttpListener", default_target_group);
+        }
         return Some(LoadBalancerRefs {
             listener: "HttpListener",
+            origin_verify,
+            default_rule,
         });
     };
     let certificate_arn: Expr = match cert {
@@ -199,16 +246,20 @@ pub fn build(
             Expr::r#ref("Certificate")
         }
     };
-    t.add(
-        "HttpListener",
-        Listener {
-            load_balancer_arn: Expr::r#ref(LB),
-            port: Some(80.into()),
-            protocol: Some("HTTP".into()),
-            default_actions: vec![Action::redirect_to_https()],
-            ..Default::default()
-        },
-    );
+    // CloudFront reaches the origin on 443 only and the security group
+    // admits nothing else: a port-80 listener would serve nobody.
+    if !origin_verify {
+        t.add(
+            "HttpListener",
+            Listener {
+                load_balancer_arn: Expr::r#ref(LB),
+                port: Some(80.into()),
+                protocol: Some("HTTP".into()),
+                default_actions: vec![Action::redirect_to_https()],
+                ..Default::default()
+            },
+        );
+    }
     t.add(
         "HttpsListener",
         Listener {
@@ -223,9 +274,35 @@ pub fn build(
             ..Default::default()
         },
     );
+    if origin_verify {
+        default_rule = default_route_rule(t, "HttpsListener", default_target_group);
+    }
     Some(LoadBalancerRefs {
         listener: "HttpsListener",
+        origin_verify,
+        default_rule,
     })
+}
+
+/// Forwards requests carrying the origin-verify header to the default
+/// route's target group, after every other rule.
+fn default_route_rule(
+    t: &mut Template,
+    listener: &str,
+    target_group: Option<Expr>,
+) -> Option<&'static str> {
+    let tg = target_group?;
+    t.add(
+        DEFAULT_ROUTE_RULE,
+        ListenerRule {
+            listener_arn: Some(Expr::r#ref(listener)),
+            priority: DEFAULT_ROUTE_PRIORITY.into(),
+            conditions: vec![origin_verify::condition()],
+            actions: vec![listener_rule::Action::forward(tg)],
+            ..Default::default()
+        },
+    );
+    Some(DEFAULT_ROUTE_RULE)
 }
 
 enum Source {
@@ -301,7 +378,7 @@ def handler(event, context):
 
 /// Lets Elastic Load Balancing put access logs under the prefix, for this
 /// account only.
-fn elb_log_delivery(ctx: &Ctx, bucket: &str, prefix: Option<&str>) -> Statement {
+fn elb_log_delivery(ctx: &Ctx, bucket_id: &str, prefix: Option<&str>) -> Statement {
     let path = match prefix {
         Some(p) => format!("{}/AWSLogs/${{AWS::AccountId}}/*", p.trim_matches('/')),
         None => "AWSLogs/${AWS::AccountId}/*".to_string(),
@@ -309,10 +386,7 @@ fn elb_log_delivery(ctx: &Ctx, bucket: &str, prefix: Option<&str>) -> Statement 
     let mut s = Statement::allow(
         "AllowLoadBalancerAccessLogs",
         &["s3:PutObject"],
-        vec![Expr::sub(format!(
-            "${{{}.Arn}}/{path}",
-            s3::bucket_id(bucket)
-        ))],
+        vec![Expr::sub(format!("${{{bucket_id}.Arn}}/{path}"))],
     );
     s.principal = Some(match s3::elb_log_account(&ctx.spec.region) {
         Some(account) => serde_json::json!({"AWS": format!("arn:aws:iam::{account}:root")}),

@@ -5,6 +5,7 @@
 pub mod alb;
 pub mod ecr;
 pub mod iam;
+pub mod origin_verify;
 pub mod rules;
 pub mod service;
 

@@ -8,8 +8,8 @@ use super::super::connect::{self, SecretSource};
 use super::super::logs::retained_log_group;
 use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
-use super::{ecr, iam, rules};
-use crate::spec::app::{Architecture, ImageSpec, SecretSpec, ServiceSpec};
+use super::{ecr, iam, origin_verify, rules};
+use crate::spec::app::{Architecture, ImageSpec, RouteFrom, ServiceSpec};
 use crate::spec::network::TierKind;
 use crate::template::applicationautoscaling::scalable_target::{
     ScalableTargetAction, ScheduledAction,
@@ -24,12 +24,12 @@ use crate::template::ecs::service::{
     ServiceConnectService,
 };
 use crate::template::ecs::task_definition::{
-    ContainerDefinition, HealthCheck, KeyValuePair, LogConfiguration, PortMapping, RuntimePlatform,
-    Secret,
+    ContainerDefinition, HealthCheck, KeyValuePair, LogConfiguration, MountPoint, PortMapping,
+    RuntimePlatform, Secret, Volume,
 };
 use crate::template::ecs::{Service, TaskDefinition};
 use crate::template::elasticloadbalancingv2::listener_rule::{
-    Action, HostHeaderConfig, PathPatternConfig, RuleCondition,
+    Action, HostHeaderConfig, PathPatternConfig, RuleCondition, SourceIpConfig,
 };
 use crate::template::elasticloadbalancingv2::target_group::Matcher;
 use crate::template::elasticloadbalancingv2::{ListenerRule, TargetGroup};
@@ -41,6 +41,11 @@ pub const NAMESPACE: &str = "ServiceNamespace";
 
 pub fn security_group_id(key: &str) -> String {
     format!("{}SecurityGroup", pascal(key))
+}
+
+/// The task volume behind the `i`-th scratch path.
+fn scratch_volume(i: usize) -> String {
+    format!("scratch-{}", i + 1)
 }
 
 pub fn target_group_id(key: &str) -> String {
@@ -231,6 +236,18 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                         start_period: Some(h.start_period.into()),
                     }),
                     readonly_root_filesystem: Some(s.read_only_root_filesystem.into()),
+                    user: s.user.clone().map(Expr::from),
+                    mount_points: (!s.scratch.is_empty()).then(|| {
+                        s.scratch
+                            .iter()
+                            .enumerate()
+                            .map(|(i, path)| MountPoint {
+                                container_path: Some(path.clone().into()),
+                                source_volume: Some(scratch_volume(i).into()),
+                                read_only: Some(false.into()),
+                            })
+                            .collect()
+                    }),
                     privileged: Some(false.into()),
                     log_configuration: Some(awslogs(&log_group, key)),
                     ..Default::default()
@@ -239,6 +256,15 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                 .chain(s.tracing.then(|| xray_daemon(&log_group)))
                 .collect(),
             ),
+            // Scratch paths: task storage, writable, gone with the task.
+            volumes: (!s.scratch.is_empty()).then(|| {
+                (0..s.scratch.len())
+                    .map(|i| Volume {
+                        name: Some(scratch_volume(i).into()),
+                        ..Default::default()
+                    })
+                    .collect()
+            }),
             tags: Some(ctx.named(key)),
             ..Default::default()
         },
@@ -289,6 +315,11 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
             "load balancer to service",
         );
         depends_on.push(lb.listener.to_string());
+        if route.default
+            && let Some(rule) = lb.default_rule
+        {
+            depends_on.push(rule.to_string());
+        }
         if !route.paths.is_empty() || !route.hosts.is_empty() {
             let mut conditions = Vec::new();
             if !route.paths.is_empty() {
@@ -310,6 +341,21 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                     }),
                     ..Default::default()
                 });
+            }
+            // `from: api`: only the VPC, where the API's VPC link connects
+            // from, so the API's authorizer cannot be skipped.
+            if route.from == RouteFrom::Api {
+                conditions.push(RuleCondition {
+                    field: Some("source-ip".into()),
+                    source_ip_config: Some(SourceIpConfig {
+                        values: Some(vec![net.vpc_cidr.clone().into()]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+            }
+            if lb.origin_verify {
+                conditions.push(origin_verify::condition());
             }
             t.add(
                 format!("{id}ListenerRule"),
@@ -452,67 +498,16 @@ fn wire_connections(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec) -> 
 /// `secrets:` entries become `valueFrom` references and the execution-role
 /// grants to read exactly those secrets.
 fn wire_secrets(ctx: &Ctx, key: &str, s: &ServiceSpec, w: &mut Wiring) {
-    for (var, spec) in &s.secrets {
-        let sid = pascal(&var.to_ascii_lowercase());
-        let (source, kms) = match spec {
-            SecretSpec::Component(name) => {
-                match ctx.components.get(name).and_then(|c| c.secret.clone()) {
-                    Some(r) => (r.source, r.kms_key_arn),
-                    None => {
-                        // `check` allows only components that hold a secret.
-                        ctx.bug(format!(
-                            "{key} injects the secret of '{name}', which has none"
-                        ));
-                        continue;
-                    }
-                }
-            }
-            SecretSpec::Ssm(path) => (
-                SecretSource::SsmParameter {
-                    arn: Expr::sub(format!(
-                        "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}",
-                        path.trim_start_matches('/')
-                    )),
-                },
-                None,
-            ),
-            SecretSpec::SecretArn { arn, key } => (
-                SecretSource::SecretsManager {
-                    arn: arn.clone().into(),
-                    json_key: key.clone(),
-                },
-                None,
-            ),
+    for read in connect::secret_reads(ctx, key, &s.secrets) {
+        let value_from = match read.source {
+            SecretSource::SecretsManager { arn, json_key } => match json_key {
+                Some(k) => Expr::Join(String::new(), vec![arn, format!(":{k}::").into()]),
+                None => arn,
+            },
+            SecretSource::SsmParameter { arn } => arn,
         };
-        match source {
-            SecretSource::SecretsManager { arn, json_key } => {
-                w.execution.push(Statement::allow(
-                    &format!("Read{sid}"),
-                    &["secretsmanager:GetSecretValue"],
-                    vec![arn.clone()],
-                ));
-                let value_from = match json_key {
-                    Some(k) => Expr::Join(String::new(), vec![arn, format!(":{k}::").into()]),
-                    None => arn,
-                };
-                w.secrets.insert(var.clone(), value_from);
-            }
-            SecretSource::SsmParameter { arn } => {
-                w.execution.push(Statement::allow(
-                    &format!("Read{sid}"),
-                    &["ssm:GetParameters"],
-                    vec![arn.clone()],
-                ));
-                w.secrets.insert(var.clone(), arn);
-            }
-        }
-        if let Some(key) = kms {
-            w.execution.push(Statement::allow(
-                &format!("Decrypt{sid}"),
-                &["kms:Decrypt"],
-                vec![key],
-            ));
-        }
+        w.execution.extend(read.grants);
+        w.secrets.insert(read.var, value_from);
     }
 }
 

@@ -83,6 +83,11 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             ..Default::default()
         },
     );
+    // Like every generated secret: the value exists nowhere else, and a
+    // snapshot restored later still needs it.
+    if cache.retain {
+        secret.retain_with(Policy::Retain);
+    }
     if kms.is_none() {
         secret.skip_check(
             "CKV_AWS_149",

@@ -226,7 +226,13 @@ pub fn bucket_id(name: &str) -> String {
 /// balancer logs, CloudFront origin access), so a bucket never gets a second
 /// policy that would replace the first.
 pub fn extend_policy(t: &mut Template, name: &str, statement: Statement) {
-    let id = format!("{}Policy", bucket_id(name));
+    extend_policy_of(t, &bucket_id(name), statement);
+}
+
+/// [`extend_policy`] for a bucket by logical id (`<id>Policy`), e.g. a
+/// dedicated log bucket that is no component.
+pub fn extend_policy_of(t: &mut Template, bucket_logical_id: &str, statement: Statement) {
+    let id = format!("{bucket_logical_id}Policy");
     if let Some(r) = t.resources.get_mut(&id)
         && let crate::template::Props::S3BucketPolicy(p) = &mut r.props
     {

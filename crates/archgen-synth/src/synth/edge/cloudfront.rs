@@ -2,7 +2,7 @@
 //! bucket's one policy admits only this distribution), load balancer origins
 //! over HTTPS only, cache behaviours with the spec's TTLs, HTTPS redirect and
 //! TLS 1.2 for viewers, the us-east-1 certificate and web ACL, and standard
-//! access logs.
+//! access logs (on unless the spec switches them off with a reason).
 //!
 //! Access logs: the data tier's buckets enforce bucket-owner object
 //! ownership, which turns ACLs off, and CloudFront's standard logging writes
@@ -19,9 +19,11 @@ use std::collections::BTreeMap;
 use super::super::Ctx;
 use super::Edge;
 use crate::spec::app::CertificateSource;
+use crate::spec::app::Ingress;
 use crate::spec::edge::{BehaviorSpec, DistributionSpec};
-use crate::synth::app::alb;
+use crate::synth::app::{alb, origin_verify};
 use crate::synth::data::s3;
+use crate::synth::logs::{LogBucket, log_bucket};
 use crate::synth::naming::pascal;
 use crate::template::certificatemanager::Certificate;
 use crate::template::cloudfront::cache_policy::{
@@ -30,14 +32,12 @@ use crate::template::cloudfront::cache_policy::{
 };
 use crate::template::cloudfront::distribution::{
     CacheBehavior, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Logging, Origin,
-    OriginShield, S3OriginConfig, ViewerCertificate,
+    OriginCustomHeader, OriginShield, S3OriginConfig, ViewerCertificate,
 };
 use crate::template::cloudfront::origin_access_control::OriginAccessControlConfig;
 use crate::template::cloudfront::{CachePolicy, Distribution, OriginAccessControl};
-use crate::template::iam::{PolicyDocument, Statement};
-use crate::template::s3 as s3t;
-use crate::template::s3::bucket;
-use crate::template::{Expr, Output, Policy, Template};
+use crate::template::iam::Statement;
+use crate::template::{Expr, Output, Template};
 
 /// CloudFront's managed policies (AWS: "Use managed cache policies",
 /// "Use managed origin request policies", "Use managed response headers
@@ -92,6 +92,13 @@ pub fn build(
         }
     });
 
+    // The load balancer admits only requests carrying the origin-verify
+    // header (`ingress: cloudfront`).
+    let verify_origin = ctx
+        .spec
+        .load_balancer
+        .as_ref()
+        .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
     let oac = format!("{p}OriginAccessControl");
     let mut uses_oac = false;
     let mut origins = Vec::new();
@@ -143,6 +150,12 @@ pub fn build(
                     ..Default::default()
                 }),
                 origin_shield: shield,
+                origin_custom_headers: verify_origin.then(|| {
+                    vec![OriginCustomHeader {
+                        header_name: origin_verify::HEADER.into(),
+                        header_value: origin_verify::value(),
+                    }]
+                }),
                 ..Default::default()
             });
         }
@@ -169,11 +182,21 @@ pub fn build(
         .map(|(name, b)| behavior(main, ctx, key, name, &b.behavior()).at_path(&b.path))
         .collect();
 
-    let logging = d.logs.as_ref().map(|l| {
-        let bucket = log_bucket(main, ctx, key, l.expire_days);
+    let logging = d.logs.enabled.then(|| {
+        // CloudFront's standard logs are written through an ACL grant.
+        let bucket = log_bucket(
+            main,
+            &format!("{p}LogBucket"),
+            &LogBucket {
+                tags: ctx.named(&format!("cdn-{key}-logs")),
+                expire_days: d.logs.expire_days,
+                acls: true,
+                receives: "CloudFront's access logs",
+            },
+        );
         Logging {
             bucket: Some(Expr::get_att(bucket, "DomainName")),
-            prefix: Some(l.prefix.clone().into()),
+            prefix: Some(d.logs.prefix.clone().into()),
             include_cookies: Some(false.into()),
         }
     });
@@ -248,10 +271,13 @@ pub fn build(
             "the spec attaches no web ACL to this distribution",
         );
     }
-    if d.logs.is_none() {
+    if !d.logs.enabled {
         r.skip_check(
             "CKV_AWS_86",
-            "access logs are not configured in the spec (cdn.<name>.logs)",
+            &format!(
+                "access logs switched off in the spec (cdn.{key}.logs): {}",
+                d.logs.reason.as_deref().unwrap_or("no reason given")
+            ),
         );
     }
     main.output(
@@ -341,77 +367,4 @@ fn behavior(
         response_headers_policy_id: Some(Expr::from(SECURITY_HEADERS)),
         ..Default::default()
     }
-}
-
-/// A bucket for one distribution's standard logs: ACLs on (CloudFront
-/// writes through a grant to its log-delivery account), public ACLs blocked,
-/// SSE-S3 (CloudFront cannot write SSE-KMS), TLS only, expiring objects.
-fn log_bucket(t: &mut Template, ctx: &Ctx, dist: &str, expire_days: u32) -> String {
-    let id = format!("{}LogBucket", pascal(dist));
-    let r = t.add(
-        &id,
-        s3t::Bucket {
-            bucket_encryption: Some(bucket::BucketEncryption {
-                server_side_encryption_configuration: vec![bucket::ServerSideEncryptionRule {
-                    server_side_encryption_by_default: Some(
-                        bucket::ServerSideEncryptionByDefault {
-                            sse_algorithm: "AES256".into(),
-                            kms_master_key_id: None,
-                        },
-                    ),
-                    ..Default::default()
-                }],
-            }),
-            public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration::all()),
-            ownership_controls: Some(bucket::OwnershipControls {
-                rules: vec![bucket::OwnershipControlsRule {
-                    object_ownership: Some("BucketOwnerPreferred".into()),
-                }],
-            }),
-            lifecycle_configuration: Some(bucket::LifecycleConfiguration {
-                rules: vec![bucket::Rule {
-                    id: Some("archgen-lifecycle".into()),
-                    status: "Enabled".into(),
-                    expiration_in_days: Some(expire_days.into()),
-                    abort_incomplete_multipart_upload: Some(
-                        bucket::AbortIncompleteMultipartUpload {
-                            days_after_initiation: 7.into(),
-                        },
-                    ),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            }),
-            tags: Some(ctx.named(&format!("cdn-{dist}-logs"))),
-            ..Default::default()
-        },
-    );
-    r.retain_with(Policy::Retain);
-    r.skip_check(
-        "CKV_AWS_18",
-        "it receives CloudFront's access logs; logging it too would log its own log deliveries",
-    );
-    r.skip_check(
-        "CKV_AWS_21",
-        "log objects are written once and expire; versioning would only keep deleted logs",
-    );
-    let mut deny = Statement::allow(
-        "DenyInsecureTransport",
-        &["s3:*"],
-        vec![
-            Expr::get_att(&id, "Arn"),
-            Expr::sub(format!("${{{id}.Arn}}/*")),
-        ],
-    );
-    deny.effect = "Deny";
-    deny.principal = Some(json!({"AWS": "*"}));
-    deny.condition = Some(json!({"Bool": {"aws:SecureTransport": "false"}}));
-    t.add(
-        format!("{id}Policy"),
-        s3t::BucketPolicy {
-            bucket: Expr::r#ref(&id),
-            policy_document: PolicyDocument::new(vec![deny]).into(),
-        },
-    );
-    id
 }

@@ -20,7 +20,9 @@ use crate::template::wafv2::web_acl::{
     RuleAction, RuleActionOverride, Statement, TextTransformation, VisibilityConfig,
     XssMatchStatement,
 };
-use crate::template::wafv2::{IpSet, LoggingConfiguration, WebAcl, WebAclAssociation, flag};
+use crate::template::wafv2::{
+    IpSet, LoggingConfiguration, WebAcl, WebAclAssociation, flag, logging_configuration,
+};
 use crate::template::{Expr, Template};
 
 pub fn web_acl_id(key: &str) -> String {
@@ -166,6 +168,7 @@ pub fn build(main: &mut Template, edge: &mut Edge, ctx: &Ctx, key: &str, acl: &W
                 log_destination_configs: vec![Expr::sub(format!(
                     "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{group}}}"
                 ))],
+                redacted_fields: Some(redacted_headers(&acl.logging.redact)),
                 ..Default::default()
             },
         );
@@ -405,4 +408,23 @@ fn ip_set(
         }),
         ..Default::default()
     }
+}
+
+/// Credentials never reach the WAF logs: `authorization` and `cookie`
+/// always, and the spec's session headers (`logging.redact`).
+fn redacted_headers(extra: &[String]) -> Vec<logging_configuration::FieldToMatch> {
+    let mut names: Vec<String> = vec!["authorization".into(), "cookie".into()];
+    for h in extra {
+        let h = h.to_ascii_lowercase();
+        if !names.contains(&h) {
+            names.push(h);
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| logging_configuration::FieldToMatch {
+            single_header: Some(logging_configuration::SingleHeader { name: name.into() }),
+            ..Default::default()
+        })
+        .collect()
 }

@@ -11,7 +11,7 @@ use crate::spec::messaging::FunctionSpec;
 use crate::spec::network::TierKind;
 use crate::synth::Ctx;
 use crate::synth::app::{iam, rules};
-use crate::synth::connect;
+use crate::synth::connect::{self, SecretSource};
 use crate::synth::data::tier_subnets;
 use crate::synth::logs::retained_log_group;
 use crate::synth::naming::pascal;
@@ -115,6 +115,28 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     );
     grants.extend(wired.grants);
     environment.extend(wired.environment);
+    // `secrets:`: Lambda cannot inject a value, so the function gets where
+    // it lives and may read exactly that (the same grants a service's
+    // execution role gets).
+    for mut read in connect::secret_reads(ctx, name, &f.secrets) {
+        if matches!(read.source, SecretSource::SsmParameter { .. }) {
+            // SDK code reads one parameter with GetParameter; ECS uses the
+            // plural.
+            read.grants[0].action.insert(0, "ssm:GetParameter".into());
+        }
+        match read.source {
+            SecretSource::SecretsManager { arn, json_key } => {
+                environment.insert(format!("{}_SECRET_ARN", read.var), arn);
+                if let Some(k) = json_key {
+                    environment.insert(format!("{}_SECRET_KEY", read.var), k.into());
+                }
+            }
+            SecretSource::SsmParameter { arn } => {
+                environment.insert(format!("{}_PARAMETER_ARN", read.var), arn);
+            }
+        }
+        grants.extend(read.grants);
+    }
     if f.tracing {
         grants.push(connect::xray_grant());
     }
