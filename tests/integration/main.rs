@@ -6,6 +6,7 @@ mod cfn_rules;
 mod cli;
 mod data;
 mod edge;
+mod escape_hatches;
 mod identity;
 mod lint;
 mod network;

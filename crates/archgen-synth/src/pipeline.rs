@@ -66,8 +66,8 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     for checked_stack in &checked {
         let stack = checked_stack.stack();
         let Built {
-            template,
-            notes: stack_notes,
+            mut template,
+            notes: mut stack_notes,
             bugs,
             edge,
             components,
@@ -79,6 +79,14 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
                     .help("this is a bug in archgen: please report it with the spec"),
             );
         }
+        // The escape hatches (resources:, overrides:, outputs:) go in last,
+        // checked against the complete template.
+        let applied = crate::synth::raw::apply(stack, &mut template, &components);
+        applied
+            .diagnostics
+            .into_iter()
+            .for_each(|d| diagnostics.push(d));
+        stack_notes.extend(applied.notes);
         // Rules that need the synthesized stack, before anything is written.
         let edge_template = edge.as_ref().map(|e| &e.template);
         for d in built::check(stack, &template, edge_template, &components, &mut exports) {

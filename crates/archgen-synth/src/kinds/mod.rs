@@ -19,6 +19,7 @@ pub mod function;
 pub mod key;
 pub mod parameter;
 pub mod queue;
+pub mod raw;
 pub mod secret;
 pub mod service;
 pub mod table;

@@ -15,6 +15,7 @@ pub mod messaging;
 pub mod monitoring;
 pub mod naming;
 pub mod network;
+pub mod raw;
 
 use crate::check::CheckedStack;
 use crate::diagnostic::{Code, Diagnostic};

@@ -1,0 +1,438 @@
+//! Escape hatches (`resources:`, `overrides:`, `outputs:`): what a user adds
+//! with them reaches the template, passes cfn-lint, is wired by
+//! `connects_to`, and every mistake fails at its line with a fix.
+
+use crate::cli::{Case, assert_fails_on};
+use crate::support::*;
+use serde_json::{Value, json};
+use std::process::Command;
+
+/// [`VALID`] plus, only through `resources:` and `connects_to`, a DynamoDB
+/// table with a stream that `web` reads and writes, an EventBridge Scheduler
+/// schedule that starts a Lambda function, and an SSM document; an override
+/// and two outputs.
+fn open_spec() -> String {
+    VALID.replace("environments:", ESCAPE_HATCHES).replace(
+        "    connects_to: [worker]\n",
+        "    connects_to: [worker, Ledger:read-write]\n",
+    )
+}
+
+const ESCAPE_HATCHES: &str = "\
+functions:
+  nightly:
+    code: { bucket: demo-artifacts, key: nightly/1.0.0.zip }
+    runtime: python3.13
+    handler: app.handler
+resources:
+  Ledger:
+    Type: AWS::DynamoDB::Table
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      StreamSpecification: { StreamViewType: NEW_AND_OLD_IMAGES }
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }
+      SSESpecification: { SSEEnabled: true }
+      DeletionProtectionEnabled: true
+    grants:
+      read: [dynamodb:GetItem, dynamodb:Query]
+      write: [dynamodb:PutItem, dynamodb:UpdateItem]
+  NightlySchedulerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - { Effect: Allow, Principal: { Service: scheduler.amazonaws.com }, Action: sts:AssumeRole }
+      Policies:
+        - PolicyName: invoke-nightly
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - { Effect: Allow, Action: lambda:InvokeFunction, Resource: !GetAtt NightlyFunction.Arn }
+  NightlySchedule:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: 'cron(0 3 * * ? *)'
+      ScheduleExpressionTimezone: Asia/Tokyo
+      FlexibleTimeWindow: { Mode: 'OFF' }
+      Target:
+        Arn: { Fn::GetAtt: [NightlyFunction, Arn] }
+        RoleArn: !GetAtt NightlySchedulerRole.Arn
+        Input: { Fn::Sub: '{\"table\": \"${Ledger}\"}' }
+  Runbook:
+    Type: AWS::SSM::Document
+    Properties:
+      DocumentType: Command
+      Content:
+        schemaVersion: '2.2'
+        description: Restart the worker
+        mainSteps:
+          - { action: 'aws:runShellScript', name: restart, inputs: { runCommand: [systemctl restart worker] } }
+overrides:
+  WebService:
+    - { set: HealthCheckGracePeriodSeconds, value: 120 }
+outputs:
+  LedgerStreamArn: { value: { Fn::GetAtt: [Ledger, StreamArn] }, description: Ledger change stream, export: true }
+  LedgerName: { value: !Ref Ledger }
+environments:";
+
+fn synth_open() -> Value {
+    let s = TempProject::new(&open_spec()).synth("prod").unwrap();
+    template_json(&s, "main")
+}
+
+#[test]
+fn raw_resources_reach_the_template_as_written_with_short_tags_expanded() {
+    let t = synth_open();
+    let r = &t["Resources"];
+    assert_eq!(r["Ledger"]["Type"], "AWS::DynamoDB::Table");
+    assert_eq!(r["Ledger"]["DeletionPolicy"], "Retain");
+    assert_eq!(
+        r["Ledger"]["Properties"]["StreamSpecification"],
+        json!({"StreamViewType": "NEW_AND_OLD_IMAGES"})
+    );
+    assert_eq!(r["NightlySchedule"]["Type"], "AWS::Scheduler::Schedule");
+    assert_eq!(
+        r["NightlySchedule"]["Properties"]["Target"]["RoleArn"],
+        json!({"Fn::GetAtt": ["NightlySchedulerRole", "Arn"]})
+    );
+    assert_eq!(
+        r["NightlySchedule"]["Properties"]["Target"]["Arn"],
+        json!({"Fn::GetAtt": ["NightlyFunction", "Arn"]}),
+        "the schedule starts archgen's function, by its logical id"
+    );
+    assert_eq!(r["NightlyFunction"]["Type"], "AWS::Lambda::Function");
+    assert_eq!(r["Runbook"]["Type"], "AWS::SSM::Document");
+    assert_eq!(
+        r["Runbook"]["Properties"]["Content"]["schemaVersion"],
+        "2.2"
+    );
+    assert_eq!(
+        t["Outputs"]["LedgerStreamArn"],
+        json!({"Description": "Ledger change stream",
+               "Value": {"Fn::GetAtt": ["Ledger", "StreamArn"]},
+               "Export": {"Name": "demo-prod-LedgerStreamArn"}})
+    );
+    assert_eq!(
+        t["Outputs"]["LedgerName"]["Value"],
+        json!({"Ref": "Ledger"})
+    );
+    assert!(t["Outputs"]["LedgerName"].get("Export").is_none());
+}
+
+#[test]
+fn a_service_connected_to_a_raw_table_gets_exactly_its_declared_grants() {
+    let t = synth_open();
+    let statements: Vec<Value> = t["Resources"]["WebTaskRole"]["Properties"]["Policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["PolicyDocument"]["Statement"].as_array().unwrap().clone())
+        .filter(|s| s.to_string().contains("Ledger"))
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            json!({"Sid": "ReadLedger", "Effect": "Allow",
+                   "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                   "Resource": [{"Fn::GetAtt": ["Ledger", "Arn"]}]}),
+            json!({"Sid": "WriteLedger", "Effect": "Allow",
+                   "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+                   "Resource": [{"Fn::GetAtt": ["Ledger", "Arn"]}]}),
+        ]
+    );
+    // Read-only access gets the read actions only.
+    let spec = open_spec().replace("Ledger:read-write", "Ledger:read");
+    let s = TempProject::new(&spec).synth("prod").unwrap();
+    let t = template_json(&s, "main");
+    let text = t["Resources"]["WebTaskRole"].to_string();
+    assert!(text.contains("dynamodb:GetItem") && !text.contains("dynamodb:PutItem"));
+    // And the variables of the connection name the table.
+    let web = t["Resources"]["WebTaskDefinition"].to_string();
+    assert!(
+        web.contains("LEDGER_ARN") && web.contains("LEDGER_REF"),
+        "{web}"
+    );
+}
+
+#[test]
+fn overrides_patch_generated_resources_and_synth_notes_each() {
+    let t = synth_open();
+    assert_eq!(
+        t["Resources"]["WebService"]["Properties"]["HealthCheckGracePeriodSeconds"],
+        120
+    );
+    let project = TempProject::new(&open_spec());
+    let out = archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("note: main (prod): override applied: set WebService.Properties.HealthCheckGracePeriodSeconds"),
+        "{all}"
+    );
+}
+
+#[test]
+fn component_references_resolve_to_the_components_values() {
+    let spec = open_spec().replace(
+        "      DocumentType: Command\n",
+        "      DocumentType: Command\n      Tags: [{ Key: worker-port, Value: { component: worker, attribute: port } }]\n",
+    );
+    let s = TempProject::new(&spec).synth("prod").unwrap();
+    let t = template_json(&s, "main");
+    assert_eq!(
+        t["Resources"]["Runbook"]["Properties"]["Tags"],
+        json!([{"Key": "worker-port", "Value": 9000}])
+    );
+}
+
+#[test]
+fn the_escape_hatch_project_passes_cfn_lint() {
+    let project = TempProject::new(&open_spec());
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let lint = Command::new(tool("cfn-lint"))
+        .arg(out.join("main.template.json"))
+        .output()
+        .expect("run cfn-lint");
+    let report = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        lint.status.success() && report.trim().is_empty(),
+        "cfn-lint findings:\n{report}{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "resource type that does not exist",
+        from: "Type: AWS::SSM::Document",
+        to: "Type: AWS::SSM::Documnet",
+        line: 56,
+        field: "resources.Runbook.Type",
+        says: &[
+            "error[RES002]",
+            "not a CloudFormation resource type",
+            "did you mean 'AWS::SSM::Document'",
+        ],
+    },
+    Case {
+        name: "resource type not in the stack's region",
+        from: "Type: AWS::SSM::Document",
+        to: "Type: AWS::IoTFleetWise::Campaign",
+        line: 56,
+        field: "resources.Runbook.Type",
+        says: &[
+            "error[RES002]",
+            "no 'AWS::IoTFleetWise::Campaign' in ap-northeast-1",
+            "it exists in",
+        ],
+    },
+    Case {
+        name: "missing required property",
+        from: "      KeySchema: [{ AttributeName: id, KeyType: HASH }]\n",
+        to: "",
+        line: 22,
+        field: "resources.Ledger.Properties.KeySchema",
+        says: &[
+            "error[RES003]",
+            "missing required property 'KeySchema'",
+            "add 'KeySchema:'",
+        ],
+    },
+    Case {
+        name: "misspelt property",
+        from: "BillingMode: PAY_PER_REQUEST",
+        to: "BilingMode: PAY_PER_REQUEST",
+        line: 22,
+        field: "resources.Ledger.Properties.BilingMode",
+        says: &[
+            "error[RES004]",
+            "unknown property 'BilingMode'",
+            "did you mean 'BillingMode'",
+        ],
+    },
+    Case {
+        name: "misspelt nested property",
+        from: "KeySchema: [{ AttributeName: id, KeyType: HASH }]",
+        to: "KeySchema: [{ AttributeName: id, KeyTyp: HASH }]",
+        line: 24,
+        field: "resources.Ledger.Properties.KeySchema[0].KeyTyp",
+        says: &["error[RES004]", "did you mean 'KeyType'"],
+    },
+    Case {
+        name: "value outside an enum",
+        from: "StreamViewType: NEW_AND_OLD_IMAGES",
+        to: "StreamViewType: NEW_AND_OLD",
+        line: 25,
+        field: "resources.Ledger.Properties.StreamSpecification.StreamViewType",
+        says: &[
+            "error[RES006]",
+            "'NEW_AND_OLD' is not one of the values",
+            "NEW_AND_OLD_IMAGES",
+        ],
+    },
+    Case {
+        name: "wrong type",
+        from: "AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]",
+        to: "AttributeDefinitions: { AttributeName: id, AttributeType: S }",
+        line: 23,
+        field: "resources.Ledger.Properties.AttributeDefinitions",
+        says: &["error[RES005]", "expected a list, found a mapping"],
+    },
+    Case {
+        name: "string over its maximum length",
+        from: "ScheduleExpressionTimezone: Asia/Tokyo",
+        to: "ScheduleExpressionTimezone: Asia/Tokyo/Asia/Tokyo/Asia/Tokyo/Asia/Tokyo/Asia/Tokyo",
+        line: 49,
+        field: "resources.NightlySchedule.Properties.ScheduleExpressionTimezone",
+        says: &["error[RES006]", "the maximum is 50"],
+    },
+    Case {
+        name: "reference to a missing logical id",
+        from: "RoleArn: !GetAtt NightlySchedulerRole.Arn",
+        to: "RoleArn: !GetAtt NightlySchedulerRoel.Arn",
+        line: 53,
+        field: "resources.NightlySchedule.Properties.Target.RoleArn",
+        says: &[
+            "error[RES007]",
+            "no resource 'NightlySchedulerRoel'",
+            "did you mean 'NightlySchedulerRole'",
+        ],
+    },
+    Case {
+        name: "GetAtt of an attribute the type does not report",
+        from: "Fn::GetAtt: [Ledger, StreamArn]",
+        to: "Fn::GetAtt: [Ledger, StreamARN]",
+        line: 68,
+        field: "outputs.LedgerStreamArn.value",
+        says: &[
+            "error[RES007]",
+            "has no attribute 'StreamARN'",
+            "did you mean 'StreamArn'",
+        ],
+    },
+    Case {
+        name: "a condition function",
+        from: "Input: { Fn::Sub: '{\"table\": \"${Ledger}\"}' }",
+        to: "Input: { Fn::If: [IsProd, a, b] }",
+        line: 54,
+        field: "resources.NightlySchedule.Properties.Target.Input",
+        says: &["error[RES008]", "Fn::If needs a condition", "overlay"],
+    },
+    Case {
+        name: "raw logical id taken by a generated resource",
+        from: "  Runbook:\n",
+        to: "  WebService:\n",
+        line: 56,
+        field: "resources.WebService",
+        says: &[
+            "error[RES001]",
+            "logical id 'WebService' is taken",
+            "use overrides.WebService",
+        ],
+    },
+    Case {
+        name: "override of a missing logical id",
+        from: "  WebService:\n    - { set:",
+        to: "  WebServce:\n    - { set:",
+        line: 66,
+        field: "overrides.WebServce",
+        says: &[
+            "error[RES011]",
+            "no resource 'WebServce'",
+            "did you mean 'WebService'",
+        ],
+    },
+    Case {
+        name: "override of a missing path",
+        from: "{ set: HealthCheckGracePeriodSeconds, value: 120 }",
+        to: "{ remove: DeploymentConfiguration.Alarms }",
+        line: 66,
+        field: "overrides.WebService[0]",
+        says: &[
+            "error[RES011]",
+            "no property 'DeploymentConfiguration.Alarms' to remove",
+        ],
+    },
+    Case {
+        name: "override that sets an unknown property",
+        from: "{ set: HealthCheckGracePeriodSeconds, value: 120 }",
+        to: "{ set: HealthCheckGracePeriod, value: 120 }",
+        line: 66,
+        field: "overrides.WebService[0]",
+        says: &[
+            "error[RES004]",
+            "unknown property 'HealthCheckGracePeriod'",
+            "did you mean 'HealthCheckGracePeriodSeconds'",
+        ],
+    },
+    Case {
+        name: "override that sets a wrong type",
+        from: "{ set: HealthCheckGracePeriodSeconds, value: 120 }",
+        to: "{ set: HealthCheckGracePeriodSeconds, value: [120] }",
+        line: 66,
+        field: "overrides.WebService[0]",
+        says: &["error[RES005]", "expected an integer, found a list"],
+    },
+    Case {
+        name: "connecting to a raw resource without grants",
+        from: "connects_to: [worker, Ledger:read-write]",
+        to: "connects_to: [worker, Runbook]",
+        line: 84,
+        field: "services.web.connects_to[1]",
+        says: &[
+            "error[RES010]",
+            "does not say what connecting to it grants",
+            "grants:",
+        ],
+    },
+    Case {
+        name: "a service-wide wildcard grant",
+        from: "read: [dynamodb:GetItem, dynamodb:Query]",
+        to: "read: ['dynamodb:*']",
+        line: 30,
+        field: "resources.Ledger.grants.read[0]",
+        says: &["error[RES010]", "not least privilege"],
+    },
+    Case {
+        name: "component reference to an unknown attribute",
+        from: "LedgerName: { value: !Ref Ledger }",
+        to: "LedgerName: { value: { component: worker, attribute: hots } }",
+        line: 69,
+        field: "outputs.LedgerName.value",
+        says: &["error[RES009]", "has no attribute 'hots'"],
+    },
+];
+
+#[test]
+fn malformed_raw_resources_and_overrides_fail_with_file_line_field_and_fix() {
+    assert!(CASES.len() >= 10);
+    let valid = open_spec();
+    for case in CASES {
+        assert_fails_on(&valid, case);
+    }
+}
