@@ -518,3 +518,39 @@ fn short_tags_outside_the_escape_hatches_are_still_refused() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("error[YAML001]"), "{stderr}");
 }
+
+#[test]
+fn an_override_in_another_environment_is_checked_too() {
+    let spec = open_spec().replace(
+        "  dev: {}\n",
+        "  dev:\n    overrides:\n      WebServce:\n        - { remove: HealthCheckGracePeriodSeconds }\n",
+    );
+    let (code, stderr) = TempProject::new(&spec).synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[RES011]") && stderr.contains("'WebServce'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_read_only_attribute_is_not_a_property() {
+    let spec = open_spec().replace(
+        "      BillingMode: PAY_PER_REQUEST\n",
+        "      BillingMode: PAY_PER_REQUEST\n      StreamArn: arn:aws:dynamodb:x\n",
+    );
+    let (code, stderr) = TempProject::new(&spec).synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[RES004]: 'StreamArn' is an attribute"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Fn::GetAtt: [Ledger, StreamArn]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 problem found"),
+        "reported once:\n{stderr}"
+    );
+}

@@ -27,7 +27,9 @@ fn check_project<'p>(
             }
             match file.resolve(&each_env).and_then(check_stack) {
                 Ok(stack) if each_env == env => checked.push(stack),
-                Ok(_) => {}
+                Ok(stack) => escape_hatches_elsewhere(&stack)
+                    .into_iter()
+                    .for_each(|d| diagnostics.push(d)),
                 Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
@@ -45,6 +47,23 @@ fn check_project<'p>(
     } else {
         Err(diagnostics.finish())
     }
+}
+
+/// Overrides and references of `resources:`, `overrides:` and `outputs:`
+/// are checked against the built template; in an environment other than
+/// the one synthesized, the stack is built for that check alone.
+fn escape_hatches_elsewhere(checked: &CheckedStack) -> Vec<Diagnostic> {
+    let stack = checked.stack();
+    let spec = &stack.spec;
+    if spec.resources.is_empty() && spec.overrides.is_empty() && spec.outputs.is_empty() {
+        return Vec::new();
+    }
+    let Built {
+        mut template,
+        components,
+        ..
+    } = build_stack(checked);
+    crate::synth::raw::apply(stack, &mut template, &components).diagnostics
 }
 
 pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics> {

@@ -96,16 +96,28 @@ fn check_resource(stack: &ResolvedStack, id: &str, r: &RawResourceSpec) -> Vec<D
     };
     let props_path = format!("{base}.Properties");
     let node = properties_node(stack, &base);
-    let validation = schema::validate(&node, &props_path, &schema);
+    // Read-only properties are attributes CloudFormation reports: not
+    // offered as names, and reported below with how to read them.
+    let attributes = schema::attributes(&schema);
+    let mut inputs = (*schema).clone();
+    if let Some(properties) = inputs.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        properties.retain(|name, _| !attributes.contains(name));
+    }
+    let validation = schema::validate(&node, &props_path, &inputs);
+    let read_only = |path: &str| {
+        path.strip_prefix(&format!("{props_path}."))
+            .is_some_and(|name| attributes.iter().any(|a| a == name))
+    };
     for v in validation.violations {
+        if v.kind == ViolationKind::UnknownProperty && read_only(&v.path) {
+            continue;
+        }
         out.push(
             Diagnostic::new(code_of(v.kind), &v.path, v.message)
                 .help(v.help)
                 .at(&stack.file.path, v.loc, &stack.file.source),
         );
     }
-    // Read-only properties are attributes CloudFormation reports.
-    let attributes = schema::attributes(&schema);
     if let NodeKind::Map(entries) = &node.kind {
         for (key, _) in entries {
             if attributes.contains(&key.name) {
