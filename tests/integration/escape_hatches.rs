@@ -554,3 +554,21 @@ fn a_read_only_attribute_is_not_a_property() {
         "reported once:\n{stderr}"
     );
 }
+
+#[test]
+fn a_function_connected_to_a_raw_table_reads_it_and_nothing_more() {
+    let spec = open_spec().replace(
+        "    handler: app.handler\n",
+        "    handler: app.handler\n    connects_to: [Ledger:read]\n",
+    );
+    let s = TempProject::new(&spec).synth("prod").unwrap();
+    let t = template_json(&s, "main");
+    let role = t["Resources"]["NightlyFunctionRole"].to_string();
+    assert!(role.contains("\"Sid\":\"ReadLedger\""), "{role}");
+    assert!(
+        !role.contains("WriteLedger") && !role.contains("dynamodb:PutItem"),
+        "{role}"
+    );
+    let function = t["Resources"]["NightlyFunction"].to_string();
+    assert!(function.contains("LEDGER_ARN"), "{function}");
+}
