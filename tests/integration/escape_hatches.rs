@@ -304,6 +304,25 @@ const CASES: &[Case] = &[
         says: &["error[RES005]", "expected a list, found a mapping"],
     },
     Case {
+        name: "a Condition on a raw resource",
+        from: "    Type: AWS::SSM::Document\n",
+        to: "    Type: AWS::SSM::Document\n    Condition: IsProd\n",
+        line: 57,
+        field: "resources.Runbook.Condition",
+        says: &["unknown field 'Condition'", "DependsOn"],
+    },
+    Case {
+        name: "Properties that are not a mapping",
+        from: "  Runbook:\n",
+        to: "  Alerts:\n    Type: AWS::SNS::Topic\n    Properties: [a]\n  Runbook:\n",
+        line: 57,
+        field: "resources.Alerts.Properties",
+        says: &[
+            "error[RES005]",
+            "Properties must be a mapping, found a list",
+        ],
+    },
+    Case {
         name: "string over its maximum length",
         from: "ScheduleExpressionTimezone: Asia/Tokyo",
         to: "ScheduleExpressionTimezone: Asia/Tokyo/Asia/Tokyo/Asia/Tokyo/Asia/Tokyo/Asia/Tokyo",

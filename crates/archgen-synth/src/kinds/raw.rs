@@ -96,6 +96,18 @@ fn check_resource(stack: &ResolvedStack, id: &str, r: &RawResourceSpec) -> Vec<D
     };
     let props_path = format!("{base}.Properties");
     let node = properties_node(stack, &base);
+    if !matches!(node.kind, NodeKind::Map(_)) {
+        out.push(
+            stack
+                .error(
+                    Code::Res005,
+                    &props_path,
+                    format!("Properties must be a mapping, found {}", node.type_name()),
+                )
+                .help("write property names and values under Properties:, or leave it out"),
+        );
+        return out;
+    }
     // Read-only properties are attributes CloudFormation reports: not
     // offered as names, and reported below with how to read them.
     let attributes = schema::attributes(&schema);
