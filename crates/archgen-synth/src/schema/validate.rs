@@ -183,7 +183,19 @@ impl<'s> Validator<'s> {
     }
 
     fn check(&mut self, node: &Node, schema: &'s Value, path: &str) {
-        let schema = self.resolve(schema);
+        let resolved = self.resolve(schema);
+        self.check_resolved(node, resolved, path);
+        // Limits written beside a `$ref` (KeySchema's `maxItems`) apply too.
+        if !std::ptr::eq(resolved, schema) && special(node).is_none() {
+            match &node.kind {
+                NodeKind::Seq(items) => self.item_counts(node, items.len(), schema, path),
+                NodeKind::Map(_) | NodeKind::Null => {}
+                _ => self.scalar(node, schema, path),
+            }
+        }
+    }
+
+    fn check_resolved(&mut self, node: &Node, schema: &'s Value, path: &str) {
         if let Some(s) = special(node) {
             self.special(s, node, path);
             return;
@@ -362,7 +374,18 @@ impl<'s> Validator<'s> {
     }
 
     fn array(&mut self, node: &Node, items: &[Node], schema: &'s Value, path: &str) {
-        let n = items.len() as u64;
+        self.item_counts(node, items.len(), schema, path);
+        let item_schema = schema
+            .get("items")
+            .filter(|s| s.is_object())
+            .unwrap_or(&ANY);
+        for (i, item) in items.iter().enumerate() {
+            self.check(item, item_schema, &format!("{path}[{i}]"));
+        }
+    }
+
+    fn item_counts(&mut self, node: &Node, count: usize, schema: &Value, path: &str) {
+        let n = count as u64;
         if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
             && n < min
         {
@@ -384,13 +407,6 @@ impl<'s> Validator<'s> {
                 format!("{n} items; at most {max} are allowed"),
                 format!("give at most {max} items"),
             );
-        }
-        let item_schema = schema
-            .get("items")
-            .filter(|s| s.is_object())
-            .unwrap_or(&ANY);
-        for (i, item) in items.iter().enumerate() {
-            self.check(item, item_schema, &format!("{path}[{i}]"));
         }
     }
 
@@ -731,6 +747,17 @@ mod tests {
             ]
         );
         assert!(v.violations[1].help.contains("did you mean 'Fn::GetAtt'"));
+    }
+
+    #[test]
+    fn limits_beside_a_ref_apply_too() {
+        let s = json!({"properties": {"L": {"$ref": "#/definitions/L", "maxItems": 1}},
+                       "definitions": {"L": {"type": "array", "items": {"type": "string"}}}});
+        assert!(run("L: [a]\n", &s).violations.is_empty());
+        assert_eq!(
+            kinds(&run("L: [a, b]\n", &s)),
+            [(ViolationKind::Constraint, "L")]
+        );
     }
 
     #[test]
