@@ -591,3 +591,26 @@ fn a_function_connected_to_a_raw_table_reads_it_and_nothing_more() {
     let function = t["Resources"]["NightlyFunction"].to_string();
     assert!(function.contains("LEDGER_ARN"), "{function}");
 }
+
+#[test]
+fn a_stack_over_500_resources_names_the_blocks_and_components_to_move() {
+    let mut topics = String::from("resources:\n");
+    for i in 0..480 {
+        topics.push_str(&format!("  Topic{i}:\n    Type: AWS::SNS::Topic\n"));
+    }
+    let spec = VALID.replace("environments:", &format!("{topics}environments:"));
+    let (code, stderr) = TempProject::new(&spec).synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[STACK001]: stack 'main' has 5"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("resources; CloudFormation allows 500 per template"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the largest blocks here: resources: 480 resources (Topic0, Topic1, Topic2 and 477 more); services: "),
+        "{stderr}"
+    );
+}

@@ -90,6 +90,7 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
             bugs,
             edge,
             components,
+            sizes,
         } = build_stack(checked_stack);
         for bug in bugs {
             diagnostics.push(
@@ -108,7 +109,14 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         stack_notes.extend(applied.notes);
         // Rules that need the synthesized stack, before anything is written.
         let edge_template = edge.as_ref().map(|e| &e.template);
-        for d in built::check(stack, &template, edge_template, &components, &mut exports) {
+        for d in built::check(
+            stack,
+            &template,
+            edge_template,
+            &components,
+            &sizes,
+            &mut exports,
+        ) {
             diagnostics.push(d);
         }
         notes.extend(

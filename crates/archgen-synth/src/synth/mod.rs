@@ -87,9 +87,20 @@ impl Ctx<'_> {
     }
 }
 
+/// How many resources one component block adds to the template, and its
+/// components: what to move when a stack is too big.
+#[derive(Debug, Clone)]
+pub struct BlockSize {
+    pub block: &'static str,
+    pub keys: Vec<String>,
+    pub resources: usize,
+}
+
 /// One stack's template, the components it registered, and notes.
 pub struct Built {
     pub template: Template,
+    /// Resources per component block, in build order.
+    pub sizes: Vec<BlockSize>,
     pub components: connect::Components,
     pub notes: Vec<String>,
     /// See [`Ctx::bugs`].
@@ -139,14 +150,26 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     }
     // Every component kind, in registry order: what a workload connects to
     // is registered before the workload is built.
+    let mut sizes = Vec::new();
     for kind in crate::kinds::KINDS {
+        let before = t.resources.len();
         kind.build(&mut t, &mut ctx);
+        sizes.push(BlockSize {
+            block: kind.block(),
+            keys: kind.keys(spec).into_iter().cloned().collect(),
+            resources: t.resources.len() - before,
+        });
+    }
+    // Raw resources are merged after every builder ran: one each.
+    if let Some(raw) = sizes.iter_mut().find(|s| s.block == "resources") {
+        raw.resources = spec.resources.len();
     }
     api::build(&mut t, &ctx);
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     Built {
         template: t,
+        sizes,
         components: ctx.components,
         notes: ctx.notes,
         bugs: ctx.bugs.into_inner(),
