@@ -614,3 +614,76 @@ fn a_stack_over_500_resources_names_the_blocks_and_components_to_move() {
         "{stderr}"
     );
 }
+
+const EXISTING: &str = "\
+existing:
+  assets: { bucket: demo-company-assets }
+  alerts: { topic: 'arn:aws:sns:ap-northeast-1:123456789012:alerts' }
+environments:";
+
+#[test]
+fn existing_resources_are_connected_with_least_privilege_and_not_created() {
+    let spec = VALID.replace("environments:", EXISTING).replace(
+        "    connects_to: [worker]\n",
+        "    connects_to: [worker, assets:read, alerts]\n",
+    );
+    let s = TempProject::new(&spec).synth("prod").unwrap();
+    let t = template_json(&s, "main");
+    assert!(resources_of(&t, "AWS::S3::Bucket").is_empty());
+    assert!(resources_of(&t, "AWS::SNS::Topic").is_empty());
+    let role = t["Resources"]["WebTaskRole"].to_string();
+    assert!(role.contains(r#""Sid":"ReadAssetsObjects""#), "{role}");
+    assert!(
+        role.contains("arn:${AWS::Partition}:s3:::demo-company-assets/*"),
+        "{role}"
+    );
+    assert!(!role.contains("s3:PutObject"), "read only: {role}");
+    assert!(
+        role.contains("arn:aws:sns:ap-northeast-1:123456789012:alerts")
+            && role.contains("sns:Publish"),
+        "{role}"
+    );
+    let web = t["Resources"]["WebTaskDefinition"].to_string();
+    assert!(
+        web.contains("ASSETS_NAME") && web.contains("demo-company-assets"),
+        "{web}"
+    );
+    assert!(web.contains("ALERTS_TOPIC_ARN"), "{web}");
+}
+
+#[test]
+fn a_malformed_existing_resource_fails_at_its_line() {
+    for (from, to, field, says) in [
+        (
+            "bucket: demo-company-assets",
+            "bucket: Demo_Assets",
+            "existing.assets.bucket",
+            "error[EXT002]",
+        ),
+        (
+            ":123456789012:alerts'",
+            ":1234:alerts'",
+            "existing.alerts.topic",
+            "12-digit account id",
+        ),
+        (
+            "{ bucket: demo-company-assets }",
+            "{ bucket: a-b-c, topic: x }",
+            "existing.assets",
+            "error[EXT001]",
+        ),
+    ] {
+        let spec = VALID.replace("environments:", &EXISTING.replace(from, to));
+        let (code, stderr) = TempProject::new(&spec).synth_prod_cli();
+        assert_eq!(code, Some(1), "{stderr}");
+        let line = spec.lines().position(|l| l.contains(to)).unwrap() + 1;
+        assert!(
+            stderr.contains(&format!("main.yaml:{line}:")),
+            "{to}: line {line}\n{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("field: {field}")) && stderr.contains(says),
+            "{stderr}"
+        );
+    }
+}

@@ -82,6 +82,14 @@ codes! {
         "The file could not be parsed as YAML, or a key is written twice in one mapping (YAML \
          keeps only one of them, silently). Fix the syntax at the line shown; for a repeated key, \
          keep one of the two.";
+    Ext001 = "EXT001", "an existing resource is not exactly one thing",
+        "Each entry under `existing:` is exactly one of `bucket: NAME`, `topic: ARN`, \
+         `kms_key: ARN` or `secret: ARN`: a resource archgen references but does not create. \
+         Workloads name it in `connects_to` and get the same grants as for a created one.";
+    Ext002 = "EXT002", "an existing resource's name or ARN is malformed",
+        "A bucket is given by its name (S3's naming rules), a topic, key or secret by its full \
+         ARN of that service (`arn:aws:kms:REGION:ACCOUNT:key/ID`). Copy it from the console or \
+         `aws ... describe`; per environment, set it in the environment's overlay.";
     // Escape hatches: raw resources, overrides and outputs, checked
     // against CloudFormation's registry schemas (`src/schema/`).
     Res001 = "RES001", "a raw resource's logical id is invalid or taken",

@@ -15,6 +15,7 @@
 pub mod bucket;
 pub mod cache;
 pub mod database;
+pub mod existing;
 pub mod function;
 pub mod key;
 pub mod parameter;

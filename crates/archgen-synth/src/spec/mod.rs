@@ -98,6 +98,8 @@ stack_spec! {
         /// Plain CloudFormation resources, by logical id (escape hatch). First,
         /// so workloads can connect to them; merged after every builder ran.
         resources: crate::kinds::raw::RawResources,
+        /// Resources archgen references but does not create (escape hatch).
+        existing: crate::kinds::existing::ExistingResources,
         /// Customer-managed KMS keys.
         keys: crate::kinds::key::Keys,
         /// Secrets Manager secrets, generated or referenced.
