@@ -121,6 +121,26 @@ mod tests {
     }
 
     #[test]
+    fn every_schema_validates_a_nested_value_and_terminates() {
+        let node = crate::spec::node::Node::parse(
+            "Name: x\nTags: [{Key: a, Value: b}]\nA: {B: [1, {C: {Ref: X}}], D: true}\n",
+        )
+        .unwrap();
+        let mut checked = 0;
+        for type_name in regions()
+            .values()
+            .flatten()
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            if let Some(schema) = schema(type_name) {
+                validate(&node, "Properties", &schema);
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+    }
+
+    #[test]
     fn schemas_are_found_by_exact_type_name_only() {
         assert!(schema("AWS::DynamoDB::Table").is_some());
         assert!(schema("aws::dynamodb::table").is_none());

@@ -53,6 +53,7 @@ pub fn validate(node: &Node, path: &str, schema: &Value) -> Validation {
     let mut v = Validator {
         root: schema,
         out: Validation::default(),
+        alternatives: 0,
     };
     v.check(node, schema, path);
     v.out
@@ -64,7 +65,14 @@ static ANY: Value = Value::Null;
 struct Validator<'s> {
     root: &'s Value,
     out: Validation,
+    /// How many `oneOf`/`anyOf` deep this validator is on one node: a
+    /// schema whose alternative refers back to itself must not recurse
+    /// without end.
+    alternatives: u8,
 }
+
+/// Deeper `oneOf`/`anyOf` nesting on one value is not checked.
+const MAX_ALTERNATIVES: u8 = 8;
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -239,6 +247,9 @@ impl<'s> Validator<'s> {
     /// Reports the errors of the closest alternative; returns whether the
     /// value passed.
     fn alternatives(&mut self, node: &Node, schema: &'s Value, path: &str) -> bool {
+        if self.alternatives >= MAX_ALTERNATIVES {
+            return true;
+        }
         for key in ["oneOf", "anyOf"] {
             let Some(alternatives) = schema.get(key).and_then(Value::as_array) else {
                 continue;
@@ -248,6 +259,7 @@ impl<'s> Validator<'s> {
                 let mut sub = Validator {
                     root: self.root,
                     out: Validation::default(),
+                    alternatives: self.alternatives + 1,
                 };
                 sub.check(node, alternative, path);
                 if sub.out.violations.is_empty() {
@@ -758,6 +770,14 @@ mod tests {
             kinds(&run("L: [a, b]\n", &s)),
             [(ViolationKind::Constraint, "L")]
         );
+    }
+
+    #[test]
+    fn an_alternative_that_refers_to_itself_terminates() {
+        let s = json!({"$ref": "#/definitions/A",
+                       "definitions": {"A": {"oneOf": [{"$ref": "#/definitions/A"}, {"type": "string"}]}}});
+        assert!(run("x\n", &s).violations.is_empty());
+        run("[1]\n", &s);
     }
 
     #[test]
