@@ -687,3 +687,100 @@ fn a_malformed_existing_resource_fails_at_its_line() {
         );
     }
 }
+
+/// [`VALID`]'s network as a VPC the network team owns.
+fn with_existing_vpc(vpc_id: &str) -> String {
+    VALID.replace(
+        "  nat: single\n",
+        &format!(
+            "  nat: single\n  existing:\n    vpc_id: {vpc_id}\n    subnets:\n      public: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n      app: [subnet-0a1b2c3d4e5f60011, subnet-0a1b2c3d4e5f60012]\n      data: [subnet-0a1b2c3d4e5f60021, subnet-0a1b2c3d4e5f60022]\n"
+        ),
+    )
+}
+
+#[test]
+fn an_existing_vpc_and_bucket_are_used_by_id_and_nothing_of_the_network_is_created() {
+    let spec = with_existing_vpc("vpc-0123456789abcdef0")
+        .replace("environments:", EXISTING)
+        .replace(
+            "    connects_to: [worker]\n",
+            "    connects_to: [worker, assets:read-write]\n",
+        );
+    let project = TempProject::new(&spec);
+    let t = template_json(&project.synth("prod").unwrap(), "main");
+    for created in [
+        "AWS::EC2::VPC",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::FlowLog",
+        "AWS::S3::Bucket",
+    ] {
+        assert!(resources_of(&t, created).is_empty(), "{created} created");
+    }
+    let service =
+        &t["Resources"]["WebService"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"];
+    assert_eq!(
+        service["Subnets"],
+        json!(["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"])
+    );
+    let groups = resources_of(&t, "AWS::EC2::SecurityGroup");
+    assert!(!groups.is_empty());
+    for (id, g) in groups {
+        assert_eq!(g["Properties"]["VpcId"], "vpc-0123456789abcdef0", "{id}");
+    }
+    let role = t["Resources"]["WebTaskRole"].to_string();
+    assert!(
+        role.contains("arn:${AWS::Partition}:s3:::demo-company-assets/*"),
+        "{role}"
+    );
+
+    // And the template passes cfn-lint.
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let lint = Command::new(tool("cfn-lint"))
+        .arg(out.join("main.template.json"))
+        .output()
+        .expect("run cfn-lint");
+    let report = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        lint.status.success() && report.trim().is_empty(),
+        "cfn-lint findings:\n{report}"
+    );
+}
+
+#[test]
+fn a_malformed_existing_vpc_fails_at_its_line() {
+    let spec = with_existing_vpc("vpc-123");
+    let (code, stderr) = TempProject::new(&spec).synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    let line = spec
+        .lines()
+        .position(|l| l.contains("vpc_id: vpc-123"))
+        .unwrap()
+        + 1;
+    assert!(stderr.contains(&format!("main.yaml:{line}:")), "{stderr}");
+    assert!(
+        stderr.contains("error[NET017]: 'vpc-123' is not a VPC id"),
+        "{stderr}"
+    );
+    let spec =
+        with_existing_vpc("vpc-0123456789abcdef0").replace(", subnet-0a1b2c3d4e5f60012]", "]");
+    let (code, stderr) = TempProject::new(&spec).synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("tier 'app' has 1 subnet ids for 2 zones"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("field: network.existing.subnets.app"),
+        "{stderr}"
+    );
+}

@@ -350,6 +350,11 @@ codes! {
          or more.";
     Net016 = "NET016", "a subnet is smaller than /28",
         "AWS subnets are /28 (16 addresses) or larger; use a shorter prefix.";
+    Net017 = "NET017", "an existing network's ids are malformed or incomplete",
+        "`network.existing` names a VPC another team owns: `vpc_id: vpc-...` and, for every tier \
+         under `network.tiers` (its type and CIDRs, as they are), one `subnet-...` id per zone in \
+         zone order. archgen creates nothing in it: routes, NAT gateways, endpoints and flow logs \
+         are the owner's, so `endpoints` is refused.";
 
     // Data.
     Data001 = "DATA001", "a component name cannot be used in resource names",

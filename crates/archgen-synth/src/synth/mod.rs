@@ -139,7 +139,13 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         notes: Vec::new(),
         bugs: Default::default(),
     };
-    if let Some(net) = &spec.network {
+    let existing_network = spec
+        .network
+        .as_ref()
+        .and_then(|n| n.existing.as_ref().map(|e| (n, e)));
+    if let Some((net, existing)) = existing_network {
+        ctx.network = Some(network::existing(net, existing));
+    } else if let Some(net) = &spec.network {
         ctx.network = Some(network::build(
             &mut t,
             &ctx.names,
