@@ -784,3 +784,48 @@ fn a_malformed_existing_vpc_fails_at_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_raw_resource_refers_to_a_database_endpoint_port_and_security_group() {
+    let database = "databases:
+  db:
+    engine: postgres
+    version: \"15.15\"
+    instance: db.t3.medium
+    multi_az: true
+    storage: { size_gb: 100, max_gb: 200 }
+    backup: { retention_days: 7, window: \"03:00-04:00 Asia/Tokyo\" }
+    maintenance_window: \"sun 04:00-05:00 Asia/Tokyo\"
+resources:
+  DbEndpoint:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: { component: db, attribute: endpoint }
+      Description: { Fn::Sub: ['port ${P}', { P: { component: db, attribute: port } }] }
+  Probe:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: { component: db, attribute: security_group }
+      IpProtocol: tcp
+      FromPort: 5432
+      ToPort: 5432
+      CidrIp: 10.0.11.0/24
+      Description: a probe in the app tier
+environments:";
+    let spec = VALID.replace("environments:", database);
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    let p = &t["Resources"]["DbEndpoint"]["Properties"];
+    assert_eq!(
+        p["Value"],
+        json!({"Fn::GetAtt": ["Db", "Endpoint.Address"]})
+    );
+    assert_eq!(
+        p["Description"],
+        json!({"Fn::Sub": ["port ${P}", {"P": {"Fn::GetAtt": ["Db", "Endpoint.Port"]}}]})
+    );
+    let group = &t["Resources"]["Probe"]["Properties"]["GroupId"];
+    assert_eq!(group["Fn::GetAtt"][1], "GroupId", "{group}");
+    let sg = group["Fn::GetAtt"][0].as_str().unwrap();
+    assert_eq!(t["Resources"][sg]["Type"], "AWS::EC2::SecurityGroup");
+}

@@ -64,14 +64,19 @@ fn component_attributes(components: &Components, key: &str) -> Vec<(String, Expr
         .iter()
         .map(|(suffix, e)| (suffix.to_ascii_lowercase(), e.clone()))
         .collect();
+    // `endpoint`: the name the issue and the AWS console use for a host.
+    if let Some((_, host)) = out.iter().find(|(name, _)| name == "host") {
+        out.push(("endpoint".into(), host.clone()));
+    }
     if let Some(n) = &c.network {
         out.push((
             "security_group".into(),
             Expr::get_att(&n.security_group, "GroupId"),
         ));
-        out.push(("port".into(), Expr::Int(n.port.into())));
+        if !out.iter().any(|(name, _)| name == "port") {
+            out.push(("port".into(), Expr::Int(n.port.into())));
+        }
     }
-    out.dedup_by(|a, b| a.0 == b.0);
     out
 }
 
