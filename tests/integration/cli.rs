@@ -578,12 +578,17 @@ fn malformed_specs_fail_with_file_line_field_and_fix_and_write_nothing() {
 /// Runs `archgen synth prod` on the case's spec: exit 1 (never a panic's
 /// 101), the place, the field and every expected phrase on stderr, nothing written.
 pub fn assert_fails_with_file_line_field_and_fix(case: &Case) {
+    assert_fails_on(VALID, case);
+}
+
+/// As [`assert_fails_with_file_line_field_and_fix`], on a variant of `valid`.
+pub fn assert_fails_on(valid: &str, case: &Case) {
     assert!(
-        VALID.contains(case.from),
+        valid.contains(case.from),
         "{}: pattern not in the valid spec",
         case.name
     );
-    let project = TempProject::new(&VALID.replacen(case.from, case.to, 1));
+    let project = TempProject::new(&valid.replacen(case.from, case.to, 1));
     let (code, stderr) = project.synth_prod_cli();
     assert_eq!(code, Some(1), "{}: exit code\n{stderr}", case.name);
     let place = format!("main.yaml:{}:", case.line);

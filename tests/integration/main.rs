@@ -7,6 +7,7 @@ mod cli;
 mod data;
 mod distribution;
 mod edge;
+mod escape_hatches;
 mod identity;
 mod lint;
 mod monitoring;

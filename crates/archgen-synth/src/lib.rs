@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod manifest;
 pub mod pipeline;
 pub mod render;
+pub mod schema;
 pub mod spec;
 pub mod synth;
 pub mod template;

@@ -27,7 +27,9 @@ fn check_project<'p>(
             }
             match file.resolve(&each_env).and_then(check_stack) {
                 Ok(stack) if each_env == env => checked.push(stack),
-                Ok(_) => {}
+                Ok(stack) => escape_hatches_elsewhere(&stack)
+                    .into_iter()
+                    .for_each(|d| diagnostics.push(d)),
                 Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
@@ -45,6 +47,23 @@ fn check_project<'p>(
     } else {
         Err(diagnostics.finish())
     }
+}
+
+/// Overrides and references of `resources:`, `overrides:` and `outputs:`
+/// are checked against the built template; in an environment other than
+/// the one synthesized, the stack is built for that check alone.
+fn escape_hatches_elsewhere(checked: &CheckedStack) -> Vec<Diagnostic> {
+    let stack = checked.stack();
+    let spec = &stack.spec;
+    if spec.resources.is_empty() && spec.overrides.is_empty() && spec.outputs.is_empty() {
+        return Vec::new();
+    }
+    let Built {
+        mut template,
+        components,
+        ..
+    } = build_stack(checked);
+    crate::synth::raw::apply(stack, &mut template, &components).diagnostics
 }
 
 pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics> {
@@ -66,11 +85,12 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     for checked_stack in &checked {
         let stack = checked_stack.stack();
         let Built {
-            template,
-            notes: stack_notes,
+            mut template,
+            notes: mut stack_notes,
             bugs,
             edge,
             components,
+            sizes,
         } = build_stack(checked_stack);
         for bug in bugs {
             diagnostics.push(
@@ -79,9 +99,24 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
                     .help("this is a bug in archgen: please report it with the spec"),
             );
         }
+        // The escape hatches (resources:, overrides:, outputs:) go in last,
+        // checked against the complete template.
+        let applied = crate::synth::raw::apply(stack, &mut template, &components);
+        applied
+            .diagnostics
+            .into_iter()
+            .for_each(|d| diagnostics.push(d));
+        stack_notes.extend(applied.notes);
         // Rules that need the synthesized stack, before anything is written.
         let edge_template = edge.as_ref().map(|e| &e.template);
-        for d in built::check(stack, &template, edge_template, &components, &mut exports) {
+        for d in built::check(
+            stack,
+            &template,
+            edge_template,
+            &components,
+            &sizes,
+            &mut exports,
+        ) {
             diagnostics.push(d);
         }
         notes.extend(

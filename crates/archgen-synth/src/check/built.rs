@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::{limits, wiring};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
+use crate::synth::BlockSize;
 use crate::synth::connect::Components;
 use crate::synth::edge::stack::EDGE_REGION;
 use crate::template::Template;
@@ -16,12 +17,38 @@ use crate::template::Template;
 #[derive(Debug, Default)]
 pub struct Exports(BTreeMap<(String, String), (String, String)>);
 
+/// The component blocks with the most resources, largest first, each with
+/// its components: `services: 312 resources (api, web and 2 more)`.
+fn largest_blocks(sizes: &[BlockSize]) -> String {
+    let mut blocks: Vec<&BlockSize> = sizes.iter().filter(|s| s.resources > 0).collect();
+    blocks.sort_by_key(|s| std::cmp::Reverse(s.resources));
+    blocks
+        .iter()
+        .take(3)
+        .map(|s| {
+            let shown: Vec<&str> = s.keys.iter().take(3).map(String::as_str).collect();
+            let more = match s.keys.len().saturating_sub(3) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            format!(
+                "{}: {} resources ({}{more})",
+                s.block,
+                s.resources,
+                shown.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Checks one built stack (and its us-east-1 half, if any).
 pub fn check(
     stack: &ResolvedStack,
     template: &Template,
     edge: Option<&Template>,
     components: &Components,
+    sizes: &[BlockSize],
     exports: &mut Exports,
 ) -> Vec<Diagnostic> {
     let name = &stack.file.name;
@@ -32,7 +59,12 @@ pub fn check(
     }
     for (stack_name, region, t) in templates {
         for b in limits::check_template(&stack_name, t) {
-            out.push(stack.error(b.code, &b.field, b.message).help(b.help));
+            let help = if b.help == limits::SPLIT_RESOURCES && stack_name == *name {
+                format!("{}: {}", b.help, largest_blocks(sizes))
+            } else {
+                b.help
+            };
+            out.push(stack.error(b.code, &b.field, b.message).help(help));
         }
         for (output, export) in limits::export_names(t) {
             let key = (region.to_string(), export.clone());

@@ -23,6 +23,11 @@ pub(super) fn check(stack: &ResolvedStack, net: &NetworkSpec) -> (Vec<Diagnostic
     let vpc = check_vpc_cidr(stack, net, &mut out);
     check_zones(stack, net, &mut out);
     let plan = check_tiers(stack, net, vpc, &mut out);
+    if let Some(existing) = &net.existing {
+        // The network team's VPC: routes, NAT, endpoints and flow logs are theirs.
+        check_existing(stack, net, existing, &mut out);
+        return (out, plan);
+    }
     check_egress(stack, net, &mut out);
     check_endpoints(stack, net, &mut out);
     check_workload_endpoints(stack, net, &mut out);
@@ -41,6 +46,101 @@ pub(super) fn check(stack: &ResolvedStack, net: &NetworkSpec) -> (Vec<Diagnostic
         );
     }
     (out, plan)
+}
+
+/// `vpc-` or `subnet-` and 8 or 17 hexadecimal digits.
+fn is_aws_id(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17)
+            && hex
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    })
+}
+
+/// An existing VPC: well-formed ids, one subnet per zone for every tier and
+/// no subnets of an undeclared tier; nothing archgen would create in it.
+fn check_existing(
+    stack: &ResolvedStack,
+    net: &NetworkSpec,
+    existing: &crate::spec::network::ExistingNetwork,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !is_aws_id(&existing.vpc_id, "vpc-") {
+        out.push(
+            stack
+                .error(
+                    Code::Net018,
+                    "network.existing.vpc_id",
+                    format!("'{}' is not a VPC id", existing.vpc_id),
+                )
+                .help("give the VPC's id, e.g. vpc-0123456789abcdef0"),
+        );
+    }
+    let zones = net.zones.count();
+    for (tier, _) in &net.tiers {
+        let field = format!("network.existing.subnets.{tier}");
+        match existing.subnets.get(tier) {
+            None => out.push(
+                stack
+                    .error(
+                        Code::Net018,
+                        "network.existing.subnets",
+                        format!("tier '{tier}' has no subnet ids"),
+                    )
+                    .help(format!(
+                        "add '{tier}: [subnet-..., ...]' with one subnet id per zone, in zone order"
+                    )),
+            ),
+            Some(ids) if ids.len() != zones => out.push(
+                stack
+                    .error(
+                        Code::Net018,
+                        &field,
+                        format!(
+                            "tier '{tier}' has {} subnet ids for {zones} zones",
+                            ids.len()
+                        ),
+                    )
+                    .help("give one subnet id per zone, in zone order"),
+            ),
+            Some(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    if !is_aws_id(id, "subnet-") {
+                        out.push(
+                            stack
+                                .error(
+                                    Code::Net018,
+                                    &format!("{field}[{i}]"),
+                                    format!("'{id}' is not a subnet id"),
+                                )
+                                .help("give the subnet's id, e.g. subnet-0123456789abcdef0"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for tier in existing.subnets.keys() {
+        if !net.tiers.contains_key(tier) {
+            out.push(
+                stack
+                    .error(Code::Net018, &format!("network.existing.subnets.{tier}"), format!("there is no tier '{tier}' under network.tiers"))
+                    .help("declare the tier (its type and CIDRs) under network.tiers, or remove these ids"),
+            );
+        }
+    }
+    if !net.endpoints.is_empty() {
+        out.push(
+            stack
+                .error(
+                    Code::Net018,
+                    "network.endpoints",
+                    "archgen creates nothing in an existing VPC, endpoints included",
+                )
+                .help("remove 'endpoints'; the VPC's owner adds endpoints"),
+        );
+    }
 }
 
 fn plural(n: usize, what: &str) -> String {

@@ -82,6 +82,64 @@ codes! {
         "The file could not be parsed as YAML, or a key is written twice in one mapping (YAML \
          keeps only one of them, silently). Fix the syntax at the line shown; for a repeated key, \
          keep one of the two.";
+    Ext001 = "EXT001", "an existing resource is not exactly one thing",
+        "Each entry under `existing:` is exactly one of `bucket: NAME`, `topic: ARN`, \
+         `kms_key: ARN` or `secret: ARN`: a resource archgen references but does not create. \
+         Workloads name it in `connects_to` and get the same grants as for a created one.";
+    Ext002 = "EXT002", "an existing resource's name or ARN is malformed",
+        "A bucket is given by its name (S3's naming rules), a topic, key or secret by its full \
+         ARN of that service (`arn:aws:kms:REGION:ACCOUNT:key/ID`). Copy it from the console or \
+         `aws ... describe`; per environment, set it in the environment's overlay.";
+    // Escape hatches: raw resources, overrides and outputs, checked
+    // against CloudFormation's registry schemas (`src/schema/`).
+    Res001 = "RES001", "a raw resource's logical id is invalid or taken",
+        "A raw resource's key under `resources:` is its logical id: 1 to 255 letters and digits, \
+         and not one archgen generates for a component (the error names both). An output id \
+         under `outputs:` must not be one archgen generates either. Rename it.";
+    Res002 = "RES002", "a resource type does not exist in the stack's region",
+        "`Type:` names a type of CloudFormation's registry (`AWS::DynamoDB::Table`) that exists \
+         in the stack's `region:`. The vendored schemas (`schemas/cloudformation/regions.json.gz`) \
+         say which types each region has; the help names the closest type, or the regions that \
+         have it.";
+    Res003 = "RES003", "a required property is missing",
+        "The type's registry schema requires this property (at the top level or inside a nested \
+         object). Add it; the schema's documentation on docs.aws.amazon.com says what it takes.";
+    Res004 = "RES004", "a property is unknown or read-only",
+        "The type's schema has no property of this name at this place (the help names the closest \
+         ones), or the property is an attribute CloudFormation reports (`Arn`): read it with \
+         `Fn::GetAtt` instead of setting it.";
+    Res005 = "RES005", "a property value has the wrong type",
+        "The schema wants another type here: a string, a number, true or false, a list or a \
+         mapping. Scalars are as lenient as CloudFormation (a number where a string goes is \
+         fine); a list where a mapping goes is not.";
+    Res006 = "RES006", "a property value breaks its schema's constraints",
+        "The value is not one of the schema's allowed values (enum), does not match its pattern, \
+         or is outside its length, range or item-count limits. The message quotes the limit.";
+    Res007 = "RES007", "a reference names a logical id or attribute that does not exist",
+        "`Ref`, `Fn::GetAtt`, a `${...}` in `Fn::Sub` and `DependsOn` name a logical id of the \
+         final template (a raw resource, or one archgen generates: `archgen synth --stdout` shows \
+         them), and `Fn::GetAtt` an attribute its type reports.";
+    Res008 = "RES008", "an intrinsic function is malformed or not supported",
+        "Raw resources accept `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, `Fn::Select`, \
+         `Fn::Split`, `Fn::GetAZs`, `Fn::ImportValue`, `Fn::Base64` and `Fn::Cidr` in their long \
+         form. Conditions (`Fn::If`, `Condition`) are not: archgen's templates have none; choose \
+         a value per environment with an overlay under `environments:`.";
+    Res009 = "RES009", "a component reference is invalid",
+        "`{ component: KEY, attribute: NAME }` names a component of this stack and one of the \
+         values connecting to it gives (the variables without their prefix, lowercase: `host`, \
+         `port`, `arn`, `table_name`, ...; `security_group` for a component behind one).";
+    Res010 = "RES010", "a raw resource's grants are invalid or missing",
+        "A raw resource named in `connects_to` declares what access means: \
+         `grants: { read: [dynamodb:GetItem, ...], write: [...] }` (IAM actions of one service; \
+         `service:*` is refused), on its `Arn` or on `grants.resources`.";
+    Res011 = "RES011", "an override names a missing resource or path, or is malformed",
+        "Each entry under `overrides.<LogicalId>` is exactly one of `set: Path` (with `value:`), \
+         `add: Path` (appends `value:` to a list) or `remove: Path`, with a path below the \
+         resource's `Properties` (`A.B[0].C`). The logical id is one archgen generates, and the \
+         path exists (for `set`, its parent). The patched resource is validated against its schema.";
+    Res012 = "RES012", "an output is invalid",
+        "An output under `outputs:` has a `value:` (intrinsics and component references allowed), \
+         an optional `description:` and `export: true` to export it as `<app>-<env>-<OutputId>`.";
     Spec = "SPEC", "a field is unknown, missing or of the wrong type",
         "The YAML parsed, but does not match archgen's spec: an unknown field (often a typo; the \
          help names the closest allowed field), a required field missing, a value of the wrong \
@@ -315,6 +373,11 @@ codes! {
         "A workload in a tier with no route to the internet (no NAT) reaches AWS APIs only through \
          VPC endpoints: image pulls need `ecr.api`, `ecr.dkr` and `s3`, logs need `logs`, secrets \
          `secretsmanager` (or `ssm`), and so on. Add the missing ones to `network.endpoints`.";
+    Net018 = "NET018", "an existing network's ids are malformed or incomplete",
+        "`network.existing` names a VPC another team owns: `vpc_id: vpc-...` and, for every tier \
+         under `network.tiers` (its type and CIDRs, as they are), one `subnet-...` id per zone in \
+         zone order. archgen creates nothing in it: routes, NAT gateways, endpoints and flow logs \
+         are the owner's, so `endpoints` is refused.";
 
     // Data.
     Data001 = "DATA001", "a component name cannot be used in resource names",

@@ -15,11 +15,13 @@
 pub mod bucket;
 pub mod cache;
 pub mod database;
+pub mod existing;
 pub mod function;
 pub mod key;
 pub mod metrics;
 pub mod parameter;
 pub mod queue;
+pub mod raw;
 pub mod secret;
 pub mod service;
 pub mod table;

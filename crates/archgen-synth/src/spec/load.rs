@@ -74,6 +74,18 @@ impl<'p> ResolvedStack<'p> {
     }
 }
 
+/// Whether `path` (`resources.X.Properties.Y`, or the same below
+/// `environments.<env>.`) is in a block of CloudFormation values.
+fn escape_hatch_path(path: &str) -> bool {
+    let path = match path.strip_prefix("environments.") {
+        Some(rest) => rest.split_once('.').map_or("", |(_, p)| p),
+        None => path,
+    };
+    ["resources.", "overrides.", "outputs."]
+        .iter()
+        .any(|block| path.starts_with(block))
+}
+
 impl StackFile {
     /// Parses the text of the stack file at `path`, whose stem names the stack.
     pub fn from_source(path: PathBuf, source: String) -> Result<StackFile, Vec<Diagnostic>> {
@@ -97,7 +109,7 @@ impl StackFile {
         path: PathBuf,
         source: String,
     ) -> Result<StackFile, Vec<Diagnostic>> {
-        let (node, tags) = Node::parse_with_tags(&source).map_err(|e| {
+        let (mut node, mut tags) = Node::parse_with_tags(&source).map_err(|e| {
             let problem = explain(&e, &source);
             vec![
                 Diagnostic::new(Code::Yaml, "", problem.message)
@@ -122,6 +134,14 @@ impl StackFile {
                 .also(first.loc, "first written here", &source)
             })
             .collect();
+        // CloudFormation's short forms (`!Ref`, `!GetAtt`, `!Sub`, ...) are
+        // accepted where CloudFormation values are written: in raw
+        // resources, overrides and outputs.
+        tags.retain(|(loc, tag)| {
+            let path = node.path_at(*loc).unwrap_or_default();
+            let in_escape_hatch = escape_hatch_path(&path);
+            !(in_escape_hatch && node.expand_cloudformation_tag(*loc, tag))
+        });
         problems.extend(tags.iter().map(|(loc, tag)| {
             Diagnostic::new(
                 Code::Yaml001,

@@ -19,6 +19,7 @@ pub mod monitoring;
 pub mod network;
 pub mod node;
 pub mod overlay;
+pub mod raw;
 pub mod set;
 pub mod value;
 pub mod yaml_error;
@@ -93,9 +94,20 @@ stack_spec! {
         /// Route 53 alias records in existing hosted zones.
         #[serde(default)]
         dns: Option<edge::DnsSpec>,
+        /// Patches of generated resources, by logical id (escape hatch).
+        #[serde(default)]
+        overrides: raw::Overrides,
+        /// Extra template outputs, by output id.
+        #[serde(default)]
+        outputs: IndexMap<String, raw::OutputSpec>,
     }
     // The registry of component kinds (see `crate::kinds`), in build order.
     kinds {
+        /// Plain CloudFormation resources, by logical id (escape hatch). First,
+        /// so workloads can connect to them; merged after every builder ran.
+        resources: crate::kinds::raw::RawResources,
+        /// Resources archgen references but does not create (escape hatch).
+        existing: crate::kinds::existing::ExistingResources,
         /// Customer-managed KMS keys.
         keys: crate::kinds::key::Keys,
         /// Secrets Manager secrets, generated or referenced.

@@ -30,6 +30,18 @@ pub struct NetworkSpec {
     /// resource does it, as CloudFormation cannot).
     #[serde(default = "yes")]
     pub restrict_default_security_group: bool,
+    /// A VPC another team owns: archgen creates nothing of the network and
+    /// places components in these subnets.
+    #[serde(default)]
+    pub existing: Option<ExistingNetwork>,
+}
+
+/// An existing VPC and its subnets per tier (in zone order), by id.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingNetwork {
+    pub vpc_id: String,
+    pub subnets: IndexMap<String, Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -294,6 +306,7 @@ mod tests {
             endpoint_tier: None,
             flow_logs: FlowLogsSpec::default(),
             restrict_default_security_group: true,
+            existing: None,
         };
         let cidrs = spec.subnet_cidrs();
         let public: Vec<String> = cidrs

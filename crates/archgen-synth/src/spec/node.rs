@@ -70,6 +70,67 @@ impl Node {
         ))
     }
 
+    /// Rewrites the node written at `loc` from CloudFormation's short tag form
+    /// (`!Ref x`, `!GetAtt a.b`, `!Sub ...`) to its long form
+    /// (`{Ref: x}`). Returns false when `tag` is not one of CloudFormation's
+    /// functions or nothing is written at `loc`.
+    pub fn expand_cloudformation_tag(&mut self, loc: Loc, tag: &str) -> bool {
+        let Some(name) = tag.strip_prefix('!') else {
+            return false;
+        };
+        let function = match name {
+            "Ref" | "Condition" => name.to_string(),
+            "GetAtt" | "Sub" | "Join" | "Select" | "Split" | "GetAZs" | "ImportValue"
+            | "Base64" | "Cidr" | "If" | "Equals" | "And" | "Or" | "Not" | "FindInMap" => {
+                format!("Fn::{name}")
+            }
+            _ => return false,
+        };
+        let Some(node) = self.find_at_mut(loc) else {
+            return false;
+        };
+        let mut args = std::mem::replace(&mut node.kind, NodeKind::Null);
+        // `!GetAtt a.b` is the short form of `[a, b]`.
+        if let (true, NodeKind::Str(text)) = (function == "Fn::GetAtt", &args)
+            && let Some((id, attribute)) = text.split_once('.')
+        {
+            let item = |s: &str| Node {
+                loc,
+                kind: NodeKind::Str(s.to_string()),
+            };
+            args = NodeKind::Seq(vec![item(id), item(attribute)]);
+        }
+        node.kind = NodeKind::Map(vec![(
+            Key {
+                name: function,
+                loc,
+            },
+            Node { loc, kind: args },
+        )]);
+        true
+    }
+
+    /// The node written at `loc`: a scalar, or a tagged mapping or list
+    /// (which starts where its first entry does, unless that entry is
+    /// written further on).
+    fn find_at_mut(&mut self, loc: Loc) -> Option<&mut Node> {
+        if self.loc == loc {
+            let child_here = match &self.kind {
+                NodeKind::Map(entries) => entries.iter().any(|(_, v)| v.loc == loc),
+                NodeKind::Seq(items) => items.iter().any(|v| v.loc == loc),
+                _ => false,
+            };
+            if !child_here {
+                return Some(self);
+            }
+        }
+        match &mut self.kind {
+            NodeKind::Map(entries) => entries.iter_mut().find_map(|(_, v)| v.find_at_mut(loc)),
+            NodeKind::Seq(items) => items.iter_mut().find_map(|v| v.find_at_mut(loc)),
+            _ => None,
+        }
+    }
+
     /// The dotted path of the node written at `loc`, if any.
     pub fn path_at(&self, loc: Loc) -> Option<String> {
         match &self.kind {
@@ -421,6 +482,31 @@ mod tests {
             node.get("a").unwrap().get("c").unwrap().kind,
             NodeKind::Str("5".into())
         );
+    }
+
+    #[test]
+    fn cloudformation_short_tags_expand_to_the_long_form() {
+        let (mut node, tags) = Node::parse_with_tags(
+            "a: !Ref X\nb: !GetAtt T.Arn\nc: !Join ['', [!Ref Y, z]]\nd: !Foo q\n",
+        )
+        .unwrap();
+        let expanded: Vec<bool> = tags
+            .iter()
+            .map(|(loc, tag)| node.expand_cloudformation_tag(*loc, tag))
+            .collect();
+        assert_eq!(expanded, [true, true, true, true, false]);
+        let json = |n: &Node| format!("{:?}", n.kind);
+        assert!(json(node.get("a").unwrap()).contains("name: \"Ref\""));
+        let b = node.get("b").unwrap().get("Fn::GetAtt").unwrap();
+        assert!(matches!(&b.kind, NodeKind::Seq(items) if items.len() == 2));
+        let c = node.get("c").unwrap().get("Fn::Join").unwrap();
+        let NodeKind::Seq(args) = &c.kind else {
+            panic!()
+        };
+        let NodeKind::Seq(list) = &args[1].kind else {
+            panic!()
+        };
+        assert!(list[0].get("Ref").is_some());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod messaging;
 pub mod monitoring;
 pub mod naming;
 pub mod network;
+pub mod raw;
 
 use crate::check::CheckedStack;
 use crate::diagnostic::{Code, Diagnostic};
@@ -86,9 +87,20 @@ impl Ctx<'_> {
     }
 }
 
+/// How many resources one component block adds to the template, and its
+/// components: what to move when a stack is too big.
+#[derive(Debug, Clone)]
+pub struct BlockSize {
+    pub block: &'static str,
+    pub keys: Vec<String>,
+    pub resources: usize,
+}
+
 /// One stack's template, the components it registered, and notes.
 pub struct Built {
     pub template: Template,
+    /// Resources per component block, in build order.
+    pub sizes: Vec<BlockSize>,
     pub components: connect::Components,
     pub notes: Vec<String>,
     /// See [`Ctx::bugs`].
@@ -127,7 +139,13 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         notes: Vec::new(),
         bugs: Default::default(),
     };
-    if let Some(net) = &spec.network {
+    let existing_network = spec
+        .network
+        .as_ref()
+        .and_then(|n| n.existing.as_ref().map(|e| (n, e)));
+    if let Some((net, existing)) = existing_network {
+        ctx.network = Some(network::existing(net, existing));
+    } else if let Some(net) = &spec.network {
         ctx.network = Some(network::build(
             &mut t,
             &ctx.names,
@@ -138,8 +156,19 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     }
     // Every component kind, in registry order: what a workload connects to
     // is registered before the workload is built.
+    let mut sizes = Vec::new();
     for kind in crate::kinds::KINDS {
+        let before = t.resources.len();
         kind.build(&mut t, &mut ctx);
+        sizes.push(BlockSize {
+            block: kind.block(),
+            keys: kind.keys(spec).into_iter().cloned().collect(),
+            resources: t.resources.len() - before,
+        });
+    }
+    // Raw resources are merged after every builder ran: one each.
+    if let Some(raw) = sizes.iter_mut().find(|s| s.block == "resources") {
+        raw.resources = spec.resources.len();
     }
     api::build(&mut t, &ctx);
     let edge = edge::build(&mut t, &mut ctx);
@@ -147,6 +176,7 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     monitoring::dashboard::build(&mut t, &ctx);
     Built {
         template: t,
+        sizes,
         components: ctx.components,
         notes: ctx.notes,
         bugs: ctx.bugs.into_inner(),

@@ -19,6 +19,9 @@ use crate::template::{Export, Expr, Output, Tag, Template};
 pub struct NetworkRefs {
     pub vpc_id: Expr,
     pub vpc_cidr: String,
+    /// The VPC's CIDR as the template reads it (`Fn::GetAtt Vpc.CidrBlock`
+    /// for one archgen creates).
+    pub cidr_block: Expr,
     /// Subnet ids per tier name, in zone order.
     pub subnets: IndexMap<String, Vec<Expr>>,
     pub tier_kinds: IndexMap<String, TierKind>,
@@ -43,6 +46,24 @@ impl NetworkRefs {
         self.tier(named, prefer)
             .and_then(|t| self.subnets.get(&t).cloned())
             .unwrap_or_default()
+    }
+}
+
+/// An existing VPC (`network.existing`): its ids, nothing built.
+pub fn existing(
+    net: &NetworkSpec,
+    existing: &crate::spec::network::ExistingNetwork,
+) -> NetworkRefs {
+    NetworkRefs {
+        vpc_id: existing.vpc_id.clone().into(),
+        vpc_cidr: net.cidr.clone(),
+        cidr_block: net.cidr.clone().into(),
+        subnets: existing
+            .subnets
+            .iter()
+            .map(|(tier, ids)| (tier.clone(), ids.iter().map(Expr::from).collect()))
+            .collect(),
+        tier_kinds: net.tiers.iter().map(|(n, t)| (n.clone(), t.kind)).collect(),
     }
 }
 
@@ -99,6 +120,7 @@ pub fn build<'a>(
     let mut refs = NetworkRefs {
         vpc_id: vpc.clone(),
         vpc_cidr: net.cidr.clone(),
+        cidr_block: Expr::get_att("Vpc", "CidrBlock"),
         subnets: IndexMap::new(),
         tier_kinds: IndexMap::new(),
     };

@@ -24,6 +24,9 @@ pub enum Expr {
     If(String, Box<Expr>, Box<Expr>),
     ImportValue(Box<Expr>),
     Equals(Box<Expr>, Box<Expr>),
+    /// A value written by the user in a raw resource or output, already
+    /// checked against CloudFormation's schema: written as it is.
+    Json(serde_json::Value),
 }
 
 impl Expr {
@@ -157,6 +160,7 @@ impl Serialize for Expr {
             Expr::If(cond, a, b) => one_key(s, "Fn::If", &Args(vec![cond, a.as_ref(), b.as_ref()])),
             Expr::ImportValue(v) => one_key(s, "Fn::ImportValue", v.as_ref()),
             Expr::Equals(a, b) => one_key(s, "Fn::Equals", &Args(vec![a.as_ref(), b.as_ref()])),
+            Expr::Json(v) => v.serialize(s),
         }
     }
 }

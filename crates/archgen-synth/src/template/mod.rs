@@ -269,6 +269,17 @@ pub struct Custom {
     pub properties: BTreeMap<String, Expr>,
 }
 
+/// A resource written by the user (`resources:`) or a generated one patched
+/// by `overrides:`: its properties as JSON, checked against the type's
+/// registry schema before the template is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Raw {
+    #[serde(skip)]
+    pub type_name: String,
+    #[serde(flatten)]
+    pub properties: serde_json::Map<String, Value>,
+}
+
 fn sort_keys(value: &mut Value) {
     match value {
         Value::Object(map) => {
@@ -293,6 +304,7 @@ macro_rules! resource_types {
         pub enum Props {
             $($variant($ty),)*
             Custom(Custom),
+            Raw(Raw),
         }
 
         impl Props {
@@ -300,6 +312,7 @@ macro_rules! resource_types {
                 match self {
                     $(Props::$variant(_) => <$ty as CfnResource>::TYPE,)*
                     Props::Custom(c) => &c.type_name,
+                    Props::Raw(r) => &r.type_name,
                 }
             }
         }
@@ -311,6 +324,7 @@ macro_rules! resource_types {
                 match self.0 {
                     $(Props::$variant(p) => serde_json::to_value(p),)*
                     Props::Custom(c) => serde_json::to_value(c),
+                    Props::Raw(r) => serde_json::to_value(r),
                 }
             }
         }
@@ -334,6 +348,20 @@ macro_rules! resource_types {
 
         impl From<Custom> for Props {
             fn from(c: Custom) -> Props { Props::Custom(c) }
+        }
+
+        impl From<Raw> for Props {
+            fn from(r: Raw) -> Props { Props::Raw(r) }
+        }
+
+        impl Props {
+            /// The properties as CloudFormation reads them.
+            pub fn to_json(&self) -> serde_json::Map<String, Value> {
+                match PropsBody(self).to_value() {
+                    Ok(Value::Object(map)) => map,
+                    _ => serde_json::Map::new(),
+                }
+            }
         }
     };
 }

@@ -61,7 +61,7 @@ pub fn build(
         (Scheme::InternetFacing, Ingress::Cloudfront) => {
             Source::PrefixList(cloudfront_prefix_list(t, ctx))
         }
-        (Scheme::Internal, _) => Source::Cidr(Expr::get_att("Vpc", "CidrBlock")),
+        (Scheme::Internal, _) => Source::Cidr(net.cidr_block.clone()),
     };
     let ingress = match &source {
         // CloudFront reaches an origin on one port; each rule on its prefix
