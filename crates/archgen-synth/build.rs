@@ -1,5 +1,6 @@
 //! Embeds the vendored CloudFormation resource schemas
-//! (`schemas/cloudformation/`, gzipped as vendored) in the library, so an
+//! (`schemas/cloudformation/` of this crate, gzipped as vendored, so a
+//! published archgen-synth carries them) in the library, so an
 //! installed archgen validates `resources:` and `overrides:` without a source
 //! tree. Writes `$OUT_DIR/schemas.rs`: the region index and one
 //! `include_bytes!` per schema file, sorted by file stem.
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let dir = manifest.join("../../schemas/cloudformation");
+    let dir = manifest.join("schemas/cloudformation");
     let resources = dir.join("resources");
     println!("cargo:rerun-if-changed={}", resources.display());
     println!(

@@ -1152,7 +1152,8 @@ fn the_readme_lists_every_rule_code_with_its_summary() {
 #[test]
 fn version_names_the_release_the_commit_and_the_schema_date() {
     let version_file =
-        std::fs::read_to_string(repo().join("schemas/cloudformation/VERSION")).unwrap();
+        std::fs::read_to_string(repo().join("crates/archgen-synth/schemas/cloudformation/VERSION"))
+            .unwrap();
     let schema_date = version_file
         .lines()
         .find_map(|l| l.strip_prefix("schema_date="))

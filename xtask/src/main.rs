@@ -2,7 +2,7 @@
 //!
 //! `gen-l1`: writes `crates/archgen-synth/src/template/generated/` (archgen's L1, one struct per
 //! CloudFormation resource type) from the schemas vendored in
-//! `schemas/cloudformation/`, for the types listed in
+//! `crates/archgen-synth/schemas/cloudformation/`, for the types listed in
 //! `crates/archgen-synth/src/template/generated/TYPES`.
 
 mod naming;
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const GENERATED_DIR: &str = "crates/archgen-synth/src/template/generated";
-const SCHEMA_DIR: &str = "schemas/cloudformation";
+const SCHEMA_DIR: &str = "crates/archgen-synth/schemas/cloudformation";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
