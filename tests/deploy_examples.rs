@@ -119,3 +119,8 @@ fn neuraknot_staging() {
 fn multi_env_platform_staging() {
     lifecycle("multi-env-platform", "staging");
 }
+
+#[test]
+fn order_ledger_staging() {
+    lifecycle("order-ledger", "staging");
+}
