@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod kinds;
 pub mod manifest;
+pub mod naming;
 pub mod pipeline;
 pub mod render;
 pub mod schema;

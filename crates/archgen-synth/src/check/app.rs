@@ -8,8 +8,9 @@ use super::wiring;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
-use crate::spec::app::{ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec};
-use crate::synth::app::alb::DEFAULT_ROUTE_PRIORITY;
+use crate::spec::app::{
+    DEFAULT_ROUTE_PRIORITY, ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec,
+};
 use crate::template::logs::RETENTION_DAYS;
 
 /// Condition values a listener rule takes (Elastic Load Balancing quota).

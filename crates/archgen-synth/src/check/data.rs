@@ -12,9 +12,6 @@ use crate::spec::data::*;
 use crate::spec::network::{TierKind, data_tier_order};
 use crate::spec::value::window::{self, Kind, Window};
 use crate::spec::value::{ParameterError, ParameterValue};
-use crate::synth::data::elasticache::{failover, multi_az};
-use crate::synth::data::rds::tls_parameter;
-use crate::synth::data::s3::physical_name;
 
 struct Out<'a> {
     stack: &'a ResolvedStack<'a>,
@@ -444,7 +441,7 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) -> DatabaseValue
     };
     check_tier(out, &f("subnet_tier"), &db.subnet_tier, TierKind::Isolated);
     check_key_ref(out, &f("kms_key"), &db.kms_key);
-    let (tls, _) = tls_parameter(engine);
+    let (tls, _) = engine.tls_parameter();
     for (k, v) in &db.parameters {
         if k == tls {
             out.err(
@@ -574,7 +571,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
                 "use 1 to 500 shards",
             );
         }
-        if !failover(c) {
+        if !c.failover() {
             out.err(
                 Code::Data013,
                 &f(if c.automatic_failover.is_some() {
@@ -587,7 +584,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
             );
         }
     }
-    if failover(c) && c.replicas == 0 {
+    if c.failover() && c.replicas == 0 {
         out.err(
             Code::Data013,
             &f("automatic_failover"),
@@ -595,7 +592,7 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
             "set 'replicas: 1' or more",
         );
     }
-    if multi_az(c) && !failover(c) {
+    if c.multi_az() && !c.failover() {
         out.err(
             Code::Data013,
             &f("multi_az"),
@@ -670,7 +667,7 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
     let base = format!("buckets.{name}");
     let f = |s: &str| format!("{base}.{s}");
     if let Some(n) = &b.name {
-        let full = physical_name(n, &out.stack.environment);
+        let full = crate::naming::per_environment(n, &out.stack.environment);
         if let Some(why) = bucket_name_problem(&full) {
             out.err(Code::Data014, &f("name"), format!("bucket name '{full}' breaks S3's naming rules: {why}"), "archgen appends '-<environment>'; use lowercase letters, digits and hyphens, e.g. 'user-app-uploads'");
         }

@@ -9,12 +9,10 @@
 
 pub mod api;
 pub mod app;
-pub mod built;
 pub mod checked;
 pub mod data;
 pub mod edge;
 pub mod identity;
-pub mod limits;
 pub mod messaging;
 pub mod monitoring;
 pub mod names;

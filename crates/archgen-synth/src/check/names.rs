@@ -7,9 +7,8 @@
 //! instance identifiers, ElastiCache groups, IAM roles) need no row.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::naming::Names;
 use crate::spec::ResolvedStack;
-use crate::synth::data::secrets::secret_name_for;
-use crate::synth::naming::Names;
 
 /// One resource type's naming rule.
 #[derive(Debug)]
@@ -330,7 +329,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         add(
             &SECRETS_MANAGER,
             field,
-            secret_name_for(&names, key, s),
+            names.secret(key, s.name.as_deref()),
             fix,
         );
     }

@@ -7,13 +7,13 @@ use super::checked::SubnetPlan;
 use super::is_name;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::kind_of;
+use crate::naming::pascal;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, SecretSpec};
 use crate::spec::network::{
     GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
 };
 use crate::spec::value::cidr;
-use crate::synth::naming::pascal;
 use crate::template::logs::RETENTION_DAYS;
 
 /// The network's diagnostics, and the subnet plan checked on the way

@@ -7,7 +7,6 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ComponentRef, SecretSpec};
-use crate::synth::connect::{Components, env_prefix};
 
 /// Rule ids of one block: services or functions.
 #[derive(Debug, Clone, Copy)]
@@ -219,57 +218,6 @@ pub fn connections(
                     .help(format!("write '{name}'")),
             ),
             Some(_) => {}
-        }
-    }
-    out
-}
-
-/// Variables a connection sets (`DB_HOST`) that `environment:` or `secrets:`
-/// also sets: one would silently win. Needs the components synth registered.
-pub fn shadowed_variables(stack: &ResolvedStack, components: &Components) -> Vec<Diagnostic> {
-    let spec = &stack.spec;
-    let services = spec.services.iter().map(|(key, s)| {
-        let mut own: Vec<(&str, &str)> = s
-            .environment
-            .keys()
-            .map(|v| (v.as_str(), "environment"))
-            .collect();
-        own.extend(s.secrets.keys().map(|v| (v.as_str(), "secrets")));
-        (format!("services.{key}"), own, &s.connects_to, SERVICES)
-    });
-    let functions = spec.functions.iter().map(|(key, f)| {
-        let own = f
-            .environment
-            .keys()
-            .map(|v| (v.as_str(), "environment"))
-            .collect();
-        (format!("functions.{key}"), own, &f.connects_to, FUNCTIONS)
-    });
-    let mut out = Vec::new();
-    for (base, own, connects_to, codes) in services.chain(functions) {
-        for entry in connects_to {
-            let name = entry.key.as_str();
-            // Unknown names are reported by `connections`.
-            let Some(component) = components.get(name) else {
-                continue;
-            };
-            let prefix = env_prefix(name);
-            for (suffix, _) in &component.environment {
-                let var = format!("{prefix}_{suffix}");
-                if let Some((_, block)) = own.iter().find(|(v, _)| *v == var) {
-                    out.push(
-                        stack
-                            .error(
-                                codes.shadowed_variable,
-                                &format!("{base}.{block}.{var}"),
-                                format!("'{var}' is set here and by the connection to '{name}'"),
-                            )
-                            .help(format!(
-                                "remove '{var}' from '{block}': connects_to [{name}] sets it"
-                            )),
-                    );
-                }
-            }
         }
     }
     out

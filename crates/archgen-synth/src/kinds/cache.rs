@@ -3,11 +3,11 @@
 
 use super::metrics::{Metric, Watched, dim};
 use super::{Kind, Named, Role, block};
+use crate::naming::pascal;
 use crate::spec::StackSpec;
 use crate::spec::data::CacheSpec;
 use crate::synth::Ctx;
 use crate::synth::data::elasticache;
-use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
 block!(Caches, caches: CacheSpec, "cache");

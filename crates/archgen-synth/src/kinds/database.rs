@@ -4,11 +4,11 @@
 
 use super::metrics::{Metric, Watched, dim};
 use super::{Kind, Role, block};
+use crate::naming::pascal;
 use crate::spec::StackSpec;
 use crate::spec::data::DatabaseSpec;
 use crate::synth::Ctx;
 use crate::synth::data::{aurora, rds};
-use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
 block!(Databases, databases: DatabaseSpec, "database");

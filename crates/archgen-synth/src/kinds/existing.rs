@@ -9,10 +9,10 @@ use serde::Deserialize;
 use super::{Kind, Role, block};
 use crate::check::data::bucket_name_problem;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::naming::pascal;
 use crate::spec::ResolvedStack;
 use crate::synth::Ctx;
 use crate::synth::connect::Component;
-use crate::synth::naming::pascal;
 use crate::template::iam::Statement;
 use crate::template::{Expr, Template};
 

@@ -3,11 +3,11 @@
 
 use super::metrics::{Metric, Watched, dim};
 use super::{Kind, Named, Role, block};
+use crate::naming::pascal;
 use crate::spec::StackSpec;
 use crate::spec::messaging::QueueSpec;
 use crate::synth::Ctx;
 use crate::synth::messaging::queue;
-use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
 block!(Queues, queues: QueueSpec, "queue");

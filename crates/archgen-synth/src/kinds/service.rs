@@ -4,12 +4,12 @@
 
 use super::metrics::{Metric, Watched, dim};
 use super::{Kind, Named, Role, block};
+use crate::naming::pascal;
 use crate::spec::StackSpec;
 use crate::spec::app::ServiceSpec;
 use crate::synth::Ctx;
 use crate::synth::app;
 use crate::synth::app::service::{CLUSTER, target_group_id};
-use crate::synth::naming::pascal;
 use crate::template::{Expr, Template};
 
 block!(Services, services: ServiceSpec, "service");

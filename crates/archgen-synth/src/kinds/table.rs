@@ -19,12 +19,12 @@ use serde_json::json;
 use super::metrics::{Metric, Watched, dim};
 use super::{Kind, Named, Role, block};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::naming::pascal;
 use crate::spec::network::NatMode;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::Ctx;
 use crate::synth::connect::Component;
 use crate::synth::data::{keep, key_arn};
-use crate::synth::naming::pascal;
 use crate::template::generated::dynamodb::Table;
 use crate::template::generated::dynamodb::table::{
     AttributeDefinition, PointInTimeRecoverySpecification, SseSpecification,

@@ -467,6 +467,8 @@ impl Default for TargetHealthCheck {
     }
 }
 
+pub const DEFAULT_ROUTE_PRIORITY: u32 = 50000;
+
 /// How much of a component a connection may use; absent means read-write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -42,6 +42,14 @@ impl Engine {
     pub fn default_port(self) -> u16 {
         if self.is_postgres() { 5432 } else { 3306 }
     }
+    /// The parameter that makes the engine refuse unencrypted connections.
+    pub fn tls_parameter(self) -> (&'static str, &'static str) {
+        if self.is_postgres() {
+            ("rds.force_ssl", "1")
+        } else {
+            ("require_secure_transport", "1")
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -261,6 +269,17 @@ pub struct CacheSpec {
     pub kms_key: Option<String>,
     #[serde(default = "yes")]
     pub retain: bool,
+}
+
+impl CacheSpec {
+    /// Automatic failover: on when there is a replica to fail over to.
+    pub fn failover(&self) -> bool {
+        self.automatic_failover.unwrap_or(self.replicas > 0)
+    }
+    /// Multi-AZ: on when there is a replica to place in another zone.
+    pub fn multi_az(&self) -> bool {
+        self.multi_az.unwrap_or(self.replicas > 0)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -10,7 +10,7 @@ use super::app::{origin_verify, rules};
 use super::identity::{client_id, pool_id};
 use super::logs::retained_log_group;
 use super::messaging::function::function_id;
-use super::naming::pascal;
+use crate::naming::pascal;
 use crate::spec::api::{ApiSpec, LOAD_BALANCER};
 use crate::spec::app::Ingress;
 use crate::spec::network::TierKind;

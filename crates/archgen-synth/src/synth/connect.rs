@@ -194,7 +194,7 @@ pub fn secret_reads(
 ) -> Vec<SecretRead> {
     let mut out = Vec::new();
     for (var, spec) in secrets {
-        let sid = super::naming::pascal(&var.to_ascii_lowercase());
+        let sid = crate::naming::pascal(&var.to_ascii_lowercase());
         let (source, kms) = match spec {
             SecretSpec::Component(name) => {
                 match ctx.components.get(name).and_then(|c| c.secret.clone()) {

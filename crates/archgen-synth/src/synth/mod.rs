@@ -13,15 +13,14 @@ pub mod identity;
 pub mod logs;
 pub mod messaging;
 pub mod monitoring;
-pub mod naming;
 pub mod network;
 pub mod raw;
 
 use crate::check::CheckedStack;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::manifest::Manifest;
+use crate::naming::Names;
 use crate::template::{Tag, Template};
-use naming::Names;
 
 /// `synthesize` moved to [`crate::pipeline`] (synth no longer runs the
 /// checks); this path stays until the CLI imports it from there.

@@ -6,7 +6,7 @@ use ipnet::Ipv4Net;
 
 use super::custom;
 use super::logs::retained_log_group;
-use super::naming::{Names, pascal};
+use crate::naming::{Names, pascal};
 use crate::spec::network::{
     GATEWAY_ENDPOINTS, NatMode, NetworkSpec, TierKind, TierSpec, Zones, first_tier_of,
 };

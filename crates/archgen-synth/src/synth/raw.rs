@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 use super::connect::Components;
-use super::naming::Names;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::raw::code_of;
+use crate::naming::Names;
 use crate::schema::{self, Reference};
 use crate::spec::ResolvedStack;
 use crate::spec::node::{Key, Loc, Node, NodeKind};

@@ -36,7 +36,6 @@ pub struct LoadBalancerRefs {
 /// The rule standing in for the default action behind CloudFront: the
 /// lowest priority, so every route's rule is evaluated first.
 pub const DEFAULT_ROUTE_RULE: &str = "DefaultRouteListenerRule";
-pub const DEFAULT_ROUTE_PRIORITY: u32 = 50000;
 
 pub fn build(
     t: &mut Template,
@@ -296,7 +295,7 @@ fn default_route_rule(
         DEFAULT_ROUTE_RULE,
         ListenerRule {
             listener_arn: Some(Expr::r#ref(listener)),
-            priority: DEFAULT_ROUTE_PRIORITY.into(),
+            priority: crate::spec::app::DEFAULT_ROUTE_PRIORITY.into(),
             conditions: vec![origin_verify::condition()],
             actions: vec![listener_rule::Action::forward(tg)],
             ..Default::default()

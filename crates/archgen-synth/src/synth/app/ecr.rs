@@ -2,7 +2,7 @@
 //! lifecycle rules, retained with the stack (images are artefacts).
 
 use super::super::Ctx;
-use super::super::naming::pascal;
+use crate::naming::pascal;
 use crate::spec::app::RepositorySpec;
 use crate::template::ecr::Repository;
 use crate::template::ecr::repository::{

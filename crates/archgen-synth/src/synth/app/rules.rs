@@ -2,7 +2,7 @@
 //! source group (never a CIDR) and says why it exists. Rules are standalone
 //! resources, so two groups that refer to each other never form a cycle.
 
-use super::super::naming::pascal;
+use crate::naming::pascal;
 use crate::template::ec2::security_group::Egress;
 use crate::template::ec2::{SecurityGroup, SecurityGroupEgress, SecurityGroupIngress};
 use crate::template::{Expr, Tag, Template};

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use super::super::Ctx;
 use super::super::connect::{self, SecretSource};
 use super::super::logs::retained_log_group;
-use super::super::naming::pascal;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
 use super::{ecr, iam, origin_verify, rules};
+use crate::naming::pascal;
 use crate::spec::app::{Architecture, ImageSpec, RouteFrom, ServiceSpec};
 use crate::spec::network::TierKind;
 use crate::template::applicationautoscaling::scalable_target::{

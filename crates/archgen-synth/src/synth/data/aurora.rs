@@ -6,9 +6,9 @@ use super::rds::{
 };
 use super::{Ctx, keep, key_arn, zone};
 use crate::check::DatabaseValues;
+use crate::naming::pascal;
 use crate::spec::catalog::family;
 use crate::spec::data::DatabaseSpec;
-use crate::synth::naming::pascal;
 use crate::template::rds::{DbCluster, DbClusterParameterGroup, DbInstance, db_cluster};
 use crate::template::{Expr, Policy, Template};
 

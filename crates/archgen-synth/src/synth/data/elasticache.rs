@@ -6,25 +6,17 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, keep, key_arn, resolve_secret, security_group, tier_subnets};
 use crate::check::CacheValues;
+use crate::naming::pascal;
 use crate::spec::catalog::cache_family;
 use crate::spec::data::{CacheSpec, ParamValue};
 use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
-use crate::synth::naming::pascal;
 use crate::template::elasticache::{ParameterGroup, ReplicationGroup, SubnetGroup};
 use crate::template::secretsmanager::Secret;
 use crate::template::secretsmanager::secret::GenerateSecretString;
 use crate::template::{Expr, Policy, Template};
 
 pub const PORT: u16 = 6379;
-
-pub fn failover(c: &CacheSpec) -> bool {
-    c.automatic_failover.unwrap_or(c.replicas > 0)
-}
-
-pub fn multi_az(c: &CacheSpec) -> bool {
-    c.multi_az.unwrap_or(c.replicas > 0)
-}
 
 pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, values: &CacheValues) {
     let p = pascal(name);
@@ -112,8 +104,8 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             num_cache_clusters: clusters.map(Expr::from),
             num_node_groups: groups.map(Expr::from),
             replicas_per_node_group: per_group.map(Expr::from),
-            automatic_failover_enabled: Some(failover(cache).into()),
-            multi_az_enabled: Some(multi_az(cache).into()),
+            automatic_failover_enabled: Some(cache.failover().into()),
+            multi_az_enabled: Some(cache.multi_az().into()),
             at_rest_encryption_enabled: Some(true.into()),
             transit_encryption_enabled: Some(true.into()),
             auth_token: Some(resolve_secret(&token)),

@@ -5,9 +5,9 @@
 use serde_json::json;
 
 use super::Ctx;
+use crate::naming::pascal;
 use crate::spec::data::KeySpec;
 use crate::synth::connect::Component;
-use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::kms::{Alias, Key};
 use crate::template::{Expr, Policy, Template};

@@ -12,7 +12,7 @@ pub mod s3;
 pub mod secrets;
 
 use super::Ctx;
-use super::naming::pascal;
+use crate::naming::pascal;
 use crate::spec::network::{TierKind, Zones, data_tier_order};
 use crate::template::ec2::SecurityGroup;
 use crate::template::ec2::security_group::Egress;

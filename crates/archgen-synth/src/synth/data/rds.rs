@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, keep, key_arn, rate_days, security_group, tier_subnets, zone};
 use crate::check::DatabaseValues;
+use crate::naming::pascal;
 use crate::spec::catalog::family;
 use crate::spec::data::{DatabaseSpec, Engine};
 use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
-use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Role, Statement};
 use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, db_instance};
 use crate::template::secretsmanager::RotationSchedule;
@@ -343,15 +343,6 @@ pub fn log_exports(db: &DatabaseSpec) -> Vec<Expr> {
     v.iter().map(|s| Expr::from(*s)).collect()
 }
 
-/// The parameter that makes the engine refuse unencrypted connections.
-pub fn tls_parameter(engine: Engine) -> (&'static str, &'static str) {
-    if engine.is_postgres() {
-        ("rds.force_ssl", "1")
-    } else {
-        ("require_secure_transport", "1")
-    }
-}
-
 /// The spec's parameters in the engine's units, plus TLS required, as the
 /// JSON object CloudFormation's schema takes.
 pub fn parameters(db: &DatabaseSpec, values: &DatabaseValues) -> serde_json::Value {
@@ -360,7 +351,7 @@ pub fn parameters(db: &DatabaseSpec, values: &DatabaseValues) -> serde_json::Val
         .iter()
         .map(|(k, v)| (k.clone(), v.to_string()))
         .collect();
-    let (k, v) = tls_parameter(db.engine);
+    let (k, v) = db.engine.tls_parameter();
     out.insert(k.into(), v.into());
     serde_json::Value::Object(out.into_iter().map(|(k, v)| (k, v.into())).collect())
 }

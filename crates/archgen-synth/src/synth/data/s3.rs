@@ -5,9 +5,9 @@
 use serde_json::json;
 
 use super::{Ctx, keep, key_arn};
+use crate::naming::pascal;
 use crate::spec::data::BucketSpec;
 use crate::synth::connect::Component;
-use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::s3::bucket::{
     AbortIncompleteMultipartUpload, BucketEncryption, CorsConfiguration, CorsRule,
@@ -18,11 +18,6 @@ use crate::template::s3::bucket::{
 };
 use crate::template::s3::{Bucket, BucketPolicy};
 use crate::template::{Expr, Policy, Template};
-
-/// `<name>-<env>`: the spec's name made unique per environment.
-pub fn physical_name(name: &str, env: &str) -> String {
-    format!("{name}-{env}")
-}
 
 pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
     let p = pascal(name);
@@ -98,7 +93,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
             bucket_name: b
                 .name
                 .as_deref()
-                .map(|n| physical_name(n, ctx.environment).into()),
+                .map(|n| crate::naming::per_environment(n, ctx.environment).into()),
             bucket_encryption: Some(BucketEncryption {
                 server_side_encryption_configuration: vec![encryption],
             }),

@@ -3,9 +3,9 @@
 //! parameters, so those are created outside the stack and referenced by name.
 
 use super::{Ctx, keep, key_arn, rate_days};
+use crate::naming::pascal;
 use crate::spec::data::{ParameterSpec, SecretSpec};
 use crate::synth::connect::{Component, SecretRef, SecretSource};
-use crate::synth::naming::{Names, pascal};
 use crate::template::iam::Statement;
 use crate::template::secretsmanager::rotation_schedule::RotationRules;
 use crate::template::secretsmanager::secret::GenerateSecretString;
@@ -15,17 +15,7 @@ use crate::template::{Expr, Policy, Template};
 
 /// `<app>/<env>/<name or key>`: unique per environment in one account.
 pub fn secret_name(ctx: &Ctx, key: &str, s: &SecretSpec) -> String {
-    secret_name_for(&ctx.names, key, s)
-}
-
-/// [`secret_name`] from the names alone, for the checks.
-pub fn secret_name_for(names: &Names, key: &str, s: &SecretSpec) -> String {
-    format!(
-        "{}/{}/{}",
-        names.app,
-        names.env,
-        s.name.as_deref().unwrap_or(key)
-    )
+    ctx.names.secret(key, s.name.as_deref())
 }
 
 pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec) {

@@ -18,13 +18,13 @@ use std::collections::BTreeMap;
 
 use super::super::Ctx;
 use super::Edge;
+use crate::naming::pascal;
 use crate::spec::app::CertificateSource;
 use crate::spec::app::Ingress;
 use crate::spec::edge::{BehaviorSpec, DistributionSpec};
 use crate::synth::app::{alb, origin_verify};
 use crate::synth::data::s3;
 use crate::synth::logs::{LogBucket, log_bucket};
-use crate::synth::naming::pascal;
 use crate::template::certificatemanager::Certificate;
 use crate::template::cloudfront::cache_policy::{
     CachePolicyConfig, CookiesConfig, HeadersConfig, ParametersInCacheKeyAndForwardedToOrigin,

@@ -3,9 +3,9 @@
 //! only (it is IPv4-only, so an AAAA alias would answer nothing).
 
 use super::cloudfront::{CLOUDFRONT_ZONE_ID, distribution_id};
+use crate::naming::pascal;
 use crate::spec::edge::{AliasRecord, AliasTarget as Target, HostedZone};
 use crate::synth::app::alb;
-use crate::synth::naming::pascal;
 use crate::template::route53::RecordSet;
 use crate::template::route53::record_set::AliasTarget;
 use crate::template::{Expr, Template};

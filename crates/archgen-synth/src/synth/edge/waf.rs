@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use super::super::Ctx;
 use super::Edge;
+use crate::naming::pascal;
 use crate::spec::edge::{
     AttachTarget, IpMatchSpec, WafAction, WafRuleSpec, WafScope, WebAclSpec, managed_rule_group,
 };
 use crate::synth::app::alb;
-use crate::synth::naming::pascal;
 use crate::template::logs::LogGroup;
 use crate::template::wafv2::web_acl::{
     AllowAction, AndStatement, BlockAction, Body, ByteMatchStatement, CountAction, CustomResponse,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::Ctx;
 use super::connect::Component;
 use super::data::secrets::secret_name;
-use super::naming::pascal;
+use crate::naming::pascal;
 use crate::spec::identity::{
     ClientSecret, IdentityProvider, Mfa, ProviderKind, ProviderType, SignIn, UserPoolSpec,
 };

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::queue::queue_id;
+use crate::naming::pascal;
 use crate::spec::app::{Access, Architecture};
 use crate::spec::messaging::FunctionSpec;
 use crate::spec::network::TierKind;
@@ -14,7 +15,6 @@ use crate::synth::app::{iam, rules};
 use crate::synth::connect::{self, SecretSource};
 use crate::synth::data::tier_subnets;
 use crate::synth::logs::retained_log_group;
-use crate::synth::naming::pascal;
 use crate::template::iam::{PolicyDocument, Role, Statement, role};
 use crate::template::lambda::function::{
     Code, Environment, LoggingConfig, TracingConfig, VpcConfig,

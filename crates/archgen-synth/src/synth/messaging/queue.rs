@@ -2,11 +2,11 @@
 //! SSE-KMS with a key from `keys:`), and the component that says what
 //! sending to it and consuming from it take.
 
+use crate::naming::pascal;
 use crate::spec::messaging::QueueSpec;
 use crate::synth::Ctx;
 use crate::synth::connect::Component;
 use crate::synth::data::key_arn;
-use crate::synth::naming::pascal;
 use crate::template::iam::Statement;
 use crate::template::sqs::Queue;
 use crate::template::sqs::queue::RedrivePolicy;

@@ -35,6 +35,20 @@ impl Names {
     }
 }
 
+/// `<name>-<env>`: a name the spec gives, made unique per environment
+/// (bucket names are global).
+pub fn per_environment(name: &str, env: &str) -> String {
+    format!("{name}-{env}")
+}
+
+impl Names {
+    /// `<app>/<env>/<name>`: a generated secret's name, the spec's `name`
+    /// or else its key.
+    pub fn secret(&self, key: &str, name: Option<&str>) -> String {
+        format!("{}/{}/{}", self.app, self.env, name.unwrap_or(key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,12 @@
 //! asked for, then run the rules that need the built templates. The layers
 //! it strings together depend one way: spec → check → synth → template.
 
+pub mod built;
+pub mod limits;
+
 use std::collections::BTreeMap;
 
-use crate::check::{CheckedStack, built, check_stack};
+use crate::check::{CheckedStack, check_stack};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, ParameterSource, StackEntry};
 use crate::spec::{Project, ResolvedStack};

@@ -21,7 +21,7 @@ pub const MAX_LISTENER_RULES: usize = 100;
 pub const MAX_SECURITY_GROUP_RULES: usize = 60;
 
 const SPLIT: &str = "split the stack: move some components into another file under stacks/ (each file is its own stack)";
-/// The help of too many resources; `check::built` names the components.
+/// The help of too many resources; `pipeline::built` names the components.
 pub const SPLIT_RESOURCES: &str = "split the stack: move some components into another file under stacks/ (each file is its own stack); the largest blocks here";
 
 /// A limit the template breaks: which spec field to point at (empty: the

@@ -4,11 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{limits, wiring};
+use super::limits;
+use crate::check::wiring::{FUNCTIONS, SERVICES};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::ResolvedStack;
 use crate::synth::BlockSize;
 use crate::synth::connect::Components;
+use crate::synth::connect::env_prefix;
 use crate::synth::edge::stack::EDGE_REGION;
 use crate::template::Template;
 
@@ -52,7 +54,7 @@ pub fn check(
     exports: &mut Exports,
 ) -> Vec<Diagnostic> {
     let name = &stack.file.name;
-    let mut out = wiring::shadowed_variables(stack, components);
+    let mut out = shadowed_variables(stack, components);
     let mut templates = vec![(name.clone(), stack.spec.region.as_str(), template)];
     if let Some(e) = edge {
         templates.push((format!("{name}-edge"), EDGE_REGION, e));
@@ -84,6 +86,57 @@ pub fn check(
                         "declare what output {output} comes from in one stack only (other stacks can import it), or give the stacks different 'app' names"
                     )),
             );
+        }
+    }
+    out
+}
+
+/// Variables a connection sets (`DB_HOST`) that `environment:` or `secrets:`
+/// also sets: one would silently win. Needs the components synth registered.
+pub fn shadowed_variables(stack: &ResolvedStack, components: &Components) -> Vec<Diagnostic> {
+    let spec = &stack.spec;
+    let services = spec.services.iter().map(|(key, s)| {
+        let mut own: Vec<(&str, &str)> = s
+            .environment
+            .keys()
+            .map(|v| (v.as_str(), "environment"))
+            .collect();
+        own.extend(s.secrets.keys().map(|v| (v.as_str(), "secrets")));
+        (format!("services.{key}"), own, &s.connects_to, SERVICES)
+    });
+    let functions = spec.functions.iter().map(|(key, f)| {
+        let own = f
+            .environment
+            .keys()
+            .map(|v| (v.as_str(), "environment"))
+            .collect();
+        (format!("functions.{key}"), own, &f.connects_to, FUNCTIONS)
+    });
+    let mut out = Vec::new();
+    for (base, own, connects_to, codes) in services.chain(functions) {
+        for entry in connects_to {
+            let name = entry.key.as_str();
+            // Unknown names are reported by `connections`.
+            let Some(component) = components.get(name) else {
+                continue;
+            };
+            let prefix = env_prefix(name);
+            for (suffix, _) in &component.environment {
+                let var = format!("{prefix}_{suffix}");
+                if let Some((_, block)) = own.iter().find(|(v, _)| *v == var) {
+                    out.push(
+                        stack
+                            .error(
+                                codes.shadowed_variable,
+                                &format!("{base}.{block}.{var}"),
+                                format!("'{var}' is set here and by the connection to '{name}'"),
+                            )
+                            .help(format!(
+                                "remove '{var}' from '{block}': connects_to [{name}] sets it"
+                            )),
+                    );
+                }
+            }
         }
     }
     out
