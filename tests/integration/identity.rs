@@ -413,3 +413,44 @@ fn an_alarm_on_a_replica_lag_exists_only_where_there_are_replicas() {
         .unwrap_err();
     assert!(err.contains("does not publish 'replica-lag'"), "{err}");
 }
+
+#[test]
+fn every_queue_triggered_function_has_a_concurrency_cap() {
+    let mut mappings = 0;
+    for ex in EXAMPLES {
+        for env in ENVIRONMENTS {
+            let t = template_json(&synth_example(ex, env), "main");
+            for (id, m) in resources_of(&t, "AWS::Lambda::EventSourceMapping") {
+                mappings += 1;
+                let cap = &m["Properties"]["ScalingConfig"]["MaximumConcurrency"];
+                assert_eq!(cap, &json!(10), "{ex} {env} {id}: the default cap");
+            }
+        }
+    }
+    assert!(
+        mappings >= 3,
+        "only {mappings} queue triggers in the examples"
+    );
+    // The cap is configurable, within the range SQS event sources take.
+    let yaml = std::fs::read_to_string(example_dir("multi-env-platform").join("stacks/main.yaml"))
+        .unwrap();
+    assert!(yaml.contains("trigger: { queue: jobs, batch_size: 10 }"));
+    let capped = yaml.replace(
+        "trigger: { queue: jobs, batch_size: 10 }",
+        "trigger: { queue: jobs, batch_size: 10, max_concurrency: 4 }",
+    );
+    let t = template_json(&TempProject::new(&capped).synth("prod").unwrap(), "main");
+    let (_, m) = resources_of(&t, "AWS::Lambda::EventSourceMapping")[0];
+    assert_eq!(
+        m["Properties"]["ScalingConfig"]["MaximumConcurrency"],
+        json!(4)
+    );
+    let err = TempProject::new(&capped.replace("max_concurrency: 4", "max_concurrency: 1"))
+        .synth("prod")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("MSG001") && err.contains("functions.worker.trigger.max_concurrency"),
+        "{err}"
+    );
+}

@@ -198,6 +198,15 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 1,
                 max,
             );
+            // The SQS event source's MaximumConcurrency range.
+            range(
+                &mut out,
+                &format!("{tb}.max_concurrency"),
+                "maximum concurrency",
+                trigger.max_concurrency,
+                2,
+                1000,
+            );
         }
         out.extend(wiring::connections(
             stack,

@@ -127,8 +127,17 @@ pub struct TriggerSpec {
     /// retried.
     #[serde(default = "yes")]
     pub partial_failures: bool,
+    /// At most this many functions consume the queue at once (2-1000), so
+    /// a burst of messages cannot exhaust what the function connects to
+    /// (a database's connections).
+    #[serde(default = "default_max_concurrency")]
+    pub max_concurrency: u32,
 }
 
 fn default_batch() -> u32 {
+    10
+}
+
+fn default_max_concurrency() -> u32 {
     10
 }

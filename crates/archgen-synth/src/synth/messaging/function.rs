@@ -16,6 +16,7 @@ use crate::synth::connect::{self, SecretSource};
 use crate::synth::data::tier_subnets;
 use crate::synth::logs::retained_log_group;
 use crate::template::iam::{PolicyDocument, Role, Statement, role};
+use crate::template::lambda::event_source_mapping::ScalingConfig;
 use crate::template::lambda::function::{
     Code, Environment, LoggingConfig, TracingConfig, VpcConfig,
 };
@@ -230,10 +231,18 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
         },
     );
     if f.reserved_concurrency.is_none() {
-        func.skip_check(
-            "CKV_AWS_115",
-            &format!("no concurrency cap in the spec (functions.{name}.reserved_concurrency): it scales with its queue"),
-        );
+        // Reserving concurrency takes it from the account's pool (and fails
+        // where the quota is low), so it stays opt-in; say what caps it.
+        let reason = match &f.trigger {
+            Some(t) => format!(
+                "its queue trigger runs at most {} at once (functions.{name}.trigger.max_concurrency); reserving concurrency (functions.{name}.reserved_concurrency) would take it from the account's pool",
+                t.max_concurrency
+            ),
+            None => format!(
+                "no concurrency cap in the spec (functions.{name}.reserved_concurrency): it scales with its callers"
+            ),
+        };
+        func.skip_check("CKV_AWS_115", &reason);
     }
     func.skip_check(
         "CKV_AWS_116",
@@ -266,6 +275,11 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
                 function_response_types: trigger
                     .partial_failures
                     .then(|| vec!["ReportBatchItemFailures".into()]),
+                // A bounded consumer: a burst of messages waits in the
+                // queue instead of opening a connection per message.
+                scaling_config: Some(ScalingConfig {
+                    maximum_concurrency: Some(trigger.max_concurrency.into()),
+                }),
                 enabled: Some(true.into()),
                 ..Default::default()
             },
