@@ -217,3 +217,75 @@ fn severe_alarms_go_to_the_urgent_topic_and_warnings_to_mail_only() {
     assert!(t["Resources"]["UrgentSlackChannel"].is_object());
     assert!(t["Resources"].get("WarningSlackChannel").is_none());
 }
+
+#[test]
+fn a_stack_with_a_customer_key_encrypts_every_log_group_with_it() {
+    let mut checked = 0;
+    for ex in EXAMPLES {
+        let dir = repo().join("examples").join(ex);
+        let project = archgen::spec::Project::load(&dir).unwrap();
+        let spec = project.stacks[0].resolve("prod").unwrap().spec.clone();
+        let t = template_json(&synth_example(ex, "prod"), "main");
+        let Some(key) = spec.keys.keys().next() else {
+            // No customer key: the service key, and the suppression says so.
+            for (id, g) in resources_of(&t, "AWS::Logs::LogGroup") {
+                assert!(g["Properties"].get("KmsKeyId").is_none(), "{ex} {id}");
+                assert!(
+                    g["Metadata"].to_string().contains("CKV_AWS_158"),
+                    "{ex} {id}"
+                );
+            }
+            continue;
+        };
+        let key_id = format!("{}Key", archgen::naming::pascal(key));
+        for (id, g) in resources_of(&t, "AWS::Logs::LogGroup") {
+            assert_eq!(
+                g["Properties"]["KmsKeyId"],
+                json!({"Fn::GetAtt": [key_id, "Arn"]}),
+                "{ex}: {id}"
+            );
+            assert!(
+                !g["Metadata"].to_string().contains("CKV_AWS_158"),
+                "{ex} {id}"
+            );
+            checked += 1;
+        }
+        // The key lets CloudWatch Logs use it, for this account's log groups.
+        let policy = t["Resources"][&key_id]["Properties"]["KeyPolicy"]["Statement"].clone();
+        let logs = policy
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == "CloudWatchLogsEncryptsLogGroups")
+            .unwrap_or_else(|| panic!("{ex}: {key_id} does not admit CloudWatch Logs"));
+        assert_eq!(
+            logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"})
+        );
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} log groups under a customer key"
+    );
+
+    // `service_key: true` keeps CloudWatch Logs' own key.
+    let yaml =
+        std::fs::read_to_string(example_dir("order-ledger").join("stacks/main.yaml")).unwrap();
+    let opted_out = yaml.replace(
+        "environments:",
+        "logs: { service_key: true }\nenvironments:",
+    );
+    let t = template_json(&TempProject::new(&opted_out).synth("prod").unwrap(), "main");
+    for (id, g) in resources_of(&t, "AWS::Logs::LogGroup") {
+        assert!(g["Properties"].get("KmsKeyId").is_none(), "{id}");
+    }
+    let wrong = yaml.replace("environments:", "logs: { kms_key: ledgr }\nenvironments:");
+    let err = TempProject::new(&wrong)
+        .synth("prod")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("MON014") && err.contains("did you mean 'ledger'"),
+        "{err}"
+    );
+}

@@ -224,6 +224,30 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         }
     }
     out.extend(check_dashboard(stack));
+    if let Some(k) = &spec.logs.kms_key {
+        if !spec.keys.contains_key(k) {
+            out.push(unknown(
+                stack,
+                Code::Mon014,
+                "logs.kms_key",
+                "key",
+                k,
+                spec.keys.keys(),
+            ));
+        } else if spec.logs.service_key {
+            out.push(
+                stack
+                    .error(
+                        Code::Mon014,
+                        "logs.service_key",
+                        "'service_key: true' and 'kms_key' contradict each other",
+                    )
+                    .help(
+                        "keep one: kms_key names the key, service_key keeps CloudWatch Logs' own",
+                    ),
+            );
+        }
+    }
     out
 }
 

@@ -618,6 +618,10 @@ codes! {
          key of `secrets:` whose value is the URL). PagerDuty's Events API URL carries its \
          integration key, so it belongs in a secret: the template then holds only the \
          secret's ARN and CloudFormation resolves the value at deploy time.";
+    Mon014 = "MON014", "the log groups' key is unknown or contradicted",
+        "`logs.kms_key` names a key under `keys:`; every log group of the stack is then encrypted \
+         with it (the first declared key is the default). `logs.service_key: true` keeps \
+         CloudWatch Logs' own key instead, and cannot be combined with `kms_key`.";
 
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",

@@ -85,6 +85,9 @@ stack_spec! {
         /// The stack's CloudWatch dashboard (on by default).
         #[serde(default)]
         dashboard: monitoring::DashboardSpec,
+        /// How the stack's log groups are encrypted.
+        #[serde(default)]
+        logs: monitoring::LogsSpec,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

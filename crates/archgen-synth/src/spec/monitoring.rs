@@ -151,3 +151,31 @@ pub struct CompareSpec {
 fn yes() -> bool {
     true
 }
+
+/// `logs:`: how the stack's CloudWatch log groups are encrypted.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogsSpec {
+    /// A key from `keys:` for every log group of the stack (default: the
+    /// first key the stack declares, if any).
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// Keep CloudWatch Logs' service key even though the stack has keys.
+    #[serde(default)]
+    pub service_key: bool,
+}
+
+impl super::StackSpec {
+    /// The key that encrypts the stack's log groups: the one `logs:` names,
+    /// else the first declared key, so a stack with a customer key never
+    /// has logs under the service key by accident.
+    pub fn logs_key(&self) -> Option<&str> {
+        if self.logs.service_key {
+            return None;
+        }
+        self.logs
+            .kms_key
+            .as_deref()
+            .or_else(|| self.keys.keys().next().map(String::as_str))
+    }
+}

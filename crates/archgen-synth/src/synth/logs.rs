@@ -7,7 +7,19 @@ use crate::template::iam::{PolicyDocument, Statement};
 use crate::template::logs::LogGroup;
 use crate::template::s3 as s3t;
 use crate::template::s3::bucket;
-use crate::template::{Expr, Policy, Resource, Tag, Template};
+use crate::template::{Expr, Policy, Props, Resource, Tag, Template};
+
+/// Puts every log group of the stack's own region under `key`: CloudWatch
+/// Logs then encrypts with the stack's customer key (whose policy lets it,
+/// see `data::kms`) instead of its service key.
+pub fn encrypt_log_groups(t: &mut Template, key: Expr) {
+    for r in t.resources.values_mut() {
+        if let Props::LogsLogGroup(group) = &mut r.props {
+            group.kms_key_id = Some(key.clone());
+            r.unskip_check("CKV_AWS_158");
+        }
+    }
+}
 
 /// `spec_field` is where the retention was chosen, for the reason shown to
 /// reviewers when it is under a year.

@@ -173,6 +173,11 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);
+    // Last, so every log group of this region is covered (the edge stack's
+    // are in us-east-1, where the stack's keys do not exist).
+    if let Some(key) = spec.logs_key() {
+        logs::encrypt_log_groups(&mut t, data::key_arn(key));
+    }
     Built {
         template: t,
         sizes,

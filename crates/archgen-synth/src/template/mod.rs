@@ -164,6 +164,27 @@ impl Resource {
         self
     }
 
+    /// Drops a checkov suppression that no longer applies.
+    pub fn unskip_check(&mut self, id: &str) -> &mut Self {
+        let Some(meta) = self.metadata.as_mut().and_then(|m| m.as_object_mut()) else {
+            return self;
+        };
+        if let Some(skips) = meta
+            .get_mut("checkov")
+            .and_then(|c| c.get_mut("skip"))
+            .and_then(|s| s.as_array_mut())
+        {
+            skips.retain(|s| s["id"] != id);
+            if skips.is_empty() {
+                meta.remove("checkov");
+            }
+        }
+        if meta.is_empty() {
+            self.metadata = None;
+        }
+        self
+    }
+
     /// Records a cfn-lint suppression with its reason in the resource metadata.
     pub fn ignore_lint(&mut self, rule: &str, reason: &str) -> &mut Self {
         let meta = self.metadata.get_or_insert_with(|| serde_json::json!({}));

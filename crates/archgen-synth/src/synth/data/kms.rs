@@ -102,6 +102,30 @@ pub fn build_key(t: &mut Template, ctx: &mut Ctx, name: &str, key: &KeySpec) {
     {
         statements.push(crate::synth::monitoring::cloudwatch_publish_statement());
     }
+    // CloudWatch Logs encrypts the stack's log groups with it, for log
+    // groups of this account and region only.
+    if ctx.spec.logs_key() == Some(name) {
+        let mut stmt = Statement::allow(
+            "CloudWatchLogsEncryptsLogGroups",
+            &[
+                "kms:Decrypt*",
+                "kms:Describe*",
+                "kms:Encrypt*",
+                "kms:GenerateDataKey*",
+                "kms:ReEncrypt*",
+            ],
+            vec!["*".into()],
+        );
+        stmt.principal = Some(json!({"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}}));
+        stmt.condition = Some(json!({
+            "ArnLike": {
+                "kms:EncryptionContext:aws:logs:arn": {
+                    "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+                }
+            }
+        }));
+        statements.push(stmt);
+    }
     if key.direct_use {
         // IAM policies (the grants of connecting services) decide who.
         let mut stmt = Statement::allow(
