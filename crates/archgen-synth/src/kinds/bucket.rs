@@ -4,8 +4,11 @@
 use super::{Kind, Role, block};
 use crate::spec::data::BucketSpec;
 use crate::synth::Ctx;
+use crate::synth::connect::Component;
 use crate::synth::data::s3;
+use crate::template::Expr;
 use crate::template::Template;
+use crate::template::iam::Statement;
 
 block!(Buckets, buckets: BucketSpec, "bucket");
 
@@ -21,4 +24,25 @@ impl Kind for Buckets {
             s3::build(t, ctx, name, bucket);
         }
     }
+}
+
+/// What connecting to a bucket grants, created or existing: object reads
+/// and the listing (read), object writes and deletes (write).
+/// `arn` is the bucket's, `objects` its objects' (`<arn>/*`).
+pub fn grants(c: &mut Component, stem: &str, arn: Expr, objects: Expr) {
+    c.read_grants.push(Statement::allow(
+        &format!("Read{stem}Objects"),
+        &["s3:GetObject"],
+        vec![objects.clone()],
+    ));
+    c.read_grants.push(Statement::allow(
+        &format!("List{stem}Bucket"),
+        &["s3:ListBucket"],
+        vec![arn],
+    ));
+    c.write_grants.push(Statement::allow(
+        &format!("Write{stem}Objects"),
+        &["s3:PutObject", "s3:DeleteObject"],
+        vec![objects],
+    ));
 }

@@ -130,21 +130,7 @@ impl Kind for ExistingResources {
                 Existing::Bucket(name) => {
                     let arn = Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{name}"));
                     let objects = Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{name}/*"));
-                    c.read_grants.push(Statement::allow(
-                        &format!("Read{p}Objects"),
-                        &["s3:GetObject"],
-                        vec![objects.clone()],
-                    ));
-                    c.read_grants.push(Statement::allow(
-                        &format!("List{p}Bucket"),
-                        &["s3:ListBucket"],
-                        vec![arn.clone()],
-                    ));
-                    c.write_grants.push(Statement::allow(
-                        &format!("Write{p}Objects"),
-                        &["s3:PutObject", "s3:DeleteObject"],
-                        vec![objects],
-                    ));
+                    super::bucket::grants(&mut c, &p, arn.clone(), objects);
                     c.environment = vec![("NAME".into(), Expr::from(*name)), ("ARN".into(), arn)];
                 }
                 Existing::Topic(arn) => {

@@ -31,6 +31,7 @@ pub mod user_pool;
 use std::fmt;
 
 use crate::diagnostic::Diagnostic;
+use crate::spec::app::ComponentRef;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::Ctx;
 use crate::template::Template;
@@ -127,6 +128,29 @@ pub fn components(spec: &StackSpec) -> Vec<(&String, &'static dyn Kind)> {
     KINDS
         .iter()
         .flat_map(|kind| kind.keys(spec).into_iter().map(move |k| (k, *kind)))
+        .collect()
+}
+
+/// Every `connects_to` entry of every workload (services, then functions),
+/// with the field it is written at (`services.api.connects_to[1]`) and the
+/// workload's key.
+pub fn workload_connections(spec: &StackSpec) -> Vec<(String, &String, &ComponentRef)> {
+    let services = spec
+        .services
+        .iter()
+        .map(|(k, s)| ("services", k, &s.connects_to));
+    let functions = spec
+        .functions
+        .iter()
+        .map(|(k, f)| ("functions", k, &f.connects_to));
+    services
+        .chain(functions)
+        .flat_map(|(block, key, entries)| {
+            entries
+                .iter()
+                .enumerate()
+                .map(move |(i, c)| (format!("{block}.{key}.connects_to[{i}]"), key, c))
+        })
         .collect()
 }
 

@@ -252,35 +252,25 @@ fn check_grants(
 /// what access means.
 fn connections_without_grants(stack: &ResolvedStack) -> Vec<Diagnostic> {
     let spec = &stack.spec;
-    let services = spec
-        .services
-        .iter()
-        .map(|(k, s)| ("services", k, &s.connects_to));
-    let functions = spec
-        .functions
-        .iter()
-        .map(|(k, f)| ("functions", k, &f.connects_to));
     let mut out = Vec::new();
-    for (block, key, connects_to) in services.chain(functions) {
-        for (i, c) in connects_to.iter().enumerate() {
-            if spec
-                .resources
-                .get(&c.key)
-                .is_some_and(|r| r.grants.is_none())
-            {
-                out.push(
-                    stack
-                        .error(
-                            Code::Res010,
-                            &format!("{block}.{key}.connects_to[{i}]"),
-                            format!("raw resource '{}' does not say what connecting to it grants", c.key),
-                        )
-                        .help(format!(
-                            "add grants: {{ read: [...], write: [...] }} to resources.{}, or write the IAM statements yourself",
-                            c.key
-                        )),
-                );
-            }
+    for (field, _, c) in super::workload_connections(spec) {
+        if spec
+            .resources
+            .get(&c.key)
+            .is_some_and(|r| r.grants.is_none())
+        {
+            out.push(
+                stack
+                    .error(
+                        Code::Res010,
+                        &field,
+                        format!("raw resource '{}' does not say what connecting to it grants", c.key),
+                    )
+                    .help(format!(
+                        "add grants: {{ read: [...], write: [...] }} to resources.{}, or write the IAM statements yourself",
+                        c.key
+                    )),
+            );
         }
     }
     out

@@ -213,31 +213,21 @@ fn unreachable_tables(stack: &ResolvedStack) -> Vec<Diagnostic> {
     if net.nat != NatMode::None || net.endpoints.iter().any(|e| e == "dynamodb") {
         return Vec::new();
     }
-    let services = spec
-        .services
-        .iter()
-        .map(|(k, s)| ("services", k, &s.connects_to));
-    let functions = spec
-        .functions
-        .iter()
-        .map(|(k, f)| ("functions", k, &f.connects_to));
     let mut out = Vec::new();
-    for (block, key, connects_to) in services.chain(functions) {
-        for (i, c) in connects_to.iter().enumerate() {
-            if spec.tables.contains_key(&c.key) {
-                out.push(
-                    stack
-                        .error(
-                            Code::Data026,
-                            &format!("{block}.{key}.connects_to[{i}]"),
-                            format!(
-                                "'{key}' cannot reach table '{}': the VPC has no NAT gateway and no 'dynamodb' endpoint",
-                                c.key
-                            ),
-                        )
-                        .help("add 'dynamodb' to network.endpoints (a gateway endpoint, free of charge)"),
-                );
-            }
+    for (field, key, c) in super::workload_connections(spec) {
+        if spec.tables.contains_key(&c.key) {
+            out.push(
+                stack
+                    .error(
+                        Code::Data026,
+                        &field,
+                        format!(
+                            "'{key}' cannot reach table '{}': the VPC has no NAT gateway and no 'dynamodb' endpoint",
+                            c.key
+                        ),
+                    )
+                    .help("add 'dynamodb' to network.endpoints (a gateway endpoint, free of charge)"),
+            );
         }
     }
     out

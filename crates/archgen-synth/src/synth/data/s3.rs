@@ -180,21 +180,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
     );
 
     let mut c = Component::new(name, &crate::kinds::bucket::Buckets);
-    c.read_grants.push(Statement::allow(
-        &format!("Read{p}Objects"),
-        &["s3:GetObject"],
-        vec![objects.clone()],
-    ));
-    c.read_grants.push(Statement::allow(
-        &format!("List{p}Bucket"),
-        &["s3:ListBucket"],
-        vec![arn.clone()],
-    ));
-    c.write_grants.push(Statement::allow(
-        &format!("Write{p}Objects"),
-        &["s3:PutObject", "s3:DeleteObject"],
-        vec![objects],
-    ));
+    crate::kinds::bucket::grants(&mut c, &p, arn.clone(), objects);
     if let Some(k) = &kms {
         c.read_grants.push(Statement::allow(
             &format!("Decrypt{p}Objects"),
