@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use super::Error;
 use crate::diagnostic::{Diagnostics, sarif};
+use crate::pipeline::synthesize;
 use crate::spec::Project;
-use crate::synth::synthesize;
 
 #[derive(Debug, Args)]
 #[command(

@@ -10,9 +10,9 @@ use crate::deploy::aws::{self, AwsOptions, Timeouts};
 use crate::deploy::ops::{self, Env, Target};
 use crate::deploy::sdk::SdkCloud;
 use crate::diagnostic::{did_you_mean, nearest_names};
+use crate::pipeline::synthesize;
 use crate::spec::Project;
 use crate::spec::set::Setting;
-use crate::synth::synthesize;
 
 #[derive(Debug, Args)]
 pub struct StackArgs {

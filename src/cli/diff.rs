@@ -5,8 +5,8 @@ use std::io::Write;
 
 use super::Error;
 use super::common::{StackArgs, runtime};
-use crate::deploy::console::{Quiet, Terminal};
-use crate::deploy::markdown::{self, ProgressOnStderr};
+use crate::deploy::console::{ProgressOnStderr, Quiet, Terminal};
+use crate::deploy::markdown;
 use crate::deploy::ops::diff;
 
 #[derive(Debug, Args)]

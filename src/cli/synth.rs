@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use super::Error;
 use crate::diagnostic::{did_you_mean, nearest_names};
+use crate::pipeline::synthesize;
 use crate::render::{self, Format};
 use crate::spec::Project;
-use crate::synth::synthesize;
 
 #[derive(Debug, Args)]
 #[command(

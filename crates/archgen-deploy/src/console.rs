@@ -71,6 +71,25 @@ impl Console for Quiet {
     }
 }
 
+/// Progress for `--format markdown`: the diff's lines go to standard error,
+/// so standard output holds only the Markdown.
+#[derive(Default)]
+pub struct ProgressOnStderr;
+
+impl Console for ProgressOnStderr {
+    fn line(&mut self, text: &str) {
+        let _ = writeln!(std::io::stderr(), "{text}");
+    }
+    fn status(&mut self, _: &str) {}
+    fn clear_status(&mut self) {}
+    fn ask(&mut self, _: &str) -> Option<String> {
+        None
+    }
+    fn interactive(&self) -> bool {
+        false
+    }
+}
+
 pub struct Terminal {
     interactive: bool,
     status_shown: bool,

@@ -2,9 +2,6 @@
 //! (`ops::diff::report`, the data `diff --json` prints) as Markdown, one
 //! table per stack, for a pull-request comment.
 
-use std::io::Write;
-
-use crate::console::Console;
 use crate::ops::diff::{ChangeEntry, DiffReport, StackDiff};
 
 /// The Markdown report of a diff: a heading, a summary line, and per stack
@@ -130,25 +127,6 @@ fn escape(text: &str) -> String {
         .replace('|', "\\|")
         .replace('`', "'")
         .replace(['\r', '\n'], " ")
-}
-
-/// Progress for `--format markdown`: the diff's lines go to standard error,
-/// so standard output holds only the Markdown.
-#[derive(Default)]
-pub struct ProgressOnStderr;
-
-impl Console for ProgressOnStderr {
-    fn line(&mut self, text: &str) {
-        let _ = writeln!(std::io::stderr(), "{text}");
-    }
-    fn status(&mut self, _: &str) {}
-    fn clear_status(&mut self) {}
-    fn ask(&mut self, _: &str) -> Option<String> {
-        None
-    }
-    fn interactive(&self) -> bool {
-        false
-    }
 }
 
 #[cfg(test)]

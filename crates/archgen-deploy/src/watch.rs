@@ -5,7 +5,7 @@
 use clap::ValueEnum;
 use std::time::{Duration, Instant};
 
-use super::cfn::CloudFormation;
+use super::cfn::{AwsResult, CloudFormation};
 use super::console::Console;
 use super::error::Error;
 use super::events;
@@ -27,6 +27,16 @@ pub enum Outcome {
     Settled(Option<StackInfo>),
     /// Ctrl-C: the operation goes on without us.
     Interrupted,
+}
+
+/// The id of the stack's newest event: where watching an operation that
+/// is about to start begins, so older events are not shown as its own.
+pub async fn newest_event_id<C: CloudFormation>(cfn: &C, stack: &str) -> AwsResult<Option<String>> {
+    Ok(cfn
+        .stack_events(stack, crate::events::EventRange::Newest)
+        .await?
+        .first()
+        .map(|e| e.event_id.clone()))
 }
 
 pub struct Watch<'a> {

@@ -20,11 +20,7 @@ pub async fn delete_and_watch<C: CloudFormation>(
     total: usize,
     progress: ProgressMode,
 ) -> Result<bool, Error> {
-    let last_seen = cfn
-        .stack_events(name, crate::events::EventRange::Newest)
-        .await?
-        .first()
-        .map(|e| e.event_id.clone());
+    let last_seen = crate::watch::newest_event_id(cfn, name).await?;
     if let Err(e) = cfn.delete_stack(name).await {
         // Trust the end state: if the stack is gone, the delete happened.
         if cfn.describe_stack(name).await?.is_some() {

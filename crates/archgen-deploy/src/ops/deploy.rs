@@ -251,11 +251,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         return Err(error);
     }
 
-    let last_seen = cfn
-        .stack_events(name, EventRange::Newest)
-        .await?
-        .first()
-        .map(|e| e.event_id.clone());
+    let last_seen = crate::watch::newest_event_id(cfn, name).await?;
     let started = Instant::now();
     if let Err(e) = cfn.execute_change_set(name, &cs, opts.no_rollback).await {
         // Some endpoints (moto) fail the call itself when a resource fails:

@@ -42,11 +42,7 @@ pub async fn cancel<K: Cloud>(
             }
         }
         acted = true;
-        let last_seen = cfn
-            .stack_events(name, crate::events::EventRange::Newest)
-            .await?
-            .first()
-            .map(|e| e.event_id.clone());
+        let last_seen = crate::watch::newest_event_id(&cfn, name).await?;
         cfn.cancel_update_stack(name)
             .await
             .map_err(|e| e.context(format!("could not cancel the update of stack {name}")))?;
@@ -94,11 +90,7 @@ pub async fn continue_rollback<K: Cloud>(
             continue;
         }
         acted = true;
-        let last_seen = cfn
-            .stack_events(name, crate::events::EventRange::Newest)
-            .await?
-            .first()
-            .map(|e| e.event_id.clone());
+        let last_seen = crate::watch::newest_event_id(&cfn, name).await?;
         cfn.continue_update_rollback(name, skip)
             .await
             .map_err(|e| e.context(format!("could not continue the rollback of stack {name}")))?;

@@ -84,20 +84,33 @@ fn check_names(out: &mut Out) {
 }
 
 fn check_key_ref(out: &mut Out, field: &str, key: &Option<String>) {
-    let Some(k) = key else { return };
-    let keys = &out.stack.spec.keys;
-    if !keys.contains_key(k) {
-        let help = match did_you_mean(k, keys.keys().map(String::as_str)) {
-            Some(s) => format!("did you mean '{s}'?"),
-            None => format!("declare it under 'keys:', e.g. 'keys: {{ {k}: {{}} }}'"),
-        };
-        out.err(
-            Code::Data011,
-            field,
-            format!("there is no key '{k}' under keys:"),
-            help,
-        );
+    if let Some(d) = key
+        .as_deref()
+        .and_then(|k| unknown_key(out.stack, field, k))
+    {
+        out.list.push(d);
     }
+}
+
+/// DATA011: a component's `kms_key` names no key under `keys:`.
+pub fn unknown_key(stack: &ResolvedStack, field: &str, key: &str) -> Option<Diagnostic> {
+    let keys = &stack.spec.keys;
+    if keys.contains_key(key) {
+        return None;
+    }
+    let help = match did_you_mean(key, keys.keys().map(String::as_str)) {
+        Some(s) => format!("did you mean '{s}'?"),
+        None => format!("declare it under 'keys:', e.g. 'keys: {{ {key}: {{}} }}'"),
+    };
+    Some(
+        stack
+            .error(
+                Code::Data011,
+                field,
+                format!("there is no key '{key}' under keys:"),
+            )
+            .help(help),
+    )
 }
 
 fn check_tier(out: &mut Out, field: &str, tier: &Option<String>, prefer: TierKind) {

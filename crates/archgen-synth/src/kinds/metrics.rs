@@ -205,16 +205,10 @@ pub fn watched(spec: &StackSpec, name: &str) -> Option<Watched> {
 
 /// Every name an alarm may watch, for suggestions.
 pub fn watchable_names(spec: &StackSpec) -> Vec<String> {
-    let mut v: Vec<String> = Vec::new();
-    if spec.load_balancer.is_some() {
-        v.push(LOAD_BALANCER.into());
-    }
-    for (key, kind) in crate::kinds::components(spec) {
-        if kind.watch(spec, key).is_some() {
-            v.push(key.clone());
-        }
-    }
-    v
+    watched_in_order(spec)
+        .into_iter()
+        .map(|(_, key, _)| key)
+        .collect()
 }
 
 /// One dimension of a metric.

@@ -13,12 +13,13 @@
 //!     ttl_attribute: expires_at
 //! ```
 
+use crate::spec::yes;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{Metric, Watched, dim};
 use super::{Kind, Named, Role, block};
-use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::naming::pascal;
 use crate::spec::network::NatMode;
 use crate::spec::{ResolvedStack, StackSpec};
@@ -32,10 +33,6 @@ use crate::template::generated::dynamodb::table::{
 };
 use crate::template::iam::Statement;
 use crate::template::{Expr, Policy, Template};
-
-fn yes() -> bool {
-    true
-}
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -145,22 +142,12 @@ impl Kind for Tables {
                         .help("name another attribute, or leave sort_key out"),
                 );
             }
-            if let Some(k) = &table.kms_key
-                && !spec.keys.contains_key(k)
-            {
-                let help = match did_you_mean(k, spec.keys.keys().map(String::as_str)) {
-                    Some(s) => format!("did you mean '{s}'?"),
-                    None => format!("declare it under 'keys:', e.g. 'keys: {{ {k}: {{}} }}'"),
-                };
-                out.push(
-                    stack
-                        .error(
-                            Code::Data011,
-                            &format!("{base}.kms_key"),
-                            format!("there is no key '{k}' under keys:"),
-                        )
-                        .help(help),
-                );
+            if let Some(k) = &table.kms_key {
+                out.extend(crate::check::data::unknown_key(
+                    stack,
+                    &format!("{base}.kms_key"),
+                    k,
+                ));
             }
         }
         out.extend(unreachable_tables(stack));

@@ -1,5 +1,6 @@
 //! `api:`: one HTTP API (API Gateway v2) per stack.
 
+use crate::spec::yes;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -99,10 +100,6 @@ pub struct ApiRouteSpec {
     /// internet or CloudFront without the authorizer (API011).
     #[serde(default)]
     pub direct_access: Option<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// The route target that means the stack's load balancer.

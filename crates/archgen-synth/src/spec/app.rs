@@ -1,5 +1,6 @@
 //! The application tier: `load_balancer:`, `services:` and `repositories:`.
 
+use crate::spec::yes;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -37,9 +38,6 @@ pub struct LoadBalancerSpec {
     pub access_logs: AccessLogsSpec,
 }
 
-fn yes() -> bool {
-    true
-}
 fn default_ssl_policy() -> String {
     "ELBSecurityPolicy-TLS13-1-2-2021-06".into()
 }

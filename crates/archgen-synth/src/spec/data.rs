@@ -4,14 +4,11 @@
 //! service uses in `connects_to`. Defaults are the safe ones: encryption on,
 //! deletion protection on, stateful resources retained.
 
+use crate::spec::yes;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
-
-fn yes() -> bool {
-    true
-}
 
 // ---------------------------------------------------------------- databases
 

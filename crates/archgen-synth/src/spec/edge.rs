@@ -3,16 +3,13 @@
 //! web ACLs and CloudFront certificates live in us-east-1, so synth puts them
 //! in a second stack (see `synth::edge::stack`).
 
+use crate::spec::yes;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::app::CertificateSpec;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
-
-fn yes() -> bool {
-    true
-}
 
 // ---------------------------------------------------------------- WAF
 

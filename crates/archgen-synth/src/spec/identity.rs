@@ -1,6 +1,7 @@
 //! Identity: `user_pools:` (Cognito user pools with app clients, a hosted
 //! domain and federated identity providers).
 
+use crate::spec::yes;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -8,10 +9,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::data::SecretSpec;
-
-fn yes() -> bool {
-    true
-}
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]

@@ -2,14 +2,11 @@
 //! (Lambda functions, optionally triggered by a queue). archgen never builds
 //! function code: it points at a package in S3 or an image.
 
+use crate::spec::yes;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::app::Architecture;
-
-fn yes() -> bool {
-    true
-}
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

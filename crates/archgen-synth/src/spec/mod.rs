@@ -30,6 +30,11 @@ use std::collections::BTreeMap;
 
 pub use load::{Project, ResolvedStack, StackFile};
 
+/// `#[serde(default = "yes")]`: a switch that is on unless the spec says no.
+pub fn yes() -> bool {
+    true
+}
+
 /// Generates [`StackSpec`] and [`KINDS`] from one list, so that a component
 /// block of the spec and its kind in the registry are one line.
 macro_rules! stack_spec {

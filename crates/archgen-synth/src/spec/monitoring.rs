@@ -2,6 +2,7 @@
 //! `alarms:` (CloudWatch alarms declared by intent on a component) and
 //! `dashboard:` (what the generated dashboard shows).
 
+use crate::spec::yes;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -146,10 +147,6 @@ pub struct CompareSpec {
     /// A metric every component in `on` publishes (`cpu`).
     pub metric: String,
     pub on: Vec<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// `logs:`: how the stack's CloudWatch log groups are encrypted.

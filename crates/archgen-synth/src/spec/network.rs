@@ -1,5 +1,6 @@
 //! The `network:` block: VPC, zones, subnet tiers, NAT, endpoints, flow logs.
 
+use crate::spec::yes;
 use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 use serde::Deserialize;
@@ -42,10 +43,6 @@ pub struct NetworkSpec {
 pub struct ExistingNetwork {
     pub vpc_id: String,
     pub subnets: IndexMap<String, Vec<String>>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -130,7 +130,7 @@ fn relocate(node: Node, loc: Loc) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::synthesize;
+    use crate::pipeline::synthesize;
     use std::path::PathBuf;
 
     const SPEC: &str = "app: demo

@@ -17,14 +17,9 @@ pub mod network;
 pub mod raw;
 
 use crate::check::CheckedStack;
-use crate::diagnostic::{Code, Diagnostic};
 use crate::manifest::Manifest;
 use crate::naming::Names;
 use crate::template::{Tag, Template};
-
-/// `synthesize` moved to [`crate::pipeline`] (synth no longer runs the
-/// checks); this path stays until the CLI imports it from there.
-pub use crate::pipeline::synthesize;
 
 /// Everything synth produced for one environment, still in memory.
 #[derive(Debug, Clone)]
@@ -186,9 +181,4 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         bugs: ctx.bugs.into_inner(),
         edge,
     }
-}
-
-/// A diagnostic not tied to a spec line (I/O on output, for instance).
-pub fn plain_error(message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Code::Synth, "", message)
 }
