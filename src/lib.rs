@@ -6,6 +6,7 @@
 //! embedders.
 
 pub mod cli;
+pub mod docs;
 
 #[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;

@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod destroy;
 #[cfg(feature = "deploy")]
 pub mod diff;
+pub mod docs;
 #[cfg(feature = "deploy")]
 pub mod drift;
 pub mod explain;
@@ -73,6 +74,7 @@ pub struct Cli {
 pub enum Command {
     Synth(synth::SynthArgs),
     Check(check::CheckArgs),
+    Docs(docs::DocsArgs),
     #[cfg(feature = "deploy")]
     Deploy(deploy::DeployArgs),
     #[cfg(feature = "deploy")]
@@ -110,6 +112,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
         Command::Check(args) => check::run(args),
+        Command::Docs(args) => docs::run(args),
         #[cfg(feature = "deploy")]
         Command::Deploy(args) => deploy::run(args),
         #[cfg(feature = "deploy")]

@@ -6,6 +6,7 @@ mod cfn_rules;
 mod cli;
 mod data;
 mod distribution;
+mod docs;
 mod edge;
 mod escape_hatches;
 mod identity;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::synth::Synthesis;
 use crate::template::Template;
 
-pub use ownership::Refusal;
+pub use ownership::{FileList, Refusal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -63,13 +63,44 @@ pub fn write(
     manifest_json.push('\n');
     files.push((ownership::MANIFEST.to_string(), manifest_json));
 
+    put_in_place(&files, out, project_dir)?;
+    Ok(templates)
+}
+
+/// Writes `files` (name → text, plain names) and a `manifest.json` listing
+/// them ([`FileList`], signed `archgen <command>`) into `out`, all or
+/// nothing and only over archgen's own output, as [`write`] does. Returns
+/// the paths written.
+pub fn write_files(
+    files: Vec<(String, String)>,
+    out: &Path,
+    project_dir: &Path,
+    command: &str,
+) -> Result<Vec<PathBuf>> {
+    let list = FileList {
+        written_by: format!("{}{command}", ownership::WRITER),
+        files: files.iter().map(|(name, _)| name.clone()).collect(),
+    };
+    let paths = list.files.iter().map(|n| out.join(n)).collect();
+    let mut manifest = serde_json::to_string_pretty(&list)
+        .map_err(|e| Error::io("serialize the manifest for", out, e.into()))?;
+    manifest.push('\n');
+    let mut files = files;
+    files.push((ownership::MANIFEST.to_string(), manifest));
+    put_in_place(&files, out, project_dir)?;
+    Ok(paths)
+}
+
+/// Checks that `out` may be replaced, then stages `files` beside it and
+/// swaps them in.
+fn put_in_place(files: &[(String, String)], out: &Path, project_dir: &Path) -> Result<()> {
     ownership::ensure_replaceable(out, project_dir)?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-    let staging = swap::stage(parent, out, &files)?;
+    let staging = swap::stage(parent, out, files)?;
     swap::replace(staging, out, |from, to| fs::rename(from, to))?;
-    Ok(templates)
+    Ok(())
 }

@@ -142,16 +142,42 @@ fn list(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-/// The names archgen wrote into `dir`: its manifest and the templates the
+/// The manifest of output that is not templates (`archgen docs`): who wrote
+/// it and the files it holds.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileList {
+    /// `archgen docs`: a manifest of anyone else is not archgen's.
+    pub written_by: String,
+    pub files: Vec<String>,
+}
+
+/// `FileList::written_by` of every list archgen writes starts with this.
+pub const WRITER: &str = "archgen ";
+
+/// The files a manifest of archgen's lists: a synthesis's templates, or a
+/// [`FileList`]'s files.
+fn listed_files(text: &str) -> Option<Vec<String>> {
+    if let Ok(manifest) = serde_json::from_str::<Manifest>(text) {
+        return Some(
+            manifest
+                .stacks
+                .into_iter()
+                .map(|s| s.template_file)
+                .collect(),
+        );
+    }
+    let list: FileList = serde_json::from_str(text).ok()?;
+    list.written_by.starts_with(WRITER).then_some(list.files)
+}
+
+/// The names archgen wrote into `dir`: its manifest and the files the
 /// manifest lists, as plain files directly in `dir` (archgen writes nothing
 /// else); `None` when there is no manifest of archgen's.
 fn archgen_files(dir: &Path) -> Option<Vec<String>> {
     let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    let manifest: Manifest = serde_json::from_str(&text).ok()?;
-    let mut names: Vec<String> = manifest
-        .stacks
+    let mut names: Vec<String> = listed_files(&text)?
         .into_iter()
-        .map(|s| s.template_file)
         .filter(|f| Path::new(f).file_name().is_some_and(|n| n == f.as_str()))
         .filter(|f| fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.is_file()))
         .collect();
@@ -210,6 +236,28 @@ mod tests {
         let out = root.path().join("out");
         fs::create_dir(&out).unwrap();
         fs::write(out.join(MANIFEST), r#"{"name": "my-web-app"}"#).unwrap();
+        let refusal = ensure_replaceable(&out, root.path()).unwrap_err();
+        assert!(refusal.reason.contains("did not write it"), "{refusal}");
+    }
+
+    #[test]
+    fn a_file_list_of_archgens_owns_its_files_and_no_other() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("docs");
+        fs::create_dir(&out).unwrap();
+        let list = |writer: &str| {
+            serde_json::json!({ "written_by": writer, "files": ["main.prod.md"] }).to_string()
+        };
+        fs::write(out.join(MANIFEST), list("archgen docs")).unwrap();
+        fs::write(out.join("main.prod.md"), "# doc").unwrap();
+        assert!(ensure_replaceable(&out, root.path()).is_ok());
+
+        fs::write(out.join("design.md"), "mine").unwrap();
+        let refusal = ensure_replaceable(&out, root.path()).unwrap_err();
+        assert!(refusal.reason.contains("'design.md'"), "{refusal}");
+
+        fs::remove_file(out.join("design.md")).unwrap();
+        fs::write(out.join(MANIFEST), list("mkdocs")).unwrap();
         let refusal = ensure_replaceable(&out, root.path()).unwrap_err();
         assert!(refusal.reason.contains("did not write it"), "{refusal}");
     }
