@@ -42,8 +42,11 @@ pub struct Link {
 
 /// Mermaid ids: letters and digits, prefixed so no id is a keyword.
 fn mermaid_id(id: &str) -> String {
-    let clean: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
-    format!("n{clean}")
+    format!("n{}", alphanumeric(id))
+}
+
+fn alphanumeric(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
 fn node(n: &Node) -> DiagramNode {
@@ -63,7 +66,8 @@ impl Diagram {
         let tiers = checked
             .subnet_tiers()
             .map(|(name, tier, _)| Group {
-                id: format!("g{}", mermaid_id(name)),
+                // Groups are `g…`, nodes `n…`: a tier never shares an id with a node.
+                id: format!("gTier{}", alphanumeric(name)),
                 label: format!("{name} ({})", format!("{:?}", tier.kind).to_lowercase()),
                 nodes: graph
                     .nodes

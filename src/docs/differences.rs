@@ -13,6 +13,14 @@ use super::model::StackDoc;
 /// the matrix repeat the graph; skipped checks follow from the rest).
 const LEFT_OUT: &[&str] = &["diagram", "reach", "skipped", "environment", "stack_names"];
 
+/// Sections whose items are one setting each (a row per resource, not per
+/// field of it).
+const ONE_ROW_PER_ITEM: &[&str] = &["kept"];
+
+/// Sections that are one setting as a whole: DNS names differ per
+/// environment by design, so a row per name would be noise.
+const ONE_ROW: &[&str] = &["records"];
+
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Differences {
     pub environments: Vec<String>,
@@ -58,9 +66,26 @@ fn settings(doc: &StackDoc) -> BTreeMap<String, String> {
     let value = serde_json::to_value(doc).unwrap_or_default();
     if let Value::Object(map) = value {
         for (key, v) in map {
-            if !LEFT_OUT.contains(&key.as_str()) {
-                flatten(&words(&key), &v, &mut out);
+            if LEFT_OUT.contains(&key.as_str()) {
+                continue;
             }
+            if ONE_ROW_PER_ITEM.contains(&key.as_str())
+                && let Some(items) = v.as_array()
+                && let Some(names) = item_names(items)
+            {
+                for (name, item) in names.iter().zip(items) {
+                    out.insert(format!("{} › {name}", words(&key)), fields_text(item, name));
+                }
+                continue;
+            }
+            if ONE_ROW.contains(&key.as_str()) {
+                out.insert(
+                    words(&key),
+                    list_text(v.as_array().map_or(&[], Vec::as_slice)),
+                );
+                continue;
+            }
+            flatten(&words(&key), &v, &mut out);
         }
     }
     let env = &doc.environment;
@@ -96,22 +121,36 @@ fn flatten(path: &str, value: &Value, out: &mut BTreeMap<String, String>) {
             }
             // Items without one (DNS records): the list is one setting.
             None => {
-                let texts: Vec<String> = items
-                    .iter()
-                    .map(|i| match i {
-                        Value::Object(fields) => {
-                            fields.values().map(scalar).collect::<Vec<_>>().join(" ")
-                        }
-                        other => scalar(other),
-                    })
-                    .collect();
-                out.insert(path.to_string(), texts.join("; "));
+                out.insert(path.to_string(), list_text(items));
             }
         },
         scalar_value => {
             out.insert(path.to_string(), scalar(scalar_value));
         }
     }
+}
+
+/// Each item's values joined by spaces, the items by semicolons.
+fn list_text(items: &[Value]) -> String {
+    items
+        .iter()
+        .map(|i| match i {
+            Value::Object(fields) => fields.values().map(scalar).collect::<Vec<_>>().join(" "),
+            other => scalar(other),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `kind AWS::S3::Bucket, on delete retain, ...`: an item's fields but its name.
+fn fields_text(item: &Value, name: &str) -> String {
+    item.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| v.as_str() != Some(name))
+        .map(|(k, v)| format!("{} {}", words(k), scalar(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Each item's name, when every item has a distinct one.

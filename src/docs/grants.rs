@@ -28,7 +28,9 @@ pub fn statements(role: &Resource) -> Vec<Statement> {
                 Value::String(a) => vec![a.clone()],
                 other => texts(other),
             };
-            let resources = resources(&s["Resource"]);
+            let mut resources = resources(&s["Resource"]);
+            // A table and its indexes, a bucket and its objects: one name.
+            resources.dedup();
             found.push(Statement { actions, resources });
         }
     }
@@ -53,7 +55,15 @@ fn resources(value: &Value) -> Vec<String> {
 pub fn verb(action: &str) -> &'static str {
     let name = action.rsplit(':').next().unwrap_or(action);
     const READ: &[&str] = &[
-        "Get", "List", "Describe", "Receive", "Query", "Scan", "Read", "Batch",
+        "ConditionCheck",
+        "Get",
+        "List",
+        "Describe",
+        "Receive",
+        "Query",
+        "Scan",
+        "Read",
+        "Batch",
     ];
     const WRITE: &[&str] = &[
         "Put", "Delete", "Send", "Write", "Update", "Create", "Publish", "Change",

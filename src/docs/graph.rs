@@ -285,6 +285,15 @@ impl Graph {
                 graph.edges.push(edge);
             }
         };
+        // An origin named by its DNS name reaches what the record aliases.
+        let aliases: BTreeMap<String, String> = cfn
+            .of_type("AWS::Route53::RecordSet")
+            .filter_map(|r| {
+                let name = r.text("Name")?;
+                let to = target(r.get("AliasTarget.DNSName"))?;
+                Some((name.trim_end_matches('.').to_string(), to.to_string()))
+            })
+            .collect();
         for d in cfn.of_type("AWS::CloudFront::Distribution") {
             let config = d.get("DistributionConfig");
             for origin in config["Origins"].as_array().into_iter().flatten() {
@@ -295,7 +304,12 @@ impl Graph {
                     .map(|(p, _)| p)
                     .collect::<Vec<_>>()
                     .join(" ");
-                for to in targets(&origin["DomainName"]) {
+                let domain = &origin["DomainName"];
+                let mut reached: Vec<&str> = targets(domain);
+                if let Some(to) = domain.as_str().and_then(|name| aliases.get(name)) {
+                    reached.push(to);
+                }
+                for to in reached {
                     link(self, d.id, to, format!("HTTPS {paths}"));
                 }
             }

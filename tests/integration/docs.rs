@@ -24,6 +24,38 @@ fn doc(example: &str, file: &str) -> String {
 }
 
 #[test]
+fn the_committed_docs_of_every_example_are_current() {
+    let mut stale = Vec::new();
+    for example in EXAMPLES {
+        let dir = example_dir(example).join("docs");
+        let documents = generated(example);
+        let mut expected: BTreeSet<String> =
+            documents.iter().map(|d| d.file_name.clone()).collect();
+        expected.insert("manifest.json".into());
+        let present: BTreeSet<String> = fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let differs = documents
+            .iter()
+            .any(|d| fs::read_to_string(dir.join(&d.file_name)).ok().as_deref() != Some(&d.text));
+        if present != expected || differs {
+            stale.push(format!(
+                "examples/{example}/docs: refresh with `cargo run -- docs --dir examples/{example}`"
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the committed docs differ from what archgen generates; review the change, then\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
 fn a_doc_states_windows_in_their_time_zone_and_in_utc() {
     let text = doc("user-management", "main.prod.md");
     assert!(
