@@ -64,3 +64,18 @@ pub fn markdown_cell(s: &str) -> String {
 pub fn mermaid_label(s: &str) -> String {
     s.replace('"', "#quot;").replace(['\n', '\r'], " ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_in_a_mermaid_label_becomes_an_entity() {
+        assert_eq!(mermaid_label("say \"hi\"\nnow"), "say #quot;hi#quot; now");
+    }
+
+    #[test]
+    fn a_pipe_in_a_table_cell_is_escaped() {
+        assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -226,3 +226,88 @@ fn an_unknown_environment_is_a_usage_error() {
         .stderr(predicate::str::contains("Did you mean 'prod'?"));
     assert!(!project.path().join("docs").exists());
 }
+
+/// Runs Mermaid's own parser (scripts/mermaid-parse.mjs, with the mermaid
+/// and jsdom that scripts/install-tools puts in .tools/node) on the
+/// diagrams of `files`: whether all parse, and what it printed.
+fn mermaid_parse(files: &[std::path::PathBuf]) -> (bool, String) {
+    let node_dir = std::env::var_os("ARCHGEN_TOOLS_NODE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| crate::support::repo().join(".tools/node"));
+    let modules = node_dir.join("node_modules");
+    assert!(
+        modules.join("mermaid").is_dir() && modules.join("jsdom").is_dir(),
+        "mermaid and jsdom not found in {}: run scripts/test (it installs the test tools) \
+         or set ARCHGEN_TOOLS_NODE",
+        modules.display()
+    );
+    let out = std::process::Command::new("node")
+        .arg(crate::support::repo().join("scripts/mermaid-parse.mjs"))
+        .args(files)
+        .env("ARCHGEN_MERMAID_MODULES", &modules)
+        .output()
+        .expect("node runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn every_committed_diagram_parses_with_mermaid() {
+    let files: Vec<std::path::PathBuf> = EXAMPLES
+        .iter()
+        .flat_map(|example| {
+            let dir = example_dir(example).join("docs");
+            generated(example)
+                .into_iter()
+                .map(move |d| dir.join(d.file_name))
+        })
+        .collect();
+    assert_eq!(files.len(), 18, "every example × environment");
+    let (ok, output) = mermaid_parse(&files);
+    assert!(ok, "{output}");
+    assert!(
+        output.contains("18 diagram(s) parsed, 0 failed"),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_broken_diagram_fails_the_mermaid_check() {
+    let good = doc("user-management", "main.prod.md");
+    let dir = tempfile::tempdir().unwrap();
+    // A subgraph left open, and a label with a bare quote in it.
+    let mut lines: Vec<&str> = good.lines().collect();
+    let end = lines
+        .iter()
+        .position(|l| l.trim() == "end")
+        .expect("a subgraph");
+    lines.remove(end);
+    let unclosed = lines.join("\n");
+    let quoted = good.replacen("[\"api<br/>", "[\"api \"v2\"<br/>", 1);
+    assert_ne!(quoted, good, "the diagram has the api node");
+    let mut files = Vec::new();
+    for (name, text) in [
+        ("good.md", good.as_str()),
+        ("unclosed.md", &unclosed),
+        ("quoted.md", &quoted),
+    ] {
+        fs::write(dir.path().join(name), text).unwrap();
+        files.push(dir.path().join(name));
+    }
+    let (ok, output) = mermaid_parse(&files);
+    assert!(!ok, "{output}");
+    assert!(
+        output.contains("unclosed.md: diagram 1: Parse error"),
+        "{output}"
+    );
+    assert!(
+        output.contains("quoted.md: diagram 1: Parse error"),
+        "{output}"
+    );
+    assert!(!output.contains("good.md"), "{output}");
+    assert!(output.contains("1 diagram(s) parsed, 2 failed"), "{output}");
+}
