@@ -6,7 +6,10 @@
 //! embedders.
 
 pub mod cli;
+#[cfg(feature = "deploy")]
+pub mod diff_markdown;
 pub mod docs;
+pub mod text;
 
 #[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;

@@ -4,10 +4,10 @@
 #[path = "support/fake.rs"]
 mod fake;
 
-use archgen::deploy::markdown;
 use archgen::deploy::model::{ChangeSetInfo, StackInfo};
 use archgen::deploy::ops::diff::{self, DiffReport};
 use archgen::deploy::ops::{Env, Target};
+use archgen::diff_markdown as markdown;
 use archgen::manifest::StackEntry;
 use fake::{Fake, Recorder};
 use std::time::Duration;
@@ -101,7 +101,7 @@ fn an_existing_stack_shows_its_change_set_with_risks_against_the_deployed_templa
     );
     assert!(fake.calls().contains(&"delete_change_set".to_string()));
 
-    let md = markdown::render(&report);
+    let md = markdown::render(&report).unwrap();
     assert!(md.contains(
         "| Modify | `Database` | `AWS::RDS::DBInstance` | True | DBInstanceIdentifier | ⚠️ **destructive** |"
     ), "{md}");
@@ -118,7 +118,7 @@ fn a_new_stack_is_listed_from_its_template_and_its_dependant_waits() {
     assert_eq!(report.stacks[0].changes.len(), resources);
     assert_eq!(report.stacks[0].region, "us-east-1");
     assert_eq!(report.stacks[1].plan, "waits");
-    let md = markdown::render(&report);
+    let md = markdown::render(&report).unwrap();
     assert!(
         md.contains(&format!("new stack: {resources} resource(s) to create")),
         "{md}"

@@ -6,8 +6,8 @@ use std::io::Write;
 use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::{ProgressOnStderr, Quiet, Terminal};
-use crate::deploy::markdown;
 use crate::deploy::ops::diff;
+use crate::diff_markdown;
 
 #[derive(Debug, Args)]
 #[command(
@@ -61,7 +61,7 @@ pub fn run(args: DiffArgs) -> Result<(), Error> {
             let report =
                 diff::report(&cloud, &mut ProgressOnStderr, &env, &targets, bucket).await?;
             std::io::stdout()
-                .write_all(markdown::render(&report).as_bytes())
+                .write_all(diff_markdown::render(&report)?.as_bytes())
                 .map_err(|e| archgen_synth::Error::io("write the diff to", "standard output", e))?;
             return Ok(report.changes);
         }

@@ -1,91 +1,113 @@
 //! `archgen diff --format markdown`: the diff of an environment
-//! (`ops::diff::report`, the data `diff --json` prints) as Markdown, one
-//! table per stack, for a pull-request comment.
+//! (`ops::diff::report`, the data `diff --json` prints) as the view a
+//! pull-request comment shows: per stack its counts, then its changes with
+//! the destructive and broadening ones first and marked. The text comes
+//! from the tera templates in `templates/diff/`, rendered by the `archgen`
+//! crate (this crate, like the synthesizer, carries no template engine).
+
+use serde::Serialize;
 
 use crate::ops::diff::{ChangeEntry, DiffReport, StackDiff};
 
-/// The Markdown report of a diff: a heading, a summary line, and per stack
-/// a table of its changes with their risks.
-pub fn render(report: &DiffReport) -> String {
-    let stacks = &report.stacks;
-    let risky: usize = stacks
-        .iter()
-        .flat_map(|s| &s.changes)
-        .map(|c| c.risks.len())
-        .sum();
-    let mut out = format!("### archgen diff: `{}`\n\n", escape(&report.environment));
-    out.push_str(&match (report.changes, risky) {
-        (0, _) => format!("No changes in {} stack(s).\n", stacks.len()),
-        (n, 0) => format!("**{n} change(s)** in {} stack(s).\n", stacks.len()),
-        (n, r) => format!(
-            "**{n} change(s)** in {} stack(s), **{r} need(s) a second look** \
-             (destructive or broadening).\n",
-            stacks.len()
-        ),
-    });
-    for stack in stacks {
-        out.push('\n');
-        out.push_str(&render_stack(stack));
-    }
-    out
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DiffView {
+    pub environment: String,
+    pub changes: usize,
+    /// Changes with at least one risk, over all stacks.
+    pub risky: usize,
+    pub stacks: Vec<StackView>,
 }
 
-fn render_stack(stack: &StackDiff) -> String {
-    let title = format!(
-        "#### `{}` ({})",
-        escape(&stack.stack),
-        escape(&stack.region)
-    );
-    let summary = match stack.plan {
-        "create" | "recreate" => {
-            format!("new stack: {} resource(s) to create", stack.changes.len())
-        }
-        "waits" => {
-            return format!(
-                "{title}: not previewed, its parameters come from a stack that is not \
-                 deployed yet (deploy creates both in order)\n"
-            );
-        }
-        _ if stack.changes.is_empty() => return format!("{title}: no changes\n"),
-        _ => format!("{} change(s)", stack.changes.len()),
-    };
-    let mut out = format!("{title}: {summary}\n\n");
-    out.push_str("| Action | Logical ID | Type | Replacement | Caused by | Risk |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
-    for change in &stack.changes {
-        let marks: Vec<&str> = change.risks.iter().map(|r| risk_label(r.kind)).collect();
-        out.push_str(&format!(
-            "| {} | `{}` | `{}` | {} | {} | {} |\n",
-            escape(&change.action),
-            escape(&change.logical_id),
-            escape(&change.resource_type),
-            escape(&replacement(change)),
-            escape(&caused_by(change)),
-            if marks.is_empty() {
-                "-".to_string()
-            } else {
-                marks.join(", ")
-            }
-        ));
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StackView {
+    pub stack: String,
+    pub region: String,
+    /// `new` (create or recreate), `waits`, `none` (no changes), `update`.
+    pub plan: &'static str,
+    pub changes: Vec<ChangeView>,
+    pub risks: Vec<RiskView>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChangeView {
+    pub action: String,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub replacement: String,
+    pub caused_by: String,
+    /// `⚠️ **destructive**`, `🔓 **broadening**`; empty when none.
+    pub marks: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RiskView {
+    pub mark: &'static str,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub reason: String,
+}
+
+pub fn view(report: &DiffReport) -> DiffView {
+    DiffView {
+        environment: report.environment.clone(),
+        changes: report.changes,
+        risky: report
+            .stacks
+            .iter()
+            .flat_map(|s| &s.changes)
+            .map(|c| c.risks.len())
+            .sum(),
+        stacks: report.stacks.iter().map(stack_view).collect(),
     }
-    let risks: Vec<_> = stack
-        .changes
-        .iter()
-        .flat_map(|c| c.risks.iter().map(move |r| (c, r)))
-        .collect();
-    if !risks.is_empty() {
-        out.push('\n');
-        for (c, r) in risks {
-            out.push_str(&format!(
-                "- {} `{}` ({}): {}\n",
-                risk_label(r.kind),
-                escape(&c.logical_id),
-                escape(&c.resource_type),
-                escape(&r.reason)
-            ));
-        }
+}
+
+fn stack_view(stack: &StackDiff) -> StackView {
+    // What needs a second look comes first: destructive, then broadening,
+    // then the rest, each in CloudFormation's order.
+    let mut changes: Vec<&ChangeEntry> = stack.changes.iter().collect();
+    changes.sort_by_key(|c| rank(c));
+    StackView {
+        stack: stack.stack.clone(),
+        region: stack.region.clone(),
+        plan: match stack.plan {
+            "create" | "recreate" => "new",
+            "waits" => "waits",
+            _ if stack.changes.is_empty() => "none",
+            _ => "update",
+        },
+        risks: changes
+            .iter()
+            .flat_map(|c| {
+                c.risks.iter().map(|r| RiskView {
+                    mark: risk_label(r.kind),
+                    logical_id: c.logical_id.clone(),
+                    resource_type: c.resource_type.clone(),
+                    reason: r.reason.clone(),
+                })
+            })
+            .collect(),
+        changes: changes
+            .into_iter()
+            .map(|c| ChangeView {
+                action: c.action.clone(),
+                logical_id: c.logical_id.clone(),
+                resource_type: c.resource_type.clone(),
+                replacement: replacement(c),
+                caused_by: caused_by(c),
+                marks: c.risks.iter().map(|r| risk_label(r.kind)).collect(),
+            })
+            .collect(),
     }
-    out
+}
+
+fn rank(c: &ChangeEntry) -> u8 {
+    if c.risks.iter().any(|r| r.kind == "destructive") {
+        0
+    } else if c.risks.is_empty() {
+        2
+    } else {
+        1
+    }
 }
 
 fn risk_label(kind: &str) -> &'static str {
@@ -118,174 +140,78 @@ fn caused_by(c: &ChangeEntry) -> String {
     }
 }
 
-/// Text safe inside a table cell or a code span: no column breaks, no HTML,
-/// no line breaks.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('`', "'")
-        .replace(['\r', '\n'], " ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ops::diff::RiskEntry;
 
-    fn change(action: &str, id: &str, kind: &str, replacement: Option<&str>) -> ChangeEntry {
+    fn change(action: &str, id: &str, risk: Option<&'static str>) -> ChangeEntry {
         ChangeEntry {
             action: action.into(),
             logical_id: id.into(),
-            resource_type: kind.into(),
-            replacement: replacement.map(String::from),
+            resource_type: "AWS::S3::Bucket".into(),
+            replacement: None,
             replaced_because_of: Vec::new(),
             properties: Vec::new(),
-            risks: Vec::new(),
+            risks: risk
+                .map(|kind| RiskEntry {
+                    kind,
+                    reason: format!("{id} is {kind}"),
+                })
+                .into_iter()
+                .collect(),
         }
     }
 
-    fn risk(kind: &'static str, reason: &str) -> RiskEntry {
-        RiskEntry {
-            kind,
-            reason: reason.into(),
-        }
-    }
-
-    fn stack(name: &str, region: &str, plan: &'static str, changes: Vec<ChangeEntry>) -> StackDiff {
-        StackDiff {
-            stack: name.into(),
-            region: region.into(),
-            plan,
-            changes,
-        }
-    }
-
-    /// A prod diff as CloudFormation reports it: the main stack replaces its
-    /// database and opens its load balancer, the edge stack is new, the
-    /// queue stack is unchanged and a stack fed by the new edge stack waits.
-    fn prod() -> DiffReport {
-        let mut database = change("Modify", "Database", "AWS::RDS::DBInstance", Some("True"));
-        database.replaced_because_of = vec!["DBInstanceIdentifier".into()];
-        database.properties = vec![
-            "DBInstanceIdentifier".into(),
-            "BackupRetentionPeriod".into(),
-        ];
-        database.risks = vec![risk(
-            "destructive",
-            "is replaced (DBInstanceIdentifier): its data is lost",
-        )];
-        let mut alb_sg = change(
-            "Modify",
-            "AlbSecurityGroup",
-            "AWS::EC2::SecurityGroup",
-            Some("False"),
-        );
-        alb_sg.properties = vec!["SecurityGroupIngress".into()];
-        alb_sg.risks = vec![risk("broadening", "admits 0.0.0.0/0 on port 443")];
+    fn report(plan: &'static str, changes: Vec<ChangeEntry>) -> DiffReport {
         DiffReport {
             environment: "prod".into(),
-            changes: 5,
-            stacks: vec![
-                stack(
-                    "user-management-prod-main",
-                    "ap-northeast-1",
-                    "update",
-                    vec![
-                        database,
-                        alb_sg,
-                        change("Add", "ExportRole", "AWS::IAM::Role", None),
-                    ],
-                ),
-                stack(
-                    "user-management-prod-edge",
-                    "us-east-1",
-                    "create",
-                    vec![
-                        change("Add", "WebAcl", "AWS::WAFv2::WebACL", None),
-                        change("Add", "Distribution", "AWS::CloudFront::Distribution", None),
-                    ],
-                ),
-                stack(
-                    "user-management-prod-queues",
-                    "ap-northeast-1",
-                    "no-changes",
-                    vec![],
-                ),
-                stack(
-                    "user-management-prod-api",
-                    "ap-northeast-1",
-                    "waits",
-                    vec![],
-                ),
-            ],
+            changes: changes.len(),
+            stacks: vec![StackDiff {
+                stack: "demo-prod-main".into(),
+                region: "eu-west-1".into(),
+                plan,
+                changes,
+            }],
         }
     }
 
     #[test]
-    fn a_table_per_stack_with_replacements_causes_and_risks() {
-        let expected = "\
-### archgen diff: `prod`
-
-**5 change(s)** in 4 stack(s), **2 need(s) a second look** (destructive or broadening).
-
-#### `user-management-prod-main` (ap-northeast-1): 3 change(s)
-
-| Action | Logical ID | Type | Replacement | Caused by | Risk |
-|---|---|---|---|---|---|
-| Modify | `Database` | `AWS::RDS::DBInstance` | True | DBInstanceIdentifier | ⚠️ **destructive** |
-| Modify | `AlbSecurityGroup` | `AWS::EC2::SecurityGroup` | False | SecurityGroupIngress | 🔓 **broadening** |
-| Add | `ExportRole` | `AWS::IAM::Role` | - | - | - |
-
-- ⚠️ **destructive** `Database` (AWS::RDS::DBInstance): is replaced (DBInstanceIdentifier): its data is lost
-- 🔓 **broadening** `AlbSecurityGroup` (AWS::EC2::SecurityGroup): admits 0.0.0.0/0 on port 443
-
-#### `user-management-prod-edge` (us-east-1): new stack: 2 resource(s) to create
-
-| Action | Logical ID | Type | Replacement | Caused by | Risk |
-|---|---|---|---|---|---|
-| Add | `WebAcl` | `AWS::WAFv2::WebACL` | - | - | - |
-| Add | `Distribution` | `AWS::CloudFront::Distribution` | - | - | - |
-
-#### `user-management-prod-queues` (ap-northeast-1): no changes
-
-#### `user-management-prod-api` (ap-northeast-1): not previewed, its parameters come from a stack that is not deployed yet (deploy creates both in order)
-";
-        assert_eq!(render(&prod()), expected);
-    }
-
-    #[test]
-    fn nothing_to_change_says_so() {
-        let report = DiffReport {
-            environment: "dev".into(),
-            changes: 0,
-            stacks: vec![stack("demo-dev-main", "eu-west-1", "no-changes", vec![])],
-        };
+    fn destructive_then_broadening_changes_come_first_each_in_their_order() {
+        let view = view(&report(
+            "update",
+            vec![
+                change("Add", "A", None),
+                change("Modify", "B", Some("broadening")),
+                change("Remove", "C", Some("destructive")),
+                change("Modify", "D", None),
+                change("Modify", "E", Some("destructive")),
+            ],
+        ));
+        let stack = &view.stacks[0];
+        let order: Vec<&str> = stack
+            .changes
+            .iter()
+            .map(|c| c.logical_id.as_str())
+            .collect();
+        assert_eq!(order, ["C", "E", "B", "A", "D"]);
+        assert_eq!(stack.changes[0].marks, ["⚠️ **destructive**"]);
+        assert!(stack.changes[3].marks.is_empty());
+        let risks: Vec<&str> = stack.risks.iter().map(|r| r.reason.as_str()).collect();
         assert_eq!(
-            render(&report),
-            "### archgen diff: `dev`\n\nNo changes in 1 stack(s).\n\n\
-             #### `demo-dev-main` (eu-west-1): no changes\n"
+            risks,
+            ["C is destructive", "E is destructive", "B is broadening"]
         );
+        assert_eq!(view.risky, 3);
     }
 
     #[test]
-    fn cell_text_cannot_break_the_table_or_inject_html() {
-        let mut queue = change("Modify", "Queue", "AWS::SQS::Queue", None);
-        queue.risks = vec![risk("destructive", "a | b <img src=x>\nnext `line`")];
-        let report = DiffReport {
-            environment: "dev".into(),
-            changes: 1,
-            stacks: vec![stack("demo-dev-main", "eu-west-1", "update", vec![queue])],
-        };
-        let md = render(&report);
-        assert!(
-            md.contains("| Modify | `Queue` | `AWS::SQS::Queue` | unknown | - |"),
-            "{md}"
-        );
-        assert!(
-            md.contains("a \\| b &lt;img src=x&gt; next 'line'\n"),
-            "{md}"
-        );
+    fn the_plan_says_whether_a_stack_is_new_waits_or_has_nothing_to_change() {
+        let plan = |plan, changes| view(&report(plan, changes)).stacks[0].plan;
+        assert_eq!(plan("create", vec![change("Add", "A", None)]), "new");
+        assert_eq!(plan("recreate", vec![change("Add", "A", None)]), "new");
+        assert_eq!(plan("waits", vec![]), "waits");
+        assert_eq!(plan("no-changes", vec![]), "none");
+        assert_eq!(plan("update", vec![change("Add", "A", None)]), "update");
     }
 }
