@@ -17,6 +17,15 @@ const LEFT_OUT: &[&str] = &["diagram", "reach", "skipped", "environment", "stack
 /// field of it).
 const ONE_ROW_PER_ITEM: &[&str] = &["kept"];
 
+/// Lists of sentences (scaling rules, routes, notes), compared one by one.
+const SENTENCES: &[&str] = &[
+    "scaling rules",
+    "routes",
+    "triggers",
+    "subscribers",
+    "notes",
+];
+
 /// Sections that are one setting as a whole: DNS names differ per
 /// environment by design, so a row per name would be noise.
 const ONE_ROW: &[&str] = &["records"];
@@ -106,6 +115,16 @@ fn flatten(path: &str, value: &Value, out: &mut BTreeMap<String, String>) {
                 if k != "name" {
                     flatten(&format!("{path} › {}", words(k)), v, out);
                 }
+            }
+        }
+        // Long sentences, each its own setting: a row says which
+        // environments have it, rather than repeating the whole list.
+        Value::Array(items)
+            if SENTENCES.iter().any(|s| path.ends_with(s))
+                && items.iter().all(Value::is_string) =>
+        {
+            for item in items {
+                out.insert(format!("{path} › {}", scalar(item)), "yes".to_string());
             }
         }
         Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
