@@ -267,11 +267,32 @@ fn every_committed_diagram_parses_with_mermaid() {
         })
         .collect();
     assert_eq!(files.len(), 18, "every example × environment");
+    let mut files = files;
+    files.push(crate::support::repo().join("README.md"));
     let (ok, output) = mermaid_parse(&files);
     assert!(ok, "{output}");
     assert!(
-        output.contains("18 diagram(s) parsed, 0 failed"),
+        output.contains("19 diagram(s) parsed, 0 failed"),
         "{output}"
+    );
+}
+
+/// The first Mermaid block of a Markdown text.
+fn first_diagram(text: &str) -> &str {
+    let start = text.find("```mermaid\n").expect("a mermaid block");
+    let rest = text.get(start..).unwrap_or_default();
+    let end = rest.get(3..).and_then(|r| r.find("```")).expect("closed") + 6;
+    rest.get(..end).unwrap_or_default()
+}
+
+#[test]
+fn the_readme_shows_the_diagram_archgen_generates() {
+    let readme = fs::read_to_string(crate::support::repo().join("README.md")).unwrap();
+    let generated = doc("user-management", "main.prod.md");
+    assert_eq!(
+        first_diagram(&readme),
+        first_diagram(&generated),
+        "README.md's diagram is examples/user-management/docs/main.prod.md's: copy it over"
     );
 }
 
