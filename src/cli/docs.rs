@@ -27,7 +27,7 @@ Examples:
   archgen docs prod --dir examples/solo-saving --out /tmp/solo-docs"
 )]
 pub struct DocsArgs {
-    /// Only this environment [default: every declared one].
+    /// Only this environment [default: every declared one]; --out then holds its documents alone.
     #[arg(value_name = "ENV")]
     pub env: Option<String>,
     /// Project directory that holds stacks/.

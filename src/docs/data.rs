@@ -126,12 +126,15 @@ pub fn caches(checked: &CheckedStack) -> Vec<Cache> {
             name: key.to_string(),
             engine: format!("{} {}", spec.engine.as_str(), spec.version),
             node_type: spec.node_type.clone(),
-            nodes: match spec.shards {
-                Some(shards) => format!(
-                    "{shards} shard(s) of 1 primary + {} replica(s)",
-                    spec.replicas
-                ),
-                None => format!("1 primary + {} replica(s)", spec.replicas),
+            nodes: {
+                let group = match spec.replicas {
+                    0 => "1 primary, no replica".to_string(),
+                    n => format!("1 primary + {n} replica(s)"),
+                };
+                match spec.shards {
+                    Some(shards) => format!("{shards} shard(s) of {group}"),
+                    None => group,
+                }
             },
             snapshots: format!("kept {} days", spec.snapshot.retention_days),
             snapshot_window: window(spec.snapshot.window.as_ref(), values.snapshot_window),
