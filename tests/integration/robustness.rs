@@ -113,7 +113,7 @@ fn config() -> Config {
 }
 
 /// What `archgen synth` does for every environment the text declares, in
-/// memory: any panic fails the property.
+/// memory, then `archgen docs`: any panic fails the property.
 fn run_everything(text: &str) {
     let project = match Project::from_source(PathBuf::from("stacks/main.yaml"), text.to_string()) {
         Ok(p) => p,
@@ -138,6 +138,12 @@ fn run_everything(text: &str) {
                 let _ = d.to_string();
             }
         }
+    }
+    // `archgen docs` reads the same templates as data: it must not panic
+    // on what they hold either (an error is what failed above).
+    let envs = project.environment_names();
+    if envs.len() <= 3 {
+        let _ = archgen::docs::generate(&project, &envs);
     }
 }
 
