@@ -97,6 +97,24 @@ fn statement(s: &Value) -> String {
     if let Some(ip) = s.get("IPSetReferenceStatement") {
         return format!("source address in IP set {}", describe(&ip["Arn"]));
     }
+    if let Some(m) = s.get("ByteMatchStatement") {
+        return format!(
+            "{} {} `{}`",
+            field(&m["FieldToMatch"]),
+            describe(&m["PositionalConstraint"])
+                .to_lowercase()
+                .replace('_', " "),
+            describe(&m["SearchString"])
+        );
+    }
+    for (key, what) in [
+        ("XssMatchStatement", "cross-site scripting"),
+        ("SqliMatchStatement", "SQL injection"),
+    ] {
+        if let Some(m) = s.get(key) {
+            return format!("{what} in the {}", field(&m["FieldToMatch"]));
+        }
+    }
     if let Some(geo) = s.get("GeoMatchStatement") {
         return format!("request from {}", texts(&geo["CountryCodes"]).join(", "));
     }
@@ -111,10 +129,19 @@ fn statement(s: &Value) -> String {
                 .flatten()
                 .map(statement)
                 .collect();
-            let mut unique = parts.clone();
-            unique.dedup();
-            if unique.len() == 1 && key == "OrStatement" {
-                return format!("{} (in {} places)", unique[0], parts.len());
+            // `xss in the body or xss in the query string` → `xss in the
+            // body or query string`.
+            let split: Vec<(&str, &str)> = parts
+                .iter()
+                .filter_map(|p| p.split_once(" in the "))
+                .collect();
+            if key == "OrStatement"
+                && split.len() == parts.len()
+                && let Some((what, _)) = split.first()
+                && split.iter().all(|(w, _)| w == what)
+            {
+                let places: Vec<&str> = split.iter().map(|(_, place)| *place).collect();
+                return format!("{what} in the {}", places.join(" or "));
             }
             return parts.join(joiner);
         }
@@ -122,6 +149,21 @@ fn statement(s: &Value) -> String {
     s.as_object()
         .and_then(|o| o.keys().next())
         .map_or_else(String::new, |k| k.trim_end_matches("Statement").to_string())
+}
+
+/// The part of a request a rule reads: `UriPath` → `URI path`.
+fn field(to_match: &Value) -> String {
+    let name = to_match
+        .as_object()
+        .and_then(|o| o.keys().next())
+        .map_or("request", String::as_str);
+    match name {
+        "UriPath" => "URI path".to_string(),
+        "QueryString" => "query string".to_string(),
+        "Body" => "body".to_string(),
+        "SingleHeader" => format!("header {}", describe(&to_match[name]["Name"])),
+        other => other.to_string(),
+    }
 }
 
 pub fn distributions(cfn: &Cfn, keys: &[String]) -> Vec<Distribution> {
