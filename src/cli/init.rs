@@ -113,6 +113,7 @@ fn render(template: &str, app: &str, region: &str) -> Result<String, Error> {
     let mut context = tera::Context::new();
     context.insert("app", app);
     context.insert("region", region);
+    context.insert("schema_url", super::schema::SCHEMA_URL);
     let mut tera = tera::Tera::default();
     tera.add_raw_template("preset", template)
         .and_then(|()| tera.render("preset", &context))

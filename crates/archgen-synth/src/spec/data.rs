@@ -13,6 +13,7 @@ use std::fmt;
 // ---------------------------------------------------------------- databases
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Engine {
     Postgres,
@@ -50,6 +51,7 @@ impl Engine {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSpec {
     pub engine: Engine,
@@ -123,6 +125,7 @@ fn default_monitoring() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StorageSpec {
     #[serde(default = "default_storage_type")]
@@ -138,6 +141,7 @@ fn default_storage_type() -> String {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BackupSpec {
     #[serde(default = "default_backup_days")]
@@ -161,6 +165,7 @@ impl Default for BackupSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReplicaSpec {
     /// Instance class (default: the primary's).
@@ -172,6 +177,7 @@ pub struct ReplicaSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServerlessSpec {
     pub min_acu: f64,
@@ -215,9 +221,16 @@ impl<'de> Deserialize<'de> for ParamValue {
     }
 }
 
+yaml_shape!(ParamValue, "ParamValue", {
+    "description": "A parameter value: a number, a word, or a size with a unit (`256MB`).",
+    "type": ["integer", "number", "boolean", "string"],
+    "examples": [100, "256MB"]
+});
+
 // ---------------------------------------------------------------- caches
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum CacheEngine {
     Redis,
@@ -234,6 +247,7 @@ impl CacheEngine {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CacheSpec {
     pub engine: CacheEngine,
@@ -280,6 +294,7 @@ impl CacheSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotSpec {
     #[serde(default = "default_backup_days")]
@@ -300,6 +315,7 @@ impl Default for SnapshotSpec {
 // ---------------------------------------------------------------- buckets
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BucketSpec {
     /// Physical name stem; archgen appends `-<env>`. Absent: CloudFormation
@@ -323,6 +339,7 @@ pub struct BucketSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleSpec {
     #[serde(default)]
@@ -352,6 +369,7 @@ impl Default for LifecycleSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     pub days: u32,
@@ -359,6 +377,7 @@ pub struct Transition {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum StorageClass {
     #[serde(rename = "STANDARD_IA")]
     StandardIa,
@@ -395,6 +414,7 @@ impl StorageClass {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoncurrentSpec {
     #[serde(default)]
@@ -404,6 +424,7 @@ pub struct NoncurrentSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CorsRule {
     pub origins: Vec<String>,
@@ -419,6 +440,7 @@ pub struct CorsRule {
 // ---------------------------------------------------------------- secrets
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecretSpec {
     /// Secret name (default `<app>/<env>/<key>`).
@@ -443,6 +465,7 @@ pub struct SecretSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GenerateSpec {
     #[serde(default = "default_length")]
@@ -468,6 +491,7 @@ impl Default for GenerateSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RotationSpec {
     pub days: u32,
@@ -478,6 +502,7 @@ pub struct RotationSpec {
 // ---------------------------------------------------------------- parameters
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ParameterSpec {
     /// Full parameter name (default `/<app>/<env>/<key>`).
@@ -497,6 +522,7 @@ pub struct ParameterSpec {
 // ---------------------------------------------------------------- keys
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeySpec {
     #[serde(default)]
