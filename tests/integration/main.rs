@@ -15,6 +15,7 @@ mod network;
 mod output;
 mod overlays;
 mod robustness;
+mod sarif;
 mod schema;
 mod security;
 mod snapshots;
