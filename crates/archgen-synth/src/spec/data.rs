@@ -57,6 +57,7 @@ pub struct DatabaseSpec {
     pub engine: Engine,
     /// A full engine version as RDS lists it (`15.15`, `8.4.6`,
     /// `8.0.mysql_aurora.3.08.2`); a bare major version is refused.
+    #[cfg_attr(feature = "schema", schemars(example = "15.15"))]
     pub version: String,
     /// Instance class (`db.t3.medium`); for Aurora Serverless v2 leave it out.
     #[serde(default)]
@@ -85,6 +86,7 @@ pub struct DatabaseSpec {
     pub backup: BackupSpec,
     /// `sun 04:00-05:00 Asia/Tokyo` or AWS's `sun:19:00-sun:20:00`.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(example = "sun 04:00-05:00 Asia/Tokyo"))]
     pub maintenance_window: Option<String>,
     /// CloudWatch Logs exports (default per engine).
     #[serde(default)]
@@ -148,6 +150,7 @@ pub struct BackupSpec {
     pub retention_days: u32,
     /// `03:00-04:00 Asia/Tokyo` or AWS's UTC form `18:00-19:00`.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(example = "03:00-04:00 Asia/Tokyo"))]
     pub window: Option<String>,
 }
 

@@ -64,8 +64,10 @@ stack_spec! {
     fields {
         /// Application name: lowercase letters, digits and hyphens. It prefixes
         /// stack names, export names and resource names.
+        #[cfg_attr(feature = "schema", schemars(example = "user-management"))]
         app: String,
         /// AWS region the stack deploys to, e.g. `ap-northeast-1`.
+        #[cfg_attr(feature = "schema", schemars(example = "ap-northeast-1"))]
         region: String,
         #[serde(default)]
         description: Option<String>,

@@ -12,6 +12,7 @@ use std::fmt;
 #[serde(deny_unknown_fields)]
 pub struct NetworkSpec {
     /// The VPC's IPv4 CIDR, e.g. `10.0.0.0/16`.
+    #[cfg_attr(feature = "schema", schemars(example = "10.0.0.0/16"))]
     pub cidr: String,
     /// How many availability zones (1–6), or their names.
     pub zones: Zones,
