@@ -14,7 +14,9 @@
 //! What a schema cannot say: a field the spec requires must be in the base
 //! (the loader also accepts it in every environment's overlay instead), and a
 //! component an overlay adds must be complete (the schema checks overlays
-//! only field by field).
+//! only field by field). Two rarities differ too: JSON Schema counts `2.0`
+//! as an integer (the loader asks for `2`), and the loader also reads a
+//! one-word choice written as a mapping (`nat: { single: ~ }`).
 
 /// `JsonSchema` for a type with a hand-written `Deserialize`: the YAML shape
 /// that deserializer accepts, written next to it so the two change together.
