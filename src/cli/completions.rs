@@ -45,7 +45,7 @@ pub fn man(_: ManArgs) -> Result<(), Error> {
     write_stdout(&out)
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+pub(super) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     std::io::stdout()
         .write_all(bytes)
         .map_err(|e| archgen_synth::Error::io("write to", "standard output", e))?;

@@ -12,8 +12,9 @@ use crate::check::is_name;
 #[command(
     about = "Start a project: stacks/main.yaml from a preset, and a .gitignore",
     after_help = "\
-Writes stacks/main.yaml and .gitignore into --dir, and refuses if either \
-exists (nothing is overwritten). The spec's comments explain each block.
+Writes stacks/main.yaml and .gitignore into --dir (with --ci github, also \
+.github/workflows/archgen.yml), and refuses if any of them exists (nothing \
+is overwritten). The spec's comments explain each block.
 
 Presets:
   web-app      a load balancer, a service and a PostgreSQL database (three tiers)
@@ -22,7 +23,8 @@ Presets:
 
 Examples:
   archgen init --preset web-app --name shop --region eu-west-1
-  archgen init --preset static-site --dir site && archgen synth dev --dir site"
+  archgen init --preset static-site --dir site && archgen synth dev --dir site
+  archgen init --ci github    # plus a workflow: check and diff pull requests, deploy main"
 )]
 pub struct InitArgs {
     /// What the project starts as.
@@ -37,7 +39,20 @@ pub struct InitArgs {
     /// The project directory (created if missing).
     #[arg(long, value_name = "PATH", default_value = ".")]
     pub dir: PathBuf,
+    /// Also write a CI workflow: `github` writes .github/workflows/archgen.yml
+    /// (check and diff on pull requests, deploy on merge to main).
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub ci: Option<Ci>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Ci {
+    Github,
+}
+
+/// The environment the CI workflow diffs pull requests against and deploys
+/// on merge: every preset declares it.
+const CI_ENVIRONMENT: &str = "prod";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -57,6 +72,7 @@ impl Preset {
 }
 
 const GITIGNORE: &str = include_str!("../../templates/init/gitignore.tera");
+const GITHUB_WORKFLOW: &str = include_str!("../../templates/init/github-workflow.yml.tera");
 
 pub fn run(args: InitArgs) -> Result<(), Error> {
     let name = match &args.name {
@@ -75,13 +91,19 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
             args.region
         )));
     }
-    let files = [
+    let mut files = vec![
         (
             args.dir.join("stacks/main.yaml"),
             render(args.preset.template(), &name, &args.region)?,
         ),
         (args.dir.join(".gitignore"), GITIGNORE.to_string()),
     ];
+    if args.ci == Some(Ci::Github) {
+        files.push((
+            args.dir.join(".github/workflows/archgen.yml"),
+            render(GITHUB_WORKFLOW, &name, &args.region)?,
+        ));
+    }
     // Nothing is written unless every file is new.
     let taken: Vec<String> = files
         .iter()
@@ -113,10 +135,13 @@ fn render(template: &str, app: &str, region: &str) -> Result<String, Error> {
     let mut context = tera::Context::new();
     context.insert("app", app);
     context.insert("region", region);
+    context.insert("schema_url", super::schema::SCHEMA_URL);
+    context.insert("version", env!("CARGO_PKG_VERSION"));
+    context.insert("environment", CI_ENVIRONMENT);
     let mut tera = tera::Tera::default();
     tera.add_raw_template("preset", template)
         .and_then(|()| tera.render("preset", &context))
-        .map_err(|e| Error::usage(format!("the preset does not render: {e}")))
+        .map_err(|e| Error::usage(format!("the template does not render: {e}")))
 }
 
 /// The app name a directory suggests: its own name, made usable.

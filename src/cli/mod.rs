@@ -20,6 +20,7 @@ pub mod explain;
 pub mod init;
 #[cfg(feature = "deploy")]
 pub mod recover;
+pub mod schema;
 #[cfg(feature = "deploy")]
 pub mod status;
 pub mod synth;
@@ -93,6 +94,7 @@ pub enum Command {
     ContinueRollback(recover::ContinueRollbackArgs),
     Explain(explain::ExplainArgs),
     Init(init::InitArgs),
+    Schema(schema::SchemaArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
 }
@@ -131,6 +133,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::ContinueRollback(args) => recover::continue_rollback(args),
         Command::Explain(args) => explain::run(args),
         Command::Init(args) => init::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     }

@@ -1202,7 +1202,7 @@ fn readme_and_changelog_name_the_current_version() {
 }
 
 /// A spec with two rule errors, in different places.
-fn two_errors_spec() -> String {
+pub(crate) fn two_errors_spec() -> String {
     VALID
         .replace(
             "app: { type: private, cidrs: [10.0.11.0/24, 10.0.12.0/24] }",

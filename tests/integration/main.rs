@@ -16,6 +16,8 @@ mod network;
 mod output;
 mod overlays;
 mod robustness;
+mod sarif;
+mod schema;
 mod security;
 mod snapshots;
 mod support;

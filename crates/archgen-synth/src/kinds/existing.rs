@@ -18,6 +18,7 @@ use crate::template::{Expr, Template};
 
 /// Exactly one of the fields: what the resource is, and its name or ARN.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExistingSpec {
     /// An S3 bucket, by name.

@@ -35,6 +35,7 @@ use crate::template::iam::Statement;
 use crate::template::{Expr, Policy, Template};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     /// The attribute that spreads items over partitions.
@@ -60,6 +61,7 @@ pub struct TableSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeyAttribute {
     pub name: String,
@@ -68,6 +70,7 @@ pub struct KeyAttribute {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AttributeType {
     String,

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApiSpec {
     #[serde(default)]
@@ -30,6 +31,7 @@ fn default_retention() -> i64 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizerSpec {
     /// A key under `user_pools:`.
@@ -39,6 +41,7 @@ pub struct AuthorizerSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ThrottlingSpec {
     #[serde(default = "default_burst")]
@@ -65,6 +68,7 @@ impl Default for ThrottlingSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CorsSpec {
     pub origins: Vec<String>,
@@ -87,6 +91,7 @@ fn default_methods() -> Vec<String> {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApiRouteSpec {
     /// `METHOD /path` (e.g. `ANY /api/{proxy+}`) or `$default`.

@@ -9,6 +9,7 @@ use std::fmt;
 
 /// One Application Load Balancer per stack.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerSpec {
     #[serde(default)]
@@ -46,6 +47,7 @@ fn default_idle_timeout() -> u32 {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Scheme {
     #[default]
@@ -54,6 +56,7 @@ pub enum Scheme {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Ingress {
     #[default]
@@ -62,6 +65,7 @@ pub enum Ingress {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CertificateSpec {
     /// An existing ACM certificate.
@@ -106,6 +110,7 @@ impl CertificateSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccessLogsSpec {
     /// On unless switched off with a `reason`.
@@ -143,6 +148,7 @@ impl Default for AccessLogsSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RepositorySpec {
     /// Repository name (lowercase); default `<app>-<env>-<key>`.
@@ -161,6 +167,7 @@ pub struct RepositorySpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     pub image: ImageSpec,
@@ -237,6 +244,7 @@ fn default_max_percent() -> u32 {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Architecture {
     #[default]
@@ -280,6 +288,23 @@ impl<'de> Deserialize<'de> for ImageSpec {
         d.deserialize_any(V)
     }
 }
+
+yaml_shape!(ImageSpec, "ImageSpec", {
+    "description": "An image URI (any registry), or a tag of an ECR repository declared under `repositories:`.",
+    "anyOf": [
+        { "type": "string", "x-archgen-no-number": true },
+        {
+            "type": "object",
+            "properties": {
+                "repository": { "type": "string", "description": "A key under `repositories:`." },
+                "tag": { "type": "string" }
+            },
+            "required": ["repository", "tag"],
+            "additionalProperties": false
+        }
+    ],
+    "examples": ["nginx:1.27", { "repository": "api", "tag": "1.4.2" }]
+});
 
 /// `DB_PASSWORD: db` names a component; `{ ssm: /path }` an SSM parameter
 /// created outside the stack; `{ secret_arn: ..., key: password }` an
@@ -327,7 +352,35 @@ impl<'de> Deserialize<'de> for SecretSpec {
     }
 }
 
+yaml_shape!(SecretSpec, "SecretReference", {
+    "description": "A component's name (a secret or database), `{ ssm: /parameter/name }`, or `{ secret_arn: arn:..., key: field }`.",
+    "anyOf": [
+        { "type": "string", "x-archgen-no-number": true },
+        {
+            "type": "object",
+            "properties": {
+                "ssm": { "type": "string", "description": "An SSM SecureString parameter created outside the stack." },
+                "secret_arn": { "type": "null" },
+                "key": { "type": "null" }
+            },
+            "required": ["ssm"],
+            "additionalProperties": false
+        },
+        {
+            "type": "object",
+            "properties": {
+                "ssm": { "type": "null" },
+                "secret_arn": { "type": "string", "description": "An existing Secrets Manager secret." },
+                "key": { "type": ["string", "null"], "description": "A field of the secret's JSON." }
+            },
+            "required": ["secret_arn"],
+            "additionalProperties": false
+        }
+    ]
+});
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContainerHealthCheck {
     /// Shell command; exit 0 means healthy.
@@ -353,6 +406,7 @@ fn default_hc_retries() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScalingSpec {
     pub min: u32,
@@ -372,6 +426,7 @@ pub struct ScalingSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleSpec {
     /// Six-field cron expression: minutes hours day-of-month month day-of-week year.
@@ -389,6 +444,7 @@ fn utc() -> String {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RouteSpec {
     /// The listener's default action forwards here.
@@ -415,6 +471,7 @@ pub struct RouteSpec {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RouteFrom {
     #[default]
@@ -423,6 +480,7 @@ pub enum RouteFrom {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TargetHealthCheck {
     #[serde(default = "default_hc_path")]
@@ -469,6 +527,7 @@ pub const DEFAULT_ROUTE_PRIORITY: u32 = 50000;
 
 /// How much of a component a connection may use; absent means read-write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Access {
     Read,
@@ -518,6 +577,13 @@ impl<'de> Deserialize<'de> for ComponentRef {
         })
     }
 }
+
+yaml_shape!(ComponentRef, "ComponentRef", {
+    "description": "A component's key, with an optional access level: `db`, `uploads:read`, `jobs:write`, `cache:read-write` (the default).",
+    "type": ["string", "integer"],
+    "pattern": "^[^:]*(:(read|write|read-write))?$",
+    "examples": ["db", "uploads:read"]
+});
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ use std::fmt;
 // ---------------------------------------------------------------- databases
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Engine {
     Postgres,
@@ -50,11 +51,13 @@ impl Engine {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSpec {
     pub engine: Engine,
     /// A full engine version as RDS lists it (`15.15`, `8.4.6`,
     /// `8.0.mysql_aurora.3.08.2`); a bare major version is refused.
+    #[cfg_attr(feature = "schema", schemars(example = "15.15"))]
     pub version: String,
     /// Instance class (`db.t3.medium`); for Aurora Serverless v2 leave it out.
     #[serde(default)]
@@ -83,6 +86,7 @@ pub struct DatabaseSpec {
     pub backup: BackupSpec,
     /// `sun 04:00-05:00 Asia/Tokyo` or AWS's `sun:19:00-sun:20:00`.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(example = "sun 04:00-05:00 Asia/Tokyo"))]
     pub maintenance_window: Option<String>,
     /// CloudWatch Logs exports (default per engine).
     #[serde(default)]
@@ -123,6 +127,7 @@ fn default_monitoring() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StorageSpec {
     #[serde(default = "default_storage_type")]
@@ -138,12 +143,14 @@ fn default_storage_type() -> String {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BackupSpec {
     #[serde(default = "default_backup_days")]
     pub retention_days: u32,
     /// `03:00-04:00 Asia/Tokyo` or AWS's UTC form `18:00-19:00`.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(example = "03:00-04:00 Asia/Tokyo"))]
     pub window: Option<String>,
 }
 
@@ -161,6 +168,7 @@ impl Default for BackupSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReplicaSpec {
     /// Instance class (default: the primary's).
@@ -172,6 +180,7 @@ pub struct ReplicaSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServerlessSpec {
     pub min_acu: f64,
@@ -215,9 +224,16 @@ impl<'de> Deserialize<'de> for ParamValue {
     }
 }
 
+yaml_shape!(ParamValue, "ParamValue", {
+    "description": "A parameter value: a number, a word, or a size with a unit (`256MB`).",
+    "type": ["integer", "number", "boolean", "string"],
+    "examples": [100, "256MB"]
+});
+
 // ---------------------------------------------------------------- caches
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum CacheEngine {
     Redis,
@@ -234,6 +250,7 @@ impl CacheEngine {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CacheSpec {
     pub engine: CacheEngine,
@@ -280,6 +297,7 @@ impl CacheSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotSpec {
     #[serde(default = "default_backup_days")]
@@ -300,6 +318,7 @@ impl Default for SnapshotSpec {
 // ---------------------------------------------------------------- buckets
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BucketSpec {
     /// Physical name stem; archgen appends `-<env>`. Absent: CloudFormation
@@ -323,6 +342,7 @@ pub struct BucketSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleSpec {
     #[serde(default)]
@@ -352,6 +372,7 @@ impl Default for LifecycleSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     pub days: u32,
@@ -359,6 +380,7 @@ pub struct Transition {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum StorageClass {
     #[serde(rename = "STANDARD_IA")]
     StandardIa,
@@ -395,6 +417,7 @@ impl StorageClass {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoncurrentSpec {
     #[serde(default)]
@@ -404,6 +427,7 @@ pub struct NoncurrentSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CorsRule {
     pub origins: Vec<String>,
@@ -419,6 +443,7 @@ pub struct CorsRule {
 // ---------------------------------------------------------------- secrets
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecretSpec {
     /// Secret name (default `<app>/<env>/<key>`).
@@ -443,6 +468,7 @@ pub struct SecretSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GenerateSpec {
     #[serde(default = "default_length")]
@@ -468,6 +494,7 @@ impl Default for GenerateSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RotationSpec {
     pub days: u32,
@@ -478,6 +505,7 @@ pub struct RotationSpec {
 // ---------------------------------------------------------------- parameters
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ParameterSpec {
     /// Full parameter name (default `/<app>/<env>/<key>`).
@@ -497,6 +525,7 @@ pub struct ParameterSpec {
 // ---------------------------------------------------------------- keys
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeySpec {
     #[serde(default)]

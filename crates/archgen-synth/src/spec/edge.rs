@@ -14,6 +14,7 @@ use std::fmt;
 // ---------------------------------------------------------------- WAF
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum WafScope {
     /// In the stack's region, for load balancers (and later API stages).
@@ -26,6 +27,7 @@ pub enum WafScope {
 /// What a REGIONAL web ACL protects. An enum so API Gateway stages can be
 /// added as `{ api: <key> }` without changing the existing form.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttachTarget {
     /// The stack's Application Load Balancer.
@@ -33,6 +35,7 @@ pub enum AttachTarget {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum WafAction {
     #[default]
@@ -41,6 +44,7 @@ pub enum WafAction {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WebAclSpec {
     #[serde(default)]
@@ -61,6 +65,7 @@ pub struct WebAclSpec {
 /// One rule: exactly one of `managed`, `rate_limit`, `geo`, `ip_allow`,
 /// `ip_block`, `xss`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WafRuleSpec {
     /// An AWS managed rule group by short name (`core`, `sql-injection`, ...).
@@ -91,6 +96,7 @@ pub struct WafRuleSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitSpec {
     /// Requests per window per client IP (AWS minimum 10).
@@ -108,6 +114,7 @@ fn default_window() -> u64 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GeoSpec {
     /// Block requests from these countries (ISO 3166 alpha-2).
@@ -119,6 +126,7 @@ pub struct GeoSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IpMatchSpec {
     /// IPv4 CIDRs (`203.0.113.0/24`, `198.51.100.7/32`).
@@ -129,6 +137,7 @@ pub struct IpMatchSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
     /// HTTP status, 200-599.
@@ -138,6 +147,7 @@ pub struct ResponseSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WafLoggingSpec {
     #[serde(default = "yes")]
@@ -189,6 +199,7 @@ pub fn managed_rule_group(short: &str) -> Option<&'static str> {
 // ---------------------------------------------------------------- CloudFront
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DistributionSpec {
     /// Alternate domain names; they need `certificate`.
@@ -226,6 +237,7 @@ fn default_root() -> String {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CdnLogsSpec {
     /// On unless switched off with a `reason`.
@@ -260,6 +272,7 @@ fn default_cdn_log_days() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OriginSpec {
     /// A bucket from `buckets:`, read through Origin Access Control.
@@ -278,6 +291,7 @@ pub struct OriginSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BehaviorSpec {
     pub origin: String,
@@ -298,6 +312,7 @@ pub struct BehaviorSpec {
 /// embedded with `#[serde(flatten)]`, which serde cannot combine with
 /// `deny_unknown_fields`: a misspelt key must stay an error.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PathBehaviorSpec {
     /// CloudFront path pattern (`/api/*`, `*.css`).
@@ -355,6 +370,15 @@ impl<'de> Deserialize<'de> for Seconds {
     }
 }
 
+yaml_shape!(Seconds, "Seconds", {
+    "description": "A duration: seconds, or a number with a unit s, m, h or d.",
+    "anyOf": [
+        { "type": "integer", "minimum": 0 },
+        { "type": "string", "pattern": "^\\s*\\+?[0-9]+\\s*[smhd]?\\s*$" }
+    ],
+    "examples": [300, "5m", "1d"]
+});
+
 fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
     let mut chars = s.chars();
@@ -376,6 +400,7 @@ fn parse_duration(s: &str) -> Option<u64> {
 // ---------------------------------------------------------------- DNS
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DnsSpec {
     /// Existing hosted zones by domain name; `id` pins the zone (default:
@@ -387,6 +412,7 @@ pub struct DnsSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ZoneSpec {
     #[serde(default)]
@@ -395,6 +421,7 @@ pub struct ZoneSpec {
 
 /// `{ cdn: site }` or `{ load_balancer: true }`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordSpec {
     #[serde(default)]

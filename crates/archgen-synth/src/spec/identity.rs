@@ -11,6 +11,7 @@ use std::fmt;
 use super::data::SecretSpec;
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SignIn {
     Email,
@@ -19,6 +20,7 @@ pub enum SignIn {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Mfa {
     Off,
@@ -28,6 +30,7 @@ pub enum Mfa {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserPoolSpec {
     /// Physical name (default `<app>-<env>-<key>`).
@@ -64,6 +67,7 @@ fn default_sign_in() -> Vec<SignIn> {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordSpec {
     #[serde(default = "default_min_length")]
@@ -172,7 +176,15 @@ impl<'de> Deserialize<'de> for Lifetime {
     }
 }
 
+yaml_shape!(Lifetime, "Lifetime", {
+    "description": "A token lifetime: a number and m, h or d.",
+    "type": "string",
+    "pattern": "^\\+?[0-9]+[mhd]$",
+    "examples": ["60m", "1h", "30d"]
+});
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenSpec {
     #[serde(default = "one_hour")]
@@ -207,6 +219,7 @@ impl Default for TokenSpec {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OAuthFlow {
     Code,
@@ -225,6 +238,7 @@ impl OAuthFlow {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OAuthSpec {
     #[serde(default = "default_flows")]
@@ -244,6 +258,7 @@ fn default_scopes() -> Vec<String> {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClientSpec {
     /// A public client (mobile app, browser) gets no client secret.
@@ -260,6 +275,7 @@ pub struct ClientSpec {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderType {
     Google,
@@ -267,6 +283,7 @@ pub enum ProviderType {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IdentityProviderSpec {
     pub r#type: ProviderType,
@@ -399,6 +416,22 @@ impl<'de> Deserialize<'de> for SecretValue {
         d.deserialize_any(V)
     }
 }
+
+yaml_shape!(SecretValue, "SecretValue", {
+    "description": "A reference to a secret's field: `{ secret: <key under secrets:>, key: <field of its JSON> }`. A literal value is refused by `archgen check`.",
+    "anyOf": [
+        { "type": ["string", "integer"] },
+        {
+            "type": "object",
+            "properties": {
+                "secret": { "type": "string" },
+                "key": { "type": "string" }
+            },
+            "required": ["secret", "key"],
+            "additionalProperties": false
+        }
+    ]
+});
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::app::Architecture;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QueueSpec {
     /// Seconds a received message stays hidden; at least the consumer
@@ -43,6 +44,7 @@ fn default_dlq_retention() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodeSpec {
     /// Bucket holding the deployment package (built and uploaded by CI).
@@ -53,6 +55,7 @@ pub struct CodeSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FunctionSpec {
     /// A zip package in S3 (with `runtime` and `handler`), or ...
@@ -112,6 +115,7 @@ fn default_log_retention() -> i64 {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TriggerSpec {
     pub queue: String,

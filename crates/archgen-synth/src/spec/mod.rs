@@ -6,6 +6,9 @@
 // Unit tests index freely: a panic there is a failing test.
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
+// First: its `yaml_shape!` macro is used by the modules below.
+#[macro_use]
+pub mod schema;
 pub mod api;
 pub mod app;
 pub mod catalog;
@@ -44,6 +47,7 @@ macro_rules! stack_spec {
     ) => {
         /// One stack for one environment, after its overlay is applied.
         #[derive(Debug, Clone, Deserialize, PartialEq)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(deny_unknown_fields)]
         pub struct StackSpec {
             $( $(#[$fa])* pub $field: $fty, )*
@@ -60,8 +64,10 @@ stack_spec! {
     fields {
         /// Application name: lowercase letters, digits and hyphens. It prefixes
         /// stack names, export names and resource names.
+        #[cfg_attr(feature = "schema", schemars(example = "user-management"))]
         app: String,
         /// AWS region the stack deploys to, e.g. `ap-northeast-1`.
+        #[cfg_attr(feature = "schema", schemars(example = "ap-northeast-1"))]
         region: String,
         #[serde(default)]
         description: Option<String>,

@@ -6,6 +6,7 @@ use crate::spec::yes;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TopicSpec {
     /// Shown as the sender of email notifications.
@@ -30,6 +31,7 @@ pub struct TopicSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlackSpec {
     /// The workspace id (`T0123ABCD`), from the Chatbot console.
@@ -42,6 +44,7 @@ pub struct SlackSpec {
 /// `secrets:` that holds the URL (PagerDuty's URL carries its integration
 /// key), resolved by CloudFormation at deploy time.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HttpsEndpoint {
     #[serde(default)]
@@ -51,6 +54,7 @@ pub struct HttpsEndpoint {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum MissingData {
     Missing,
@@ -71,6 +75,7 @@ impl MissingData {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlarmSpec {
     /// The component watched: a service, `load_balancer`, a database, a
@@ -113,6 +118,7 @@ fn one() -> u32 {
 /// with a graph per metric of every component that publishes metrics; this
 /// block hides some or adds graphs that compare components.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DashboardSpec {
     /// `false`: no dashboard for this stack.
@@ -141,6 +147,7 @@ impl Default for DashboardSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CompareSpec {
     pub title: String,
@@ -151,6 +158,7 @@ pub struct CompareSpec {
 
 /// `logs:`: how the stack's CloudWatch log groups are encrypted.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LogsSpec {
     /// A key from `keys:` for every log group of the stack (default: the

@@ -8,9 +8,11 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSpec {
     /// The VPC's IPv4 CIDR, e.g. `10.0.0.0/16`.
+    #[cfg_attr(feature = "schema", schemars(example = "10.0.0.0/16"))]
     pub cidr: String,
     /// How many availability zones (1–6), or their names.
     pub zones: Zones,
@@ -39,6 +41,7 @@ pub struct NetworkSpec {
 
 /// An existing VPC and its subnets per tier (in zone order), by id.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExistingNetwork {
     pub vpc_id: String,
@@ -88,7 +91,17 @@ impl<'de> Deserialize<'de> for Zones {
     }
 }
 
+yaml_shape!(Zones, "Zones", {
+    "description": "How many availability zones (a count), or their names in order.",
+    "anyOf": [
+        { "type": "integer", "minimum": 0, "maximum": 255 },
+        { "type": "array", "items": { "type": "string" } }
+    ],
+    "examples": [2, ["ap-northeast-1a", "ap-northeast-1c"]]
+});
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TierSpec {
     #[serde(rename = "type")]
@@ -102,6 +115,7 @@ pub struct TierSpec {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TierKind {
     /// Routes to the internet gateway.
@@ -113,6 +127,7 @@ pub enum TierKind {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NatMode {
     None,
@@ -122,6 +137,7 @@ pub enum NatMode {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FlowLogsSpec {
     #[serde(default = "yes")]
@@ -147,6 +163,7 @@ impl Default for FlowLogsSpec {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Traffic {
     #[default]

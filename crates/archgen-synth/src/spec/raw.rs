@@ -11,6 +11,7 @@ use serde_json::Value;
 /// (with archgen's `grants:` added). `Condition` is not accepted: archgen's
 /// templates have no conditions; overlays choose per environment.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawResourceSpec {
     #[serde(rename = "Type")]
@@ -44,6 +45,7 @@ impl RawResourceSpec {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum PolicySpec {
     Delete,
     Retain,
@@ -52,6 +54,7 @@ pub enum PolicySpec {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GrantsSpec {
     #[serde(default)]
@@ -67,6 +70,7 @@ pub struct GrantsSpec {
 /// One patch of a generated resource's properties: exactly one of `set`,
 /// `add` or `remove`, with a property path (`A.B[0].C`) below `Properties`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OverrideSpec {
     #[serde(default)]
@@ -84,6 +88,7 @@ pub struct OverrideSpec {
 pub type Overrides = IndexMap<String, Vec<OverrideSpec>>;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutputSpec {
     pub value: Value,

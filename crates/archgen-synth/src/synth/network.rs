@@ -397,24 +397,10 @@ fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> 
 /// Revokes every rule of the VPC's default security group on create and
 /// update. CloudFormation has no property for it, so a small inline function
 /// does it (the way CDK's `restrictDefaultSecurityGroup` works).
-const RESTRICT_DEFAULT_SG_CODE: &str = r#"import boto3
-import cfnresponse
-
-
-def handler(event, context):
-    group_id = event["ResourceProperties"]["DefaultSecurityGroupId"]
-    try:
-        if event["RequestType"] in ("Create", "Update"):
-            ec2 = boto3.client("ec2")
-            group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
-            if group["IpPermissions"]:
-                ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
-            if group["IpPermissionsEgress"]:
-                ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=group["IpPermissionsEgress"])
-        cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, group_id)
-    except Exception as error:
-        cfnresponse.send(event, context, cfnresponse.FAILED, {}, group_id, reason=str(error))
-"#;
+// Source: templates/lambda/restrict_default_security_group.py (unit-tested in tests/lambda/), through
+// this crate's `lambda/` link, so the published crate carries it.
+const RESTRICT_DEFAULT_SG_CODE: &str =
+    include_str!("../../lambda/restrict_default_security_group.py");
 
 fn build_default_sg_lockdown(t: &mut Template, named: &dyn Fn(&str) -> Vec<Tag>) {
     let mut describe = Statement::allow(

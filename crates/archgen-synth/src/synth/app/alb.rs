@@ -355,25 +355,9 @@ fn cloudfront_prefix_list(t: &mut Template, ctx: &Ctx) -> Expr {
 
 const CLOUDFRONT_PREFIX_LIST: &str = "com.amazonaws.global.cloudfront.origin-facing";
 
-const PREFIX_LIST_CODE: &str = r#"import boto3
-import cfnresponse
-
-
-def handler(event, context):
-    name = event["ResourceProperties"]["PrefixListName"]
-    try:
-        if event["RequestType"] == "Delete":
-            cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, event.get("PhysicalResourceId", name))
-            return
-        ec2 = boto3.client("ec2")
-        found = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"]
-        if not found:
-            raise RuntimeError(name + " does not exist in this region")
-        list_id = found[0]["PrefixListId"]
-        cfnresponse.send(event, context, cfnresponse.SUCCESS, {"PrefixListId": list_id}, list_id)
-    except Exception as error:
-        cfnresponse.send(event, context, cfnresponse.FAILED, {}, event.get("PhysicalResourceId", name), reason=str(error))
-"#;
+// Source: templates/lambda/managed_prefix_list.py (unit-tested in tests/lambda/), through
+// this crate's `lambda/` link, so the published crate carries it.
+const PREFIX_LIST_CODE: &str = include_str!("../../../lambda/managed_prefix_list.py");
 
 /// Lets Elastic Load Balancing put access logs under the prefix, for this
 /// account only.
