@@ -636,3 +636,153 @@ fn each_environment_signs_in_to_itself() {
         }
     }
 }
+
+/// VALID plus a regional web ACL with AWS's core rules on its load balancer.
+fn with_web_acl(spec: &str) -> String {
+    format!(
+        "{spec}waf:\n  web:\n    attach: [load_balancer]\n    rules:\n      core: {{ managed: core }}\n"
+    )
+}
+
+#[test]
+fn a_load_balancer_without_a_web_acl_warns_and_fails_in_production() {
+    // VALID's load balancer is internet-facing, with no web ACL.
+    let bare = VALID;
+    let project = TempProject::new(bare);
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning[APP051]: the internet reaches the load balancer, but no web ACL protects it"
+        ),
+        "{stderr}"
+    );
+    // At the `load_balancer:` key (line 16), with its field.
+    assert!(stderr.contains("stacks/main.yaml:16:1"), "{stderr}");
+    assert!(stderr.contains("= field: load_balancer"), "{stderr}");
+    assert!(stderr.contains("attach: [load_balancer]"), "{stderr}");
+    assert!(stderr.contains("\n1 warning\n"), "{stderr}");
+    assert!(project.path().join("out/prod/main.template.json").exists());
+
+    // The environment that says it is production refuses it, writing nothing.
+    let production = bare.replace("  prod: {}\n", "  prod: { production: true }\n");
+    assert_ne!(production, bare);
+    let project = TempProject::new(&production);
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[APP051]")
+            && stderr.contains("(environment 'prod' is production: true)")
+            && stderr.contains("stacks/main.yaml:16:1"),
+        "{stderr}"
+    );
+    assert!(!project.path().join("out").exists());
+
+    // A web ACL on it, or a reasoned opt-out, and there is nothing to say.
+    for spec in [
+        with_web_acl(&production),
+        production.replace(
+            "  name: demo-alb\n",
+            "  name: demo-alb\n  web_acl: { required: false, reason: a load-test target torn down nightly }\n",
+        ),
+    ] {
+        let synthesis = TempProject::new(&spec)
+            .synth("prod")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(synthesis.warnings.is_empty(), "{}", synthesis.warnings);
+    }
+    // An opt-out without its reason is refused, at its line.
+    let spec = production.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  web_acl: { required: false }\n",
+    );
+    let err = TempProject::new(&spec).synth("prod").unwrap_err();
+    assert!(
+        err.contains("APP051")
+            && err.contains("load_balancer.web_acl.required")
+            && err.contains("stacks/main.yaml:18:")
+            && err.contains("reason: ..."),
+        "{err}"
+    );
+    // An internal load balancer is not the internet's business.
+    let internal = production.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  scheme: internal\n",
+    );
+    let synthesis = TempProject::new(&internal)
+        .synth("prod")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(synthesis.warnings.is_empty(), "{}", synthesis.warnings);
+}
+
+#[test]
+fn behind_cloudfront_the_distribution_needs_the_web_acl() {
+    // eyewear-retail's load balancer admits only CloudFront, whose
+    // distribution carries the ACL; without it, prod (production) fails.
+    let yaml = example_yaml("examples/eyewear-retail/stacks/main.yaml");
+    assert!(yaml.contains("    production: true"));
+    let bare = yaml.replacen("    waf: shop\n", "", 1);
+    assert_ne!(bare, yaml);
+    let err = TempProject::new(&bare).synth("prod").unwrap_err();
+    assert!(
+        err.contains("error[APP051]: the load balancer is reached through CloudFront, but not every distribution in front of it has a web ACL"),
+        "{err}"
+    );
+    // dev is not production: a warning, and dev's templates are written.
+    let synthesis =
+        TempProject::new(&bare.replace("    production: true", "    production: false"))
+            .synth("dev")
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(synthesis.warnings.len(), 1, "{}", synthesis.warnings);
+    assert!(!synthesis.warnings.has_errors());
+}
+
+#[test]
+fn check_reports_a_warning_with_its_level() {
+    let project = TempProject::new(VALID);
+    let out = archgen()
+        .args(["check", "--format", "sarif", "--dir"])
+        .arg(project.path())
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[APP051]"), "{stderr}");
+    assert!(stderr.contains("no errors"), "{stderr}");
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["ruleId"], "APP051");
+    assert_eq!(results[0]["level"], "warning");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        16
+    );
+    let rule = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "APP051")
+        .unwrap();
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+}
+
+#[test]
+fn every_production_example_declares_itself_and_passes() {
+    // The examples' prod environments say `production: true`, so their web
+    // ACLs (or reasoned opt-outs) are checked as errors; they synthesize.
+    for ex in EXAMPLES {
+        let yaml = example_yaml(&format!("examples/{ex}/stacks/main.yaml"));
+        let environments = yaml.split("\nenvironments:\n").nth(1).unwrap();
+        let prod = environments.split("\n  prod:\n").nth(1).unwrap();
+        assert!(prod.starts_with("    production: true"), "{ex}");
+        let synthesis = synth_example(ex, "prod");
+        assert!(
+            synthesis.warnings.is_empty(),
+            "{ex}: {}",
+            synthesis.warnings
+        );
+    }
+}

@@ -36,6 +36,31 @@ pub struct LoadBalancerSpec {
     /// S3 access logs: on by default, into a log bucket of this stack.
     #[serde(default)]
     pub access_logs: AccessLogsSpec,
+    /// Whether an internet-facing load balancer must be behind a web ACL
+    /// (APP051); going without one takes a reason.
+    #[serde(default)]
+    pub web_acl: WebAclRequirement,
+}
+
+/// `load_balancer.web_acl`: required unless switched off with a reason.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebAclRequirement {
+    #[serde(default = "crate::spec::yes")]
+    pub required: bool,
+    /// Why the load balancer goes without a web ACL (required with
+    /// `required: false`).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Default for WebAclRequirement {
+    fn default() -> Self {
+        WebAclRequirement {
+            required: true,
+            reason: None,
+        }
+    }
 }
 
 fn default_ssl_policy() -> String {
