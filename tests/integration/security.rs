@@ -786,3 +786,51 @@ fn every_production_example_declares_itself_and_passes() {
         );
     }
 }
+
+#[test]
+fn neuraknot_says_how_its_first_deploy_fills_the_provider_secret() {
+    // The stack creates oauth-credentials with generated text, so the
+    // providers (which resolve its JSON fields) cannot come in the same
+    // first deploy. The steps the spec and the note give must synthesize.
+    let yaml = example_yaml("examples/neuraknot/stacks/main.yaml");
+    let step = "archgen deploy --env prod --set user_pools.users.identity_providers=~";
+    assert!(yaml.contains(step), "the spec says how to deploy first");
+    assert!(yaml.contains("--secret-id neuraknot/prod/oauth-credentials"));
+    let full = synth_example("neuraknot", "prod");
+    let note = full
+        .notes
+        .iter()
+        .find(|n| n.contains("identity_providers=~"))
+        .unwrap_or_else(|| panic!("{:?}", full.notes));
+    assert!(
+        note.contains("'oauth-credentials' (neuraknot/prod/oauth-credentials)")
+            && note.contains(
+                "{\"google_client_secret\": ..., \"line_client_secret\": ..., \"x_client_secret\": ...}"
+            ),
+        "{note}"
+    );
+    let t = template_json(&full, "main");
+    assert_eq!(
+        t["Resources"]["OauthCredentialsSecret"]["Properties"]["Name"],
+        "neuraknot/prod/oauth-credentials"
+    );
+    assert_eq!(
+        resources_of(&t, "AWS::Cognito::UserPoolIdentityProvider").len(),
+        3
+    );
+    // The first step: the secret, the pool and its client, no provider.
+    let mut project = archgen::spec::Project::load(&example_dir("neuraknot")).unwrap();
+    let setting: archgen::spec::set::Setting =
+        "user_pools.users.identity_providers=~".parse().unwrap();
+    project.apply_settings("prod", &[setting]).unwrap();
+    let first = archgen::pipeline::synthesize(&project, "prod").unwrap_or_else(|e| panic!("{e}"));
+    let t = template_json(&first, "main");
+    assert!(t["Resources"].get("OauthCredentialsSecret").is_some());
+    assert!(resources_of(&t, "AWS::Cognito::UserPoolIdentityProvider").is_empty());
+    let clients = resources_of(&t, "AWS::Cognito::UserPoolClient");
+    assert_eq!(clients.len(), 1);
+    assert_eq!(
+        clients[0].1["Properties"]["SupportedIdentityProviders"],
+        json!(["COGNITO"])
+    );
+}
