@@ -907,3 +907,181 @@ fn user_management_uploads_admit_only_their_own_environment_s_site() {
         }
     }
 }
+
+/// eyewear-retail with its load balancer as a CloudFront VPC origin.
+fn eyewear_as_vpc_origin() -> String {
+    let yaml = example_yaml("examples/eyewear-retail/stacks/main.yaml");
+    let changed = yaml.replacen(
+        "  ingress: cloudfront ",
+        "  scheme: internal\n  ingress: vpc-origin ",
+        1,
+    );
+    assert_ne!(changed, yaml);
+    changed
+}
+
+#[test]
+fn a_vpc_origin_has_no_public_address_and_only_cloudfront_reaches_it() {
+    let t = template_json(
+        &TempProject::new(&eyewear_as_vpc_origin())
+            .synth("prod")
+            .unwrap_or_else(|e| panic!("{e}")),
+        "main",
+    );
+    let r = &t["Resources"];
+    // Internal, in the private app tier: no public address at all.
+    let lb = &r["LoadBalancer"]["Properties"];
+    assert_eq!(lb["Scheme"], "internal");
+    assert_eq!(
+        lb["Subnets"],
+        json!([{"Ref": "AppSubnet1"}, {"Ref": "AppSubnet2"}])
+    );
+    // The VPC origin: this load balancer, HTTPS with TLS 1.2, created after
+    // the VPC has its internet gateway (CloudFront requires one).
+    let origin = &r["LoadBalancerVpcOrigin"];
+    assert_eq!(origin["Type"], "AWS::CloudFront::VpcOrigin");
+    let config = &origin["Properties"]["VpcOriginEndpointConfig"];
+    assert_eq!(config["Arn"], json!({"Ref": "LoadBalancer"}));
+    assert_eq!(config["OriginProtocolPolicy"], "https-only");
+    assert_eq!(config["OriginSSLProtocols"], json!(["TLSv1.2"]));
+    assert_eq!(origin["DependsOn"], json!(["InternetGatewayAttachment"]));
+    // The distribution reaches it through the VPC origin only.
+    let origins = r["ShopDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+        .as_array()
+        .unwrap();
+    assert_eq!(origins.len(), 1);
+    assert_eq!(
+        origins[0]["VpcOriginConfig"]["VpcOriginId"],
+        json!({"Fn::GetAtt": ["LoadBalancerVpcOrigin", "Id"]})
+    );
+    assert!(origins[0].get("CustomOriginConfig").is_none());
+    // The security group admits CloudFront's origin-facing prefix list on
+    // 443 and nothing else; no port-80 listener, no header secret needed.
+    let ingress = r["LoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+        .as_array()
+        .unwrap();
+    assert_eq!(ingress.len(), 1, "{ingress:?}");
+    assert_eq!(ingress[0]["FromPort"], 443);
+    assert_eq!(
+        ingress[0]["SourcePrefixListId"],
+        json!({"Fn::GetAtt": ["CloudFrontPrefixList", "PrefixListId"]})
+    );
+    assert!(r.get("HttpListener").is_none());
+    assert!(r.get("OriginVerifySecret").is_none());
+    let mut headers = Vec::new();
+    header_values(&t, &mut headers);
+    assert!(headers.is_empty(), "{headers:?}");
+
+    // The other path, as eyewear-retail ships: internet-facing, the
+    // origin-verify header, no VPC origin.
+    let shipped = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    assert!(shipped["Resources"].get("LoadBalancerVpcOrigin").is_none());
+    assert_eq!(
+        shipped["Resources"]["LoadBalancer"]["Properties"]["Scheme"],
+        "internet-facing"
+    );
+    assert!(shipped["Resources"].get("OriginVerifySecret").is_some());
+}
+
+#[test]
+fn a_vpc_origin_that_cannot_work_is_refused_at_its_line() {
+    // Internet-facing: a VPC origin must be internal.
+    let yaml = eyewear_as_vpc_origin().replace("  scheme: internal\n", "");
+    let err = TempProject::new(&yaml).synth("prod").unwrap_err();
+    assert!(
+        err.contains("error[APP028]: a VPC origin is an internal load balancer")
+            && err.contains("field: load_balancer.ingress")
+            && err.contains("stacks/main.yaml:78:")
+            && err.contains("add 'scheme: internal'"),
+        "{err}"
+    );
+    // No public tier, so no internet gateway for CloudFront.
+    let yaml = eyewear_as_vpc_origin().replace(
+        "    public: { type: public, cidrs: [10.0.0.0/24, 10.0.1.0/24] }      # ALB, NAT gateway\n",
+        "",
+    );
+    let err = TempProject::new(&yaml).synth("prod").unwrap_err();
+    assert!(
+        err.contains("CloudFront VPC origins need an internet gateway in the VPC"),
+        "{err}"
+    );
+    // The API's VPC link could not reach it.
+    let mep = example_yaml("examples/multi-env-platform/stacks/main.yaml");
+    let changed = mep.replacen(
+        "  ingress: cloudfront\n",
+        "  scheme: internal\n  ingress: vpc-origin\n",
+        1,
+    );
+    assert_ne!(changed, mep);
+    let err = TempProject::new(&changed).synth("prod").unwrap_err();
+    assert!(err.contains("the API's VPC link cannot reach it"), "{err}");
+    // Its distribution's web ACL is what guards it (APP051).
+    let bare = eyewear_as_vpc_origin().replacen("    waf: shop\n", "", 1);
+    let err = TempProject::new(&bare).synth("prod").unwrap_err();
+    assert!(
+        err.contains("error[APP051]: the load balancer is reached through CloudFront"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_vpc_origin_passes_cfn_lint_and_checkov() {
+    let project = TempProject::new(&eyewear_as_vpc_origin());
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    for template in ["main.template.json", "main-edge.template.json"] {
+        let lint = std::process::Command::new(tool("cfn-lint"))
+            .arg(out.join(template))
+            .output()
+            .expect("run cfn-lint");
+        let report = String::from_utf8_lossy(&lint.stdout);
+        assert!(
+            lint.status.success() && report.trim().is_empty(),
+            "cfn-lint findings in {template}:\n{report}"
+        );
+    }
+    let checkov = std::process::Command::new(tool("checkov"))
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+            "-d",
+        ])
+        .arg(&out)
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .expect("run checkov");
+    let report: Value = serde_json::from_slice(&checkov.stdout).unwrap_or_else(|e| {
+        panic!(
+            "checkov output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&checkov.stdout)
+        )
+    });
+    let reports = match report {
+        Value::Array(all) => all,
+        one => vec![one],
+    };
+    for r in &reports {
+        assert_eq!(
+            r["summary"]["failed"], 0,
+            "{}",
+            r["results"]["failed_checks"]
+        );
+        assert!(
+            r["summary"]["passed"].as_u64().unwrap() > 50,
+            "{}",
+            r["summary"]
+        );
+    }
+}

@@ -280,6 +280,51 @@ fn check_load_balancer(
                 .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
         );
     }
+    if lb.ingress == Ingress::VpcOrigin {
+        if lb.scheme != Scheme::Internal {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "a VPC origin is an internal load balancer: CloudFront reaches it inside the VPC")
+                    .help("add 'scheme: internal' (it then sits in a private tier), or use 'ingress: cloudfront' for an internet-facing one"),
+            );
+        } else if !stack
+            .spec
+            .cdn
+            .values()
+            .any(|d| d.origins.values().any(|o| o.load_balancer))
+        {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "the load balancer is a VPC origin, but no distribution uses it as an origin")
+                    .help("add an origin '{ load_balancer: true }' under 'cdn:', or drop 'ingress: vpc-origin'"),
+            );
+        }
+        // The API's VPC link would need the VPC admitted too; not built yet.
+        if stack.spec.api.as_ref().is_some_and(|api| {
+            api.routes
+                .values()
+                .any(|r| r.target == crate::spec::api::LOAD_BALANCER)
+        }) {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "a VPC-origin load balancer admits only CloudFront; the API's VPC link cannot reach it")
+                    .help("use 'ingress: cloudfront' (an internet-facing load balancer with the origin-verify header) while the API targets the load balancer"),
+            );
+        }
+        // CloudFront's VPC origins need an internet gateway in the VPC.
+        let has_public_tier = stack.spec.network.as_ref().is_some_and(|n| {
+            n.tiers
+                .values()
+                .any(|t| t.kind == crate::spec::network::TierKind::Public)
+        });
+        if stack.spec.network.is_some() && !has_public_tier {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "CloudFront VPC origins need an internet gateway in the VPC, which only a public tier brings")
+                    .help("add a tier with 'type: public' to the network (nothing needs to run in it)"),
+            );
+        }
+    }
     if lb.ingress == Ingress::Cloudfront {
         if lb.scheme != Scheme::InternetFacing {
             out.push(
@@ -322,7 +367,8 @@ fn check_web_acl(
     lb: &crate::spec::app::LoadBalancerSpec,
 ) -> Option<Diagnostic> {
     let spec = &stack.spec;
-    if lb.scheme != Scheme::InternetFacing {
+    // A VPC origin is internal, but the internet reaches it through CloudFront.
+    if lb.scheme != Scheme::InternetFacing && lb.ingress != Ingress::VpcOrigin {
         return None;
     }
     if !lb.web_acl.required {
@@ -344,13 +390,13 @@ fn check_web_acl(
         .values()
         .filter(|d| d.origins.values().any(|o| o.load_balancer))
         .collect();
-    let at_cloudfront = lb.ingress == Ingress::Cloudfront
+    let at_cloudfront = lb.ingress.through_cloudfront()
         && !fronting.is_empty()
         && fronting.iter().all(|d| d.waf.is_some());
     if regional || at_cloudfront {
         return None;
     }
-    let (message, help) = if lb.ingress == Ingress::Cloudfront {
+    let (message, help) = if lb.ingress.through_cloudfront() {
         (
             "the load balancer is reached through CloudFront, but not every distribution in front of it has a web ACL",
             "give each distribution with a load_balancer origin 'waf: <acl>' (an ACL with scope: cloudfront)",

@@ -260,9 +260,12 @@ codes! {
     App027 = "APP027", "load balancer logs go to a KMS-encrypted bucket",
         "Elastic Load Balancing can write access logs only to buckets encrypted with SSE-S3. Send \
          the logs to a bucket without `kms_key` (it is still encrypted).";
-    App028 = "APP028", "`ingress: cloudfront` does not fit the load balancer",
-        "Restricting the load balancer to CloudFront needs an internet-facing load balancer and a \
-         distribution that uses it as an origin (`{ load_balancer: true }` under `cdn:`).";
+    App028 = "APP028", "`ingress: cloudfront` or `vpc-origin` does not fit the load balancer",
+        "Restricting the load balancer to CloudFront needs a distribution that uses it as an origin \
+         (`{ load_balancer: true }` under `cdn:`). `ingress: cloudfront` needs an internet-facing \
+         load balancer; `ingress: vpc-origin` an internal one (`scheme: internal`), a public tier \
+         (CloudFront requires an internet gateway in the VPC) and no API route to the load \
+         balancer (its VPC link is not admitted).";
     App029 = "APP029", "resources would carry too many tags",
         "AWS allows 50 tags per resource. archgen adds `app`, `environment`, `managed-by` and \
          `Name` to the spec's tags; remove some tags.";

@@ -84,6 +84,17 @@ pub enum Ingress {
     #[default]
     Internet,
     Cloudfront,
+    /// An internal load balancer that CloudFront reaches through a VPC
+    /// origin (`AWS::CloudFront::VpcOrigin`): it has no public address.
+    VpcOrigin,
+}
+
+impl Ingress {
+    /// Only CloudFront reaches the load balancer (directly or by a VPC
+    /// origin), so its distributions' web ACLs guard it.
+    pub fn through_cloudfront(self) -> bool {
+        matches!(self, Ingress::Cloudfront | Ingress::VpcOrigin)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
