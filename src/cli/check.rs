@@ -16,12 +16,12 @@ use crate::spec::Project;
     about = "Check every environment of the spec without writing anything",
     after_help = "\
 Runs everything synth runs, for every environment declared under \
-`environments:`, and writes nothing. Exit codes as synth: 0 no problem, 1 the \
-spec is invalid, 2 usage error.
+`environments:`, and writes nothing. Exit codes as synth: 0 no problem (or \
+warnings only), 1 the spec is invalid, 2 usage error.
 
 With --format sarif a SARIF 2.1.0 log goes to standard output (also when \
-there are problems, with exit 1), for GitHub code scanning; the problems are \
-also reported on standard error.
+there are problems, with exit 1), for GitHub code scanning, each result with \
+its level (error or warning); the problems are also reported on standard error.
 
 Examples:
   archgen check
@@ -50,13 +50,21 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
             archgen_synth::Error::io("write the SARIF log to", "standard output", e)
         })?;
     }
-    if !diagnostics.is_empty() {
+    if diagnostics.has_errors() {
         return Err(Error::from(diagnostics));
     }
+    if !diagnostics.is_empty() {
+        anstream::eprintln!("{}", diagnostics.render(true));
+    }
     eprintln!(
-        "checked {} environment(s) ({}): no problems",
+        "checked {} environment(s) ({}): {}",
         environments.len(),
-        environments.join(", ")
+        environments.join(", "),
+        if diagnostics.is_empty() {
+            "no problems"
+        } else {
+            "no errors"
+        }
     );
     Ok(())
 }
@@ -71,8 +79,9 @@ fn check(dir: &std::path::Path) -> (Diagnostics, Vec<String>) {
     let environments = project.environment_names();
     let mut all = Diagnostics::default();
     for env in &environments {
-        if let Err(found) = synthesize(&project, env) {
-            found.0.into_iter().for_each(|d| all.push(d));
+        match synthesize(&project, env) {
+            Ok(synthesis) => synthesis.warnings.0.into_iter().for_each(|d| all.push(d)),
+            Err(found) => found.0.into_iter().for_each(|d| all.push(d)),
         }
     }
     (all.finish(), environments)

@@ -67,6 +67,9 @@ impl StackArgs {
         }
         project.apply_settings(&self.env, &self.set)?;
         let synthesis = synthesize(&project, &self.env)?;
+        if !synthesis.warnings.is_empty() {
+            anstream::eprintln!("{}", synthesis.warnings.render(true));
+        }
         let targets = ops::targets(&synthesis, self.region.as_deref())?;
         let env = Env {
             name: self.env.clone(),

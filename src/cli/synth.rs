@@ -89,6 +89,9 @@ pub fn run(args: SynthArgs) -> Result<(), Error> {
         )));
     }
     let mut synthesis = synthesize(&project, &env)?;
+    if !synthesis.warnings.is_empty() {
+        anstream::eprintln!("{}", synthesis.warnings.render(true));
+    }
     for note in &synthesis.notes {
         eprintln!("note: {note}");
     }

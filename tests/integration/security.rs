@@ -636,3 +636,452 @@ fn each_environment_signs_in_to_itself() {
         }
     }
 }
+
+/// VALID plus a regional web ACL with AWS's core rules on its load balancer.
+fn with_web_acl(spec: &str) -> String {
+    format!(
+        "{spec}waf:\n  web:\n    attach: [load_balancer]\n    rules:\n      core: {{ managed: core }}\n"
+    )
+}
+
+#[test]
+fn a_load_balancer_without_a_web_acl_warns_and_fails_in_production() {
+    // VALID's load balancer is internet-facing, with no web ACL.
+    let bare = VALID;
+    let project = TempProject::new(bare);
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning[APP051]: the internet reaches the load balancer, but no web ACL protects it"
+        ),
+        "{stderr}"
+    );
+    // At the `load_balancer:` key (line 16), with its field.
+    assert!(stderr.contains("stacks/main.yaml:16:1"), "{stderr}");
+    assert!(stderr.contains("= field: load_balancer"), "{stderr}");
+    assert!(stderr.contains("attach: [load_balancer]"), "{stderr}");
+    assert!(stderr.contains("\n1 warning\n"), "{stderr}");
+    assert!(project.path().join("out/prod/main.template.json").exists());
+
+    // The environment that says it is production refuses it, writing nothing.
+    let production = bare.replace("  prod: {}\n", "  prod: { production: true }\n");
+    assert_ne!(production, bare);
+    let project = TempProject::new(&production);
+    let (code, stderr) = project.synth_prod_cli();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[APP051]")
+            && stderr.contains("(environment 'prod' is production: true)")
+            && stderr.contains("stacks/main.yaml:16:1"),
+        "{stderr}"
+    );
+    assert!(!project.path().join("out").exists());
+
+    // A web ACL on it, or a reasoned opt-out, and there is nothing to say.
+    for spec in [
+        with_web_acl(&production),
+        production.replace(
+            "  name: demo-alb\n",
+            "  name: demo-alb\n  web_acl: { required: false, reason: a load-test target torn down nightly }\n",
+        ),
+    ] {
+        let synthesis = TempProject::new(&spec)
+            .synth("prod")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(synthesis.warnings.is_empty(), "{}", synthesis.warnings);
+    }
+    // An opt-out without its reason is refused, at its line.
+    let spec = production.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  web_acl: { required: false }\n",
+    );
+    let err = TempProject::new(&spec).synth("prod").unwrap_err();
+    assert!(
+        err.contains("APP051")
+            && err.contains("load_balancer.web_acl.required")
+            && err.contains("stacks/main.yaml:18:")
+            && err.contains("reason: ..."),
+        "{err}"
+    );
+    // An internal load balancer is not the internet's business.
+    let internal = production.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  scheme: internal\n",
+    );
+    let synthesis = TempProject::new(&internal)
+        .synth("prod")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(synthesis.warnings.is_empty(), "{}", synthesis.warnings);
+}
+
+#[test]
+fn behind_cloudfront_the_distribution_needs_the_web_acl() {
+    // eyewear-retail's load balancer admits only CloudFront, whose
+    // distribution carries the ACL; without it, prod (production) fails.
+    let yaml = example_yaml("examples/eyewear-retail/stacks/main.yaml");
+    assert!(yaml.contains("    production: true"));
+    let bare = yaml.replacen("    waf: shop\n", "", 1);
+    assert_ne!(bare, yaml);
+    let err = TempProject::new(&bare).synth("prod").unwrap_err();
+    assert!(
+        err.contains("error[APP051]: the load balancer is reached through CloudFront, but not every distribution in front of it has a web ACL"),
+        "{err}"
+    );
+    // dev is not production: a warning, and dev's templates are written.
+    let synthesis =
+        TempProject::new(&bare.replace("    production: true", "    production: false"))
+            .synth("dev")
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(synthesis.warnings.len(), 1, "{}", synthesis.warnings);
+    assert!(!synthesis.warnings.has_errors());
+}
+
+#[test]
+fn check_reports_a_warning_with_its_level() {
+    let project = TempProject::new(VALID);
+    let out = archgen()
+        .args(["check", "--format", "sarif", "--dir"])
+        .arg(project.path())
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[APP051]"), "{stderr}");
+    assert!(stderr.contains("no errors"), "{stderr}");
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["ruleId"], "APP051");
+    assert_eq!(results[0]["level"], "warning");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        16
+    );
+    let rule = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "APP051")
+        .unwrap();
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+}
+
+#[test]
+fn every_production_example_declares_itself_and_passes() {
+    // The examples' prod environments say `production: true`, so their web
+    // ACLs (or reasoned opt-outs) are checked as errors; they synthesize.
+    for ex in EXAMPLES {
+        let yaml = example_yaml(&format!("examples/{ex}/stacks/main.yaml"));
+        let environments = yaml.split("\nenvironments:\n").nth(1).unwrap();
+        let prod = environments.split("\n  prod:\n").nth(1).unwrap();
+        assert!(prod.starts_with("    production: true"), "{ex}");
+        let synthesis = synth_example(ex, "prod");
+        assert!(
+            synthesis.warnings.is_empty(),
+            "{ex}: {}",
+            synthesis.warnings
+        );
+    }
+}
+
+#[test]
+fn neuraknot_says_how_its_first_deploy_fills_the_provider_secret() {
+    // The stack creates oauth-credentials with generated text, so the
+    // providers (which resolve its JSON fields) cannot come in the same
+    // first deploy. The steps the spec and the note give must synthesize.
+    let yaml = example_yaml("examples/neuraknot/stacks/main.yaml");
+    let step = "archgen deploy --env prod --set user_pools.users.identity_providers=~";
+    assert!(yaml.contains(step), "the spec says how to deploy first");
+    assert!(yaml.contains("--secret-id neuraknot/prod/oauth-credentials"));
+    let full = synth_example("neuraknot", "prod");
+    let note = full
+        .notes
+        .iter()
+        .find(|n| n.contains("identity_providers=~"))
+        .unwrap_or_else(|| panic!("{:?}", full.notes));
+    assert!(
+        note.contains("'oauth-credentials' (neuraknot/prod/oauth-credentials)")
+            && note.contains(
+                "{\"google_client_secret\": ..., \"line_client_secret\": ..., \"x_client_secret\": ...}"
+            ),
+        "{note}"
+    );
+    let t = template_json(&full, "main");
+    assert_eq!(
+        t["Resources"]["OauthCredentialsSecret"]["Properties"]["Name"],
+        "neuraknot/prod/oauth-credentials"
+    );
+    assert_eq!(
+        resources_of(&t, "AWS::Cognito::UserPoolIdentityProvider").len(),
+        3
+    );
+    // The first step: the secret, the pool and its client, no provider.
+    let mut project = archgen::spec::Project::load(&example_dir("neuraknot")).unwrap();
+    let setting: archgen::spec::set::Setting =
+        "user_pools.users.identity_providers=~".parse().unwrap();
+    project.apply_settings("prod", &[setting]).unwrap();
+    let first = archgen::pipeline::synthesize(&project, "prod").unwrap_or_else(|e| panic!("{e}"));
+    let t = template_json(&first, "main");
+    assert!(t["Resources"].get("OauthCredentialsSecret").is_some());
+    assert!(resources_of(&t, "AWS::Cognito::UserPoolIdentityProvider").is_empty());
+    let clients = resources_of(&t, "AWS::Cognito::UserPoolClient");
+    assert_eq!(clients.len(), 1);
+    assert_eq!(
+        clients[0].1["Properties"]["SupportedIdentityProviders"],
+        json!(["COGNITO"])
+    );
+}
+
+#[test]
+fn eyewear_retail_keeps_logs_as_its_document_says_and_generates_its_jwt_secret() {
+    // Document 004: access logs 90 days, security logs a year, application
+    // logs 30 days; JWT_SECRET a strong generated key.
+    let s = synth_example("eyewear-retail", "prod");
+    let t = template_json(&s, "main");
+    let edge = template_json(&s, "main-edge");
+    let r = &t["Resources"];
+    let expiry = |bucket: &Value| {
+        bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"].clone()
+    };
+    // The load balancer's access logs land in LogsBucket: 90 days.
+    let attributes = r["LoadBalancer"]["Properties"]["LoadBalancerAttributes"].to_string();
+    assert!(
+        attributes.contains(r#"{"Key":"access_logs.s3.bucket","Value":{"Ref":"LogsBucket"}}"#),
+        "{attributes}"
+    );
+    assert_eq!(expiry(&r["LogsBucket"]), 90);
+    assert_eq!(
+        r["UploadsBucket"]["Properties"]["LoggingConfiguration"]["DestinationBucketName"],
+        json!({"Ref": "LogsBucket"})
+    );
+    // CloudFront's access logs: 90 days.
+    let logging = &r["ShopDistribution"]["Properties"]["DistributionConfig"]["Logging"];
+    assert_eq!(
+        logging["Bucket"],
+        json!({"Fn::GetAtt": ["ShopLogBucket", "DomainName"]})
+    );
+    assert_eq!(expiry(&r["ShopLogBucket"]), 90);
+    // Security logs: flow logs and WAF logs a year.
+    assert_eq!(r["FlowLogGroup"]["Properties"]["RetentionInDays"], 365);
+    assert_eq!(
+        edge["Resources"]["ShopWafLogGroup"]["Properties"]["RetentionInDays"],
+        365
+    );
+    // Application logs: 30 days.
+    for group in ["FrontendLogGroup", "BackendLogGroup"] {
+        assert_eq!(r[group]["Properties"]["RetentionInDays"], 30, "{group}");
+    }
+    // JWT_SECRET: generated by CloudFormation, injected by reference.
+    let secrets = r["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Secrets"]
+        .as_array()
+        .unwrap();
+    assert!(
+        secrets.contains(&json!({"Name": "JWT_SECRET", "ValueFrom": {"Ref": "JwtSecretSecret"}})),
+        "{secrets:?}"
+    );
+    let jwt = &r["JwtSecretSecret"];
+    assert_eq!(
+        jwt["Properties"]["GenerateSecretString"]["PasswordLength"],
+        64
+    );
+    assert!(jwt["Properties"].get("SecretString").is_none());
+    assert_eq!(jwt["DeletionPolicy"], "Retain");
+}
+
+#[test]
+fn user_management_uploads_admit_only_their_own_environment_s_site() {
+    // The upload bucket's CORS origin was production's in every environment.
+    for env in ENVIRONMENTS {
+        let t = template_json(&synth_example("user-management", env), "main");
+        let aliases =
+            &t["Resources"]["WebDistribution"]["Properties"]["DistributionConfig"]["Aliases"];
+        let site = format!("https://{}", aliases[0].as_str().unwrap());
+        let rules = t["Resources"]["UploadsBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+            .as_array()
+            .unwrap();
+        for rule in rules {
+            assert_eq!(rule["AllowedOrigins"], json!([site]), "{env}");
+        }
+    }
+}
+
+/// eyewear-retail with its load balancer as a CloudFront VPC origin.
+fn eyewear_as_vpc_origin() -> String {
+    let yaml = example_yaml("examples/eyewear-retail/stacks/main.yaml");
+    let changed = yaml.replacen(
+        "  ingress: cloudfront ",
+        "  scheme: internal\n  ingress: vpc-origin ",
+        1,
+    );
+    assert_ne!(changed, yaml);
+    changed
+}
+
+#[test]
+fn a_vpc_origin_has_no_public_address_and_only_cloudfront_reaches_it() {
+    let t = template_json(
+        &TempProject::new(&eyewear_as_vpc_origin())
+            .synth("prod")
+            .unwrap_or_else(|e| panic!("{e}")),
+        "main",
+    );
+    let r = &t["Resources"];
+    // Internal, in the private app tier: no public address at all.
+    let lb = &r["LoadBalancer"]["Properties"];
+    assert_eq!(lb["Scheme"], "internal");
+    assert_eq!(
+        lb["Subnets"],
+        json!([{"Ref": "AppSubnet1"}, {"Ref": "AppSubnet2"}])
+    );
+    // The VPC origin: this load balancer, HTTPS with TLS 1.2, created after
+    // the VPC has its internet gateway (CloudFront requires one).
+    let origin = &r["LoadBalancerVpcOrigin"];
+    assert_eq!(origin["Type"], "AWS::CloudFront::VpcOrigin");
+    let config = &origin["Properties"]["VpcOriginEndpointConfig"];
+    assert_eq!(config["Arn"], json!({"Ref": "LoadBalancer"}));
+    assert_eq!(config["OriginProtocolPolicy"], "https-only");
+    assert_eq!(config["OriginSSLProtocols"], json!(["TLSv1.2"]));
+    assert_eq!(origin["DependsOn"], json!(["InternetGatewayAttachment"]));
+    // The distribution reaches it through the VPC origin only.
+    let origins = r["ShopDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+        .as_array()
+        .unwrap();
+    assert_eq!(origins.len(), 1);
+    assert_eq!(
+        origins[0]["VpcOriginConfig"]["VpcOriginId"],
+        json!({"Fn::GetAtt": ["LoadBalancerVpcOrigin", "Id"]})
+    );
+    assert!(origins[0].get("CustomOriginConfig").is_none());
+    // The security group admits CloudFront's origin-facing prefix list on
+    // 443 and nothing else; no port-80 listener, no header secret needed.
+    let ingress = r["LoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+        .as_array()
+        .unwrap();
+    assert_eq!(ingress.len(), 1, "{ingress:?}");
+    assert_eq!(ingress[0]["FromPort"], 443);
+    assert_eq!(
+        ingress[0]["SourcePrefixListId"],
+        json!({"Fn::GetAtt": ["CloudFrontPrefixList", "PrefixListId"]})
+    );
+    assert!(r.get("HttpListener").is_none());
+    assert!(r.get("OriginVerifySecret").is_none());
+    let mut headers = Vec::new();
+    header_values(&t, &mut headers);
+    assert!(headers.is_empty(), "{headers:?}");
+
+    // The other path, as eyewear-retail ships: internet-facing, the
+    // origin-verify header, no VPC origin.
+    let shipped = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    assert!(shipped["Resources"].get("LoadBalancerVpcOrigin").is_none());
+    assert_eq!(
+        shipped["Resources"]["LoadBalancer"]["Properties"]["Scheme"],
+        "internet-facing"
+    );
+    assert!(shipped["Resources"].get("OriginVerifySecret").is_some());
+}
+
+#[test]
+fn a_vpc_origin_that_cannot_work_is_refused_at_its_line() {
+    // Internet-facing: a VPC origin must be internal.
+    let yaml = eyewear_as_vpc_origin().replace("  scheme: internal\n", "");
+    let err = TempProject::new(&yaml).synth("prod").unwrap_err();
+    assert!(
+        err.contains("error[APP028]: a VPC origin is an internal load balancer")
+            && err.contains("field: load_balancer.ingress")
+            && err.contains("stacks/main.yaml:78:")
+            && err.contains("add 'scheme: internal'"),
+        "{err}"
+    );
+    // No public tier, so no internet gateway for CloudFront.
+    let yaml = eyewear_as_vpc_origin().replace(
+        "    public: { type: public, cidrs: [10.0.0.0/24, 10.0.1.0/24] }      # ALB, NAT gateway\n",
+        "",
+    );
+    let err = TempProject::new(&yaml).synth("prod").unwrap_err();
+    assert!(
+        err.contains("CloudFront VPC origins need an internet gateway in the VPC"),
+        "{err}"
+    );
+    // The API's VPC link could not reach it.
+    let mep = example_yaml("examples/multi-env-platform/stacks/main.yaml");
+    let changed = mep.replacen(
+        "  ingress: cloudfront\n",
+        "  scheme: internal\n  ingress: vpc-origin\n",
+        1,
+    );
+    assert_ne!(changed, mep);
+    let err = TempProject::new(&changed).synth("prod").unwrap_err();
+    assert!(err.contains("the API's VPC link cannot reach it"), "{err}");
+    // Its distribution's web ACL is what guards it (APP051).
+    let bare = eyewear_as_vpc_origin().replacen("    waf: shop\n", "", 1);
+    let err = TempProject::new(&bare).synth("prod").unwrap_err();
+    assert!(
+        err.contains("error[APP051]: the load balancer is reached through CloudFront"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_vpc_origin_passes_cfn_lint_and_checkov() {
+    let project = TempProject::new(&eyewear_as_vpc_origin());
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    for template in ["main.template.json", "main-edge.template.json"] {
+        let lint = std::process::Command::new(tool("cfn-lint"))
+            .arg(out.join(template))
+            .output()
+            .expect("run cfn-lint");
+        let report = String::from_utf8_lossy(&lint.stdout);
+        assert!(
+            lint.status.success() && report.trim().is_empty(),
+            "cfn-lint findings in {template}:\n{report}"
+        );
+    }
+    let checkov = std::process::Command::new(tool("checkov"))
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+            "-d",
+        ])
+        .arg(&out)
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .expect("run checkov");
+    let report: Value = serde_json::from_slice(&checkov.stdout).unwrap_or_else(|e| {
+        panic!(
+            "checkov output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&checkov.stdout)
+        )
+    });
+    let reports = match report {
+        Value::Array(all) => all,
+        one => vec![one],
+    };
+    for r in &reports {
+        assert_eq!(
+            r["summary"]["failed"], 0,
+            "{}",
+            r["results"]["failed_checks"]
+        );
+        assert!(
+            r["summary"]["passed"].as_u64().unwrap() > 50,
+            "{}",
+            r["summary"]
+        );
+    }
+}

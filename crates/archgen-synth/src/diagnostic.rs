@@ -13,6 +13,25 @@ mod code;
 pub mod sarif;
 pub use code::Code;
 
+/// How much a problem matters: an error stops synth (exit 1); a warning is
+/// printed like an error and synth carries on (exit 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// The word reports and SARIF use: `error`, `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub file: PathBuf,
@@ -28,6 +47,7 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// The source lines the report shows.
     excerpt: Option<Excerpt>,
+    pub severity: Severity,
 }
 
 /// A second place in the same file, shown with its own label.
@@ -129,7 +149,20 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             excerpt: None,
+            severity: Severity::Error,
         }
+    }
+
+    /// Makes this a warning when `warn` (printed, but synth carries on).
+    pub fn warning_if(mut self, warn: bool) -> Self {
+        if warn {
+            self.severity = Severity::Warning;
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -168,7 +201,11 @@ impl Diagnostic {
 
     /// The report as annotate-snippets lays it out.
     fn group(&self) -> Group<'_> {
-        let title = Level::ERROR
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level
             .primary_title(self.message.as_str())
             .id(self.code.id());
         // `./stacks/main.yaml` reads better, and still opens, without `./`.
@@ -229,7 +266,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Every problem found, reported together rather than one at a time.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
@@ -250,6 +287,11 @@ impl Diagnostics {
         self
     }
 
+    /// Whether any of them is an error (warnings alone do not fail a run).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
     /// Every report and the count, styled with ANSI colours when `styled`
     /// (print it through `anstream`, which strips them when colour is off).
     pub fn render(&self, styled: bool) -> String {
@@ -259,11 +301,18 @@ impl Diagnostics {
             out.push_str(&renderer.render(&[d.group()]));
             out.push_str("\n\n");
         }
-        let n = self.0.len();
-        out.push_str(&format!(
-            "{n} problem{} found",
-            if n == 1 { "" } else { "s" }
-        ));
+        let warnings = self.0.iter().filter(|d| !d.is_error()).count();
+        let errors = self.0.len() - warnings;
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if errors > 0 || warnings == 0 {
+            out.push_str(&format!("{errors} problem{} found", plural(errors)));
+            if warnings > 0 {
+                out.push_str(", and ");
+            }
+        }
+        if warnings > 0 {
+            out.push_str(&format!("{warnings} warning{}", plural(warnings)));
+        }
         // Once per run, not per error: the codes are in every title already.
         if let Some(first) = self.0.first() {
             out.push_str(&format!(

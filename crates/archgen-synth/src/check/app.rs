@@ -11,6 +11,7 @@ use crate::spec::ResolvedStack;
 use crate::spec::app::{
     DEFAULT_ROUTE_PRIORITY, ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec,
 };
+use crate::spec::edge::{AttachTarget, WafScope};
 use crate::template::logs::RETENTION_DAYS;
 
 /// Condition values a listener rule takes (Elastic Load Balancing quota).
@@ -279,6 +280,51 @@ fn check_load_balancer(
                 .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
         );
     }
+    if lb.ingress == Ingress::VpcOrigin {
+        if lb.scheme != Scheme::Internal {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "a VPC origin is an internal load balancer: CloudFront reaches it inside the VPC")
+                    .help("add 'scheme: internal' (it then sits in a private tier), or use 'ingress: cloudfront' for an internet-facing one"),
+            );
+        } else if !stack
+            .spec
+            .cdn
+            .values()
+            .any(|d| d.origins.values().any(|o| o.load_balancer))
+        {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "the load balancer is a VPC origin, but no distribution uses it as an origin")
+                    .help("add an origin '{ load_balancer: true }' under 'cdn:', or drop 'ingress: vpc-origin'"),
+            );
+        }
+        // The API's VPC link would need the VPC admitted too; not built yet.
+        if stack.spec.api.as_ref().is_some_and(|api| {
+            api.routes
+                .values()
+                .any(|r| r.target == crate::spec::api::LOAD_BALANCER)
+        }) {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "a VPC-origin load balancer admits only CloudFront; the API's VPC link cannot reach it")
+                    .help("use 'ingress: cloudfront' (an internet-facing load balancer with the origin-verify header) while the API targets the load balancer"),
+            );
+        }
+        // CloudFront's VPC origins need an internet gateway in the VPC.
+        let has_public_tier = stack.spec.network.as_ref().is_some_and(|n| {
+            n.tiers
+                .values()
+                .any(|t| t.kind == crate::spec::network::TierKind::Public)
+        });
+        if stack.spec.network.is_some() && !has_public_tier {
+            out.push(
+                stack
+                    .error(Code::App028, "load_balancer.ingress", "CloudFront VPC origins need an internet gateway in the VPC, which only a public tier brings")
+                    .help("add a tier with 'type: public' to the network (nothing needs to run in it)"),
+            );
+        }
+    }
     if lb.ingress == Ingress::Cloudfront {
         if lb.scheme != Scheme::InternetFacing {
             out.push(
@@ -299,6 +345,7 @@ fn check_load_balancer(
             );
         }
     }
+    out.extend(check_web_acl(stack, lb));
     if !(1..=4000).contains(&lb.idle_timeout) {
         out.push(
             stack
@@ -310,6 +357,75 @@ fn check_load_balancer(
                 .help("use 1 to 4000 seconds"),
         );
     }
+}
+
+/// APP051: an internet-facing load balancer is behind a web ACL (a
+/// regional one attached to it, or CloudFront's when only CloudFront
+/// reaches it), or says why not. A warning, an error in production.
+fn check_web_acl(
+    stack: &ResolvedStack,
+    lb: &crate::spec::app::LoadBalancerSpec,
+) -> Option<Diagnostic> {
+    let spec = &stack.spec;
+    // A VPC origin is internal, but the internet reaches it through CloudFront.
+    if lb.scheme != Scheme::InternetFacing && lb.ingress != Ingress::VpcOrigin {
+        return None;
+    }
+    if !lb.web_acl.required {
+        return lb.web_acl.reason.is_none().then(|| {
+            stack
+                .error(
+                    Code::App051,
+                    "load_balancer.web_acl.required",
+                    "the load balancer goes without a web ACL, without a reason",
+                )
+                .help("say why with 'reason: ...' beside 'required: false', or attach a web ACL")
+        });
+    }
+    let regional = spec.waf.values().any(|acl| {
+        acl.scope == WafScope::Regional && acl.attach.contains(&AttachTarget::LoadBalancer)
+    });
+    let fronting: Vec<_> = spec
+        .cdn
+        .values()
+        .filter(|d| d.origins.values().any(|o| o.load_balancer))
+        .collect();
+    let at_cloudfront = lb.ingress.through_cloudfront()
+        && !fronting.is_empty()
+        && fronting.iter().all(|d| d.waf.is_some());
+    if regional || at_cloudfront {
+        return None;
+    }
+    let (message, help) = if lb.ingress.through_cloudfront() {
+        (
+            "the load balancer is reached through CloudFront, but not every distribution in front of it has a web ACL",
+            "give each distribution with a load_balancer origin 'waf: <acl>' (an ACL with scope: cloudfront)",
+        )
+    } else {
+        (
+            "the internet reaches the load balancer, but no web ACL protects it",
+            "add a web ACL under 'waf:' with 'attach: [load_balancer]' (e.g. rules: { core: { managed: core } }), or say why not: 'web_acl: { required: false, reason: ... }'",
+        )
+    };
+    let message = if spec.production {
+        format!(
+            "{message} (environment '{}' is production: true)",
+            stack.environment
+        )
+    } else {
+        message.to_string()
+    };
+    // At the `load_balancer:` key itself, not at its first field.
+    let at = stack
+        .node
+        .locate_key("load_balancer")
+        .unwrap_or_else(|| stack.locate("load_balancer"));
+    Some(
+        Diagnostic::new(Code::App051, "load_balancer", message)
+            .at(&stack.file.path, at, &stack.file.source)
+            .help(help)
+            .warning_if(!spec.production),
+    )
 }
 
 fn check_service(

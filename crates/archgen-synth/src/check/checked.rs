@@ -20,6 +20,8 @@ use ipnet::Ipv4Net;
 pub struct CheckedStack<'p> {
     stack: ResolvedStack<'p>,
     values: Values,
+    /// What the rules found that does not stop synthesis (APP051).
+    warnings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// Each tier's subnet CIDRs (explicit or carved from the VPC CIDR), one per
@@ -127,7 +129,11 @@ pub(super) struct DataValues {
 impl<'p> CheckedStack<'p> {
     /// Private to `check`: `values` holds one entry per tier, database and
     /// cache of `stack`, in spec order (the rules build them while checking).
-    pub(super) fn new(stack: ResolvedStack<'p>, values: Values) -> Self {
+    pub(super) fn new(
+        stack: ResolvedStack<'p>,
+        values: Values,
+        warnings: Vec<crate::diagnostic::Diagnostic>,
+    ) -> Self {
         let spec = &stack.spec;
         debug_assert!(
             spec.network
@@ -164,7 +170,16 @@ impl<'p> CheckedStack<'p> {
                 .map(|p| p.identity_providers.len())
                 .eq(values.identity_providers.iter().map(Vec::len))
         );
-        CheckedStack { stack, values }
+        CheckedStack {
+            stack,
+            values,
+            warnings,
+        }
+    }
+
+    /// The warnings the rules gave: printed, not fatal.
+    pub fn warnings(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.warnings
     }
 
     pub fn stack(&self) -> &ResolvedStack<'p> {

@@ -64,13 +64,14 @@ pub const REGIONS: &[&str] = &[
 ];
 
 /// Runs every rule on `stack`; the stack comes back checked, with the values
-/// the rules parsed, only when none of them failed.
+/// the rules parsed and its warnings, only when no rule failed (the
+/// warnings then come with the errors).
 pub fn check_stack(stack: ResolvedStack) -> Result<CheckedStack, Vec<Diagnostic>> {
     let (diagnostics, values) = rules(&stack);
-    if diagnostics.is_empty() {
-        Ok(CheckedStack::new(stack, values))
-    } else {
+    if diagnostics.iter().any(Diagnostic::is_error) {
         Err(diagnostics)
+    } else {
+        Ok(CheckedStack::new(stack, values, diagnostics))
     }
 }
 

@@ -43,6 +43,15 @@ macro_rules! codes {
 }
 
 impl Code {
+    /// How a problem of this code is reported unless the rule says
+    /// otherwise (SARIF's `defaultConfiguration.level`).
+    pub fn default_severity(self) -> super::Severity {
+        match self {
+            Code::App051 => super::Severity::Warning,
+            _ => super::Severity::Error,
+        }
+    }
+
     /// The code whose id is `id`, ignoring case (`net003` finds `NET003`).
     pub fn from_id(id: &str) -> Option<Code> {
         Code::ALL
@@ -251,9 +260,12 @@ codes! {
     App027 = "APP027", "load balancer logs go to a KMS-encrypted bucket",
         "Elastic Load Balancing can write access logs only to buckets encrypted with SSE-S3. Send \
          the logs to a bucket without `kms_key` (it is still encrypted).";
-    App028 = "APP028", "`ingress: cloudfront` does not fit the load balancer",
-        "Restricting the load balancer to CloudFront needs an internet-facing load balancer and a \
-         distribution that uses it as an origin (`{ load_balancer: true }` under `cdn:`).";
+    App028 = "APP028", "`ingress: cloudfront` or `vpc-origin` does not fit the load balancer",
+        "Restricting the load balancer to CloudFront needs a distribution that uses it as an origin \
+         (`{ load_balancer: true }` under `cdn:`). `ingress: cloudfront` needs an internet-facing \
+         load balancer; `ingress: vpc-origin` an internal one (`scheme: internal`), a public tier \
+         (CloudFront requires an internet gateway in the VPC) and no API route to the load \
+         balancer (its VPC link is not admitted).";
     App029 = "APP029", "resources would carry too many tags",
         "AWS allows 50 tags per resource. archgen adds `app`, `environment`, `managed-by` and \
          `Name` to the spec's tags; remove some tags.";
@@ -318,6 +330,12 @@ codes! {
     App050 = "APP050", "a route admits only the API, but no API route reaches the load balancer",
         "`route: { from: api }` restricts the service's listener rule to the VPC, where the API's \
          VPC link connects from. Add an API route with `target: load-balancer`, or drop `from`.";
+    App051 = "APP051", "an internet-facing load balancer has no web ACL",
+        "A load balancer the internet reaches should be behind AWS WAF: a regional web ACL with \
+         `attach: [load_balancer]`, or, with `ingress: cloudfront`, a `waf:` on every distribution \
+         that uses it as an origin. Without one, synth prints a warning (exit 0); in an environment \
+         that says `production: true` it is an error. To go without on purpose, say why:\n\n    \
+         load_balancer:\n      web_acl: { required: false, reason: internal tool behind SSO }";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

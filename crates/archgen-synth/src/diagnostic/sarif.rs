@@ -59,7 +59,7 @@ fn rule(code: Code) -> Value {
         "shortDescription": { "text": code.summary() },
         "fullDescription": { "text": code.explanation() },
         "help": { "text": format!("{}\n\nRun `archgen explain {}` for more.", code.explanation(), code.id()) },
-        "defaultConfiguration": { "level": "error" },
+        "defaultConfiguration": { "level": code.default_severity().as_str() },
     })
 }
 
@@ -75,7 +75,7 @@ fn result(d: &Diagnostic) -> Value {
     let mut result = json!({
         "ruleId": d.code.id(),
         "ruleIndex": rule_index,
-        "level": "error",
+        "level": d.severity.as_str(),
         "message": { "text": text },
     });
     if !d.file.as_os_str().is_empty() {

@@ -84,6 +84,12 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
     };
     let mut templates = Vec::new();
     let mut notes = Vec::new();
+    let mut warnings = Diagnostics::default();
+    for checked_stack in &checked {
+        for w in checked_stack.warnings() {
+            warnings.push(w.clone());
+        }
+    }
     let mut exports = built::Exports::default();
     for checked_stack in &checked {
         let stack = checked_stack.stack();
@@ -172,12 +178,14 @@ pub fn synthesize(project: &Project, env: &str) -> Result<Synthesis, Diagnostics
         manifest.stacks.push(entry);
     }
     if !diagnostics.is_empty() {
+        warnings.0.into_iter().for_each(|w| diagnostics.push(w));
         return Err(diagnostics.finish());
     }
     Ok(Synthesis {
         manifest,
         templates,
         notes,
+        warnings: warnings.finish(),
     })
 }
 

@@ -37,6 +37,31 @@ pub struct LoadBalancerSpec {
     /// S3 access logs: on by default, into a log bucket of this stack.
     #[serde(default)]
     pub access_logs: AccessLogsSpec,
+    /// Whether an internet-facing load balancer must be behind a web ACL
+    /// (APP051); going without one takes a reason.
+    #[serde(default)]
+    pub web_acl: WebAclRequirement,
+}
+
+/// `load_balancer.web_acl`: required unless switched off with a reason.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebAclRequirement {
+    #[serde(default = "crate::spec::yes")]
+    pub required: bool,
+    /// Why the load balancer goes without a web ACL (required with
+    /// `required: false`).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Default for WebAclRequirement {
+    fn default() -> Self {
+        WebAclRequirement {
+            required: true,
+            reason: None,
+        }
+    }
 }
 
 fn default_ssl_policy() -> String {
@@ -62,6 +87,17 @@ pub enum Ingress {
     #[default]
     Internet,
     Cloudfront,
+    /// An internal load balancer that CloudFront reaches through a VPC
+    /// origin (`AWS::CloudFront::VpcOrigin`): it has no public address.
+    VpcOrigin,
+}
+
+impl Ingress {
+    /// Only CloudFront reaches the load balancer (directly or by a VPC
+    /// origin), so its distributions' web ACLs guard it.
+    pub fn through_cloudfront(self) -> bool {
+        matches!(self, Ingress::Cloudfront | Ingress::VpcOrigin)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -74,6 +74,10 @@ stack_spec! {
         /// Turn on CloudFormation termination protection (usually in prod only).
         #[serde(default)]
         termination_protection: bool,
+        /// The environment serves production (usually set in its overlay):
+        /// what is only a warning elsewhere is an error here (APP051).
+        #[serde(default)]
+        production: bool,
         /// The AWS account (12 digits) the stack must deploy to, usually set per
         /// environment: deploy, diff and destroy refuse credentials of another.
         #[serde(default)]

@@ -37,9 +37,41 @@ pub fn merge(base: &Node, overlay: &Node) -> Node {
     }
 }
 
+/// `later` laid over the overlay `earlier`, giving one overlay that does
+/// what both do in turn (`--set` on top of `environments.<env>`). Unlike
+/// [`merge`], a `null` is kept, so it still removes the key from the base.
+pub fn compose(earlier: &Node, later: &Node) -> Node {
+    match (&earlier.kind, &later.kind) {
+        (NodeKind::Map(earlier_entries), NodeKind::Map(later_entries)) => {
+            let mut out = earlier_entries.clone();
+            for (key, value) in later_entries {
+                match out.iter_mut().find(|(k, _)| k.name == key.name) {
+                    Some(slot) => *slot = (key.clone(), compose(&slot.1, value)),
+                    None => out.push((key.clone(), value.clone())),
+                }
+            }
+            Node {
+                loc: earlier.loc,
+                kind: NodeKind::Map(out),
+            }
+        }
+        _ => later.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_composed_null_still_removes_the_base_key() {
+        let base = Node::parse("a: { x: 1, y: 2 }\n").unwrap();
+        let env = Node::parse("a: { y: 3 }\n").unwrap();
+        let set = Node::parse("a: { x: ~ }\n").unwrap();
+        let m = merge(&base, &compose(&env, &set));
+        assert!(m.get("a").unwrap().get("x").is_none());
+        assert_eq!(m.get("a").unwrap().get("y").unwrap().kind, NodeKind::Int(3));
+    }
 
     fn merged(base: &str, overlay: &str) -> Node {
         merge(&Node::parse(base).unwrap(), &Node::parse(overlay).unwrap())

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use super::load::Project;
 use super::node::{Key, Loc, Node, NodeKind};
-use super::overlay::merge;
+use super::overlay::compose;
 use crate::error::Error;
 
 /// One `--set`, parsed.
@@ -91,7 +91,9 @@ impl Project {
             // Errors about a set value point at the environment's
             // declaration, the nearest place in the file, and name the field.
             let nested = nest(&setting.path, relocate(value, key.loc), key.loc);
-            *overlay = merge(overlay, &nested);
+            // Composed, not merged: `--set path=~` must still remove the
+            // base value, as `~` in the overlay would.
+            *overlay = compose(overlay, &nested);
         }
         Ok(())
     }

@@ -30,6 +30,9 @@ pub struct Synthesis {
     /// Things the user should know that are not errors (a data-safety
     /// opt-out, for instance); `archgen synth` prints them as `note: ...`.
     pub notes: Vec<String>,
+    /// Problems that do not stop synthesis (an internet-facing load
+    /// balancer without a web ACL); printed like errors, exit code 0.
+    pub warnings: crate::diagnostic::Diagnostics,
 }
 
 impl Synthesis {

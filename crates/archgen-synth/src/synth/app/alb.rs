@@ -57,7 +57,15 @@ pub fn build(
     // only CloudFront's origin-facing servers), the VPC for an internal one.
     let source = match (lb.scheme, lb.ingress) {
         (Scheme::InternetFacing, Ingress::Internet) => Source::Cidr("0.0.0.0/0".into()),
-        (Scheme::InternetFacing, Ingress::Cloudfront) => {
+        // (internet-facing with vpc-origin is refused by APP028)
+        (Scheme::InternetFacing, Ingress::Cloudfront | Ingress::VpcOrigin) => {
+            Source::PrefixList(cloudfront_prefix_list(t, ctx))
+        }
+        // A VPC origin: CloudFront's origin-facing prefix list, the source
+        // CloudFront's VPC-origin documentation names (the service's own
+        // security group, the other option, exists only after the origin
+        // does, so a template cannot name it).
+        (Scheme::Internal, Ingress::VpcOrigin) => {
             Source::PrefixList(cloudfront_prefix_list(t, ctx))
         }
         (Scheme::Internal, _) => Source::Cidr(net.cidr_block.clone()),
@@ -247,7 +255,7 @@ pub fn build(
     };
     // CloudFront reaches the origin on 443 only and the security group
     // admits nothing else: a port-80 listener would serve nobody.
-    if !origin_verify {
+    if !origin_verify && lb.ingress != Ingress::VpcOrigin {
         t.add(
             "HttpListener",
             Listener {

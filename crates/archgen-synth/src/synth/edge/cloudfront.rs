@@ -32,10 +32,11 @@ use crate::template::cloudfront::cache_policy::{
 };
 use crate::template::cloudfront::distribution::{
     CacheBehavior, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Logging, Origin,
-    OriginCustomHeader, OriginShield, S3OriginConfig, ViewerCertificate,
+    OriginCustomHeader, OriginShield, S3OriginConfig, ViewerCertificate, VpcOriginConfig,
 };
 use crate::template::cloudfront::origin_access_control::OriginAccessControlConfig;
-use crate::template::cloudfront::{CachePolicy, Distribution, OriginAccessControl};
+use crate::template::cloudfront::vpc_origin::VpcOriginEndpointConfig;
+use crate::template::cloudfront::{CachePolicy, Distribution, OriginAccessControl, VpcOrigin};
 use crate::template::iam::Statement;
 use crate::template::{Expr, Output, Template};
 
@@ -99,6 +100,18 @@ pub fn build(
         .load_balancer
         .as_ref()
         .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
+    // Or CloudFront reaches an internal load balancer through a VPC origin.
+    let https_to_origin = ctx
+        .spec
+        .load_balancer
+        .as_ref()
+        .is_some_and(|lb| lb.certificate.is_some());
+    let vpc_origin = ctx
+        .spec
+        .load_balancer
+        .as_ref()
+        .is_some_and(|lb| lb.ingress == Ingress::VpcOrigin)
+        .then(|| load_balancer_vpc_origin(main, ctx, https_to_origin));
     let oac = format!("{p}OriginAccessControl");
     let mut uses_oac = false;
     let mut origins = Vec::new();
@@ -140,9 +153,25 @@ pub fn build(
                     .and_then(|lb| lb.certificate.as_ref())
                     .and_then(|c| c.domain.clone())
             });
+            let domain_name = domain.map_or_else(|| Expr::get_att(alb::LB, "DNSName"), Expr::from);
+            if let Some(vpc_origin) = &vpc_origin {
+                // Protocol and ports are the VPC origin's; no header is
+                // needed, as the load balancer has no public address.
+                origins.push(Origin {
+                    id: name.into(),
+                    domain_name,
+                    vpc_origin_config: Some(VpcOriginConfig {
+                        vpc_origin_id: vpc_origin.clone(),
+                        ..Default::default()
+                    }),
+                    origin_shield: shield,
+                    ..Default::default()
+                });
+                continue;
+            }
             origins.push(Origin {
                 id: name.into(),
-                domain_name: domain.map_or_else(|| Expr::get_att(alb::LB, "DNSName"), Expr::from),
+                domain_name,
                 custom_origin_config: Some(CustomOriginConfig {
                     https_port: Some(443.into()),
                     origin_protocol_policy: "https-only".into(),
@@ -367,4 +396,36 @@ fn behavior(
         response_headers_policy_id: Some(Expr::from(SECURITY_HEADERS)),
         ..Default::default()
     }
+}
+
+/// The stack's internal load balancer as a CloudFront VPC origin, created
+/// once (in the stack's region, beside the load balancer); its id.
+fn load_balancer_vpc_origin(main: &mut Template, ctx: &Ctx, https: bool) -> Expr {
+    const ID: &str = "LoadBalancerVpcOrigin";
+    if !main.resources.contains_key(ID) {
+        let own_gateway = main.resources.contains_key("InternetGatewayAttachment");
+        let r = main.add(
+            ID,
+            VpcOrigin {
+                vpc_origin_endpoint_config: VpcOriginEndpointConfig {
+                    name: ctx.names.physical("alb").into(),
+                    arn: Expr::r#ref(alb::LB),
+                    http_port: Some(80.into()),
+                    https_port: Some(443.into()),
+                    origin_protocol_policy: Some(
+                        if https { "https-only" } else { "http-only" }.into(),
+                    ),
+                    origin_ssl_protocols: https.then(|| vec!["TLSv1.2".into()]),
+                    ..Default::default()
+                },
+                tags: Some(ctx.named("alb-vpc-origin")),
+            },
+        );
+        // CloudFront requires an internet gateway attached to the VPC (an
+        // existing VPC brings its own).
+        if own_gateway {
+            r.depends_on("InternetGatewayAttachment");
+        }
+    }
+    Expr::get_att(ID, "Id")
 }

@@ -150,7 +150,8 @@ pub fn build_pool(
     }
 
     let mut providers = Vec::new();
-    let mut generated: Vec<String> = Vec::new();
+    // Secrets this stack creates, with the JSON keys its providers read.
+    let mut generated: Vec<(String, String, Vec<String>)> = Vec::new();
     for ((key, idp), provider) in spec.identity_providers.iter().zip(identity_providers) {
         let ClientSecret {
             secret,
@@ -208,14 +209,25 @@ pub fn build_pool(
             },
         );
         providers.push((key.clone(), pname, pid));
-        if secret_spec.arn.is_none() && !generated.contains(secret) {
-            generated.push(secret.clone());
+        if secret_spec.arn.is_none() {
+            match generated.iter_mut().find(|(s, _, _)| s == secret) {
+                Some((_, _, keys)) => keys.push(json_key.clone()),
+                None => generated.push((secret.clone(), secret_ref, vec![json_key.clone()])),
+            }
         }
     }
 
-    for secret in generated {
+    // The stack creates the secret with generated text, and CloudFormation
+    // resolves the providers' references in the same deploy: the first
+    // deploy must leave the providers out, or it fails.
+    for (secret, physical, keys) in generated {
         ctx.notes.push(format!(
-            "user_pools.{name}: CloudFormation reads the identity providers' client secrets from secret '{secret}' at deploy time; store them in it as a JSON object before the first deploy with those providers"
+            "user_pools.{name}: the identity providers read their client secrets from secret '{secret}' ({}), which this stack creates; CloudFormation resolves them when it creates the providers, so the first deploy needs --set user_pools.{name}.identity_providers=~, then put {{{}}} into the secret, then deploy without --set",
+            physical,
+            keys.iter()
+                .map(|k| format!("\"{k}\": ..."))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     for (ckey, c) in &spec.clients {

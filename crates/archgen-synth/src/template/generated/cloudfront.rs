@@ -832,3 +832,49 @@ pub mod origin_access_control {
         pub signing_protocol: Expr,
     }
 }
+
+/// `AWS::CloudFront::VpcOrigin`, generated from its CloudFormation schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct VpcOrigin {
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "VpcOriginEndpointConfig")]
+    pub vpc_origin_endpoint_config: vpc_origin::VpcOriginEndpointConfig,
+}
+
+impl CfnResource for VpcOrigin {
+    const TYPE: &'static str = "AWS::CloudFront::VpcOrigin";
+}
+
+/// Property types of `AWS::CloudFront::VpcOrigin`.
+pub mod vpc_origin {
+    use crate::template::Expr;
+
+    /// Property type `VpcOriginEndpointConfig` of `AWS::CloudFront::VpcOrigin`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct VpcOriginEndpointConfig {
+        /// `string`.
+        #[serde(rename = "Arn")]
+        pub arn: Expr,
+        /// `integer`.
+        #[serde(rename = "HTTPPort", skip_serializing_if = "Option::is_none")]
+        pub http_port: Option<Expr>,
+        /// `integer`.
+        #[serde(rename = "HTTPSPort", skip_serializing_if = "Option::is_none")]
+        pub https_port: Option<Expr>,
+        /// `string`, one of `ipv4`, `dualstack`.
+        #[serde(rename = "IpAddressType", skip_serializing_if = "Option::is_none")]
+        pub ip_address_type: Option<Expr>,
+        /// `string`.
+        #[serde(rename = "Name")]
+        pub name: Expr,
+        /// `string`, one of `http-only`, `https-only`, `match-viewer`.
+        #[serde(
+            rename = "OriginProtocolPolicy",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub origin_protocol_policy: Option<Expr>,
+        #[serde(rename = "OriginSSLProtocols", skip_serializing_if = "Option::is_none")]
+        pub origin_ssl_protocols: Option<Vec<Expr>>,
+    }
+}

@@ -52,6 +52,7 @@ macro_rules! for_each_resource_type {
             CloudfrontCachePolicy($crate::template::generated::cloudfront::CachePolicy),
             CloudfrontDistribution($crate::template::generated::cloudfront::Distribution),
             CloudfrontOriginAccessControl($crate::template::generated::cloudfront::OriginAccessControl),
+            CloudfrontVpcOrigin($crate::template::generated::cloudfront::VpcOrigin),
             CloudwatchAlarm($crate::template::generated::cloudwatch::Alarm),
             CloudwatchDashboard($crate::template::generated::cloudwatch::Dashboard),
             CognitoUserPool($crate::template::generated::cognito::UserPool),
