@@ -58,12 +58,13 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
         },
     );
     let token = format!("{p}AuthToken");
+    let token_kms = ctx.spec.auth_token_key(cache).map(key_arn);
     let secret = t.add(
         &token,
         Secret {
             name: Some(format!("{}/{}/{name}/auth-token", ctx.spec.app, ctx.environment).into()),
             description: Some(format!("AUTH token of cache '{name}'").into()),
-            kms_key_id: kms.clone(),
+            kms_key_id: token_kms.clone(),
             // ElastiCache tokens are 16-128 printable characters without
             // @, " or /: letters and digits only is the safe subset.
             generate_secret_string: Some(GenerateSecretString {
@@ -80,10 +81,13 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
     if cache.retain {
         secret.retain_with(Policy::Retain);
     }
-    if kms.is_none() {
+    if token_kms.is_none() {
         secret.skip_check(
             "CKV_AWS_149",
-            &format!("encrypted with the AWS managed key aws/secretsmanager: the spec sets no caches.{name}.kms_key"),
+            &super::secrets::managed_key_reason(
+                &format!("caches.{name}.auth_token"),
+                cache.auth_token.service_key,
+            ),
         );
     }
     let (clusters, groups, per_group) = match cache.shards {
@@ -159,7 +163,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             arn: Expr::r#ref(&token),
             json_key: None,
         },
-        kms_key_arn: kms,
+        kms_key_arn: token_kms,
     });
     ctx.components.register(c);
 }
