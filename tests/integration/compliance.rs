@@ -163,3 +163,176 @@ fn a_contradicted_secret_key_is_refused_at_its_line() {
     assert!(err.contains(&format!("main.yaml:{line}")), "{err}");
     assert!(err.contains("keep one"), "{err}");
 }
+
+/// `keyed_spec` with rotation asked for the JWT secret and the cache token.
+fn rotating_spec() -> String {
+    keyed_spec()
+        .replace(
+            "jwt: { generate: { length: 64 } }",
+            "jwt: { generate: { length: 64 }, rotation_days: 30 }",
+        )
+        .replace(
+            "node_type: cache.t3.micro }",
+            "node_type: cache.t3.micro, auth_token: { rotation_days: 7 } }",
+        )
+}
+
+#[test]
+fn every_generated_secret_marked_for_rotation_has_a_schedule_and_a_rotator() {
+    let spec = rotating_spec();
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    let schedules = resources_of(&t, "AWS::SecretsManager::RotationSchedule");
+    let scheduled: Vec<(Value, Value)> = schedules
+        .iter()
+        .map(|(_, s)| {
+            (
+                s["Properties"]["SecretId"].clone(),
+                s["Properties"]["RotationRules"]["ScheduleExpression"].clone(),
+            )
+        })
+        .collect();
+    // Exactly the two marked secrets, at their periods; not the others.
+    assert_eq!(
+        scheduled,
+        vec![
+            (json!({"Ref": "CacheAuthToken"}), json!("rate(7 days)")),
+            (json!({"Ref": "JwtSecret"}), json!("rate(30 days)")),
+        ]
+    );
+    let function = json!({"Fn::GetAtt": ["SecretRotationFunction", "Arn"]});
+    for (id, s) in &schedules {
+        let p = &s["Properties"];
+        assert_eq!(p["RotationLambdaARN"], function, "{id}");
+        assert_eq!(p["RotateImmediatelyOnUpdate"], false, "{id}");
+        // Secrets Manager may invoke the function for exactly this secret,
+        // and the schedule waits for that permission.
+        let permission = &t["Resources"][format!("{}Permission", id)];
+        assert_eq!(permission["Type"], "AWS::Lambda::Permission", "{id}");
+        assert_eq!(
+            permission["Properties"]["Principal"],
+            "secretsmanager.amazonaws.com"
+        );
+        assert_eq!(permission["Properties"]["SourceArn"], p["SecretId"], "{id}");
+        assert_eq!(s["DependsOn"], json!([format!("{id}Permission")]), "{id}");
+    }
+
+    // The function runs the four-step protocol, with the staging labels,
+    // and sets a cache's token with the ROTATE strategy.
+    let f = &t["Resources"]["SecretRotationFunction"]["Properties"];
+    let code = f["Code"]["ZipFile"].as_str().unwrap();
+    for needle in [
+        "createSecret",
+        "setSecret",
+        "testSecret",
+        "finishSecret",
+        "AWSPENDING",
+        "AWSCURRENT",
+        "AuthTokenUpdateStrategy=\"ROTATE\"",
+    ] {
+        assert!(code.contains(needle), "{needle}");
+    }
+    // It knows the shapes to regenerate and the group of the token.
+    let shapes: Value = serde_json::from_str(
+        f["Environment"]["Variables"]["SECRET_SHAPES"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(shapes["demo/prod/jwt"], json!({"PasswordLength": 64}));
+    assert_eq!(
+        shapes["demo/prod/cache/auth-token"],
+        json!({"PasswordLength": 64, "ExcludePunctuation": true})
+    );
+    assert_eq!(
+        f["Environment"]["Variables"]["REPLICATION_GROUPS"],
+        json!({"Fn::Sub": "{\"demo/prod/cache/auth-token\":\"${Cache}\"}"})
+    );
+    // Its role touches those two secrets, their key through Secrets
+    // Manager only, and that one replication group.
+    let doc = &t["Resources"]["SecretRotationRole"]["Properties"]["Policies"][0]["PolicyDocument"];
+    let stmt = |sid: &str| {
+        doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .unwrap_or_else(|| panic!("no {sid}"))
+            .clone()
+    };
+    assert_eq!(
+        stmt("RotateTheseSecrets")["Resource"],
+        json!([{"Ref": "JwtSecret"}, {"Ref": "CacheAuthToken"}])
+    );
+    assert_eq!(
+        stmt("UseSecretKeysThroughSecretsManager")["Resource"],
+        json!([{"Fn::GetAtt": ["DataKey", "Arn"]}])
+    );
+    assert_eq!(
+        stmt("SetCacheAuthTokens")["Resource"],
+        json!([{"Fn::Sub": "arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:replicationgroup:${Cache}"}])
+    );
+
+    // Without rotation_days nothing rotates and no function exists.
+    let plain = template_json(
+        &TempProject::new(&keyed_spec()).synth("prod").unwrap(),
+        "main",
+    );
+    assert!(resources_of(&plain, "AWS::SecretsManager::RotationSchedule").is_empty());
+    assert!(plain["Resources"].get("SecretRotationFunction").is_none());
+}
+
+/// `(spec edit, rule, field, what the fix says)`: each refused at its line.
+#[test]
+fn malformed_rotation_is_refused_with_file_line_and_fix() {
+    let base = rotating_spec();
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "jwt: { generate: { length: 64 }, rotation_days: 30 }",
+            "jwt: { generate: { length: 64 }, rotation_days: 0 }",
+            "DATA036",
+            "jwt:",
+            "use 1 to 1000 days",
+        ),
+        (
+            "auth_token: { rotation_days: 7 }",
+            "auth_token: { rotation_days: 1001 }",
+            "DATA036",
+            "auth_token:",
+            "use 1 to 1000 days",
+        ),
+        (
+            "legacy: { service_key: true }",
+            "legacy: { arn: 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:legacy-AbCdEf', rotation_days: 30 }",
+            "DATA036",
+            "legacy:",
+            "drop 'arn' to have archgen generate and rotate it",
+        ),
+        (
+            "legacy: { service_key: true }",
+            "legacy: { rotation_days: 30, rotation: { days: 30, function_arn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:rotate' } }",
+            "DATA036",
+            "legacy:",
+            "keep 'rotation_days'",
+        ),
+        (
+            "oauth: { description: 'JSON: google_client_secret' }",
+            "oauth: { description: 'JSON: google_client_secret', rotation_days: 30 }",
+            "IDN013",
+            "oauth:",
+            "rotate the client secret with the provider",
+        ),
+    ];
+    for (from, to, rule, line_of, fix) in cases {
+        assert!(base.contains(from), "{from}");
+        let spec = base.replace(from, to);
+        let line = spec.lines().position(|l| l.contains(line_of)).unwrap() + 1;
+        let (code, err) = TempProject::new(&spec).synth_prod_cli();
+        assert_eq!(code, Some(1), "{to}: {err}");
+        assert!(err.contains(rule), "{to}: {err}");
+        assert!(
+            err.contains(&format!("main.yaml:{line}")),
+            "{to}: expected line {line}: {err}"
+        );
+        assert!(err.contains(fix), "{to}: {err}");
+    }
+}

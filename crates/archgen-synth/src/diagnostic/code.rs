@@ -593,6 +593,11 @@ codes! {
         "Users need something to sign in with, e.g. `sign_in: [email]`.";
     Idn008 = "IDN008", "the password policy is out of range",
         "Cognito allows a minimum length of 6 to 99 and temporary passwords valid 0 to 365 days.";
+    Idn013 = "IDN013", "an identity provider's secret is set to rotate",
+        "An identity provider's client secret is issued by the provider and stored in a secret \
+         under `secrets:`. archgen's rotation writes a new random value, which the provider \
+         would reject, so that secret cannot have `rotation_days`. Rotate the client secret with \
+         the provider and store the new value in the secret.";
 
     // Monitoring.
     Mon001 = "MON001", "a topic key cannot name a topic",
