@@ -336,3 +336,81 @@ fn malformed_rotation_is_refused_with_file_line_and_fix() {
         assert!(err.contains(fix), "{to}: {err}");
     }
 }
+
+/// Rows of the twin table an auditor can check by hand against the
+/// scanners' rule sources (the table cites them).
+const KNOWN_TWINS: &[(&str, Option<&str>, Option<&str>)] = &[
+    (
+        "CKV_AWS_158",
+        Some("CLOUDWATCH_LOG_GROUP_ENCRYPTED"),
+        Some("W84"),
+    ),
+    ("CKV_AWS_149", Some("SECRETSMANAGER_USING_CMK"), Some("W77")),
+    ("CKV_AWS_117", Some("LAMBDA_INSIDE_VPC"), Some("W89")),
+    ("CKV_AWS_116", Some("LAMBDA_DLQ_CHECK"), None),
+    ("CKV_AWS_18", Some("S3_BUCKET_LOGGING_ENABLED"), Some("W35")),
+    ("CKV_AWS_338", None, None),
+    ("CKV_AWS_272", None, None),
+];
+
+#[test]
+fn every_checkov_suppression_has_its_guard_and_cfn_nag_twins_with_the_same_reason() {
+    use archgen::template::suppression::twins_of;
+    for (checkov, guard, nag) in KNOWN_TWINS {
+        let t = twins_of(checkov);
+        assert_eq!((t.guard, t.cfn_nag), (*guard, *nag), "{checkov}");
+    }
+    let (mut guard_twins, mut nag_twins) = (0, 0);
+    for ex in EXAMPLES {
+        for env in ENVIRONMENTS {
+            let s = synth_example(ex, env);
+            for stack in &s.manifest.stacks {
+                let t = template_json(&s, &stack.name);
+                for (id, r) in t["Resources"].as_object().unwrap() {
+                    let meta = &r["Metadata"];
+                    let at = format!("{ex} {env} {} {id}", stack.name);
+                    let skips = meta["checkov"]["skip"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    let guard: Vec<&str> = meta["guard"]["SuppressedRules"]
+                        .as_array()
+                        .map(|a| a.iter().map(|r| r.as_str().unwrap()).collect())
+                        .unwrap_or_default();
+                    let nag = meta["cfn_nag"]["rules_to_suppress"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    let mut expected_guard = Vec::new();
+                    let mut expected_nag = Vec::new();
+                    for skip in &skips {
+                        let (ck, reason) = (skip["id"].as_str().unwrap(), &skip["comment"]);
+                        let twins = twins_of(ck);
+                        if let Some(g) = twins.guard {
+                            assert!(guard.contains(&g), "{at}: {ck} without Guard's {g}");
+                            expected_guard.push(g);
+                            guard_twins += 1;
+                        }
+                        if let Some(n) = twins.cfn_nag {
+                            let entry = nag
+                                .iter()
+                                .find(|e| e["id"] == n)
+                                .unwrap_or_else(|| panic!("{at}: {ck} without cfn_nag's {n}"));
+                            assert_eq!(&entry["reason"], reason, "{at}: {ck}/{n}");
+                            expected_nag.push(n);
+                            nag_twins += 1;
+                        }
+                    }
+                    // Nothing is suppressed for Guard or cfn_nag that checkov
+                    // does not suppress with a reason.
+                    assert_eq!(guard.len(), expected_guard.len(), "{at}: {guard:?}");
+                    assert_eq!(nag.len(), expected_nag.len(), "{at}: {nag:?}");
+                }
+            }
+        }
+    }
+    assert!(
+        guard_twins > 100 && nag_twins > 50,
+        "{guard_twins} Guard, {nag_twins} cfn_nag twins"
+    );
+}
