@@ -10,5 +10,5 @@ pub mod cli;
 #[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;
 pub use archgen_synth::{
-    check, diagnostic, kinds, manifest, naming, pipeline, render, spec, synth, template,
+    check, compliance, diagnostic, kinds, manifest, naming, pipeline, render, spec, synth, template,
 };

@@ -7,6 +7,7 @@ pub mod check;
 #[cfg(feature = "deploy")]
 pub mod common;
 pub mod completions;
+pub mod compliance;
 #[cfg(feature = "deploy")]
 pub mod deploy;
 #[cfg(feature = "deploy")]
@@ -73,6 +74,7 @@ pub struct Cli {
 pub enum Command {
     Synth(synth::SynthArgs),
     Check(check::CheckArgs),
+    Compliance(compliance::ComplianceArgs),
     #[cfg(feature = "deploy")]
     Deploy(deploy::DeployArgs),
     #[cfg(feature = "deploy")]
@@ -110,6 +112,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Synth(args) => synth::run(args),
         Command::Check(args) => check::run(args),
+        Command::Compliance(args) => compliance::run(args),
         #[cfg(feature = "deploy")]
         Command::Deploy(args) => deploy::run(args),
         #[cfg(feature = "deploy")]

@@ -414,3 +414,172 @@ fn every_checkov_suppression_has_its_guard_and_cfn_nag_twins_with_the_same_reaso
         "{guard_twins} Guard, {nag_twins} cfn_nag twins"
     );
 }
+
+#[test]
+fn the_compliance_report_shows_an_auditor_the_controls_and_every_suppression() {
+    let out = archgen()
+        .args(["compliance", "prod", "--format", "json", "--dir"])
+        .arg(example_dir("user-management"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = &reports[0];
+    assert_eq!(report["environment"], "prod");
+    let s = synth_example("user-management", "prod");
+    let mut stacks_seen = 0;
+    for stack in report["stacks"].as_array().unwrap() {
+        stacks_seen += 1;
+        let t = template_json(&s, stack["stack"].as_str().unwrap());
+        let controls = stack["controls"].as_array().unwrap();
+        let applied = |area: &str, resource: &str| -> Vec<String> {
+            controls
+                .iter()
+                .filter(|c| c["area"] == area && c["resource"] == resource)
+                .map(|c| c["applied"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // Every store of data says how it is encrypted at rest.
+        for kind in [
+            "AWS::RDS::DBInstance",
+            "AWS::ElastiCache::ReplicationGroup",
+            "AWS::S3::Bucket",
+            "AWS::SecretsManager::Secret",
+            "AWS::Logs::LogGroup",
+        ] {
+            for (id, _) in resources_of(&t, kind) {
+                assert_eq!(applied("encryption_at_rest", id).len(), 1, "{id}");
+            }
+        }
+        // Every log group says how long it keeps events, as the template does.
+        for (id, g) in resources_of(&t, "AWS::Logs::LogGroup") {
+            let days = g["Properties"]["RetentionInDays"].as_i64().unwrap();
+            assert!(
+                applied("retention", id).contains(&format!("log events kept {days} days")),
+                "{id}"
+            );
+        }
+        // Every suppression of the template is listed with its reason and
+        // the twins the template carries.
+        let listed = stack["suppressions"].as_array().unwrap();
+        let mut in_template = 0;
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            for skip in r["Metadata"]["checkov"]["skip"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                in_template += 1;
+                let row = listed
+                    .iter()
+                    .find(|l| l["resource"] == *id && l["checkov"] == skip["id"])
+                    .unwrap_or_else(|| panic!("{id} {} not listed", skip["id"]));
+                assert_eq!(row["reason"], skip["comment"]);
+                let guard = &r["Metadata"]["guard"]["SuppressedRules"];
+                if let Some(g) = row["guard"].as_str() {
+                    assert!(guard.as_array().unwrap().iter().any(|x| x == g), "{id} {g}");
+                }
+            }
+        }
+        assert_eq!(listed.len(), in_template, "{}", stack["stack"]);
+    }
+    assert_eq!(stacks_seen, s.manifest.stacks.len());
+    let main = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stack"] == "main")
+        .unwrap();
+    let has = |area: &str, resource: &str, text: &str| {
+        main["controls"].as_array().unwrap().iter().any(|c| {
+            c["area"] == area
+                && c["resource"] == resource
+                && c["applied"].as_str().unwrap().contains(text)
+        })
+    };
+    // What an auditor asks about, with the values of this spec.
+    assert!(has("encryption_in_transit", "Cache", "TLS in transit"));
+    assert!(has(
+        "encryption_in_transit",
+        "DbParameterGroup",
+        "rds.force_ssl"
+    ));
+    assert!(has(
+        "encryption_in_transit",
+        "HttpsListener",
+        "ELBSecurityPolicy-TLS13"
+    ));
+    assert!(has("backups", "Db", "automated backups kept 7 days"));
+    assert!(has("logging", "FlowLog", "VPC flow logs"));
+    assert!(has(
+        "least_privilege",
+        "UploadsBucket",
+        "all public access blocked"
+    ));
+    assert!(has(
+        "secret_rotation",
+        "CacheAuthTokenRotation",
+        "rate(30 days)"
+    ));
+    assert!(has(
+        "least_privilege",
+        "SecretRotationRole",
+        "GetRandomPassword acts on no resource"
+    ));
+
+    // The Markdown page carries the same rows.
+    let md = archgen()
+        .args(["compliance", "prod", "--dir"])
+        .arg(example_dir("user-management"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.starts_with("# Compliance report: user-management prod"),
+        "{md}"
+    );
+    assert!(md.contains("## Stack main (user-management-prod-main, ap-northeast-1)"));
+    assert!(md.contains(
+        "| CacheAuthToken | AWS::SecretsManager::Secret | CKV_AWS_149 | SECRETSMANAGER_USING_CMK | W77 |"
+    ));
+
+    // Read from the templates: a customer key changes what it says.
+    let p = TempProject::new(&keyed_spec());
+    let keyed = archgen::compliance::report(&p.synth("prod").unwrap());
+    let main = &keyed.stacks[0];
+    let at_rest = |id: &str| {
+        main.controls
+            .iter()
+            .find(|c| c.resource == id && c.area == archgen::compliance::Area::EncryptionAtRest)
+            .map(|c| c.applied.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        at_rest("JwtSecret"),
+        "encrypted with the customer key DataKey"
+    );
+    assert_eq!(
+        at_rest("LegacySecret"),
+        "encrypted with the AWS managed key aws/secretsmanager"
+    );
+    assert!(
+        main.suppressions
+            .iter()
+            .any(|s| s.resource == "LegacySecret"
+                && s.checkov == "CKV_AWS_149"
+                && s.reason.contains("secrets.legacy.service_key"))
+    );
+
+    // An environment that does not exist is a usage error.
+    let bad = archgen()
+        .args(["compliance", "prd", "--dir"])
+        .arg(example_dir("user-management"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Did you mean 'prod'?"));
+}
