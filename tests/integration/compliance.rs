@@ -233,7 +233,7 @@ fn every_generated_secret_marked_for_rotation_has_a_schedule_and_a_rotator() {
     }
     // It knows the shapes to regenerate and the group of the token.
     let shapes: Value = serde_json::from_str(
-        f["Environment"]["Variables"]["SECRET_SHAPES"]
+        f["Environment"]["Variables"]["VALUE_SHAPES"]
             .as_str()
             .unwrap(),
     )

@@ -23,7 +23,7 @@ use crate::template::{Expr, Template};
 /// and `testSecret` waits for it.
 const TIMEOUT_SECONDS: i64 = 900;
 
-/// The rotation function (Python 3, boto3). `SECRET_SHAPES` maps a secret's
+/// The rotation function (Python 3, boto3). `VALUE_SHAPES` maps a secret's
 /// name to the `GetRandomPassword` arguments it was generated with;
 /// `REPLICATION_GROUPS` maps a cache token's secret name to its group.
 pub const SECRET_ROTATION_CODE: &str = r#"import json
@@ -34,7 +34,7 @@ import boto3
 
 secrets = boto3.client("secretsmanager")
 elasticache = boto3.client("elasticache")
-SHAPES = json.loads(os.environ["SECRET_SHAPES"])
+SHAPES = json.loads(os.environ["VALUE_SHAPES"])
 GROUPS = json.loads(os.environ.get("REPLICATION_GROUPS", "{}"))
 
 
@@ -271,7 +271,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
         .collect();
     let mut variables = std::collections::BTreeMap::new();
     variables.insert(
-        "SECRET_SHAPES".to_string(),
+        "VALUE_SHAPES".to_string(),
         Expr::from(serde_json::Value::Object(shapes).to_string()),
     );
     let group_map: Vec<String> = secrets
