@@ -14,5 +14,5 @@ pub mod text;
 #[cfg(feature = "deploy")]
 pub use archgen_deploy as deploy;
 pub use archgen_synth::{
-    check, diagnostic, kinds, manifest, naming, pipeline, render, spec, synth, template,
+    check, compliance, diagnostic, kinds, manifest, naming, pipeline, render, spec, synth, template,
 };

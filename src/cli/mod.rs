@@ -7,6 +7,7 @@ pub mod check;
 #[cfg(feature = "deploy")]
 pub mod common;
 pub mod completions;
+pub mod compliance;
 #[cfg(feature = "deploy")]
 pub mod deploy;
 #[cfg(feature = "deploy")]
@@ -76,6 +77,7 @@ pub enum Command {
     Synth(synth::SynthArgs),
     Check(check::CheckArgs),
     Docs(docs::DocsArgs),
+    Compliance(compliance::ComplianceArgs),
     #[cfg(feature = "deploy")]
     Deploy(deploy::DeployArgs),
     #[cfg(feature = "deploy")]
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Synth(args) => synth::run(args),
         Command::Check(args) => check::run(args),
         Command::Docs(args) => docs::run(args),
+        Command::Compliance(args) => compliance::run(args),
         #[cfg(feature = "deploy")]
         Command::Deploy(args) => deploy::run(args),
         #[cfg(feature = "deploy")]

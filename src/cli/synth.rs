@@ -70,6 +70,26 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// A usage error naming the declared environments unless `env` is one.
+pub(super) fn require_declared(
+    project: &Project,
+    env: &str,
+    dir: &std::path::Path,
+) -> Result<(), Error> {
+    let declared = project.environment_names();
+    if declared.iter().any(|d| d == env) {
+        return Ok(());
+    }
+    let hint = did_you_mean(env, declared.iter().map(String::as_str))
+        .map(|s| format!(" Did you mean '{s}'?"))
+        .unwrap_or_default();
+    Err(Error::usage(format!(
+        "environment '{env}' is not declared in {}/stacks.{hint} Declared environments: {}",
+        dir.display(),
+        nearest_names(env, declared.iter().map(String::as_str))
+    )))
+}
+
 pub fn run(args: SynthArgs) -> Result<(), Error> {
     let format = Format::from(args.format);
     let env = args
@@ -77,17 +97,7 @@ pub fn run(args: SynthArgs) -> Result<(), Error> {
         .or(args.env_flag)
         .expect("clap requires ENV or --env");
     let project = Project::load(&args.dir)?;
-    let declared = project.environment_names();
-    if !declared.contains(&env) {
-        let hint = did_you_mean(&env, declared.iter().map(String::as_str))
-            .map(|s| format!(" Did you mean '{s}'?"))
-            .unwrap_or_default();
-        return Err(Error::usage(format!(
-            "environment '{env}' is not declared in {}/stacks.{hint} Declared environments: {}",
-            args.dir.display(),
-            nearest_names(&env, declared.iter().map(String::as_str))
-        )));
-    }
+    require_declared(&project, &env, &args.dir)?;
     let mut synthesis = synthesize(&project, &env)?;
     if !synthesis.warnings.is_empty() {
         anstream::eprintln!("{}", synthesis.warnings.render(true));

@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod cfn_rules;
 mod cli;
+mod compliance;
 mod data;
 mod distribution;
 mod docs;

@@ -10,6 +10,7 @@
 //! `archgen-deploy`.
 
 pub mod check;
+pub mod compliance;
 pub mod diagnostic;
 pub mod error;
 pub mod kinds;

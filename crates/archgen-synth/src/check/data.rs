@@ -641,6 +641,9 @@ fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
     overlap(out, &f("maintenance_window"), snap, maint, "snapshot");
     check_tier(out, &f("subnet_tier"), &c.subnet_tier, TierKind::Private);
     check_key_ref(out, &f("kms_key"), &c.kms_key);
+    if let Some(days) = c.auth_token.rotation_days {
+        check_rotation_days(out, &f("auth_token.rotation_days"), days);
+    }
     CacheValues {
         snapshot_window: snap,
         maintenance_window: maint,
@@ -832,6 +835,53 @@ fn check_secret(out: &mut Out, name: &str, s: &SecretSpec) {
         }
     }
     check_key_ref(out, &f("kms_key"), &s.kms_key);
+    if s.service_key && s.kms_key.is_some() {
+        out.err(
+            Code::Data035,
+            &f("service_key"),
+            "'service_key: true' and 'kms_key' contradict each other",
+            "keep one: kms_key names the key, service_key keeps Secrets Manager's AWS managed key",
+        );
+    }
+    if s.service_key && s.arn.is_some() {
+        out.err(
+            Code::Data035,
+            &f("service_key"),
+            "a referenced secret keeps the key it was created with",
+            "remove 'service_key', or drop 'arn' to create the secret here",
+        );
+    }
+    if let Some(days) = s.rotation_days {
+        check_rotation_days(out, &f("rotation_days"), days);
+        if s.arn.is_some() {
+            out.err(
+                Code::Data036,
+                &f("rotation_days"),
+                "archgen does not generate a secret referenced by 'arn', so it cannot rotate it",
+                "rotate it where it is created, or drop 'arn' to have archgen generate and rotate it",
+            );
+        }
+        if s.rotation.is_some() {
+            out.err(
+                Code::Data036,
+                &f("rotation_days"),
+                "'rotation_days' and 'rotation' both set a rotation function",
+                "keep 'rotation_days' for archgen's function, or 'rotation: { days, function_arn }' for your own",
+            );
+        }
+    }
+}
+
+/// Secrets Manager rotates every 1 to 1000 days.
+fn check_rotation_days(out: &mut Out, field: &str, days: u32) {
+    if !(1..=1000).contains(&days) {
+        out.err(
+            Code::Data036,
+            field,
+            format!("rotation every {days} days is out of range"),
+            "use 1 to 1000 days (Secrets Manager's range)",
+        );
+    }
 }
 
 fn check_parameter(out: &mut Out, name: &str, p: &ParameterSpec) {

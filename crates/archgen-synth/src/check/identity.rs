@@ -93,6 +93,16 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                 SecretValue::Secret { secret, .. } if !spec.secrets.contains_key(secret) => {
                     out.push(unknown(stack, Code::Idn003, &format!("{ib}.client_secret.secret"), "secret", secret, spec.secrets.keys()));
                 }
+                SecretValue::Secret { secret, .. }
+                    if spec.secrets.get(secret).is_some_and(|s| s.rotation_days.is_some()) =>
+                {
+                    // A random value would overwrite the provider's secret.
+                    out.push(
+                        stack
+                            .error(Code::Idn013, &format!("secrets.{secret}.rotation_days"), format!("identity provider '{key}' reads its client secret from this secret, which the provider issues: a random value would break sign-in"))
+                            .help("remove 'rotation_days'; rotate the client secret with the provider, then store the new value in the secret"),
+                    );
+                }
                 _ => {}
             }
             match (idp.r#type, &idp.issuer) {

@@ -471,6 +471,18 @@ codes! {
     Data026 = "DATA026", "a workload cannot reach a DynamoDB table",
         "DynamoDB is reached over HTTPS. In a VPC with `nat: none`, a service or function that \
          connects to a table needs the `dynamodb` gateway endpoint in `network.endpoints`.";
+    Data035 = "DATA035", "a secret's key choice is contradicted",
+        "A secret archgen creates (and a cache's AUTH token) is encrypted with the key it names, \
+         else the stack's first key under `keys:`. `service_key: true` keeps Secrets Manager's \
+         AWS managed key instead, so it cannot be combined with `kms_key` on the same secret, \
+         and a secret referenced by `arn` has its key where it was created.\n\n    \
+         secrets:\n      jwt: { kms_key: data }          # or { service_key: true }";
+    Data036 = "DATA036", "a secret's rotation_days is invalid",
+        "`rotation_days` rotates a secret archgen generates, with archgen's rotation function \
+         (or, for `caches.<name>.auth_token`, ElastiCache's ROTATE strategy). Secrets Manager \
+         rotates every 1 to 1000 days. A secret referenced by `arn` is not generated here, and a \
+         secret with its own `rotation: { function_arn }` already has a rotation function: \
+         remove one of the two.\n\n    secrets:\n      jwt: { generate: { length: 64 }, rotation_days: 90 }";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",
@@ -599,6 +611,11 @@ codes! {
         "Users need something to sign in with, e.g. `sign_in: [email]`.";
     Idn008 = "IDN008", "the password policy is out of range",
         "Cognito allows a minimum length of 6 to 99 and temporary passwords valid 0 to 365 days.";
+    Idn013 = "IDN013", "an identity provider's secret is set to rotate",
+        "An identity provider's client secret is issued by the provider and stored in a secret \
+         under `secrets:`. archgen's rotation writes a new random value, which the provider \
+         would reject, so that secret cannot have `rotation_days`. Rotate the client secret with \
+         the provider and store the new value in the secret.";
 
     // Monitoring.
     Mon001 = "MON001", "a topic key cannot name a topic",

@@ -283,6 +283,22 @@ pub struct CacheSpec {
     pub kms_key: Option<String>,
     #[serde(default = "yes")]
     pub retain: bool,
+    /// The AUTH token archgen generates into Secrets Manager.
+    #[serde(default)]
+    pub auth_token: AuthTokenSpec,
+}
+
+/// `caches.<name>.auth_token:`: how the generated AUTH token is kept.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthTokenSpec {
+    /// Keep Secrets Manager's AWS managed key even though the stack has keys.
+    #[serde(default)]
+    pub service_key: bool,
+    /// Rotate the token every this many days (ElastiCache's ROTATE
+    /// strategy: the previous token stays valid while clients move).
+    #[serde(default)]
+    pub rotation_days: Option<u32>,
 }
 
 impl CacheSpec {
@@ -461,10 +477,48 @@ pub struct SecretSpec {
     pub kms_key: Option<String>,
     #[serde(default)]
     pub rotation: Option<RotationSpec>,
+    /// Rotate a generated secret every this many days with archgen's
+    /// rotation function (a new random value of the same shape).
+    #[serde(default)]
+    pub rotation_days: Option<u32>,
+    /// Keep Secrets Manager's AWS managed key even though the stack has keys.
+    #[serde(default)]
+    pub service_key: bool,
     /// Keep a generated secret when the stack is deleted: an encryption key
     /// or signing secret lost is data lost.
     #[serde(default = "yes")]
     pub retain: bool,
+}
+
+impl super::StackSpec {
+    /// The key a secret archgen creates is encrypted with: the one named,
+    /// else the stack's first key (the rule `logs_key` follows), so a stack
+    /// with a customer key never keeps a secret under the AWS managed key by
+    /// accident; `service_key` opts out.
+    fn created_secret_key<'a>(
+        &'a self,
+        named: Option<&'a str>,
+        service_key: bool,
+    ) -> Option<&'a str> {
+        if service_key {
+            return None;
+        }
+        named.or_else(|| self.keys.keys().next().map(String::as_str))
+    }
+
+    /// The key of `secrets.<name>`; none for a secret referenced by ARN
+    /// (its key is managed where the secret is).
+    pub fn secret_key<'a>(&'a self, s: &'a SecretSpec) -> Option<&'a str> {
+        if s.arn.is_some() {
+            return None;
+        }
+        self.created_secret_key(s.kms_key.as_deref(), s.service_key)
+    }
+
+    /// The key of a cache's generated AUTH token.
+    pub fn auth_token_key<'a>(&'a self, c: &'a CacheSpec) -> Option<&'a str> {
+        self.created_secret_key(c.kms_key.as_deref(), c.auth_token.service_key)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -43,6 +43,19 @@ pub struct SecretRef {
     pub kms_key_arn: Option<Expr>,
 }
 
+/// `kms:Decrypt` on the key of a secret, only when Secrets Manager asks on
+/// the reader's behalf (`GetSecretValue`): the grant cannot be used to
+/// decrypt anything else encrypted with the same key.
+pub fn decrypt_secret_grant(sid: &str, key: Expr) -> Statement {
+    let mut s = Statement::allow(sid, &["kms:Decrypt"], vec![key]);
+    s.condition = Some(serde_json::json!({
+        "StringEquals": {
+            "kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}
+        }
+    }));
+    s
+}
+
 /// What connecting to one component takes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Component {
@@ -238,11 +251,7 @@ pub fn secret_reads(
             ),
         }];
         if let Some(key) = kms {
-            grants.push(Statement::allow(
-                &format!("Decrypt{sid}"),
-                &["kms:Decrypt"],
-                vec![key],
-            ));
+            grants.push(decrypt_secret_grant(&format!("Decrypt{sid}"), key));
         }
         out.push(SecretRead {
             var: var.clone(),

@@ -163,6 +163,8 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
             resources: t.resources.len() - before,
         });
     }
+    // After every secret and cache: one function rotates them all.
+    data::rotation::build(&mut t, &mut ctx);
     // Raw resources are merged after every builder ran: one each.
     if let Some(raw) = sizes.iter_mut().find(|s| s.block == "resources") {
         raw.resources = spec.resources.len();

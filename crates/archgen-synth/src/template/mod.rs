@@ -16,6 +16,7 @@ pub mod generated;
 pub mod iam;
 pub mod logs;
 pub mod s3;
+pub mod suppression;
 pub mod wafv2;
 
 // Services whose every resource type is generated.
@@ -150,35 +151,24 @@ impl Resource {
         self
     }
 
-    /// Records a checkov suppression with its reason in the resource metadata.
+    /// Records a suppression with its reason, once, for every scanner that
+    /// has the control (checkov, cfn-guard, cfn_nag; see `suppression`).
     pub fn skip_check(&mut self, id: &str, reason: &str) -> &mut Self {
         let meta = self.metadata.get_or_insert_with(|| serde_json::json!({}));
-        let skips = meta
-            .as_object_mut()
-            .expect("metadata is an object")
-            .entry("checkov")
-            .or_insert_with(|| serde_json::json!({"skip": []}))["skip"]
-            .as_array_mut()
-            .expect("checkov.skip is a list");
-        skips.push(serde_json::json!({"id": id, "comment": reason}));
+        suppression::add(
+            meta.as_object_mut().expect("metadata is an object"),
+            id,
+            reason,
+        );
         self
     }
 
-    /// Drops a checkov suppression that no longer applies.
+    /// Drops a suppression that no longer applies, from every scanner.
     pub fn unskip_check(&mut self, id: &str) -> &mut Self {
         let Some(meta) = self.metadata.as_mut().and_then(|m| m.as_object_mut()) else {
             return self;
         };
-        if let Some(skips) = meta
-            .get_mut("checkov")
-            .and_then(|c| c.get_mut("skip"))
-            .and_then(|s| s.as_array_mut())
-        {
-            skips.retain(|s| s["id"] != id);
-            if skips.is_empty() {
-                meta.remove("checkov");
-            }
-        }
+        suppression::remove(meta, id);
         if meta.is_empty() {
             self.metadata = None;
         }

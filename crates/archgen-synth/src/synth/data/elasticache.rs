@@ -18,6 +18,26 @@ use crate::template::{Expr, Policy, Template};
 
 pub const PORT: u16 = 6379;
 
+/// ElastiCache tokens are 16-128 printable characters without @, " or /:
+/// letters and digits only is the safe subset.
+const AUTH_TOKEN_LENGTH: u32 = 64;
+
+/// Logical id of a cache's AUTH-token secret.
+pub fn auth_token_id(cache: &str) -> String {
+    format!("{}AuthToken", pascal(cache))
+}
+
+/// `<app>/<env>/<cache>/auth-token`.
+pub fn auth_token_name(ctx: &Ctx, cache: &str) -> String {
+    format!("{}/{}/{cache}/auth-token", ctx.spec.app, ctx.environment)
+}
+
+/// The token's shape as `GetRandomPassword` arguments, for rotation: the
+/// same as the generated one.
+pub fn auth_token_shape() -> serde_json::Value {
+    serde_json::json!({"PasswordLength": AUTH_TOKEN_LENGTH, "ExcludePunctuation": true})
+}
+
 pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, values: &CacheValues) {
     let p = pascal(name);
     let kms = cache.kms_key.as_deref().map(key_arn);
@@ -57,17 +77,16 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             tags: Some(ctx.named(name)),
         },
     );
-    let token = format!("{p}AuthToken");
+    let token = auth_token_id(name);
+    let token_kms = ctx.spec.auth_token_key(cache).map(key_arn);
     let secret = t.add(
         &token,
         Secret {
-            name: Some(format!("{}/{}/{name}/auth-token", ctx.spec.app, ctx.environment).into()),
+            name: Some(auth_token_name(ctx, name).into()),
             description: Some(format!("AUTH token of cache '{name}'").into()),
-            kms_key_id: kms.clone(),
-            // ElastiCache tokens are 16-128 printable characters without
-            // @, " or /: letters and digits only is the safe subset.
+            kms_key_id: token_kms.clone(),
             generate_secret_string: Some(GenerateSecretString {
-                password_length: Some(64.into()),
+                password_length: Some(AUTH_TOKEN_LENGTH.into()),
                 exclude_punctuation: Some(true.into()),
                 ..Default::default()
             }),
@@ -80,10 +99,13 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
     if cache.retain {
         secret.retain_with(Policy::Retain);
     }
-    if kms.is_none() {
+    if token_kms.is_none() {
         secret.skip_check(
             "CKV_AWS_149",
-            &format!("encrypted with the AWS managed key aws/secretsmanager: the spec sets no caches.{name}.kms_key"),
+            &super::secrets::managed_key_reason(
+                &format!("caches.{name}.auth_token"),
+                cache.auth_token.service_key,
+            ),
         );
     }
     let (clusters, groups, per_group) = match cache.shards {
@@ -159,7 +181,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             arn: Expr::r#ref(&token),
             json_key: None,
         },
-        kms_key_arn: kms,
+        kms_key_arn: token_kms,
     });
     ctx.components.register(c);
 }

@@ -48,13 +48,23 @@ pub fn services_using(spec: &crate::spec::StackSpec, key: &str) -> Vec<&'static 
         out.extend(["rds", "secretsmanager"]);
     }
     if spec.caches.values().any(|c| uses(&c.kms_key)) {
-        out.extend(["elasticache", "secretsmanager"]);
+        out.push("elasticache");
+    }
+    // Secrets archgen creates, cache AUTH tokens included, default to the
+    // stack's first key (see `StackSpec::secret_key`).
+    if spec
+        .caches
+        .values()
+        .any(|c| spec.auth_token_key(c) == Some(key))
+        || spec
+            .secrets
+            .values()
+            .any(|s| spec.secret_key(s) == Some(key))
+    {
+        out.push("secretsmanager");
     }
     if spec.buckets.values().any(|b| uses(&b.kms_key)) {
         out.push("s3");
-    }
-    if spec.secrets.values().any(|s| uses(&s.kms_key)) {
-        out.push("secretsmanager");
     }
     if spec.queues.values().any(|q| uses(&q.kms_key)) {
         out.push("sqs");

@@ -8,6 +8,7 @@ pub mod aurora;
 pub mod elasticache;
 pub mod kms;
 pub mod rds;
+pub mod rotation;
 pub mod s3;
 pub mod secrets;
 

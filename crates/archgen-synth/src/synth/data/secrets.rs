@@ -5,7 +5,7 @@
 use super::{Ctx, keep, key_arn, rate_days};
 use crate::naming::pascal;
 use crate::spec::data::{ParameterSpec, SecretSpec};
-use crate::synth::connect::{Component, SecretRef, SecretSource};
+use crate::synth::connect::{Component, SecretRef, SecretSource, decrypt_secret_grant};
 use crate::template::iam::Statement;
 use crate::template::secretsmanager::rotation_schedule::RotationRules;
 use crate::template::secretsmanager::secret::GenerateSecretString;
@@ -20,7 +20,7 @@ pub fn secret_name(ctx: &Ctx, key: &str, s: &SecretSpec) -> String {
 
 pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec) {
     let p = pascal(name);
-    let kms = s.kms_key.as_deref().map(key_arn);
+    let kms = ctx.spec.secret_key(s).map(key_arn);
     let arn = match &s.arn {
         Some(arn) => Expr::from(arn),
         None => {
@@ -47,7 +47,7 @@ pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec)
             if kms.is_none() {
                 r.skip_check(
                     "CKV_AWS_149",
-                    &format!("encrypted with the AWS managed key aws/secretsmanager: the spec sets no secrets.{name}.kms_key"),
+                    &managed_key_reason(&format!("secrets.{name}"), s.service_key),
                 );
             }
             if let Some(rot) = &s.rotation {
@@ -77,10 +77,9 @@ pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec)
         vec![arn.clone()],
     )];
     if let Some(k) = &kms {
-        read.push(Statement::allow(
+        read.push(decrypt_secret_grant(
             &format!("Decrypt{p}Secret"),
-            &["kms:Decrypt"],
-            vec![k.clone()],
+            k.clone(),
         ));
     }
     c.read_grants = read;
@@ -93,6 +92,20 @@ pub fn build_secret(t: &mut Template, ctx: &mut Ctx, name: &str, s: &SecretSpec)
         kms_key_arn: kms,
     });
     ctx.components.register(c);
+}
+
+/// Why a secret archgen creates keeps the AWS managed key, from the spec:
+/// the reason the scanners' suppression carries.
+pub fn managed_key_reason(field: &str, service_key: bool) -> String {
+    if service_key {
+        format!(
+            "encrypted with the AWS managed key aws/secretsmanager, as {field}.service_key asks"
+        )
+    } else {
+        format!(
+            "encrypted with the AWS managed key aws/secretsmanager: the stack declares no customer key under keys: for {field} to default to"
+        )
+    }
 }
 
 /// `/<app>/<env>/<key>` unless the spec names it.
