@@ -44,6 +44,7 @@ pub struct LoadBalancerSpec {
 }
 
 /// `load_balancer.web_acl`: required unless switched off with a reason.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct WebAclRequirement {

@@ -289,6 +289,7 @@ pub struct CacheSpec {
 }
 
 /// `caches.<name>.auth_token:`: how the generated AUTH token is kept.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AuthTokenSpec {
