@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod backup;
 mod cfn_rules;
 mod cli;
 mod data;

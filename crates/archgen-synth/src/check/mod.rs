@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod checked;
 pub mod data;
 pub mod edge;
@@ -138,6 +139,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     let (data_diagnostics, data) = data::check(stack);
     out.extend(data_diagnostics);
     out.extend(monitoring::check(stack));
+    out.extend(backup::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
     for kind in crate::kinds::KINDS {

@@ -453,6 +453,33 @@ codes! {
     Data026 = "DATA026", "a workload cannot reach a DynamoDB table",
         "DynamoDB is reached over HTTPS. In a VPC with `nat: none`, a service or function that \
          connects to a table needs the `dynamodb` gateway endpoint in `network.endpoints`.";
+    Data030 = "DATA030", "a backup setting is invalid",
+        "`backup:` has at least one plan, each plan at least one component and one rule; plan \
+         and rule names are letters, digits, hyphens, underscores and dots (`<app>-<env>-<plan>` \
+         within 50 characters); \
+         `kms_key` names a key under `keys:`; a vault lock keeps recovery points at least \
+         `min_days` (1 or more) and at most `max_days` (not below `min_days`); a rule's \
+         `start_window_minutes` is 60 to 43200 (AWS Backup's range).";
+    Data031 = "DATA031", "a backup schedule is invalid",
+        "A rule's `schedule` is `daily hh:mm`, `weekly ddd hh:mm` or `monthly <1-28> hh:mm`, \
+         with an optional fixed-offset zone (`Asia/Tokyo`, `+09:00`; none means UTC). archgen \
+         converts it to a UTC cron, shifting the day when the local time is on the other side \
+         of midnight, and refuses zones with daylight saving time (the backup would move \
+         twice a year) and days of the month that some months lack.";
+    Data032 = "DATA032", "a backup retention is impossible",
+        "AWS Backup keeps a recovery point in cold storage at least 90 days: `delete_after_days` \
+         is at least `cold_after_days` + 90. With a vault lock, every rule keeps its recovery \
+         points between the lock's `min_days` and `max_days`, or its jobs fail.\n\n    \
+         rules:\n      monthly: { schedule: monthly 1 03:00 Asia/Tokyo, cold_after_days: 90, \
+         delete_after_days: 2555 }";
+    Data033 = "DATA033", "a backup plan selects what AWS Backup cannot back up",
+        "A plan's `resources` name components of the stack that AWS Backup supports: databases, \
+         buckets (versioned: AWS Backup reads their versions) and tables. The help suggests \
+         the closest name or says what to change.";
+    Data034 = "DATA034", "a backup copy destination is invalid",
+        "Each `copy_to` entry is either `arn:` (a backup vault's ARN) or `vault:` (a vault name, \
+         2 to 50 letters, digits, hyphens and underscores) with an optional `region:`; it is \
+         not the stack's own vault, and the copy is kept at least a day.";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

@@ -1,7 +1,8 @@
 //! `buckets:`: S3 buckets, encrypted, private, TLS-only and retained.
 //! Connecting grants object reads and writes on exactly that bucket.
 
-use super::{Kind, Role, block};
+use super::{Backup, Kind, Role, block};
+use crate::spec::StackSpec;
 use crate::spec::data::BucketSpec;
 use crate::synth::Ctx;
 use crate::synth::connect::Component;
@@ -22,6 +23,19 @@ impl Kind for Buckets {
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, bucket) in &ctx.spec.buckets {
             s3::build(t, ctx, name, bucket);
+        }
+    }
+    fn backup(&self, spec: &StackSpec, key: &str) -> Backup {
+        match spec.buckets.get(key) {
+            // AWS Backup reads an S3 bucket's versions: it refuses others.
+            Some(b) if !b.versioned => Backup::Blocked(format!(
+                "AWS Backup backs up versioned buckets only: set buckets.{key}.versioned: true"
+            )),
+            Some(_) => Backup::Resource {
+                arn: Expr::get_att(s3::bucket_id(key), "Arn"),
+                s3: true,
+            },
+            None => Backup::Unsupported,
         }
     }
 }

@@ -34,7 +34,7 @@ use crate::diagnostic::Diagnostic;
 use crate::spec::app::ComponentRef;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::Ctx;
-use crate::template::Template;
+use crate::template::{Expr, Template};
 use metrics::Watched;
 
 pub use crate::spec::KINDS;
@@ -77,6 +77,22 @@ pub trait Kind: Named + Sync {
     fn watch(&self, _spec: &StackSpec, _key: &str) -> Option<Watched> {
         None
     }
+    /// How AWS Backup protects component `key` of this kind (`backup:`).
+    fn backup(&self, _spec: &StackSpec, _key: &str) -> Backup {
+        Backup::Unsupported
+    }
+}
+
+/// What AWS Backup can do with one component.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Backup {
+    /// AWS Backup does not back this kind up.
+    Unsupported,
+    /// It backs up the resource with this ARN; `s3`: through AWS Backup's
+    /// S3 support, whose role needs the S3 backup and restore policies.
+    Resource { arn: Expr, s3: bool },
+    /// It could once the spec changes: the fix.
+    Blocked(String),
 }
 
 /// What part a kind plays.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, Named, Role, block};
+use super::{Backup, Kind, Named, Role, block};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::naming::pascal;
 use crate::spec::network::NatMode;
@@ -157,6 +157,17 @@ impl Kind for Tables {
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         for (name, table) in &ctx.spec.tables {
             build_table(t, ctx, name, table);
+        }
+    }
+
+    fn backup(&self, spec: &StackSpec, key: &str) -> Backup {
+        if spec.tables.contains_key(key) {
+            Backup::Resource {
+                arn: Expr::get_att(table_id(key), "Arn"),
+                s3: false,
+            }
+        } else {
+            Backup::Unsupported
         }
     }
 

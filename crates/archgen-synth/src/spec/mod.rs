@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod catalog;
 pub mod data;
 pub mod de;
@@ -93,6 +94,9 @@ stack_spec! {
         /// How the stack's log groups are encrypted.
         #[serde(default)]
         logs: monitoring::LogsSpec,
+        /// AWS Backup: a vault and plans that back components up.
+        #[serde(default)]
+        backup: Option<backup::BackupSpec>,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

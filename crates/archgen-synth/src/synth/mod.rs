@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod connect;
 pub mod custom;
 pub mod data;
@@ -165,6 +166,8 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         raw.resources = spec.resources.len();
     }
     api::build(&mut t, &ctx);
+    // After the components, whose ARNs the backup plans select.
+    backup::build(&mut t, &mut ctx);
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);

@@ -62,6 +62,10 @@ pub fn services_using(spec: &crate::spec::StackSpec, key: &str) -> Vec<&'static 
     if spec.topics.values().any(|t| uses(&t.kms_key)) {
         out.push("sns");
     }
+    // AWS Backup encrypts the vault's recovery points with it.
+    if spec.backup_key() == Some(key) {
+        out.push("backup");
+    }
     out.sort();
     out.dedup();
     out
