@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod audit;
 mod backup;
 mod cfn_rules;
 mod cli;

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod backup;
 pub mod checked;
 pub mod data;
@@ -140,6 +141,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     out.extend(data_diagnostics);
     out.extend(monitoring::check(stack));
     out.extend(backup::check(stack));
+    out.extend(audit::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
     for kind in crate::kinds::KINDS {

@@ -650,6 +650,14 @@ codes! {
          with it (the first declared key is the default). `logs.service_key: true` keeps \
          CloudWatch Logs' own key instead, and cannot be combined with `kms_key`.";
 
+    Mon020 = "MON020", "an audit trail setting is invalid",
+        "`audit.retention_days` is 1 to 36500 days (S3 Object Lock's range; seven years is \
+         2555); `audit.kms_key` names a key under `keys:`; `audit.cloudwatch.retention_days` is \
+         a retention CloudWatch Logs offers.";
+    Mon021 = "MON021", "audit data events name what CloudTrail cannot log",
+        "`audit.data_events` names buckets and tables of the stack, whose object- and item-level \
+         calls CloudTrail then logs; the help suggests the closest name.";
+
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",
         "Queue settings have SQS's ranges (e.g. retention 1 to 14 days, visibility timeout 0 to \

@@ -1,7 +1,7 @@
 //! `buckets:`: S3 buckets, encrypted, private, TLS-only and retained.
 //! Connecting grants object reads and writes on exactly that bucket.
 
-use super::{Backup, Kind, Role, block};
+use super::{Backup, DataEvents, Kind, Role, block};
 use crate::spec::StackSpec;
 use crate::spec::data::BucketSpec;
 use crate::synth::Ctx;
@@ -37,6 +37,14 @@ impl Kind for Buckets {
             },
             None => Backup::Unsupported,
         }
+    }
+    fn data_events(&self, spec: &StackSpec, key: &str) -> Option<DataEvents> {
+        spec.buckets.get(key)?;
+        // Every object of the bucket: the ARN prefix with its slash.
+        Some(DataEvents {
+            resource_type: "AWS::S3::Object",
+            arn: Expr::sub(format!("${{{}.Arn}}/", s3::bucket_id(key))),
+        })
     }
 }
 

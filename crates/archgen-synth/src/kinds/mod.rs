@@ -81,6 +81,19 @@ pub trait Kind: Named + Sync {
     fn backup(&self, _spec: &StackSpec, _key: &str) -> Backup {
         Backup::Unsupported
     }
+    /// What CloudTrail logs as data events of component `key` (`audit:`),
+    /// if it logs any for this kind.
+    fn data_events(&self, _spec: &StackSpec, _key: &str) -> Option<DataEvents> {
+        None
+    }
+}
+
+/// A CloudTrail data resource: its type and the ARN (or ARN prefix) it
+/// matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataEvents {
+    pub resource_type: &'static str,
+    pub arn: Expr,
 }
 
 /// What AWS Backup can do with one component.

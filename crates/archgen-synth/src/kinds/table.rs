@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Backup, Kind, Named, Role, block};
+use super::{Backup, DataEvents, Kind, Named, Role, block};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::naming::pascal;
 use crate::spec::network::NatMode;
@@ -169,6 +169,14 @@ impl Kind for Tables {
         } else {
             Backup::Unsupported
         }
+    }
+
+    fn data_events(&self, spec: &StackSpec, key: &str) -> Option<DataEvents> {
+        spec.tables.get(key)?;
+        Some(DataEvents {
+            resource_type: "AWS::DynamoDB::Table",
+            arn: Expr::get_att(table_id(key), "Arn"),
+        })
     }
 
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod backup;
 pub mod catalog;
 pub mod data;
@@ -97,6 +98,9 @@ stack_spec! {
         /// AWS Backup: a vault and plans that back components up.
         #[serde(default)]
         backup: Option<backup::BackupSpec>,
+        /// The audit trail: CloudTrail into an object-locked bucket.
+        #[serde(default)]
+        audit: Option<audit::AuditSpec>,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod backup;
 pub mod connect;
 pub mod custom;
@@ -168,6 +169,7 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     api::build(&mut t, &ctx);
     // After the components, whose ARNs the backup plans select.
     backup::build(&mut t, &mut ctx);
+    audit::build(&mut t, &ctx);
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);
