@@ -12,6 +12,7 @@ mod edge;
 mod escape_hatches;
 mod identity;
 mod lint;
+mod log_archive;
 mod monitoring;
 mod network;
 mod output;

@@ -15,6 +15,7 @@ pub mod checked;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod log_archive;
 pub mod messaging;
 pub mod monitoring;
 pub mod names;
@@ -142,6 +143,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     out.extend(monitoring::check(stack));
     out.extend(backup::check(stack));
     out.extend(audit::check(stack));
+    out.extend(log_archive::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
     for kind in crate::kinds::KINDS {

@@ -658,6 +658,11 @@ codes! {
         "`audit.data_events` names buckets and tables of the stack, whose object- and item-level \
          calls CloudTrail then logs; the help suggests the closest name.";
 
+    Mon022 = "MON022", "a log archive setting is invalid",
+        "`logs.archive.components` names services and functions (leave it out to archive every \
+         log group of the stack); archived logs are kept at least a day (`expire_days`) and \
+         move to Glacier (`glacier_after_days`) before they expire.";
+
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",
         "Queue settings have SQS's ranges (e.g. retention 1 to 14 days, visibility timeout 0 to \

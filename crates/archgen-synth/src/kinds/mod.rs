@@ -86,6 +86,11 @@ pub trait Kind: Named + Sync {
     fn data_events(&self, _spec: &StackSpec, _key: &str) -> Option<DataEvents> {
         None
     }
+    /// The logical id of component `key`'s own log group, if it writes one
+    /// (`logs.archive.components`).
+    fn log_group(&self, _spec: &StackSpec, _key: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A CloudTrail data resource: its type and the ARN (or ARN prefix) it

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::Ctx;
 use super::data::key_arn;
-use super::logs::{LogBucket, log_bucket, retained_log_group};
+use super::logs::{LogBucket, encrypt_bucket_with, log_bucket, retained_log_group};
 use crate::spec::audit::{AuditSpec, trail_name};
 use crate::template::generated::cloudtrail::Trail;
 use crate::template::generated::cloudtrail::trail::{DataResource, EventSelector};
@@ -148,22 +148,11 @@ fn build_bucket(t: &mut Template, ctx: &Ctx, audit: &AuditSpec, name: &str, key:
                     ..Default::default()
                 });
             }
-            if let Some(key) = key {
-                b.bucket_encryption = Some(bucket::BucketEncryption {
-                    server_side_encryption_configuration: vec![bucket::ServerSideEncryptionRule {
-                        server_side_encryption_by_default: Some(
-                            bucket::ServerSideEncryptionByDefault {
-                                sse_algorithm: "aws:kms".into(),
-                                kms_master_key_id: Some(key.clone()),
-                            },
-                        ),
-                        bucket_key_enabled: Some(true.into()),
-                        ..Default::default()
-                    }],
-                });
-            }
         }
         r.unskip_check("CKV_AWS_21");
+    }
+    if let Some(key) = key {
+        encrypt_bucket_with(t, BUCKET, key);
     }
     let source = json!({"aws:SourceArn": trail_arn(name)});
     let mut acl = Statement::allow(

@@ -12,6 +12,7 @@ pub mod custom;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod log_archive;
 pub mod logs;
 pub mod messaging;
 pub mod monitoring;
@@ -173,6 +174,8 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);
+    // After every builder, so every log group of this region can stream.
+    log_archive::build(&mut t, &ctx);
     // Last, so every log group of this region is covered (the edge stack's
     // are in us-east-1, where the stack's keys do not exist).
     if let Some(key) = spec.logs_key() {

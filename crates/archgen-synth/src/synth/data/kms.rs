@@ -70,6 +70,10 @@ pub fn services_using(spec: &crate::spec::StackSpec, key: &str) -> Vec<&'static 
     if spec.audit_key() == Some(key) {
         out.push("s3");
     }
+    // The log archive: Firehose encrypts its stream, S3 the archived objects.
+    if spec.logs.archive.is_some() && spec.logs_key() == Some(key) {
+        out.extend(["firehose", "s3"]);
+    }
     out.sort();
     out.dedup();
     out
