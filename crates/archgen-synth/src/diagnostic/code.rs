@@ -456,8 +456,7 @@ codes! {
     Data030 = "DATA030", "a backup setting is invalid",
         "`backup:` has at least one plan, each plan at least one component and one rule; plan \
          and rule names are letters, digits, hyphens, underscores and dots (`<app>-<env>-<plan>` \
-         within 50 characters); \
-         `kms_key` names a key under `keys:`; a vault lock keeps recovery points at least \
+         within 50 characters); a vault lock keeps recovery points at least \
          `min_days` (1 or more) and at most `max_days` (not below `min_days`); a rule's \
          `start_window_minutes` is 60 to 43200 (AWS Backup's range).";
     Data031 = "DATA031", "a backup schedule is invalid",

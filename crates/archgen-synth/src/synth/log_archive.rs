@@ -109,8 +109,9 @@ fn build_bucket(t: &mut Template, ctx: &Ctx, archive: &LogArchiveSpec, key: Opti
 /// Firehose writes objects into the archive bucket, and nothing else.
 fn build_delivery_role(t: &mut Template, ctx: &Ctx, key: Option<&Expr>) {
     let mut trust = PolicyDocument::assumed_by("firehose.amazonaws.com");
-    trust.statement[0].condition =
-        Some(json!({"StringEquals": {"sts:ExternalId": {"Ref": "AWS::AccountId"}}}));
+    if let Some(s) = trust.statement.first_mut() {
+        s.condition = Some(json!({"StringEquals": {"sts:ExternalId": {"Ref": "AWS::AccountId"}}}));
+    }
     let mut statements = vec![Statement::allow(
         "WriteToTheArchiveBucket",
         &[
@@ -207,11 +208,13 @@ fn build_stream(t: &mut Template, ctx: &Ctx, key: Option<&Expr>) {
 /// account and region only.
 fn build_subscription_role(t: &mut Template, ctx: &Ctx) {
     let mut trust = PolicyDocument::assumed_by("logs.amazonaws.com");
-    trust.statement[0].condition = Some(json!({
-        "StringLike": {
-            "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"}
-        }
-    }));
+    if let Some(s) = trust.statement.first_mut() {
+        s.condition = Some(json!({
+            "StringLike": {
+                "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"}
+            }
+        }));
+    }
     t.add(
         SUBSCRIPTION_ROLE,
         Role {
