@@ -139,10 +139,16 @@ fn the_selection_holds_the_arns_of_the_named_components() {
 
 #[test]
 fn the_vault_is_locked_under_the_stack_key_and_rules_keep_and_copy_as_written() {
-    let t = template_json(
-        &TempProject::new(&spec_with(PLANS)).synth("prod").unwrap(),
-        "main",
+    let synthesis = TempProject::new(&spec_with(PLANS)).synth("prod").unwrap();
+    // Cold storage applies to the table only: the user is told, not misled.
+    assert!(
+        synthesis.notes.iter().any(|n| n.contains(
+            "backup.plans.long-term.rules.monthly.cold_after_days: AWS Backup cannot move recovery points of db, uploads to cold storage"
+        )),
+        "{:?}",
+        synthesis.notes
     );
+    let t = template_json(&synthesis, "main");
     let vault = &t["Resources"]["BackupVault"];
     assert_eq!(vault["DeletionPolicy"], "Retain");
     assert_eq!(vault["Properties"]["BackupVaultName"], "demo-prod-main");

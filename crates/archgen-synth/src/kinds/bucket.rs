@@ -34,6 +34,7 @@ impl Kind for Buckets {
             Some(_) => Backup::Resource {
                 arn: Expr::get_att(s3::bucket_id(key), "Arn"),
                 s3: true,
+                cold: false,
             },
             None => Backup::Unsupported,
         }

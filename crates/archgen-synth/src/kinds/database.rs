@@ -42,6 +42,7 @@ impl Kind for Databases {
         Backup::Resource {
             arn: Expr::get_att(pascal(key), attribute),
             s3: false,
+            cold: false,
         }
     }
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {

@@ -107,8 +107,10 @@ pub enum Backup {
     /// AWS Backup does not back this kind up.
     Unsupported,
     /// It backs up the resource with this ARN; `s3`: through AWS Backup's
-    /// S3 support, whose role needs the S3 backup and restore policies.
-    Resource { arn: Expr, s3: bool },
+    /// S3 support, whose role needs the S3 backup and restore policies;
+    /// `cold`: AWS Backup can move its recovery points to cold storage
+    /// (it ignores `cold_after_days` for the others).
+    Resource { arn: Expr, s3: bool, cold: bool },
     /// It could once the spec changes: the fix.
     Blocked(String),
 }

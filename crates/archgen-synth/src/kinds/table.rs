@@ -165,6 +165,7 @@ impl Kind for Tables {
             Backup::Resource {
                 arn: Expr::get_att(table_id(key), "Arn"),
                 s3: false,
+                cold: true,
             }
         } else {
             Backup::Unsupported

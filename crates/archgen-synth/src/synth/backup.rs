@@ -32,7 +32,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
         let mut arns = Vec::new();
         for key in &plan.resources {
             match crate::kinds::kind_of(ctx.spec, key).map(|k| k.backup(ctx.spec, key)) {
-                Some(Backup::Resource { arn, s3 }) => {
+                Some(Backup::Resource { arn, s3, .. }) => {
                     any_s3 |= s3;
                     arns.push(arn);
                 }
@@ -42,6 +42,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
         selections.push((name, arns));
     }
     build_role(t, ctx, any_s3);
+    note_warm_only(ctx, backup);
     for (name, plan) in &backup.plans {
         let p = pascal(name);
         let rules = plan
@@ -75,6 +76,37 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
                 },
             },
         );
+    }
+}
+
+/// AWS Backup silently ignores `cold_after_days` for resource types it
+/// cannot move to cold storage (RDS, S3): say which components stay warm.
+fn note_warm_only(ctx: &mut Ctx, backup: &BackupSpec) {
+    for (plan_name, plan) in &backup.plans {
+        let warm: Vec<&str> = plan
+            .resources
+            .iter()
+            .filter(|key| {
+                crate::kinds::kind_of(ctx.spec, key).is_some_and(|k| {
+                    matches!(
+                        k.backup(ctx.spec, key),
+                        Backup::Resource { cold: false, .. }
+                    )
+                })
+            })
+            .map(String::as_str)
+            .collect();
+        if warm.is_empty() {
+            continue;
+        }
+        for (rule_name, rule) in &plan.rules {
+            if rule.cold_after_days.is_some() {
+                ctx.notes.push(format!(
+                    "backup.plans.{plan_name}.rules.{rule_name}.cold_after_days: AWS Backup cannot move recovery points of {} to cold storage; they stay in warm storage until deleted",
+                    warm.join(", ")
+                ));
+            }
+        }
     }
 }
 
