@@ -2,6 +2,8 @@
 
 mod api;
 mod app;
+mod audit;
+mod backup;
 mod cfn_rules;
 mod cli;
 mod compliance;
@@ -12,6 +14,7 @@ mod edge;
 mod escape_hatches;
 mod identity;
 mod lint;
+mod log_archive;
 mod monitoring;
 mod network;
 mod output;

@@ -10,6 +10,7 @@ use crate::spec::data::{CacheSpec, DatabaseSpec};
 use crate::spec::edge::{AliasRecord, DistributionSpec};
 use crate::spec::identity::{IdentityProvider, UserPoolSpec};
 use crate::spec::network::TierSpec;
+use crate::spec::value::recurrence::Recurrence;
 use crate::spec::value::{ParameterValue, Window};
 use crate::spec::{ResolvedStack, StackSpec};
 use indexmap::IndexMap;
@@ -38,6 +39,8 @@ pub(super) struct Values {
     pub(super) dns_records: Vec<AliasRecord>,
     /// Each user pool's identity providers, in spec order.
     pub(super) identity_providers: Vec<Vec<IdentityProvider>>,
+    /// Each backup rule's schedule in UTC, by plan and rule name.
+    pub(super) backup_schedules: IndexMap<(String, String), Recurrence>,
 }
 
 impl Values {
@@ -77,12 +80,23 @@ impl Values {
                     .collect()
             })
             .collect();
+        let backup_schedules = spec
+            .backup
+            .iter()
+            .flat_map(|b| &b.plans)
+            .flat_map(|(plan, p)| p.rules.iter().map(move |(rule, r)| (plan, rule, r)))
+            .filter_map(|(plan, rule, r)| {
+                let at = crate::spec::value::recurrence::parse(&r.schedule).ok()?;
+                Some(((plan.clone(), rule.clone()), at))
+            })
+            .collect();
         Values {
             subnets,
             data,
             certificates,
             dns_records,
             identity_providers,
+            backup_schedules,
         }
     }
 }
@@ -241,6 +255,14 @@ impl<'p> CheckedStack<'p> {
             .iter()
             .zip(&self.values.identity_providers)
             .map(|((key, pool), providers)| (key.as_str(), pool, providers.as_slice()))
+    }
+
+    /// The schedule of backup rule `rule` of plan `plan`, in UTC.
+    pub fn backup_schedule(&self, plan: &str, rule: &str) -> Option<Recurrence> {
+        self.values
+            .backup_schedules
+            .get(&(plan.to_string(), rule.to_string()))
+            .copied()
     }
 
     /// Every database with its parsed values, in spec order.

@@ -9,10 +9,13 @@
 
 pub mod api;
 pub mod app;
+pub mod audit;
+pub mod backup;
 pub mod checked;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod log_archive;
 pub mod messaging;
 pub mod monitoring;
 pub mod names;
@@ -139,6 +142,9 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     let (data_diagnostics, data) = data::check(stack);
     out.extend(data_diagnostics);
     out.extend(monitoring::check(stack));
+    out.extend(backup::check(stack));
+    out.extend(audit::check(stack));
+    out.extend(log_archive::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
     for kind in crate::kinds::KINDS {

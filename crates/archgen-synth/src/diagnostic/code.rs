@@ -471,6 +471,32 @@ codes! {
     Data026 = "DATA026", "a workload cannot reach a DynamoDB table",
         "DynamoDB is reached over HTTPS. In a VPC with `nat: none`, a service or function that \
          connects to a table needs the `dynamodb` gateway endpoint in `network.endpoints`.";
+    Data030 = "DATA030", "a backup setting is invalid",
+        "`backup:` has at least one plan, each plan at least one component and one rule; plan \
+         and rule names are letters, digits, hyphens, underscores and dots (`<app>-<env>-<plan>` \
+         within 50 characters); a vault lock keeps recovery points at least \
+         `min_days` (1 or more) and at most `max_days` (not below `min_days`); a rule's \
+         `start_window_minutes` is 60 to 43200 (AWS Backup's range).";
+    Data031 = "DATA031", "a backup schedule is invalid",
+        "A rule's `schedule` is `daily hh:mm`, `weekly ddd hh:mm` or `monthly <1-28> hh:mm`, \
+         with an optional fixed-offset zone (`Asia/Tokyo`, `+09:00`; none means UTC). archgen \
+         converts it to a UTC cron, shifting the day when the local time is on the other side \
+         of midnight, and refuses zones with daylight saving time (the backup would move \
+         twice a year) and days of the month that some months lack.";
+    Data032 = "DATA032", "a backup retention is impossible",
+        "AWS Backup keeps a recovery point in cold storage at least 90 days: `delete_after_days` \
+         is at least `cold_after_days` + 90. With a vault lock, every rule keeps its recovery \
+         points between the lock's `min_days` and `max_days`, or its jobs fail.\n\n    \
+         rules:\n      monthly: { schedule: monthly 1 03:00 Asia/Tokyo, cold_after_days: 90, \
+         delete_after_days: 2555 }";
+    Data033 = "DATA033", "a backup plan selects what AWS Backup cannot back up",
+        "A plan's `resources` name components of the stack that AWS Backup supports: databases, \
+         buckets (versioned: AWS Backup reads their versions) and tables. The help suggests \
+         the closest name or says what to change.";
+    Data034 = "DATA034", "a backup copy destination is invalid",
+        "Each `copy_to` entry is either `arn:` (a backup vault's ARN) or `vault:` (a vault name, \
+         2 to 50 letters, digits, hyphens and underscores) with an optional `region:`; it is \
+         not the stack's own vault, and the copy is kept at least a day.";
     Data035 = "DATA035", "a secret's key choice is contradicted",
         "A secret archgen creates (and a cache's AUTH token) is encrypted with the key it names, \
          else the stack's first key under `keys:`. `service_key: true` keeps Secrets Manager's \
@@ -657,6 +683,19 @@ codes! {
         "`logs.kms_key` names a key under `keys:`; every log group of the stack is then encrypted \
          with it (the first declared key is the default). `logs.service_key: true` keeps \
          CloudWatch Logs' own key instead, and cannot be combined with `kms_key`.";
+
+    Mon020 = "MON020", "an audit trail setting is invalid",
+        "`audit.retention_days` is 1 to 36500 days (S3 Object Lock's range; seven years is \
+         2555); `audit.kms_key` names a key under `keys:`; `audit.cloudwatch.retention_days` is \
+         a retention CloudWatch Logs offers.";
+    Mon021 = "MON021", "audit data events name what CloudTrail cannot log",
+        "`audit.data_events` names buckets and tables of the stack, whose object- and item-level \
+         calls CloudTrail then logs; the help suggests the closest name.";
+
+    Mon022 = "MON022", "a log archive setting is invalid",
+        "`logs.archive.components` names services and functions (leave it out to archive every \
+         log group of the stack); archived logs are kept at least a day (`expire_days`) and \
+         move to Glacier (`glacier_after_days`) before they expire.";
 
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",

@@ -1,7 +1,8 @@
 //! `buckets:`: S3 buckets, encrypted, private, TLS-only and retained.
 //! Connecting grants object reads and writes on exactly that bucket.
 
-use super::{Kind, Role, block};
+use super::{Backup, DataEvents, Kind, Role, block};
+use crate::spec::StackSpec;
 use crate::spec::data::BucketSpec;
 use crate::synth::Ctx;
 use crate::synth::connect::Component;
@@ -23,6 +24,28 @@ impl Kind for Buckets {
         for (name, bucket) in &ctx.spec.buckets {
             s3::build(t, ctx, name, bucket);
         }
+    }
+    fn backup(&self, spec: &StackSpec, key: &str) -> Backup {
+        match spec.buckets.get(key) {
+            // AWS Backup reads an S3 bucket's versions: it refuses others.
+            Some(b) if !b.versioned => Backup::Blocked(format!(
+                "AWS Backup backs up versioned buckets only: set buckets.{key}.versioned: true"
+            )),
+            Some(_) => Backup::Resource {
+                arn: Expr::get_att(s3::bucket_id(key), "Arn"),
+                s3: true,
+                cold: false,
+            },
+            None => Backup::Unsupported,
+        }
+    }
+    fn data_events(&self, spec: &StackSpec, key: &str) -> Option<DataEvents> {
+        spec.buckets.get(key)?;
+        // Every object of the bucket: the ARN prefix with its slash.
+        Some(DataEvents {
+            resource_type: "AWS::S3::Object",
+            arn: Expr::sub(format!("${{{}.Arn}}/", s3::bucket_id(key))),
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 //! connection opens the engine's port; the secret is injected by name.
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, Role, block};
+use super::{Backup, Kind, Role, block};
 use crate::naming::pascal;
 use crate::spec::StackSpec;
 use crate::spec::data::DatabaseSpec;
@@ -27,6 +27,22 @@ impl Kind for Databases {
             } else {
                 rds::build(t, ctx, name, db, values);
             }
+        }
+    }
+    fn backup(&self, spec: &StackSpec, key: &str) -> Backup {
+        let Some(db) = spec.databases.get(key) else {
+            return Backup::Unsupported;
+        };
+        // Aurora is backed up as a cluster, RDS as an instance.
+        let attribute = if db.engine.is_aurora() {
+            "DBClusterArn"
+        } else {
+            "DBInstanceArn"
+        };
+        Backup::Resource {
+            arn: Expr::get_att(pascal(key), attribute),
+            s3: false,
+            cold: false,
         }
     }
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {

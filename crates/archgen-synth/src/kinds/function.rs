@@ -20,6 +20,10 @@ impl Kind for Functions {
             function::build(t, ctx, name, f);
         }
     }
+    fn log_group(&self, spec: &StackSpec, key: &str) -> Option<String> {
+        spec.functions.get(key)?;
+        Some(function::log_group_id(key))
+    }
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {
         spec.functions.get(key)?;
         let name = || vec![dim("FunctionName", Expr::r#ref(function::function_id(key)))];

@@ -34,7 +34,7 @@ use crate::diagnostic::Diagnostic;
 use crate::spec::app::ComponentRef;
 use crate::spec::{ResolvedStack, StackSpec};
 use crate::synth::Ctx;
-use crate::template::Template;
+use crate::template::{Expr, Template};
 use metrics::Watched;
 
 pub use crate::spec::KINDS;
@@ -77,6 +77,42 @@ pub trait Kind: Named + Sync {
     fn watch(&self, _spec: &StackSpec, _key: &str) -> Option<Watched> {
         None
     }
+    /// How AWS Backup protects component `key` of this kind (`backup:`).
+    fn backup(&self, _spec: &StackSpec, _key: &str) -> Backup {
+        Backup::Unsupported
+    }
+    /// What CloudTrail logs as data events of component `key` (`audit:`),
+    /// if it logs any for this kind.
+    fn data_events(&self, _spec: &StackSpec, _key: &str) -> Option<DataEvents> {
+        None
+    }
+    /// The logical id of component `key`'s own log group, if it writes one
+    /// (`logs.archive.components`).
+    fn log_group(&self, _spec: &StackSpec, _key: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A CloudTrail data resource: its type and the ARN (or ARN prefix) it
+/// matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataEvents {
+    pub resource_type: &'static str,
+    pub arn: Expr,
+}
+
+/// What AWS Backup can do with one component.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Backup {
+    /// AWS Backup does not back this kind up.
+    Unsupported,
+    /// It backs up the resource with this ARN; `s3`: through AWS Backup's
+    /// S3 support, whose role needs the S3 backup and restore policies;
+    /// `cold`: AWS Backup can move its recovery points to cold storage
+    /// (it ignores `cold_after_days` for the others).
+    Resource { arn: Expr, s3: bool, cold: bool },
+    /// It could once the spec changes: the fix.
+    Blocked(String),
 }
 
 /// What part a kind plays.

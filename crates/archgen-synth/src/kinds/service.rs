@@ -23,6 +23,10 @@ impl Kind for Services {
     fn build(&self, t: &mut Template, ctx: &mut Ctx) {
         app::build(t, ctx);
     }
+    fn log_group(&self, spec: &StackSpec, key: &str) -> Option<String> {
+        spec.services.get(key)?;
+        Some(crate::synth::app::service::log_group_id(key))
+    }
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {
         let s = spec.services.get(key)?;
         let p = pascal(key);

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{Metric, Watched, dim};
-use super::{Kind, Named, Role, block};
+use super::{Backup, DataEvents, Kind, Named, Role, block};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::naming::pascal;
 use crate::spec::network::NatMode;
@@ -161,6 +161,26 @@ impl Kind for Tables {
         for (name, table) in &ctx.spec.tables {
             build_table(t, ctx, name, table);
         }
+    }
+
+    fn backup(&self, spec: &StackSpec, key: &str) -> Backup {
+        if spec.tables.contains_key(key) {
+            Backup::Resource {
+                arn: Expr::get_att(table_id(key), "Arn"),
+                s3: false,
+                cold: true,
+            }
+        } else {
+            Backup::Unsupported
+        }
+    }
+
+    fn data_events(&self, spec: &StackSpec, key: &str) -> Option<DataEvents> {
+        spec.tables.get(key)?;
+        Some(DataEvents {
+            resource_type: "AWS::DynamoDB::Table",
+            arn: Expr::get_att(table_id(key), "Arn"),
+        })
     }
 
     fn watch(&self, spec: &StackSpec, key: &str) -> Option<Watched> {

@@ -11,6 +11,8 @@
 pub mod schema;
 pub mod api;
 pub mod app;
+pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod data;
 pub mod de;
@@ -103,6 +105,12 @@ stack_spec! {
         /// How the stack's log groups are encrypted.
         #[serde(default)]
         logs: monitoring::LogsSpec,
+        /// AWS Backup: a vault and plans that back components up.
+        #[serde(default)]
+        backup: Option<backup::BackupSpec>,
+        /// The audit trail: CloudTrail into an object-locked bucket.
+        #[serde(default)]
+        audit: Option<audit::AuditSpec>,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

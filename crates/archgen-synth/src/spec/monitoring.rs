@@ -168,6 +168,31 @@ pub struct LogsSpec {
     /// Keep CloudWatch Logs' service key even though the stack has keys.
     #[serde(default)]
     pub service_key: bool,
+    /// Stream log groups to an S3 archive (through Firehose, compressed).
+    #[serde(default)]
+    pub archive: Option<LogArchiveSpec>,
+}
+
+/// `logs.archive`: the stack's log groups stream, as they are written, to an
+/// archive bucket that keeps them longer and cheaper than CloudWatch Logs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogArchiveSpec {
+    /// Services and functions whose log groups are archived (default:
+    /// every log group of the stack, flow logs and access logs included).
+    #[serde(default)]
+    pub components: Option<Vec<String>>,
+    /// Days after which archived logs move to S3 Glacier Flexible Retrieval.
+    #[serde(default)]
+    pub glacier_after_days: Option<u32>,
+    /// Days after which archived logs are deleted.
+    #[serde(default = "default_archive_days")]
+    pub expire_days: u32,
+}
+
+fn default_archive_days() -> u32 {
+    365
 }
 
 impl super::StackSpec {

@@ -5,11 +5,14 @@
 
 pub mod api;
 pub mod app;
+pub mod audit;
+pub mod backup;
 pub mod connect;
 pub mod custom;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod log_archive;
 pub mod logs;
 pub mod messaging;
 pub mod monitoring;
@@ -170,9 +173,14 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         raw.resources = spec.resources.len();
     }
     api::build(&mut t, &ctx);
+    // After the components, whose ARNs the backup plans select.
+    backup::build(&mut t, &mut ctx);
+    audit::build(&mut t, &ctx);
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);
+    // After every builder, so every log group of this region can stream.
+    log_archive::build(&mut t, &ctx);
     // Last, so every log group of this region is covered (the edge stack's
     // are in us-east-1, where the stack's keys do not exist).
     if let Some(key) = spec.logs_key() {

@@ -10,6 +10,7 @@
 
 pub mod cidr;
 pub mod parameter;
+pub mod recurrence;
 pub mod schedule;
 pub mod window;
 

@@ -9,8 +9,8 @@
 
 use std::fmt;
 
-const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const DAY: i64 = 24 * 60;
+pub(super) const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(super) const DAY: i64 = 24 * 60;
 const WEEK: i64 = 7 * DAY;
 
 /// Fixed offsets from UTC, in minutes.
@@ -149,7 +149,7 @@ fn dhm(m: i64) -> String {
     format!("{}:{}", DAYS[(m / DAY) as usize], hm(m))
 }
 
-fn parse_hm(s: &str) -> Option<i64> {
+pub(super) fn parse_hm(s: &str) -> Option<i64> {
     let (h, m) = s.split_once(':')?;
     // Exactly two ASCII digits each: `parse` alone would take `+1` or `-1`.
     let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
@@ -161,7 +161,7 @@ fn parse_hm(s: &str) -> Option<i64> {
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
-fn parse_day(s: &str) -> Option<i64> {
+pub(super) fn parse_day(s: &str) -> Option<i64> {
     let s = s.to_ascii_lowercase();
     DAYS.iter().position(|d| *d == s).map(|i| i as i64 * DAY)
 }
@@ -179,7 +179,7 @@ fn parse_point(s: &str) -> Option<(Option<i64>, i64)> {
     }
 }
 
-fn zone_offset(zone: &str) -> Result<i64, WindowError> {
+pub(super) fn zone_offset(zone: &str) -> Result<i64, WindowError> {
     if let Some((_, off)) = ZONES.iter().find(|(z, _)| *z == zone) {
         return Ok(*off);
     }

@@ -48,6 +48,11 @@ fn scratch_volume(i: usize) -> String {
     format!("scratch-{}", i + 1)
 }
 
+/// The service's log group.
+pub fn log_group_id(key: &str) -> String {
+    format!("{}LogGroup", pascal(key))
+}
+
 pub fn target_group_id(key: &str) -> String {
     format!("{}TargetGroup", pascal(key))
 }
@@ -88,7 +93,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         ),
     );
 
-    let log_group = format!("{id}LogGroup");
+    let log_group = log_group_id(key);
     retained_log_group(
         t,
         &log_group,

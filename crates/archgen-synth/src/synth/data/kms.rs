@@ -72,6 +72,18 @@ pub fn services_using(spec: &crate::spec::StackSpec, key: &str) -> Vec<&'static 
     if spec.topics.values().any(|t| uses(&t.kms_key)) {
         out.push("sns");
     }
+    // AWS Backup encrypts the vault's recovery points with it.
+    if spec.backup_key() == Some(key) {
+        out.push("backup");
+    }
+    // Readers of the audit trail decrypt its log files through S3.
+    if spec.audit_key() == Some(key) {
+        out.push("s3");
+    }
+    // The log archive: Firehose encrypts its stream, S3 the archived objects.
+    if spec.logs.archive.is_some() && spec.logs_key() == Some(key) {
+        out.extend(["firehose", "s3"]);
+    }
     out.sort();
     out.dedup();
     out
@@ -135,6 +147,12 @@ pub fn build_key(t: &mut Template, ctx: &mut Ctx, name: &str, key: &KeySpec) {
             }
         }));
         statements.push(stmt);
+    }
+    // CloudTrail encrypts the stack's audit trail with it.
+    if ctx.spec.audit_key() == Some(name) {
+        statements.push(crate::synth::audit::key_statement(
+            &crate::spec::audit::trail_name(ctx.checked.stack()),
+        ));
     }
     if key.direct_use {
         // IAM policies (the grants of connecting services) decide who.

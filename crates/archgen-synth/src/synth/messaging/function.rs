@@ -27,6 +27,11 @@ pub fn function_id(name: &str) -> String {
     format!("{}Function", pascal(name))
 }
 
+/// The function's log group.
+pub fn log_group_id(name: &str) -> String {
+    format!("{}Logs", function_id(name))
+}
+
 pub fn security_group_id(name: &str) -> String {
     format!("{}FunctionSecurityGroup", pascal(name))
 }
@@ -43,7 +48,7 @@ fn lambda_trust() -> PolicyDocument {
 pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     let p = pascal(name);
     let id = function_id(name);
-    let logs = format!("{id}Logs");
+    let logs = log_group_id(name);
     retained_log_group(
         t,
         &logs,

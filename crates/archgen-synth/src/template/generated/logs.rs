@@ -51,3 +51,44 @@ pub struct LogGroup {
 impl CfnResource for LogGroup {
     const TYPE: &'static str = "AWS::Logs::LogGroup";
 }
+
+/// `AWS::Logs::SubscriptionFilter`, generated from its CloudFormation schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SubscriptionFilter {
+    /// `boolean`.
+    #[serde(
+        rename = "ApplyOnTransformedLogs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_on_transformed_logs: Option<Expr>,
+    /// `string`.
+    #[serde(rename = "DestinationArn")]
+    pub destination_arn: Expr,
+    /// `string`, one of `Random`, `ByLogStream`.
+    #[serde(rename = "Distribution", skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Expr>,
+    #[serde(rename = "EmitSystemFields", skip_serializing_if = "Option::is_none")]
+    pub emit_system_fields: Option<Vec<Expr>>,
+    /// `string`.
+    #[serde(
+        rename = "FieldSelectionCriteria",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub field_selection_criteria: Option<Expr>,
+    /// `string`.
+    #[serde(rename = "FilterName", skip_serializing_if = "Option::is_none")]
+    pub filter_name: Option<Expr>,
+    /// `string`.
+    #[serde(rename = "FilterPattern")]
+    pub filter_pattern: Expr,
+    /// `string`.
+    #[serde(rename = "LogGroupName")]
+    pub log_group_name: Expr,
+    /// `string`.
+    #[serde(rename = "RoleArn", skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<Expr>,
+}
+
+impl CfnResource for SubscriptionFilter {
+    const TYPE: &'static str = "AWS::Logs::SubscriptionFilter";
+}

@@ -10,9 +10,11 @@ pub const SCHEMA_DATE: &str = "2026-10-20T22:11:15Z";
 
 pub mod apigatewayv2;
 pub mod applicationautoscaling;
+pub mod backup;
 pub mod certificatemanager;
 pub mod chatbot;
 pub mod cloudfront;
+pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod dynamodb;
@@ -22,6 +24,7 @@ pub mod ecs;
 pub mod elasticache;
 pub mod elasticloadbalancingv2;
 pub mod iam;
+pub mod kinesisfirehose;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
@@ -47,12 +50,16 @@ macro_rules! for_each_resource_type {
             Apigatewayv2VpcLink($crate::template::generated::apigatewayv2::VpcLink),
             ApplicationautoscalingScalableTarget($crate::template::generated::applicationautoscaling::ScalableTarget),
             ApplicationautoscalingScalingPolicy($crate::template::generated::applicationautoscaling::ScalingPolicy),
+            BackupBackupPlan($crate::template::generated::backup::BackupPlan),
+            BackupBackupSelection($crate::template::generated::backup::BackupSelection),
+            BackupBackupVault($crate::template::generated::backup::BackupVault),
             CertificatemanagerCertificate($crate::template::generated::certificatemanager::Certificate),
             ChatbotSlackChannelConfiguration($crate::template::generated::chatbot::SlackChannelConfiguration),
             CloudfrontCachePolicy($crate::template::generated::cloudfront::CachePolicy),
             CloudfrontDistribution($crate::template::generated::cloudfront::Distribution),
             CloudfrontOriginAccessControl($crate::template::generated::cloudfront::OriginAccessControl),
             CloudfrontVpcOrigin($crate::template::generated::cloudfront::VpcOrigin),
+            CloudtrailTrail($crate::template::generated::cloudtrail::Trail),
             CloudwatchAlarm($crate::template::generated::cloudwatch::Alarm),
             CloudwatchDashboard($crate::template::generated::cloudwatch::Dashboard),
             CognitoUserPool($crate::template::generated::cognito::UserPool),
@@ -86,12 +93,14 @@ macro_rules! for_each_resource_type {
             Elasticloadbalancingv2LoadBalancer($crate::template::generated::elasticloadbalancingv2::LoadBalancer),
             Elasticloadbalancingv2TargetGroup($crate::template::generated::elasticloadbalancingv2::TargetGroup),
             IamRole($crate::template::generated::iam::Role),
+            KinesisfirehoseDeliveryStream($crate::template::generated::kinesisfirehose::DeliveryStream),
             KmsAlias($crate::template::generated::kms::Alias),
             KmsKey($crate::template::generated::kms::Key),
             LambdaEventSourceMapping($crate::template::generated::lambda::EventSourceMapping),
             LambdaFunction($crate::template::generated::lambda::Function),
             LambdaPermission($crate::template::generated::lambda::Permission),
             LogsLogGroup($crate::template::generated::logs::LogGroup),
+            LogsSubscriptionFilter($crate::template::generated::logs::SubscriptionFilter),
             RdsDbCluster($crate::template::generated::rds::DbCluster),
             RdsDbClusterParameterGroup($crate::template::generated::rds::DbClusterParameterGroup),
             RdsDbInstance($crate::template::generated::rds::DbInstance),
