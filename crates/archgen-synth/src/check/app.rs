@@ -279,6 +279,13 @@ fn check_load_balancer(
                 .help("say why with 'reason: ...' beside 'enabled: false' (reviewers read it in the template), or turn them back on"),
         );
     }
+    if !lb.redirect_http && lb.certificate.is_none() {
+        out.push(
+            stack
+                .error(Code::App061, "load_balancer.redirect_http", "'redirect_http: false' leaves no listener: without a certificate the load balancer serves only HTTP on 80")
+                .help("add 'certificate:' (HTTPS on 443, then nothing on 80), or drop 'redirect_http'"),
+        );
+    }
     if lb.ingress == Ingress::Cloudfront {
         if lb.scheme != Scheme::InternetFacing {
             out.push(

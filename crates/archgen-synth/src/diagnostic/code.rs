@@ -318,6 +318,12 @@ codes! {
     App050 = "APP050", "a route admits only the API, but no API route reaches the load balancer",
         "`route: { from: api }` restricts the service's listener rule to the VPC, where the API's \
          VPC link connects from. Add an API route with `target: load-balancer`, or drop `from`.";
+    App061 = "APP061", "a load balancer without a certificate cannot listen on 443 only",
+        "`redirect_http: false` drops the port-80 listener that redirects to HTTPS, so the load \
+         balancer listens on 443 only and its security group admits 443 only. Without a \
+         `certificate:` there is no HTTPS listener, so nothing would be left: add a certificate, or \
+         drop `redirect_http`.\n\n    load_balancer:\n      certificate: { domain: api.example.com, \
+         hosted_zone_id: Z0123456789EXAMPLE }\n      redirect_http: false";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

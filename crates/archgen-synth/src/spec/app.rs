@@ -27,6 +27,10 @@ pub struct LoadBalancerSpec {
     /// HTTPS on 443 with this certificate; HTTP 80 then redirects to HTTPS.
     #[serde(default)]
     pub certificate: Option<CertificateSpec>,
+    /// With a certificate: also listen on HTTP 80 to redirect to HTTPS.
+    /// `false` listens on 443 only, and the security group admits 443 only.
+    #[serde(default = "yes")]
+    pub redirect_http: bool,
     #[serde(default = "default_ssl_policy")]
     pub ssl_policy: String,
     #[serde(default = "default_idle_timeout")]

@@ -52,6 +52,9 @@ pub fn build(
     let subnets = net.subnets.get(&tier)?.clone();
     let https = lb.certificate.is_some();
     let origin_verify = lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Cloudfront;
+    // Port 80 is open for plain HTTP (no certificate) or for the redirect
+    // to HTTPS, unless the spec asks for 443 only (`redirect_http: false`).
+    let port_80 = !https || lb.redirect_http;
 
     // Who may reach the listeners: anyone for an internet-facing ALB (or
     // only CloudFront's origin-facing servers), the VPC for an internal one.
@@ -70,6 +73,7 @@ pub fn build(
             &source,
             "from CloudFront (origin-facing prefix list)",
         )],
+        Source::Cidr(_) if https && !port_80 => vec![listener_ingress(443, &source, "HTTPS")],
         Source::Cidr(_) if https => vec![
             listener_ingress(80, &source, "HTTP, redirected to HTTPS"),
             listener_ingress(443, &source, "HTTPS"),
@@ -88,7 +92,7 @@ pub fn build(
             ..Default::default()
         },
     );
-    if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
+    if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet && port_80 {
         // The reason says what port 80 does in this configuration.
         sg.skip_check(
             "CKV_AWS_260",
@@ -246,8 +250,9 @@ pub fn build(
         }
     };
     // CloudFront reaches the origin on 443 only and the security group
-    // admits nothing else: a port-80 listener would serve nobody.
-    if !origin_verify {
+    // admits nothing else: a port-80 listener would serve nobody. Nor is
+    // there one when the spec asks for 443 only.
+    if !origin_verify && port_80 {
         t.add(
             "HttpListener",
             Listener {
