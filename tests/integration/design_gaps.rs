@@ -3,13 +3,67 @@
 //! refused at its file and line with the fix.
 
 use crate::support::*;
+use archgen::render::{self, Format};
 use serde_json::{Value, json};
+use std::process::Command;
 
 /// The error of a spec that synth must refuse.
 fn refused(spec: &str) -> String {
     TempProject::new(spec)
         .synth("prod")
         .expect_err("synth must refuse this spec")
+}
+
+/// cfn-lint (no finding at all) and checkov (no failed check) on the
+/// templates of a spec that no example uses, so its options meet the same
+/// bar as the examples' (`lint.rs`).
+fn assert_lint_and_checkov_clean(spec: &str) {
+    let project = TempProject::new(spec);
+    let synthesis = project.synth("prod").expect("spec synthesizes");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = render::write(&synthesis, dir.path(), project.path(), Format::Json).unwrap();
+    let out = Command::new(tool("cfn-lint"))
+        .args(&paths)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "cfn-lint findings:\n{report}"
+    );
+    let out = Command::new(tool("checkov"))
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--quiet",
+        ])
+        .args(["--compact", "-o", "json", "-d"])
+        .arg(dir.path())
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("checkov prints JSON");
+    let reports = match report {
+        Value::Array(a) => a,
+        one => vec![one],
+    };
+    let passed: u64 = reports
+        .iter()
+        .map(|r| r["summary"]["passed"].as_u64().unwrap_or(0))
+        .sum();
+    assert!(passed > 20, "checkov passed only {passed} checks");
+    let failed: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r["results"]["failed_checks"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|f| format!("{} {}", f["resource"], f["check_id"]))
+        .collect();
+    assert!(failed.is_empty(), "checkov failed: {failed:?}");
 }
 
 #[test]
@@ -45,4 +99,60 @@ fn listening_on_443_only_needs_a_certificate() {
     assert!(err.contains("APP061"), "{err}");
     assert!(err.contains("main.yaml:18"), "{err}");
     assert!(err.contains("add 'certificate:'"), "{err}");
+}
+
+const ALL_OUTBOUND: &str =
+    "    allow_all_outbound: { reason: calls partner SFTP servers on port 22 }\n";
+
+#[test]
+fn a_service_may_allow_all_outbound_traffic_with_a_reason_visible_in_the_template() {
+    let spec = VALID.replace(
+        "    port: 9000\n",
+        &format!("    port: 9000\n{ALL_OUTBOUND}"),
+    );
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(
+        t["Resources"]["WorkerSecurityGroup"]["Properties"]["SecurityGroupEgress"],
+        json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description":
+            "all outbound traffic, allowed by the spec: calls partner SFTP servers on port 22"}])
+    );
+    // The other service keeps the egress derived from its connections.
+    let web = &t["Resources"]["WebSecurityGroup"]["Properties"]["SecurityGroupEgress"];
+    assert_eq!(web.as_array().unwrap().len(), 1, "{web}");
+    assert_eq!(web[0]["FromPort"], 443);
+    assert_lint_and_checkov_clean(&spec);
+}
+
+#[test]
+fn no_example_service_allows_all_outbound_traffic_by_default() {
+    for ex in EXAMPLES {
+        let t = template_json(&synth_example(ex, "prod"), "main");
+        for (id, sg) in resources_of(&t, "AWS::EC2::SecurityGroup") {
+            let egress = sg["Properties"]["SecurityGroupEgress"].to_string();
+            assert!(
+                !egress.contains(r#""IpProtocol":"-1""#),
+                "{ex}: {id} allows all outbound: {egress}"
+            );
+        }
+    }
+}
+
+#[test]
+fn allowing_all_outbound_traffic_takes_a_reason_a_rule_description_can_hold() {
+    let too_long = format!("{{ reason: {} }}", "x".repeat(213));
+    for (reason, says) in [
+        ("{}", "without a reason"),
+        ("{ reason: \"the partner's servers\" }", "contains '''"),
+        (too_long.as_str(), "213 characters"),
+    ] {
+        let spec = VALID.replace(
+            "    port: 9000\n",
+            &format!("    port: 9000\n    allow_all_outbound: {reason}\n"),
+        );
+        let err = refused(&spec);
+        assert!(err.contains("APP062"), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("main.yaml:31"), "{err}");
+        assert!(err.contains("say why in 'reason: ...'"), "{err}");
+    }
 }

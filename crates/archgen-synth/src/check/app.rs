@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{
-    DEFAULT_ROUTE_PRIORITY, ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec,
+    ALL_OUTBOUND_PREFIX, DEFAULT_ROUTE_PRIORITY, ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec,
 };
 use crate::template::logs::RETENTION_DAYS;
 
@@ -327,6 +327,9 @@ fn check_service(
     out: &mut Vec<Diagnostic>,
 ) {
     let base = format!("services.{key}");
+    if let Some(all) = &s.allow_all_outbound {
+        check_all_outbound_reason(stack, &base, all.reason.as_deref(), out);
+    }
     if !is_name(key, 32) {
         out.push(
             stack
@@ -586,4 +589,35 @@ fn check_service(
                 .help("min_healthy_percent 0-100, max_percent 100-400"),
         );
     }
+}
+
+/// The reason becomes a security-group rule description, which EC2 limits
+/// to 255 characters of a small set.
+fn check_all_outbound_reason(
+    stack: &ResolvedStack,
+    base: &str,
+    reason: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let field = format!("{base}.allow_all_outbound");
+    let reason = reason.map(str::trim).unwrap_or_default();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c);
+    let max = 255 - ALL_OUTBOUND_PREFIX.len();
+    let problem = if reason.is_empty() {
+        "all outbound traffic is allowed without a reason".to_string()
+    } else if reason.len() > max {
+        format!(
+            "the reason is {} characters; a rule description holds {max} after archgen's prefix",
+            reason.len()
+        )
+    } else if let Some(c) = reason.chars().find(|c| !allowed(*c)) {
+        format!("the reason contains '{c}', which a security-group rule description cannot hold")
+    } else {
+        return;
+    };
+    out.push(
+        stack
+            .error(Code::App062, &field, problem)
+            .help("say why in 'reason: ...' (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*), e.g. allow_all_outbound: { reason: \"calls partner SFTP servers on port 22\" }; or drop allow_all_outbound to keep the egress derived from connections"),
+    );
 }

@@ -324,6 +324,12 @@ codes! {
          `certificate:` there is no HTTPS listener, so nothing would be left: add a certificate, or \
          drop `redirect_http`.\n\n    load_balancer:\n      certificate: { domain: api.example.com, \
          hosted_zone_id: Z0123456789EXAMPLE }\n      redirect_http: false";
+    App062 = "APP062", "a service allows all outbound traffic without a reason",
+        "A service's security group allows HTTPS out plus exactly the ports of its connections. \
+         `allow_all_outbound` replaces that with every protocol to anywhere; it needs a \
+         `reason`, which becomes the egress rule's description in the template.\n\n    \
+         services:\n      api:\n        allow_all_outbound: { reason: \"calls partner SFTP servers on \
+         port 22\" }";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

@@ -221,11 +221,28 @@ pub struct ServiceSpec {
     /// (the app finds it at AWS_XRAY_DAEMON_ADDRESS).
     #[serde(default)]
     pub tracing: bool,
+    /// Let the tasks send anything anywhere, instead of the egress derived
+    /// from connections (HTTPS plus each connection's port). Off by
+    /// default; on, it must say why.
+    #[serde(default)]
+    pub allow_all_outbound: Option<AllOutboundSpec>,
     #[serde(default = "default_min_healthy")]
     pub min_healthy_percent: u32,
     #[serde(default = "default_max_percent")]
     pub max_percent: u32,
 }
+
+/// `allow_all_outbound: { reason: ... }`: the reason is required (APP062)
+/// and becomes the egress rule's description.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AllOutboundSpec {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The egress rule's description starts so; the reason follows it.
+pub const ALL_OUTBOUND_PREFIX: &str = "all outbound traffic, allowed by the spec: ";
 
 fn default_log_retention() -> i64 {
     30

@@ -78,15 +78,21 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     let sg = security_group_id(key);
     let subnets = net.subnets_in(s.tier.as_deref(), &[TierKind::Private, TierKind::Isolated]);
 
-    t.add(
-        &sg,
-        rules::https_out_group(
+    let group = match &s.allow_all_outbound {
+        Some(all) => rules::all_out_group(
+            net.vpc_id.clone(),
+            format!("{key} service tasks"),
+            all.reason.as_deref().unwrap_or_default(),
+            ctx.named(key),
+        ),
+        None => rules::https_out_group(
             net.vpc_id.clone(),
             format!("{key} service tasks"),
             "HTTPS to AWS APIs (ECR, logs, secrets) and external services",
             ctx.named(key),
         ),
-    );
+    };
+    t.add(&sg, group);
 
     let log_group = format!("{id}LogGroup");
     retained_log_group(
