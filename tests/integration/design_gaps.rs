@@ -156,3 +156,77 @@ fn allowing_all_outbound_traffic_takes_a_reason_a_rule_description_can_hold() {
         assert!(err.contains("say why in 'reason: ...'"), "{err}");
     }
 }
+
+/// The sources the interface endpoints' security group admits on 443.
+fn endpoint_sources(t: &Value) -> Vec<Value> {
+    t["Resources"]["EndpointSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .inspect(|r| assert_eq!((&r["FromPort"], &r["ToPort"]), (&json!(443), &json!(443))))
+        .map(|r| {
+            r.get("SourceSecurityGroupId")
+                .unwrap_or(&r["CidrIp"])
+                .clone()
+        })
+        .collect()
+}
+
+fn group(id: &str) -> Value {
+    json!({"Fn::GetAtt": [id, "GroupId"]})
+}
+
+const ENDPOINTS: &str = "  nat: single\n  endpoints: [logs]\n";
+
+#[test]
+fn vpc_endpoints_admit_the_stacks_workloads_not_the_whole_vpc() {
+    // Document 002's VPCE SG: "App SG (443)".
+    let t = template_json(&synth_example("solo-saving", "prod"), "main");
+    assert_eq!(
+        endpoint_sources(&t),
+        vec![
+            group("FrontendSecurityGroup"),
+            group("BackendSecurityGroup")
+        ]
+    );
+    // Functions are workloads too.
+    let spec = VALID.replace("  nat: single\n", ENDPOINTS)
+        + "functions:\n  job:\n    code: { bucket: artifacts, key: job.zip }\n    runtime: python3.13\n    handler: job.handler\n";
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(
+        endpoint_sources(&t),
+        vec![
+            group("WebSecurityGroup"),
+            group("WorkerSecurityGroup"),
+            group("JobFunctionSecurityGroup")
+        ]
+    );
+}
+
+#[test]
+fn vpc_endpoints_admit_the_vpc_where_archgen_does_not_know_every_workload() {
+    let vpc_cidr = json!({"Fn::GetAtt": ["Vpc", "CidrBlock"]});
+    // Said in the spec: workloads of other stacks use this VPC.
+    let spec = VALID.replace(
+        "  nat: single\n",
+        &format!("{ENDPOINTS}  endpoint_access: vpc\n"),
+    );
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(endpoint_sources(&t), vec![vpc_cidr.clone()]);
+    // A raw resource may be anything in the VPC (an instance, a function).
+    let spec = VALID.replace("  nat: single\n", ENDPOINTS)
+        + "resources:\n  Box:\n    Type: AWS::SQS::Queue\n    Properties: { SqsManagedSseEnabled: true }\n";
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(endpoint_sources(&t), vec![vpc_cidr]);
+}
+
+#[test]
+fn admitting_workloads_needs_a_workload() {
+    let spec = "app: demo\nregion: ap-northeast-1\nnetwork:\n  cidr: 10.0.0.0/16\n  zones: 2\n  \
+                tiers:\n    app: { type: private, mask: 24 }\n  nat: none\n  endpoints: [logs]\n  \
+                endpoint_access: workloads\nenvironments:\n  prod: {}\n";
+    let err = refused(spec);
+    assert!(err.contains("NET023"), "{err}");
+    assert!(err.contains("main.yaml:10"), "{err}");
+    assert!(err.contains("use 'endpoint_access: vpc'"), "{err}");
+}

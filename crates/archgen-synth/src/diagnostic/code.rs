@@ -390,6 +390,12 @@ codes! {
          under `network.tiers` (its type and CIDRs, as they are), one `subnet-...` id per zone in \
          zone order. archgen creates nothing in it: routes, NAT gateways, endpoints and flow logs \
          are the owner's, so `endpoints` is refused.";
+    Net023 = "NET023", "the endpoints admit the stack's workloads, but it has none",
+        "`network.endpoint_access` says who the interface endpoints' security group admits on \
+         443: `workloads` (each service's and function's security group of the stack; the default \
+         when the stack runs some and declares no raw `resources:`) or `vpc` (the VPC's CIDR, the \
+         default otherwise, for VPCs whose workloads live in other stacks or in raw resources). \
+         `workloads` in a stack without services or functions would admit nothing.";
 
     // Data.
     Data001 = "DATA001", "a component name cannot be used in resource names",
