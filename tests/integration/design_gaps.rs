@@ -230,3 +230,74 @@ fn admitting_workloads_needs_a_workload() {
     assert!(err.contains("main.yaml:10"), "{err}");
     assert!(err.contains("use 'endpoint_access: vpc'"), "{err}");
 }
+
+#[test]
+fn ecs_names_are_those_the_document_gives_and_each_environment_has_its_own() {
+    // Document 000, 5: cluster user-management-api-cluster, service
+    // api-service, task family api-task.
+    for (env, suffix) in [("prod", ""), ("staging", "-staging"), ("dev", "-dev")] {
+        let t = template_json(&synth_example("user-management", env), "main");
+        let r = &t["Resources"];
+        assert_eq!(
+            r["Cluster"]["Properties"]["ClusterName"],
+            format!("user-management-api-cluster{suffix}")
+        );
+        assert_eq!(
+            r["ApiService"]["Properties"]["ServiceName"],
+            format!("api-service{suffix}")
+        );
+        assert_eq!(
+            r["ApiTaskDefinition"]["Properties"]["Family"],
+            format!("api-task{suffix}")
+        );
+    }
+    // Without them: archgen's cluster and family, CloudFormation's service name.
+    let t = template_json(&synth_example("solo-saving", "prod"), "main");
+    assert_eq!(
+        t["Resources"]["Cluster"]["Properties"]["ClusterName"],
+        "solo-saving-prod-cluster"
+    );
+    assert!(
+        t["Resources"]["BackendService"]["Properties"]
+            .get("ServiceName")
+            .is_none()
+    );
+}
+
+#[test]
+fn ecs_names_are_checked_against_awss_rules() {
+    let cases = [
+        (
+            "cluster: { name: \"my cluster\" }\n",
+            "main.yaml:31",
+            "has ' '",
+        ),
+        (
+            &format!("cluster: {{ name: {} }}\n", "c".repeat(256)),
+            "main.yaml:31",
+            "256 characters",
+        ),
+    ];
+    for (extra, line, says) in cases {
+        let err = refused(&format!("{VALID}{extra}"));
+        assert!(err.contains("APP063"), "{err}");
+        assert!(err.contains(line) && err.contains(says), "{err}");
+        assert!(err.contains("rename it: 1-255 letters, digits"), "{err}");
+    }
+    let spec = VALID.replace(
+        "    port: 8080\n",
+        "    port: 8080\n    family: shared.task\n",
+    );
+    let err = refused(&spec);
+    assert!(err.contains("APP063") && err.contains("has '.'"), "{err}");
+    assert!(err.contains("main.yaml:24"), "{err}");
+    let spec = VALID
+        .replace("    port: 8080\n", "    port: 8080\n    name: api\n")
+        .replace("    port: 9000\n", "    port: 9000\n    name: api\n");
+    let err = refused(&spec);
+    assert!(
+        err.contains("'api' is already the service name in services.web.name"),
+        "{err}"
+    );
+    assert!(err.contains("main.yaml:32"), "{err}");
+}

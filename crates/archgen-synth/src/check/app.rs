@@ -87,6 +87,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         .load_balancer
         .as_ref()
         .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
+    check_ecs_names(stack, &mut out);
     for (key, s) in &spec.services {
         check_service(stack, key, s, &components, &mut out);
         if let Some(route) = &s.route {
@@ -620,4 +621,54 @@ fn check_all_outbound_reason(
             .error(Code::App062, &field, problem)
             .help("say why in 'reason: ...' (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*), e.g. allow_all_outbound: { reason: \"calls partner SFTP servers on port 22\" }; or drop allow_all_outbound to keep the egress derived from connections"),
     );
+}
+
+/// Explicit ECS names: AWS's characters and length, and one service per
+/// name and family within the stack's cluster.
+fn check_ecs_names(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
+    let spec = &stack.spec;
+    let mut fields: Vec<(String, &str, Option<String>)> = Vec::new();
+    if let Some(name) = &spec.cluster.name {
+        fields.push(("cluster.name".into(), name, None));
+    }
+    for (key, s) in &spec.services {
+        for (what, name) in [("name", &s.name), ("family", &s.family)] {
+            if let Some(name) = name {
+                fields.push((
+                    format!("services.{key}.{what}"),
+                    name,
+                    Some(what.to_string()),
+                ));
+            }
+        }
+    }
+    for (i, (field, name, what)) in fields.iter().enumerate() {
+        if let Some(why) = names::ECS.problem(name) {
+            out.push(
+                stack
+                    .error(Code::App063, field, format!("the ECS name '{name}' {why}"))
+                    .help("rename it: 1-255 letters, digits, '-' and '_'"),
+            );
+        } else if let Some((other, _, _)) = fields[..i]
+            .iter()
+            .find(|(_, n, w)| n == name && w == what && what.is_some())
+        {
+            out.push(
+                stack
+                    .error(
+                        Code::App063,
+                        field,
+                        format!(
+                            "'{name}' is already the {} in {other}",
+                            if what.as_deref() == Some("family") {
+                                "task family"
+                            } else {
+                                "service name"
+                            }
+                        ),
+                    )
+                    .help("give each service its own name and task family in the cluster"),
+            );
+        }
+    }
 }

@@ -330,6 +330,13 @@ codes! {
          `reason`, which becomes the egress rule's description in the template.\n\n    \
          services:\n      api:\n        allow_all_outbound: { reason: \"calls partner SFTP servers on \
          port 22\" }";
+    App063 = "APP063", "an ECS cluster, service or task family name is invalid",
+        "`cluster: { name: ... }`, `services.<key>.name` and `services.<key>.family` are \
+         1-255 letters, digits, '-' and '_', and two services of the stack cannot share a name \
+         or a family. A fixed cluster or service name makes any update that replaces the \
+         resource fail (the new one cannot take the old one's name): rename it in the same \
+         change, or leave it to CloudFormation.\n\n    cluster: { name: user-management-api-cluster }\n    \
+         services:\n      api: { name: api-service, family: api-task }";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

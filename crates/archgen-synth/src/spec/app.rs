@@ -164,10 +164,26 @@ pub struct RepositorySpec {
     pub expire_untagged_days: Option<u32>,
 }
 
+/// `cluster:`: the ECS cluster of the stack's services.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    /// Cluster name (default `<app>-<env>-cluster`).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     pub image: ImageSpec,
+    /// ECS service name (default: CloudFormation's). A fixed name makes an
+    /// update that replaces the service fail.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Task definition family (default `<app>-<env>-<key>`).
+    #[serde(default)]
+    pub family: Option<String>,
     /// Fargate task CPU units (256, 512, 1024, ...).
     pub cpu: u32,
     /// Fargate task memory in MiB; must pair with `cpu`.

@@ -202,7 +202,12 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     let td = t.add(
         format!("{id}TaskDefinition"),
         TaskDefinition {
-            family: Some(ctx.names.physical(key).into()),
+            family: Some(
+                s.family
+                    .clone()
+                    .unwrap_or_else(|| ctx.names.physical(key))
+                    .into(),
+            ),
             // CloudFormation takes task sizes as strings.
             cpu: Some(s.cpu.to_string().into()),
             memory: Some(s.memory.to_string().into()),
@@ -405,6 +410,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         format!("{id}Service"),
         Service {
             cluster: Some(Expr::r#ref(CLUSTER)),
+            service_name: s.name.clone().map(Expr::from),
             task_definition: Some(Expr::r#ref(format!("{id}TaskDefinition"))),
             launch_type: Some("FARGATE".into()),
             desired_count: Some(s.count.into()),
