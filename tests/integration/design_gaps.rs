@@ -301,3 +301,101 @@ fn ecs_names_are_checked_against_awss_rules() {
     );
     assert!(err.contains("main.yaml:32"), "{err}");
 }
+
+/// An internal load balancer that only the API reaches.
+fn api_only_load_balancer() -> String {
+    VALID.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  scheme: internal\n  ingress: api\n",
+    ) + "api:\n  routes:\n    backend: { key: \"ANY /{proxy+}\", target: load-balancer, auth: false }\n"
+}
+
+/// Every rule that admits traffic into the load balancer's group, by source.
+fn load_balancer_sources(t: &Value) -> Vec<Value> {
+    let sg = &t["Resources"]["LoadBalancerSecurityGroup"]["Properties"];
+    let inline = sg["SecurityGroupIngress"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let standalone = resources_of(t, "AWS::EC2::SecurityGroupIngress")
+        .into_iter()
+        .filter(|(_, r)| {
+            r["Properties"]["GroupId"]
+                == json!({"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]})
+        })
+        .map(|(_, r)| r["Properties"].clone());
+    inline
+        .into_iter()
+        .chain(standalone)
+        .map(|r| {
+            let source = ["CidrIp", "SourcePrefixListId", "SourceSecurityGroupId"]
+                .iter()
+                .find_map(|k| r.get(*k))
+                .cloned()
+                .unwrap();
+            json!({"port": r["FromPort"], "from": source})
+        })
+        .collect()
+}
+
+#[test]
+fn a_load_balancer_for_the_api_alone_admits_only_the_vpc_links_group() {
+    let spec = api_only_load_balancer();
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(
+        load_balancer_sources(&t),
+        vec![json!({"port": 80, "from": group("ApiVpcLinkSecurityGroup")})]
+    );
+    assert_lint_and_checkov_clean(&spec);
+    // With a certificate: the HTTPS listener only, and no port-80 listener.
+    let spec = spec.replace(
+        "  ingress: api\n",
+        "  ingress: api\n  certificate: { arn: \"arn:aws:acm:ap-northeast-1:123456789012:certificate/abc\" }\n",
+    );
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    assert_eq!(
+        load_balancer_sources(&t),
+        vec![json!({"port": 443, "from": group("ApiVpcLinkSecurityGroup")})]
+    );
+    let listeners = resources_of(&t, "AWS::ElasticLoadBalancingV2::Listener");
+    assert_eq!(listeners.len(), 1, "{listeners:?}");
+    assert_eq!(listeners[0].1["Properties"]["Port"], 443);
+}
+
+#[test]
+fn the_shared_load_balancer_of_document_001_admits_cloudfront_and_the_vpc_link_only() {
+    // Document 001: CloudFront and the API Gateway both reach one ALB; from
+    // inside the VPC only the API's VPC link gets in, so the backend's
+    // `from: api` rule (a VPC source-ip condition) admits the VPC link only.
+    for env in ENVIRONMENTS {
+        let t = template_json(&synth_example("multi-env-platform", env), "main");
+        let sources = load_balancer_sources(&t);
+        assert_eq!(sources.len(), 2, "{env}: {sources:?}");
+        assert_eq!(
+            sources[0]["from"],
+            json!({"Fn::GetAtt": ["CloudFrontPrefixList", "PrefixListId"]})
+        );
+        assert_eq!(sources[1]["from"], group("ApiVpcLinkSecurityGroup"));
+    }
+}
+
+#[test]
+fn a_load_balancer_for_the_api_alone_is_internal_and_targeted_by_a_route() {
+    let spec = VALID.replace("  name: demo-alb\n", "  name: demo-alb\n  ingress: api\n");
+    let err = refused(&spec);
+    assert!(
+        err.contains("APP064") && err.contains("internet-facing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("main.yaml:18") && err.contains("add 'scheme: internal'"),
+        "{err}"
+    );
+    let spec = VALID.replace(
+        "  name: demo-alb\n",
+        "  name: demo-alb\n  scheme: internal\n  ingress: api\n",
+    );
+    let err = refused(&spec);
+    assert!(err.contains("no API route targets it"), "{err}");
+    assert!(err.contains("main.yaml:19"), "{err}");
+}

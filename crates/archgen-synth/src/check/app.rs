@@ -287,6 +287,30 @@ fn check_load_balancer(
                 .help("add 'certificate:' (HTTPS on 443, then nothing on 80), or drop 'redirect_http'"),
         );
     }
+    if lb.ingress == Ingress::Api {
+        let api_reaches_it = stack.spec.api.as_ref().is_some_and(|api| {
+            api.routes
+                .values()
+                .any(|r| r.target == crate::spec::api::LOAD_BALANCER)
+        });
+        if lb.scheme != Scheme::Internal {
+            out.push(
+                stack
+                    .error(Code::App064, "load_balancer.ingress", "only the API may reach the load balancer, but it is internet-facing")
+                    .help("add 'scheme: internal' (the API's VPC link reaches it inside the VPC), or drop 'ingress: api'"),
+            );
+        } else if !api_reaches_it {
+            out.push(
+                stack
+                    .error(
+                        Code::App064,
+                        "load_balancer.ingress",
+                        "only the API may reach the load balancer, but no API route targets it",
+                    )
+                    .help("add an API route with 'target: load-balancer', or drop 'ingress: api'"),
+            );
+        }
+    }
     if lb.ingress == Ingress::Cloudfront {
         if lb.scheme != Scheme::InternetFacing {
             out.push(

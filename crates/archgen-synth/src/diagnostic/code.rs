@@ -337,6 +337,12 @@ codes! {
          resource fail (the new one cannot take the old one's name): rename it in the same \
          change, or leave it to CloudFormation.\n\n    cluster: { name: user-management-api-cluster }\n    \
          services:\n      api: { name: api-service, family: api-task }";
+    App064 = "APP064", "a load balancer only the API may reach is internet-facing or unused by the API",
+        "`ingress: api` lets only the API's VPC link reach the load balancer: its security group \
+         admits the VPC link's security group on the listener port and nothing else (no CIDR, no \
+         port-80 listener). That load balancer is `scheme: internal`, and an API route must \
+         target it.\n\n    load_balancer: { scheme: internal, ingress: api }\n    api:\n      \
+         routes:\n        backend: { key: \"ANY /api/{proxy+}\", target: load-balancer }";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",

@@ -63,6 +63,9 @@ pub enum Ingress {
     #[default]
     Internet,
     Cloudfront,
+    /// Only the API's VPC link (an internal load balancer): the security
+    /// group admits the VPC link's security group and nothing else.
+    Api,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
