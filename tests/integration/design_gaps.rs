@@ -399,3 +399,69 @@ fn a_load_balancer_for_the_api_alone_is_internal_and_targeted_by_a_route() {
     assert!(err.contains("no API route targets it"), "{err}");
     assert!(err.contains("main.yaml:19"), "{err}");
 }
+
+const CACHE: &str =
+    "caches:\n  cache:\n    engine: redis\n    version: \"7.0\"\n    node_type: cache.t3.micro\n";
+
+#[test]
+fn a_cache_delivers_its_slow_and_engine_logs_to_encrypted_log_groups() {
+    // Document 000, 10: Redis logs in CloudWatch Logs.
+    let t = template_json(&synth_example("user-management", "prod"), "main");
+    let r = &t["Resources"];
+    let delivery = &r["Cache"]["Properties"]["LogDeliveryConfigurations"];
+    let expected: Vec<Value> = [
+        ("slow-log", "CacheSlowLogGroup"),
+        ("engine-log", "CacheEngineLogGroup"),
+    ]
+    .iter()
+    .map(|(log_type, group)| {
+        json!({"DestinationType": "cloudwatch-logs", "LogFormat": "json", "LogType": log_type,
+                   "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": {"Ref": group}}}})
+    })
+    .collect();
+    assert_eq!(delivery, &json!(expected));
+    for group in ["CacheSlowLogGroup", "CacheEngineLogGroup"] {
+        let g = &r[group];
+        assert_eq!(g["Type"], "AWS::Logs::LogGroup");
+        assert_eq!(g["Properties"]["RetentionInDays"], 90, "{group}");
+        assert_eq!(g["DeletionPolicy"], "Retain", "{group}");
+        // Encrypted like the service's log group (this stack has no key).
+        assert_eq!(
+            g["Properties"].get("KmsKeyId"),
+            r["ApiLogGroup"]["Properties"].get("KmsKeyId")
+        );
+    }
+    // With a key in the stack: under that key.
+    let spec = format!("{VALID}keys:\n  data: {{}}\n{CACHE}    logs: {{ engine: true }}\n");
+    let t = template_json(&TempProject::new(&spec).synth("prod").unwrap(), "main");
+    let delivery = &t["Resources"]["Cache"]["Properties"]["LogDeliveryConfigurations"];
+    assert_eq!(delivery.as_array().unwrap().len(), 1);
+    assert_eq!(delivery[0]["LogType"], "engine-log");
+    let group = &t["Resources"]["CacheEngineLogGroup"]["Properties"];
+    assert_eq!(group["RetentionInDays"], 30);
+    assert_eq!(group["KmsKeyId"], json!({"Fn::GetAtt": ["DataKey", "Arn"]}));
+    assert_lint_and_checkov_clean(&spec);
+    // Off by default.
+    let t = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    for (id, c) in resources_of(&t, "AWS::ElastiCache::ReplicationGroup") {
+        assert!(
+            c["Properties"].get("LogDeliveryConfigurations").is_none(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn a_cache_log_retention_must_be_a_cloudwatch_period() {
+    let spec = format!("{VALID}{CACHE}    logs: {{ slow: true, retention_days: 45 }}\n");
+    let err = refused(&spec);
+    assert!(err.contains("DATA040"), "{err}");
+    assert!(
+        err.contains("45 days is not a CloudWatch Logs retention period"),
+        "{err}"
+    );
+    assert!(
+        err.contains("main.yaml:36") && err.contains("use 1, 3, 5, 7"),
+        "{err}"
+    );
+}

@@ -546,6 +546,19 @@ fn parameter_help(e: &ParameterError) -> &'static str {
 fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
     let base = format!("caches.{name}");
     let f = |s: &str| format!("{base}.{s}");
+    if (c.logs.slow || c.logs.engine)
+        && !crate::template::logs::RETENTION_DAYS.contains(&c.logs.retention_days)
+    {
+        out.err(
+            Code::Data040,
+            &f("logs.retention_days"),
+            format!(
+                "{} days is not a CloudWatch Logs retention period",
+                c.logs.retention_days
+            ),
+            "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ...",
+        );
+    }
     let versions = catalog::cache_versions(c.engine);
     if !versions.contains(&c.version.as_str()) {
         out.err(

@@ -484,6 +484,11 @@ codes! {
     Data026 = "DATA026", "a workload cannot reach a DynamoDB table",
         "DynamoDB is reached over HTTPS. In a VPC with `nat: none`, a service or function that \
          connects to a table needs the `dynamodb` gateway endpoint in `network.endpoints`.";
+    Data040 = "DATA040", "a cache's log retention is not a CloudWatch Logs period",
+        "`caches.<key>.logs: { slow: true, engine: true, retention_days: 30 }` delivers the \
+         slow log and the engine log to log groups of their own, kept for `retention_days`: one \
+         of the periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, \
+         400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

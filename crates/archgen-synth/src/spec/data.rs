@@ -266,6 +266,51 @@ pub struct CacheSpec {
     pub kms_key: Option<String>,
     #[serde(default = "yes")]
     pub retain: bool,
+    /// Slow-log and engine-log delivery to CloudWatch Logs (off by default).
+    #[serde(default)]
+    pub logs: CacheLogsSpec,
+}
+
+/// `logs: { slow: true, engine: true, retention_days: 30 }`: each log type
+/// goes to a log group of its own, in JSON.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CacheLogsSpec {
+    /// Commands slower than `slowlog-log-slower-than` (a parameter).
+    #[serde(default)]
+    pub slow: bool,
+    /// The engine's own log: failovers, replication, persistence.
+    #[serde(default)]
+    pub engine: bool,
+    #[serde(default = "default_cache_log_days")]
+    pub retention_days: i64,
+}
+
+fn default_cache_log_days() -> i64 {
+    30
+}
+
+impl Default for CacheLogsSpec {
+    fn default() -> Self {
+        CacheLogsSpec {
+            slow: false,
+            engine: false,
+            retention_days: default_cache_log_days(),
+        }
+    }
+}
+
+impl CacheLogsSpec {
+    /// The log types switched on, as (ElastiCache's name, logical-id part).
+    pub fn types(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            (self.slow, ("slow-log", "Slow")),
+            (self.engine, ("engine-log", "Engine")),
+        ]
+        .into_iter()
+        .filter_map(|(on, t)| on.then_some(t))
+        .collect()
+    }
 }
 
 impl CacheSpec {
