@@ -673,8 +673,9 @@ fn check_ecs_names(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
                     .error(Code::App063, field, format!("the ECS name '{name}' {why}"))
                     .help("rename it: 1-255 letters, digits, '-' and '_'"),
             );
-        } else if let Some((other, _, _)) = fields[..i]
+        } else if let Some((other, _, _)) = fields
             .iter()
+            .take(i)
             .find(|(_, n, w)| n == name && w == what && what.is_some())
         {
             out.push(
