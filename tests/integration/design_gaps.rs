@@ -465,3 +465,155 @@ fn a_cache_log_retention_must_be_a_cloudwatch_period() {
         "{err}"
     );
 }
+
+const REPLICA_KEY: &str =
+    "arn:aws:kms:ap-northeast-3:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+#[test]
+fn a_bucket_replicates_to_another_region_with_kms_encrypted_replicas_and_a_narrow_role() {
+    // Document 004, 3: S3 Cross-Region Replication.
+    let t = template_json(&synth_example("eyewear-retail", "prod"), "main");
+    let r = &t["Resources"];
+    let bucket = &r["UploadsBucket"]["Properties"];
+    assert_eq!(bucket["VersioningConfiguration"]["Status"], "Enabled");
+    let config = &bucket["ReplicationConfiguration"];
+    assert_eq!(
+        config["Role"],
+        json!({"Fn::GetAtt": ["UploadsBucketReplicationRole", "Arn"]})
+    );
+    let rule = &config["Rules"][0];
+    assert_eq!(rule["Status"], "Enabled");
+    assert_eq!(
+        rule["Destination"],
+        json!({"Bucket": "arn:aws:s3:::eyewear-retail-uploads-replica-prod",
+               "EncryptionConfiguration": {"ReplicaKmsKeyID": REPLICA_KEY}})
+    );
+    assert_eq!(
+        rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"],
+        "Enabled"
+    );
+    assert_eq!(rule["DeleteMarkerReplication"]["Status"], "Disabled");
+
+    // Only S3, for this account, may assume the role.
+    let role = &r["UploadsBucketReplicationRole"]["Properties"];
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"];
+    assert_eq!(trust.as_array().unwrap().len(), 1);
+    assert_eq!(
+        trust[0]["Principal"],
+        json!({"Service": "s3.amazonaws.com"})
+    );
+    assert_eq!(
+        trust[0]["Condition"]["StringEquals"]["aws:SourceAccount"],
+        json!({"Ref": "AWS::AccountId"})
+    );
+    // Every grant names this bucket, the destination or one of the two keys.
+    let statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let source = "arn:${AWS::Partition}:s3:::eyewear-retail-uploads-prod";
+    let mut actions = Vec::new();
+    for s in statements {
+        assert_eq!(s["Effect"], "Allow");
+        for resource in s["Resource"].as_array().unwrap() {
+            let allowed = [
+                json!({"Fn::Sub": source}),
+                json!({"Fn::Sub": format!("{source}/*")}),
+                json!("arn:aws:s3:::eyewear-retail-uploads-replica-prod/*"),
+                json!({"Fn::GetAtt": ["DataKey", "Arn"]}),
+                json!(REPLICA_KEY),
+            ];
+            assert!(allowed.contains(resource), "{s}");
+        }
+        actions.extend(s["Action"].as_array().unwrap().iter().cloned());
+        if s["Action"].to_string().contains("kms:") {
+            assert!(
+                s["Condition"]["StringEquals"]["kms:ViaService"].is_string()
+                    || s["Condition"]["StringEquals"]["kms:ViaService"].is_object(),
+                "{s}"
+            );
+        }
+    }
+    assert!(
+        actions.iter().all(|a| !a.as_str().unwrap().ends_with('*')),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&json!("s3:ReplicateObject")));
+    assert!(actions.contains(&json!("kms:Encrypt")));
+    let encrypt = statements
+        .iter()
+        .find(|s| s["Sid"] == "EncryptReplicas")
+        .unwrap();
+    assert_eq!(
+        encrypt["Condition"]["StringEquals"]["kms:ViaService"],
+        "s3.ap-northeast-3.amazonaws.com"
+    );
+
+    // Each environment has its own destination, dev none.
+    let t = template_json(&synth_example("eyewear-retail", "staging"), "main");
+    assert_eq!(
+        t["Resources"]["UploadsBucket"]["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destination"]
+            ["Bucket"],
+        "arn:aws:s3:::eyewear-retail-uploads-replica-staging"
+    );
+    let t = template_json(&synth_example("eyewear-retail", "dev"), "main");
+    assert!(
+        t["Resources"]["UploadsBucket"]["Properties"]
+            .get("ReplicationConfiguration")
+            .is_none()
+    );
+    assert!(t["Resources"].get("UploadsBucketReplicationRole").is_none());
+}
+
+#[test]
+fn a_replicated_bucket_is_versioned_encrypted_named_and_its_arns_well_formed() {
+    let bucket = |extra: &str, replication: &str| {
+        format!(
+            "{VALID}keys:\n  data: {{}}\nbuckets:\n  uploads:\n{extra}    replication: {replication}\n"
+        )
+    };
+    let good = format!("{{ destination: \"arn:aws:s3:::replica\", kms_key: \"{REPLICA_KEY}\" }}");
+    let complete = "    name: uploads\n    versioned: true\n    kms_key: data\n";
+    let err = refused(&bucket("", &good));
+    assert!(err.contains("DATA042"), "{err}");
+    for (what, fix) in [
+        ("versioned", "add 'versioned: true'"),
+        ("kms_key", "add 'kms_key: <key>'"),
+        ("name", "add 'name: <stem>'"),
+    ] {
+        assert!(
+            err.contains(&format!("a replicated bucket needs '{what}'")),
+            "{err}"
+        );
+        assert!(err.contains(fix), "{err}");
+    }
+    assert!(err.contains("main.yaml:35"), "{err}");
+    let err = refused(&bucket(
+        complete,
+        &format!("{{ destination: replica, kms_key: \"{REPLICA_KEY}\" }}"),
+    ));
+    assert!(
+        err.contains("DATA041") && err.contains("'replica' is not an S3 bucket ARN"),
+        "{err}"
+    );
+    assert!(
+        err.contains("main.yaml:38") && err.contains("arn:aws:s3:::<bucket-name>"),
+        "{err}"
+    );
+    let alias = "arn:aws:kms:ap-northeast-3:123456789012:alias/replicas";
+    let err = refused(&bucket(
+        complete,
+        &format!("{{ destination: \"arn:aws:s3:::replica\", kms_key: \"{alias}\" }}"),
+    ));
+    assert!(
+        err.contains("DATA041") && err.contains("is not a KMS key ARN"),
+        "{err}"
+    );
+    let same_region = REPLICA_KEY.replace("ap-northeast-3", "ap-northeast-1");
+    let err = refused(&bucket(
+        complete,
+        &format!("{{ destination: \"arn:aws:s3:::replica\", kms_key: \"{same_region}\" }}"),
+    ));
+    assert!(err.contains("not cross-region replication"), "{err}");
+    // A complete one passes the linters.
+    assert_lint_and_checkov_clean(&bucket(complete, &good));
+}

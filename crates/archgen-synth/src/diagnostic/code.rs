@@ -489,6 +489,16 @@ codes! {
          slow log and the engine log to log groups of their own, kept for `retention_days`: one \
          of the periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, \
          400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).";
+    Data041 = "DATA041", "a bucket's replication destination or key is malformed",
+        "`replication: { destination: arn:aws:s3:::<bucket>, kms_key: arn:aws:kms:<region>:<account>:key/<id> }` \
+         names an existing, versioned bucket in another region and a key of that region, which \
+         encrypts the replicas. The key is a key ARN (the replication role is granted \
+         `kms:Encrypt` on it), in another region than the stack's.";
+    Data042 = "DATA042", "a replicated bucket is not versioned, not SSE-KMS or not named",
+        "S3 replicates object versions, so the bucket is `versioned: true`; replicas are \
+         encrypted with the destination's key only for SSE-KMS objects, so it has a `kms_key`; \
+         and the replication role's policy names the bucket before it exists, so it has a \
+         `name` (archgen appends -<environment>).";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

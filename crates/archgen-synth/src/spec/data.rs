@@ -365,6 +365,29 @@ pub struct BucketSpec {
     pub access_logs: Option<String>,
     #[serde(default = "yes")]
     pub retain: bool,
+    /// Cross-region replication of every object to an existing bucket.
+    #[serde(default)]
+    pub replication: Option<ReplicationSpec>,
+}
+
+/// `replication: { destination: arn:aws:s3:::name, kms_key: arn:aws:kms:... }`:
+/// the destination bucket exists (usually per environment, in another
+/// region, versioned) and its region's key encrypts the replicas.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicationSpec {
+    /// ARN of the destination bucket.
+    pub destination: String,
+    /// ARN of the KMS key in the destination's region that encrypts replicas.
+    pub kms_key: String,
+}
+
+impl ReplicationSpec {
+    /// The region of the destination, from the key's ARN
+    /// (`arn:aws:kms:<region>:<account>:key/<id>`).
+    pub fn destination_region(&self) -> Option<&str> {
+        self.kms_key.split(':').nth(3).filter(|r| !r.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
