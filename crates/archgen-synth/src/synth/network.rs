@@ -349,7 +349,8 @@ pub fn admit_workloads_to_endpoints(t: &mut Template, workloads: &[(String, Stri
     else {
         return;
     };
-    sg.group_description = "Interface VPC endpoints: HTTPS from the stack's workloads only".into();
+    sg.group_description =
+        "Interface VPC endpoints: HTTPS from the workloads of the stack only".into();
     sg.security_group_ingress = Some(
         workloads
             .iter()
