@@ -8,6 +8,7 @@ mod cfn_rules;
 mod cli;
 mod compliance;
 mod data;
+mod design_gaps;
 mod distribution;
 mod docs;
 mod edge;

@@ -61,7 +61,7 @@ fn isolated_tiers_have_no_route_out_and_no_subnet_gets_public_ips() {
 }
 
 #[test]
-fn endpoints_without_nat_admit_https_from_the_vpc_only() {
+fn endpoints_without_nat_admit_https_from_the_stacks_workloads_only() {
     // Without NAT an image comes from ECR (NET017 refuses Docker Hub).
     let spec = VALID
         .replace(
@@ -79,7 +79,12 @@ fn endpoints_without_nat_admit_https_from_the_vpc_only() {
     let sg = &t["Resources"]["EndpointSecurityGroup"]["Properties"];
     assert_eq!(
         sg["SecurityGroupIngress"],
-        json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}, "Description": "HTTPS from inside the VPC"}])
+        json!([
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "Description": "HTTPS from the web service",
+             "SourceSecurityGroupId": {"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}},
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "Description": "HTTPS from the worker service",
+             "SourceSecurityGroupId": {"Fn::GetAtt": ["WorkerSecurityGroup", "GroupId"]}}
+        ])
     );
     let interface = resources_of(&t, "AWS::EC2::VPCEndpoint")
         .into_iter()

@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::kinds::Kind;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{
-    DEFAULT_ROUTE_PRIORITY, ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec,
+    ALL_OUTBOUND_PREFIX, DEFAULT_ROUTE_PRIORITY, ImageSpec, Ingress, RouteFrom, Scheme, ServiceSpec,
 };
 use crate::spec::edge::{AttachTarget, WafScope};
 use crate::template::logs::RETENTION_DAYS;
@@ -88,6 +88,7 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
         .load_balancer
         .as_ref()
         .is_some_and(|lb| lb.ingress == Ingress::Cloudfront);
+    check_ecs_names(stack, &mut out);
     for (key, s) in &spec.services {
         check_service(stack, key, s, &components, &mut out);
         if let Some(route) = &s.route {
@@ -325,6 +326,37 @@ fn check_load_balancer(
             );
         }
     }
+    if !lb.redirect_http && lb.certificate.is_none() {
+        out.push(
+            stack
+                .error(Code::App061, "load_balancer.redirect_http", "'redirect_http: false' leaves no listener: without a certificate the load balancer serves only HTTP on 80")
+                .help("add 'certificate:' (HTTPS on 443, then nothing on 80), or drop 'redirect_http'"),
+        );
+    }
+    if lb.ingress == Ingress::Api {
+        let api_reaches_it = stack.spec.api.as_ref().is_some_and(|api| {
+            api.routes
+                .values()
+                .any(|r| r.target == crate::spec::api::LOAD_BALANCER)
+        });
+        if lb.scheme != Scheme::Internal {
+            out.push(
+                stack
+                    .error(Code::App064, "load_balancer.ingress", "only the API may reach the load balancer, but it is internet-facing")
+                    .help("add 'scheme: internal' (the API's VPC link reaches it inside the VPC), or drop 'ingress: api'"),
+            );
+        } else if !api_reaches_it {
+            out.push(
+                stack
+                    .error(
+                        Code::App064,
+                        "load_balancer.ingress",
+                        "only the API may reach the load balancer, but no API route targets it",
+                    )
+                    .help("add an API route with 'target: load-balancer', or drop 'ingress: api'"),
+            );
+        }
+    }
     if lb.ingress == Ingress::Cloudfront {
         if lb.scheme != Scheme::InternetFacing {
             out.push(
@@ -436,6 +468,9 @@ fn check_service(
     out: &mut Vec<Diagnostic>,
 ) {
     let base = format!("services.{key}");
+    if let Some(all) = &s.allow_all_outbound {
+        check_all_outbound_reason(stack, &base, all.reason.as_deref(), out);
+    }
     if !is_name(key, 32) {
         out.push(
             stack
@@ -694,5 +729,87 @@ fn check_service(
                 )
                 .help("min_healthy_percent 0-100, max_percent 100-400"),
         );
+    }
+}
+
+/// The reason becomes a security-group rule description, which EC2 limits
+/// to 255 characters of a small set.
+fn check_all_outbound_reason(
+    stack: &ResolvedStack,
+    base: &str,
+    reason: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let field = format!("{base}.allow_all_outbound");
+    let reason = reason.map(str::trim).unwrap_or_default();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c);
+    let max = 255 - ALL_OUTBOUND_PREFIX.len();
+    let problem = if reason.is_empty() {
+        "all outbound traffic is allowed without a reason".to_string()
+    } else if reason.len() > max {
+        format!(
+            "the reason is {} characters; a rule description holds {max} after archgen's prefix",
+            reason.len()
+        )
+    } else if let Some(c) = reason.chars().find(|c| !allowed(*c)) {
+        format!("the reason contains '{c}', which a security-group rule description cannot hold")
+    } else {
+        return;
+    };
+    out.push(
+        stack
+            .error(Code::App062, &field, problem)
+            .help("say why in 'reason: ...' (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*), e.g. allow_all_outbound: { reason: \"calls partner SFTP servers on port 22\" }; or drop allow_all_outbound to keep the egress derived from connections"),
+    );
+}
+
+/// Explicit ECS names: AWS's characters and length, and one service per
+/// name and family within the stack's cluster.
+fn check_ecs_names(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
+    let spec = &stack.spec;
+    let mut fields: Vec<(String, &str, Option<String>)> = Vec::new();
+    if let Some(name) = &spec.cluster.name {
+        fields.push(("cluster.name".into(), name, None));
+    }
+    for (key, s) in &spec.services {
+        for (what, name) in [("name", &s.name), ("family", &s.family)] {
+            if let Some(name) = name {
+                fields.push((
+                    format!("services.{key}.{what}"),
+                    name,
+                    Some(what.to_string()),
+                ));
+            }
+        }
+    }
+    for (i, (field, name, what)) in fields.iter().enumerate() {
+        if let Some(why) = names::ECS.problem(name) {
+            out.push(
+                stack
+                    .error(Code::App063, field, format!("the ECS name '{name}' {why}"))
+                    .help("rename it: 1-255 letters, digits, '-' and '_'"),
+            );
+        } else if let Some((other, _, _)) = fields
+            .iter()
+            .take(i)
+            .find(|(_, n, w)| n == name && w == what && what.is_some())
+        {
+            out.push(
+                stack
+                    .error(
+                        Code::App063,
+                        field,
+                        format!(
+                            "'{name}' is already the {} in {other}",
+                            if what.as_deref() == Some("family") {
+                                "task family"
+                            } else {
+                                "service name"
+                            }
+                        ),
+                    )
+                    .help("give each service its own name and task family in the cluster"),
+            );
+        }
     }
 }

@@ -546,6 +546,19 @@ fn parameter_help(e: &ParameterError) -> &'static str {
 fn check_cache(out: &mut Out, name: &str, c: &CacheSpec) -> CacheValues {
     let base = format!("caches.{name}");
     let f = |s: &str| format!("{base}.{s}");
+    if (c.logs.slow || c.logs.engine)
+        && !crate::template::logs::RETENTION_DAYS.contains(&c.logs.retention_days)
+    {
+        out.err(
+            Code::Data040,
+            &f("logs.retention_days"),
+            format!(
+                "{} days is not a CloudWatch Logs retention period",
+                c.logs.retention_days
+            ),
+            "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ...",
+        );
+    }
     let versions = catalog::cache_versions(c.engine);
     if !versions.contains(&c.version.as_str()) {
         out.err(
@@ -679,6 +692,86 @@ pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Cross-region replication: ARNs S3 and KMS accept, and a source bucket
+/// that can be replicated with KMS-encrypted replicas.
+fn check_replication(out: &mut Out, base: &str, b: &BucketSpec, r: &ReplicationSpec) {
+    let field = |s: &str| format!("{base}.replication.{s}");
+    let destination_name = r.destination.strip_prefix("arn:aws:s3:::");
+    if destination_name.is_none_or(|n| bucket_name_problem(n).is_some()) {
+        out.err(
+            Code::Data041,
+            &field("destination"),
+            format!("'{}' is not an S3 bucket ARN", r.destination),
+            "give the existing destination bucket's ARN: arn:aws:s3:::<bucket-name>",
+        );
+    }
+    let key_parts: Vec<&str> = r.kms_key.split(':').collect();
+    let key_ok = key_parts.len() == 6
+        && key_parts.first() == Some(&"arn")
+        && key_parts.get(1) == Some(&"aws")
+        && key_parts.get(2) == Some(&"kms")
+        && r.destination_region().is_some_and(|region| {
+            region.split('-').count() >= 3
+                && region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+        && key_parts
+            .get(4)
+            .is_some_and(|a| a.len() == 12 && a.chars().all(|c| c.is_ascii_digit()))
+        && key_parts
+            .get(5)
+            .is_some_and(|k| k.strip_prefix("key/").is_some_and(|id| !id.is_empty()));
+    if !key_ok {
+        out.err(
+            Code::Data041,
+            &field("kms_key"),
+            format!("'{}' is not a KMS key ARN", r.kms_key),
+            "give the ARN of a key in the destination's region: arn:aws:kms:<region>:<account>:key/<key-id> (not an alias: the replication role is granted on the key)",
+        );
+    } else if r.destination_region() == Some(out.stack.spec.region.as_str()) {
+        out.err(
+            Code::Data041,
+            &field("kms_key"),
+            format!(
+                "the key is in {}, the stack's own region: this is not cross-region replication",
+                out.stack.spec.region
+            ),
+            "use a destination bucket and key in another region",
+        );
+    }
+    let needs = [
+        (
+            !b.versioned,
+            "versioned",
+            "S3 replicates versions: the bucket must be versioned",
+            "add 'versioned: true' (the destination bucket must be versioned too)",
+        ),
+        (
+            b.kms_key.is_none(),
+            "kms_key",
+            "replicas are encrypted with the destination key only when the source objects are SSE-KMS",
+            "add 'kms_key: <key>' from keys: to the bucket",
+        ),
+        (
+            b.name.is_none(),
+            "name",
+            "the replication role's policy must name the bucket before CloudFormation creates it",
+            "add 'name: <stem>' (archgen appends -<environment>)",
+        ),
+    ];
+    for (missing, what, why, fix) in needs {
+        if missing {
+            out.err(
+                Code::Data042,
+                &field("destination"),
+                format!("a replicated bucket needs '{what}': {why}"),
+                fix,
+            );
+        }
+    }
+}
+
 fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
     let base = format!("buckets.{name}");
     let f = |s: &str| format!("{base}.{s}");
@@ -689,6 +782,9 @@ fn check_bucket(out: &mut Out, name: &str, b: &BucketSpec) {
         }
     }
     check_key_ref(out, &f("kms_key"), &b.kms_key);
+    if let Some(r) = &b.replication {
+        check_replication(out, &base, b, r);
+    }
     if let Some(target) = &b.access_logs {
         match out.stack.spec.buckets.get(target) {
             None => {

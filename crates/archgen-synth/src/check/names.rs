@@ -170,6 +170,15 @@ pub const SNS_DISPLAY_NAME: NameRule = NameRule {
     extra: none,
 };
 
+pub const ECS: NameRule = NameRule {
+    resource: "ECS cluster, service or task family",
+    min: 1,
+    max: 255,
+    allowed: word_hyphen,
+    allowed_text: "letters, digits, '-' and '_'",
+    extra: none,
+};
+
 pub const S3_BUCKET: NameRule = NameRule {
     resource: "S3 bucket",
     min: 3,
@@ -192,6 +201,7 @@ pub const RULES: &[&NameRule] = &[
     &SECRETS_MANAGER,
     &SNS_DISPLAY_NAME,
     &S3_BUCKET,
+    &ECS,
 ];
 
 /// A name archgen will give a resource, and where in the spec it comes from.

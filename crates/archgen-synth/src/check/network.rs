@@ -11,7 +11,8 @@ use crate::naming::pascal;
 use crate::spec::ResolvedStack;
 use crate::spec::app::{ImageSpec, SecretSpec};
 use crate::spec::network::{
-    GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones, first_tier_of,
+    EndpointAccess, GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NatMode, NetworkSpec, TierKind, Zones,
+    first_tier_of,
 };
 use crate::spec::value::cidr;
 use crate::template::logs::RETENTION_DAYS;
@@ -671,5 +672,17 @@ fn check_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut Vec<Diagn
                 .help("add a private or isolated tier for the endpoints"),
         ),
         None => {}
+    } // Admitting workloads when there are none would leave the endpoints
+    // reachable by nothing.
+    let spec = &stack.spec;
+    if net.endpoint_access == Some(EndpointAccess::Workloads)
+        && spec.services.is_empty()
+        && spec.functions.is_empty()
+    {
+        out.push(
+            stack
+                .error(Code::Net023, "network.endpoint_access", "the endpoints would admit the stack's workloads, but it runs no service or function")
+                .help("use 'endpoint_access: vpc' when workloads of other stacks use this VPC's endpoints, or drop it"),
+        );
     }
 }

@@ -336,6 +336,31 @@ codes! {
          that uses it as an origin. Without one, synth prints a warning (exit 0); in an environment \
          that says `production: true` it is an error. To go without on purpose, say why:\n\n    \
          load_balancer:\n      web_acl: { required: false, reason: internal tool behind SSO }";
+    App061 = "APP061", "a load balancer without a certificate cannot listen on 443 only",
+        "`redirect_http: false` drops the port-80 listener that redirects to HTTPS, so the load \
+         balancer listens on 443 only and its security group admits 443 only. Without a \
+         `certificate:` there is no HTTPS listener, so nothing would be left: add a certificate, or \
+         drop `redirect_http`.\n\n    load_balancer:\n      certificate: { domain: api.example.com, \
+         hosted_zone_id: Z0123456789EXAMPLE }\n      redirect_http: false";
+    App062 = "APP062", "a service allows all outbound traffic without a reason",
+        "A service's security group allows HTTPS out plus exactly the ports of its connections. \
+         `allow_all_outbound` replaces that with every protocol to anywhere; it needs a \
+         `reason`, which becomes the egress rule's description in the template.\n\n    \
+         services:\n      api:\n        allow_all_outbound: { reason: \"calls partner SFTP servers on \
+         port 22\" }";
+    App063 = "APP063", "an ECS cluster, service or task family name is invalid",
+        "`cluster: { name: ... }`, `services.<key>.name` and `services.<key>.family` are \
+         1-255 letters, digits, '-' and '_', and two services of the stack cannot share a name \
+         or a family. A fixed cluster or service name makes any update that replaces the \
+         resource fail (the new one cannot take the old one's name): rename it in the same \
+         change, or leave it to CloudFormation.\n\n    cluster: { name: user-management-api-cluster }\n    \
+         services:\n      api: { name: api-service, family: api-task }";
+    App064 = "APP064", "a load balancer only the API may reach is internet-facing or unused by the API",
+        "`ingress: api` lets only the API's VPC link reach the load balancer: its security group \
+         admits the VPC link's security group on the listener port and nothing else (no CIDR, no \
+         port-80 listener). That load balancer is `scheme: internal`, and an API route must \
+         target it.\n\n    load_balancer: { scheme: internal, ingress: api }\n    api:\n      \
+         routes:\n        backend: { key: \"ANY /api/{proxy+}\", target: load-balancer }";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
@@ -396,6 +421,12 @@ codes! {
          under `network.tiers` (its type and CIDRs, as they are), one `subnet-...` id per zone in \
          zone order. archgen creates nothing in it: routes, NAT gateways, endpoints and flow logs \
          are the owner's, so `endpoints` is refused.";
+    Net023 = "NET023", "the endpoints admit the stack's workloads, but it has none",
+        "`network.endpoint_access` says who the interface endpoints' security group admits on \
+         443: `workloads` (each service's and function's security group of the stack; the default \
+         when the stack runs some and declares no raw `resources:`) or `vpc` (the VPC's CIDR, the \
+         default otherwise, for VPCs whose workloads live in other stacks or in raw resources). \
+         `workloads` in a stack without services or functions would admit nothing.";
 
     // Data.
     Data001 = "DATA001", "a component name cannot be used in resource names",
@@ -509,6 +540,21 @@ codes! {
          rotates every 1 to 1000 days. A secret referenced by `arn` is not generated here, and a \
          secret with its own `rotation: { function_arn }` already has a rotation function: \
          remove one of the two.\n\n    secrets:\n      jwt: { generate: { length: 64 }, rotation_days: 90 }";
+    Data040 = "DATA040", "a cache's log retention is not a CloudWatch Logs period",
+        "`caches.<key>.logs: { slow: true, engine: true, retention_days: 30 }` delivers the \
+         slow log and the engine log to log groups of their own, kept for `retention_days`: one \
+         of the periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, \
+         400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).";
+    Data041 = "DATA041", "a bucket's replication destination or key is malformed",
+        "`replication: { destination: arn:aws:s3:::<bucket>, kms_key: arn:aws:kms:<region>:<account>:key/<id> }` \
+         names an existing, versioned bucket in another region and a key of that region, which \
+         encrypts the replicas. The key is a key ARN (the replication role is granted \
+         `kms:Encrypt` on it), in another region than the stack's.";
+    Data042 = "DATA042", "a replicated bucket is not versioned, not SSE-KMS or not named",
+        "S3 replicates object versions, so the bucket is `versioned: true`; replicas are \
+         encrypted with the destination's key only for SSE-KMS objects, so it has a `kms_key`; \
+         and the replication role's policy names the bucket before it exists, so it has a \
+         `name` (archgen appends -<environment>).";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

@@ -28,6 +28,10 @@ pub struct LoadBalancerSpec {
     /// HTTPS on 443 with this certificate; HTTP 80 then redirects to HTTPS.
     #[serde(default)]
     pub certificate: Option<CertificateSpec>,
+    /// With a certificate: also listen on HTTP 80 to redirect to HTTPS.
+    /// `false` listens on 443 only, and the security group admits 443 only.
+    #[serde(default = "yes")]
+    pub redirect_http: bool,
     #[serde(default = "default_ssl_policy")]
     pub ssl_policy: String,
     #[serde(default = "default_idle_timeout")]
@@ -91,6 +95,9 @@ pub enum Ingress {
     /// An internal load balancer that CloudFront reaches through a VPC
     /// origin (`AWS::CloudFront::VpcOrigin`): it has no public address.
     VpcOrigin,
+    /// Only the API's VPC link (an internal load balancer): the security
+    /// group admits the VPC link's security group and nothing else.
+    Api,
 }
 
 impl Ingress {
@@ -203,11 +210,28 @@ pub struct RepositorySpec {
     pub expire_untagged_days: Option<u32>,
 }
 
+/// `cluster:`: the ECS cluster of the stack's services.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    /// Cluster name (default `<app>-<env>-cluster`).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     pub image: ImageSpec,
+    /// ECS service name (default: CloudFormation's). A fixed name makes an
+    /// update that replaces the service fail.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Task definition family (default `<app>-<env>-<key>`).
+    #[serde(default)]
+    pub family: Option<String>,
     /// Fargate task CPU units (256, 512, 1024, ...).
     pub cpu: u32,
     /// Fargate task memory in MiB; must pair with `cpu`.
@@ -261,11 +285,29 @@ pub struct ServiceSpec {
     /// (the app finds it at AWS_XRAY_DAEMON_ADDRESS).
     #[serde(default)]
     pub tracing: bool,
+    /// Let the tasks send anything anywhere, instead of the egress derived
+    /// from connections (HTTPS plus each connection's port). Off by
+    /// default; on, it must say why.
+    #[serde(default)]
+    pub allow_all_outbound: Option<AllOutboundSpec>,
     #[serde(default = "default_min_healthy")]
     pub min_healthy_percent: u32,
     #[serde(default = "default_max_percent")]
     pub max_percent: u32,
 }
+
+/// `allow_all_outbound: { reason: ... }`: the reason is required (APP062)
+/// and becomes the egress rule's description.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AllOutboundSpec {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The egress rule's description starts so; the reason follows it.
+pub const ALL_OUTBOUND_PREFIX: &str = "all outbound traffic, allowed by the spec: ";
 
 fn default_log_retention() -> i64 {
     30

@@ -286,6 +286,9 @@ pub struct CacheSpec {
     /// The AUTH token archgen generates into Secrets Manager.
     #[serde(default)]
     pub auth_token: AuthTokenSpec,
+    /// Slow-log and engine-log delivery to CloudWatch Logs (off by default).
+    #[serde(default)]
+    pub logs: CacheLogsSpec,
 }
 
 /// `caches.<name>.auth_token:`: how the generated AUTH token is kept.
@@ -300,6 +303,49 @@ pub struct AuthTokenSpec {
     /// strategy: the previous token stays valid while clients move).
     #[serde(default)]
     pub rotation_days: Option<u32>,
+}
+
+/// `logs: { slow: true, engine: true, retention_days: 30 }`: each log type
+/// goes to a log group of its own, in JSON.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CacheLogsSpec {
+    /// Commands slower than `slowlog-log-slower-than` (a parameter).
+    #[serde(default)]
+    pub slow: bool,
+    /// The engine's own log: failovers, replication, persistence.
+    #[serde(default)]
+    pub engine: bool,
+    #[serde(default = "default_cache_log_days")]
+    pub retention_days: i64,
+}
+
+fn default_cache_log_days() -> i64 {
+    30
+}
+
+impl Default for CacheLogsSpec {
+    fn default() -> Self {
+        CacheLogsSpec {
+            slow: false,
+            engine: false,
+            retention_days: default_cache_log_days(),
+        }
+    }
+}
+
+impl CacheLogsSpec {
+    /// The log types switched on, as (ElastiCache's name, logical-id part).
+    pub fn types(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            (self.slow, ("slow-log", "Slow")),
+            (self.engine, ("engine-log", "Engine")),
+        ]
+        .into_iter()
+        .filter_map(|(on, t)| on.then_some(t))
+        .collect()
+    }
 }
 
 impl CacheSpec {
@@ -356,6 +402,30 @@ pub struct BucketSpec {
     pub access_logs: Option<String>,
     #[serde(default = "yes")]
     pub retain: bool,
+    /// Cross-region replication of every object to an existing bucket.
+    #[serde(default)]
+    pub replication: Option<ReplicationSpec>,
+}
+
+/// `replication: { destination: arn:aws:s3:::name, kms_key: arn:aws:kms:... }`:
+/// the destination bucket exists (usually per environment, in another
+/// region, versioned) and its region's key encrypts the replicas.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicationSpec {
+    /// ARN of the destination bucket.
+    pub destination: String,
+    /// ARN of the KMS key in the destination's region that encrypts replicas.
+    pub kms_key: String,
+}
+
+impl ReplicationSpec {
+    /// The region of the destination, from the key's ARN
+    /// (`arn:aws:kms:<region>:<account>:key/<id>`).
+    pub fn destination_region(&self) -> Option<&str> {
+        self.kms_key.split(':').nth(3).filter(|r| !r.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -93,6 +93,9 @@ stack_spec! {
         repositories: IndexMap<String, app::RepositorySpec>,
         #[serde(default)]
         load_balancer: Option<app::LoadBalancerSpec>,
+        /// The ECS cluster the services run in.
+        #[serde(default)]
+        cluster: app::ClusterSpec,
         /// An HTTP API in front of the load balancer or functions.
         #[serde(default)]
         api: Option<api::ApiSpec>,

@@ -27,6 +27,12 @@ pub struct NetworkSpec {
     /// private tier, else the first isolated one).
     #[serde(default)]
     pub endpoint_tier: Option<String>,
+    /// Who the interface endpoints' security group admits on 443: the
+    /// stack's workloads (each service's and function's group) or the
+    /// VPC's CIDR. Default: `workloads` when the stack holds every workload
+    /// that can be in the VPC, see [`StackSpec::endpoint_access`].
+    #[serde(default)]
+    pub endpoint_access: Option<EndpointAccess>,
     #[serde(default)]
     pub flow_logs: FlowLogsSpec,
     /// Strip every rule from the VPC's default security group (a small custom
@@ -288,6 +294,36 @@ fn next_free(vpc: Ipv4Net, mask: u8, taken: &[Ipv4Net]) -> Option<Ipv4Net> {
     })
 }
 
+/// Sources the interface endpoints' security group admits.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointAccess {
+    /// Each service's and function's security group of the stack.
+    Workloads,
+    /// The VPC's CIDR: anything in the VPC.
+    Vpc,
+}
+
+impl crate::spec::StackSpec {
+    /// The spec's choice, else `workloads` when archgen knows every
+    /// workload in the VPC: the stack runs services or functions and no raw
+    /// resources (which may be anything in the VPC). A stack without
+    /// workloads (a network shared through its exports) keeps the CIDR.
+    pub fn endpoint_access(&self) -> EndpointAccess {
+        let chosen = self.network.as_ref().and_then(|n| n.endpoint_access);
+        chosen.unwrap_or(
+            if (!self.services.is_empty() || !self.functions.is_empty())
+                && self.resources.is_empty()
+            {
+                EndpointAccess::Workloads
+            } else {
+                EndpointAccess::Vpc
+            },
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +354,7 @@ mod tests {
             nat: NatMode::Single,
             endpoints: vec![],
             endpoint_tier: None,
+            endpoint_access: None,
             flow_logs: FlowLogsSpec::default(),
             restrict_default_security_group: true,
             existing: None,

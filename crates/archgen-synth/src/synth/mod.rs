@@ -22,6 +22,7 @@ pub mod raw;
 use crate::check::CheckedStack;
 use crate::manifest::Manifest;
 use crate::naming::Names;
+use crate::spec::network::EndpointAccess;
 use crate::template::{Tag, Template};
 
 /// Everything synth produced for one environment, still in memory.
@@ -171,6 +172,25 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     // Raw resources are merged after every builder ran: one each.
     if let Some(raw) = sizes.iter_mut().find(|s| s.block == "resources") {
         raw.resources = spec.resources.len();
+    }
+    if spec.endpoint_access() == EndpointAccess::Workloads {
+        let workloads: Vec<(String, String)> = spec
+            .services
+            .keys()
+            .map(|k| {
+                (
+                    format!("the {k} service"),
+                    app::service::security_group_id(k),
+                )
+            })
+            .chain(spec.functions.keys().map(|f| {
+                (
+                    format!("the {f} function"),
+                    messaging::function::security_group_id(f),
+                )
+            }))
+            .collect();
+        network::admit_workloads_to_endpoints(&mut t, &workloads);
     }
     api::build(&mut t, &ctx);
     // After the components, whose ARNs the backup plans select.

@@ -12,7 +12,7 @@ use crate::spec::network::{
 };
 use crate::template::ec2::*;
 use crate::template::iam::{PolicyDocument, Role, Statement, role};
-use crate::template::{Export, Expr, Output, Tag, Template};
+use crate::template::{Export, Expr, Output, Props, Tag, Template};
 
 /// What later builders need from the network.
 #[derive(Debug, Clone)]
@@ -297,7 +297,7 @@ fn build_endpoints(
     );
     let Some(tier) = tier else { return };
     t.add(
-        "EndpointSecurityGroup",
+        ENDPOINT_SG,
         SecurityGroup {
             group_description: "Interface VPC endpoints: HTTPS from inside the VPC only".into(),
             vpc_id: Some(refs.vpc_id.clone()),
@@ -331,11 +331,39 @@ fn build_endpoints(
                 vpc_endpoint_type: Some("Interface".into()),
                 private_dns_enabled: Some((e != "s3-interface").into()),
                 subnet_ids: Some(refs.subnets[&tier].clone()),
-                security_group_ids: Some(vec![Expr::r#ref("EndpointSecurityGroup")]),
+                security_group_ids: Some(vec![Expr::r#ref(ENDPOINT_SG)]),
                 ..Default::default()
             },
         );
     }
+}
+
+pub const ENDPOINT_SG: &str = "EndpointSecurityGroup";
+
+/// `endpoint_access: workloads`: the interface endpoints' group admits
+/// HTTPS from each workload's group (document 002's VPCE SG: "App SG (443)")
+/// instead of the whole VPC. Runs after the workloads are built; `workloads`
+/// are (label, security group logical id), in spec order.
+pub fn admit_workloads_to_endpoints(t: &mut Template, workloads: &[(String, String)]) {
+    let Some(Props::Ec2SecurityGroup(sg)) = t.resources.get_mut(ENDPOINT_SG).map(|r| &mut r.props)
+    else {
+        return;
+    };
+    sg.group_description =
+        "Interface VPC endpoints: HTTPS from the workloads of the stack only".into();
+    sg.security_group_ingress = Some(
+        workloads
+            .iter()
+            .map(|(label, group)| security_group::Ingress {
+                ip_protocol: "tcp".into(),
+                from_port: Some(443.into()),
+                to_port: Some(443.into()),
+                source_security_group_id: Some(Expr::get_att(group, "GroupId")),
+                description: Some(format!("HTTPS from {label}").into()),
+                ..Default::default()
+            })
+            .collect(),
+    );
 }
 
 fn build_flow_logs(t: &mut Template, net: &NetworkSpec, named: &dyn Fn(&str) -> Vec<Tag>) {

@@ -52,6 +52,11 @@ pub fn build(
     let subnets = net.subnets.get(&tier)?.clone();
     let https = lb.certificate.is_some();
     let origin_verify = lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Cloudfront;
+    // Port 80 is open for plain HTTP (no certificate) or for the redirect
+    // to HTTPS, unless the spec asks for 443 only (`redirect_http: false`).
+    // Only the API's VPC link reaches an `ingress: api` load balancer, on
+    // the HTTPS listener when there is one.
+    let port_80 = !https || (lb.redirect_http && lb.ingress != Ingress::Api);
 
     // Who may reach the listeners: anyone for an internet-facing ALB (or
     // only CloudFront's origin-facing servers), the VPC for an internal one.
@@ -68,9 +73,14 @@ pub fn build(
         (Scheme::Internal, Ingress::VpcOrigin) => {
             Source::PrefixList(cloudfront_prefix_list(t, ctx))
         }
+        (Scheme::Internal, Ingress::Api) => Source::ApiVpcLink,
         (Scheme::Internal, _) => Source::Cidr(net.cidr_block.clone()),
+        // Refused by check (APP064): only an internal one is for the API alone.
+        (Scheme::InternetFacing, Ingress::Api) => Source::ApiVpcLink,
     };
     let ingress = match &source {
+        // The API builds the one rule, from the VPC link's security group.
+        Source::ApiVpcLink => vec![],
         // CloudFront reaches an origin on one port; each rule on its prefix
         // list counts as about 55 of the group's 60 rules.
         Source::PrefixList(_) => vec![listener_ingress(
@@ -78,6 +88,7 @@ pub fn build(
             &source,
             "from CloudFront (origin-facing prefix list)",
         )],
+        Source::Cidr(_) if https && !port_80 => vec![listener_ingress(443, &source, "HTTPS")],
         Source::Cidr(_) if https => vec![
             listener_ingress(80, &source, "HTTP, redirected to HTTPS"),
             listener_ingress(443, &source, "HTTPS"),
@@ -89,14 +100,14 @@ pub fn build(
         SecurityGroup {
             group_description: "Load balancer: listener ports only".into(),
             vpc_id: Some(net.vpc_id.clone()),
-            security_group_ingress: Some(ingress),
+            security_group_ingress: (!ingress.is_empty()).then_some(ingress),
             // Egress to each service's port is added per route.
             security_group_egress: Some(vec![Egress::deny_all()]),
             tags: Some(ctx.named("alb")),
             ..Default::default()
         },
     );
-    if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet {
+    if lb.scheme == Scheme::InternetFacing && lb.ingress == Ingress::Internet && port_80 {
         // The reason says what port 80 does in this configuration.
         sg.skip_check(
             "CKV_AWS_260",
@@ -254,8 +265,9 @@ pub fn build(
         }
     };
     // CloudFront reaches the origin on 443 only and the security group
-    // admits nothing else: a port-80 listener would serve nobody.
-    if !origin_verify && lb.ingress != Ingress::VpcOrigin {
+    // admits nothing else: a port-80 listener would serve nobody. Nor is
+    // there one when the spec asks for 443 only, or for a VPC origin.
+    if !origin_verify && lb.ingress != Ingress::VpcOrigin && port_80 {
         t.add(
             "HttpListener",
             Listener {
@@ -315,12 +327,15 @@ fn default_route_rule(
 enum Source {
     Cidr(Expr),
     PrefixList(Expr),
+    /// The API's VPC link only (`ingress: api`).
+    ApiVpcLink,
 }
 
 fn listener_ingress(port: i64, source: &Source, what: &str) -> security_group::Ingress {
     let (cidr_ip, source_prefix_list_id) = match source {
         Source::Cidr(c) => (Some(c.clone()), None),
         Source::PrefixList(p) => (None, Some(p.clone())),
+        Source::ApiVpcLink => (None, None),
     };
     security_group::Ingress {
         ip_protocol: "tcp".into(),

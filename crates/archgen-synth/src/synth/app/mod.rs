@@ -57,7 +57,13 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
     t.add(
         service::CLUSTER,
         Cluster {
-            cluster_name: Some(ctx.names.physical("cluster").into()),
+            cluster_name: Some(
+                spec.cluster
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| ctx.names.physical("cluster"))
+                    .into(),
+            ),
             cluster_settings: Some(vec![ClusterSettings {
                 name: Some("containerInsights".into()),
                 value: Some("enhanced".into()),

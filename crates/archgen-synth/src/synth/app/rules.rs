@@ -3,6 +3,7 @@
 //! resources, so two groups that refer to each other never form a cycle.
 
 use crate::naming::pascal;
+use crate::spec::app::ALL_OUTBOUND_PREFIX;
 use crate::template::ec2::security_group::Egress;
 use crate::template::ec2::{SecurityGroup, SecurityGroupEgress, SecurityGroupIngress};
 use crate::template::{Expr, Tag, Template};
@@ -63,6 +64,29 @@ pub fn https_out_group(
             to_port: Some(443.into()),
             cidr_ip: Some("0.0.0.0/0".into()),
             description: Some(egress_why.into()),
+            ..Default::default()
+        }]),
+        tags: Some(tags),
+        ..Default::default()
+    }
+}
+
+/// The group of a service whose spec opts out of derived egress
+/// (`allow_all_outbound`): every protocol to anywhere, the reason in the
+/// rule's description so reviewers read it in the template.
+pub fn all_out_group(
+    vpc: Expr,
+    description: String,
+    reason: &str,
+    tags: Vec<Tag>,
+) -> SecurityGroup {
+    SecurityGroup {
+        group_description: description.into(),
+        vpc_id: Some(vpc),
+        security_group_egress: Some(vec![Egress {
+            ip_protocol: "-1".into(),
+            cidr_ip: Some("0.0.0.0/0".into()),
+            description: Some(format!("{ALL_OUTBOUND_PREFIX}{reason}").into()),
             ..Default::default()
         }]),
         tags: Some(tags),

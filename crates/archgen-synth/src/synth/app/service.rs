@@ -83,15 +83,21 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     let sg = security_group_id(key);
     let subnets = net.subnets_in(s.tier.as_deref(), &[TierKind::Private, TierKind::Isolated]);
 
-    t.add(
-        &sg,
-        rules::https_out_group(
+    let group = match &s.allow_all_outbound {
+        Some(all) => rules::all_out_group(
+            net.vpc_id.clone(),
+            format!("{key} service tasks"),
+            all.reason.as_deref().unwrap_or_default(),
+            ctx.named(key),
+        ),
+        None => rules::https_out_group(
             net.vpc_id.clone(),
             format!("{key} service tasks"),
             "HTTPS to AWS APIs (ECR, logs, secrets) and external services",
             ctx.named(key),
         ),
-    );
+    };
+    t.add(&sg, group);
 
     let log_group = log_group_id(key);
     retained_log_group(
@@ -201,7 +207,12 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     let td = t.add(
         format!("{id}TaskDefinition"),
         TaskDefinition {
-            family: Some(ctx.names.physical(key).into()),
+            family: Some(
+                s.family
+                    .clone()
+                    .unwrap_or_else(|| ctx.names.physical(key))
+                    .into(),
+            ),
             // CloudFormation takes task sizes as strings.
             cpu: Some(s.cpu.to_string().into()),
             memory: Some(s.memory.to_string().into()),
@@ -404,6 +415,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         format!("{id}Service"),
         Service {
             cluster: Some(Expr::r#ref(CLUSTER)),
+            service_name: s.name.clone().map(Expr::from),
             task_definition: Some(Expr::r#ref(format!("{id}TaskDefinition"))),
             launch_type: Some("FARGATE".into()),
             desired_count: Some(s.count.into()),

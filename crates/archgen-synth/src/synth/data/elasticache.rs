@@ -11,6 +11,10 @@ use crate::spec::catalog::cache_family;
 use crate::spec::data::{CacheSpec, ParamValue};
 use crate::spec::network::TierKind;
 use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
+use crate::synth::logs::retained_log_group;
+use crate::template::elasticache::replication_group::{
+    CloudWatchLogsDestinationDetails, DestinationDetails, LogDeliveryConfigurationRequest,
+};
 use crate::template::elasticache::{ParameterGroup, ReplicationGroup, SubnetGroup};
 use crate::template::secretsmanager::Secret;
 use crate::template::secretsmanager::secret::GenerateSecretString;
@@ -108,6 +112,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             ),
         );
     }
+    let log_delivery = log_delivery(t, ctx, name, cache);
     let (clusters, groups, per_group) = match cache.shards {
         Some(s) => (None, Some(s), Some(cache.replicas)),
         None => (Some(1 + cache.replicas), None, None),
@@ -140,6 +145,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
             snapshot_window: values.snapshot_window.map(|w| w.to_aws().into()),
             preferred_maintenance_window: values.maintenance_window.map(|w| w.to_aws().into()),
             auto_minor_version_upgrade: Some(true.into()),
+            log_delivery_configurations: (!log_delivery.is_empty()).then_some(log_delivery),
             tags: Some(ctx.named(name)),
             ..Default::default()
         },
@@ -184,4 +190,43 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
         kms_key_arn: token_kms,
     });
     ctx.components.register(c);
+}
+
+/// A retained log group per log type switched on (encrypted with the
+/// stack's log key like every log group, see `logs::encrypt_log_groups`),
+/// and the replication group's delivery of that type to it, in JSON.
+fn log_delivery(
+    t: &mut Template,
+    ctx: &Ctx,
+    name: &str,
+    cache: &CacheSpec,
+) -> Vec<LogDeliveryConfigurationRequest> {
+    let p = pascal(name);
+    cache
+        .logs
+        .types()
+        .into_iter()
+        .map(|(log_type, id_part)| {
+            let group = format!("{p}{id_part}LogGroup");
+            retained_log_group(
+                t,
+                &group,
+                None,
+                cache.logs.retention_days,
+                &format!("caches.{name}.logs.retention_days"),
+                ctx.named(&format!("{name}-{log_type}")),
+            );
+            LogDeliveryConfigurationRequest {
+                destination_type: "cloudwatch-logs".into(),
+                destination_details: DestinationDetails {
+                    cloud_watch_logs_details: Some(CloudWatchLogsDestinationDetails {
+                        log_group: Expr::r#ref(&group),
+                    }),
+                    ..Default::default()
+                },
+                log_format: "json".into(),
+                log_type: log_type.into(),
+            }
+        })
+        .collect()
 }

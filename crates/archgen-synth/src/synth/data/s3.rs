@@ -9,12 +9,15 @@ use crate::naming::pascal;
 use crate::spec::data::BucketSpec;
 use crate::synth::connect::Component;
 use crate::template::iam::{PolicyDocument, Statement};
+use crate::template::iam::{Role, role};
 use crate::template::s3::bucket::{
     AbortIncompleteMultipartUpload, BucketEncryption, CorsConfiguration, CorsRule,
-    LifecycleConfiguration, LoggingConfiguration, NoncurrentVersionExpiration,
-    NoncurrentVersionTransition, OwnershipControls, OwnershipControlsRule,
-    PublicAccessBlockConfiguration, Rule, ServerSideEncryptionByDefault, ServerSideEncryptionRule,
-    Transition, VersioningConfiguration,
+    DeleteMarkerReplication, EncryptionConfiguration, LifecycleConfiguration, LoggingConfiguration,
+    NoncurrentVersionExpiration, NoncurrentVersionTransition, OwnershipControls,
+    OwnershipControlsRule, PublicAccessBlockConfiguration, ReplicationConfiguration,
+    ReplicationDestination, ReplicationRule, ReplicationRuleFilter, Rule,
+    ServerSideEncryptionByDefault, ServerSideEncryptionRule, SourceSelectionCriteria,
+    SseKmsEncryptedObjects, Transition, VersioningConfiguration,
 };
 use crate::template::s3::{Bucket, BucketPolicy};
 use crate::template::{Expr, Policy, Template};
@@ -87,6 +90,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
             })
             .collect(),
     });
+    let replication_configuration = replication(t, ctx, name, b);
     let r = t.add(
         &id,
         Bucket {
@@ -116,6 +120,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, b: &BucketSpec) {
                 log_file_prefix: Some(format!("s3/{name}/").into()),
                 ..Default::default()
             }),
+            replication_configuration,
             tags: Some(ctx.named(name)),
             ..Default::default()
         },
@@ -249,5 +254,126 @@ pub fn elb_log_account(region: &str) -> Option<&'static str> {
         "me-south-1" => "076674570225",
         "sa-east-1" => "507241528517",
         _ => return None,
+    })
+}
+
+/// Cross-region replication of every object version to an existing bucket,
+/// replicas encrypted with the destination region's key. The role S3
+/// assumes may read this bucket's versions, write replicas into the
+/// destination, decrypt with the bucket's key and encrypt with the
+/// destination's, each through S3 only. It names this bucket by its ARN
+/// (check requires `name`), so bucket and role do not refer to each other.
+fn replication(
+    t: &mut Template,
+    ctx: &Ctx,
+    name: &str,
+    b: &BucketSpec,
+) -> Option<ReplicationConfiguration> {
+    let r = b.replication.as_ref()?;
+    let bucket_name = crate::naming::per_environment(b.name.as_deref()?, ctx.environment);
+    let source = format!("arn:${{AWS::Partition}}:s3:::{bucket_name}");
+    let source_key = key_arn(b.kms_key.as_deref()?);
+    let region = r.destination_region()?;
+    let role_id = format!("{}BucketReplicationRole", pascal(name));
+    let mut trust = PolicyDocument::assumed_by("s3.amazonaws.com");
+    trust.statement[0].condition = Some(json!({
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }));
+    let via_s3 = |region: Expr, objects_of: Vec<Expr>| {
+        json!({
+            "StringEquals": {"kms:ViaService": region},
+            "StringLike": {"kms:EncryptionContext:aws:s3:arn": objects_of},
+        })
+    };
+    let mut decrypt = Statement::allow("DecryptSourceObjects", &["kms:Decrypt"], vec![source_key]);
+    // With a bucket key the context is the bucket's ARN, else the object's.
+    decrypt.condition = Some(via_s3(
+        Expr::sub("s3.${AWS::Region}.amazonaws.com"),
+        vec![Expr::sub(source.clone()), Expr::sub(format!("{source}/*"))],
+    ));
+    let mut encrypt = Statement::allow(
+        "EncryptReplicas",
+        &["kms:Encrypt", "kms:GenerateDataKey"],
+        vec![r.kms_key.clone().into()],
+    );
+    encrypt.condition = Some(via_s3(
+        format!("s3.{region}.amazonaws.com").into(),
+        vec![
+            r.destination.clone().into(),
+            format!("{}/*", r.destination).into(),
+        ],
+    ));
+    let statements = vec![
+        Statement::allow(
+            "ReadReplicationConfiguration",
+            &["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            vec![Expr::sub(source.clone())],
+        ),
+        Statement::allow(
+            "ReadSourceVersions",
+            &[
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionTagging",
+            ],
+            vec![Expr::sub(format!("{source}/*"))],
+        ),
+        Statement::allow(
+            "WriteReplicas",
+            &[
+                "s3:ReplicateObject",
+                "s3:ReplicateDelete",
+                "s3:ReplicateTags",
+            ],
+            vec![format!("{}/*", r.destination).into()],
+        ),
+        decrypt,
+        encrypt,
+    ];
+    t.add(
+        &role_id,
+        Role {
+            assume_role_policy_document: trust.into(),
+            description: Some(
+                format!("S3 replication of bucket {name} to {}", r.destination).into(),
+            ),
+            policies: Some(vec![role::Policy {
+                policy_name: "replicate".into(),
+                policy_document: PolicyDocument::new(statements).into(),
+            }]),
+            tags: Some(ctx.named(&format!("{name}-replication"))),
+            ..Default::default()
+        },
+    );
+    Some(ReplicationConfiguration {
+        role: Expr::get_att(&role_id, "Arn"),
+        rules: vec![ReplicationRule {
+            id: Some("archgen-replication".into()),
+            status: "Enabled".into(),
+            priority: Some(1.into()),
+            // Every object; a deletion is not replicated, so the replica
+            // survives a mistake in this region.
+            filter: Some(ReplicationRuleFilter {
+                prefix: Some("".into()),
+                ..Default::default()
+            }),
+            delete_marker_replication: Some(DeleteMarkerReplication {
+                status: Some("Disabled".into()),
+            }),
+            source_selection_criteria: Some(SourceSelectionCriteria {
+                sse_kms_encrypted_objects: Some(SseKmsEncryptedObjects {
+                    status: "Enabled".into(),
+                }),
+                ..Default::default()
+            }),
+            destination: ReplicationDestination {
+                bucket: r.destination.clone().into(),
+                encryption_configuration: Some(EncryptionConfiguration {
+                    replica_kms_key_id: r.kms_key.clone().into(),
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        }],
     })
 }
