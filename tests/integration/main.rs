@@ -17,5 +17,6 @@ mod overlays;
 mod robustness;
 mod security;
 mod snapshots;
+mod stacks;
 mod support;
 mod tables;

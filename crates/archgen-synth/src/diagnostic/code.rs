@@ -182,6 +182,14 @@ codes! {
         "AWS allows 60 inbound and 60 outbound rules per security group. Each connection \
          (`connects_to`) to or from a component adds rules to its group. Remove connections, or \
          split the services over two stacks.";
+    Stack007 = "STACK007", "a reference names a stack that does not exist",
+        "A stack uses another stack of the project by its name, the stem of its file under          `stacks/`: `connects_to: [data.db]` uses component `db` of `stacks/data.yaml`,          `network_from: network` the network of `stacks/network.yaml`. A component of the stack          itself is named without the stack.";
+    Stack008 = "STACK008", "a reference names a component another stack does not have",
+        "`<stack>.<component>` names a component declared in that stack's file: a database, cache,          bucket, table, queue, topic, key, secret, parameter, raw resource or existing resource.          Services (reached through Service Connect, which is per stack) and functions cannot be          used from another stack.";
+    Stack009 = "STACK009", "`network_from` cannot use that stack's network",
+        "`network_from: <stack>` uses the VPC and subnets another stack declares under `network:`          (its exports `<app>-<env>-VpcId`, `<Tier>SubnetIds`). That stack must declare a network,          be in the same region (a VPC is regional), and this stack must not declare its own.";
+    Stack010 = "STACK010", "stacks use each other in a cycle",
+        "Stacks deploy in order, each after the stacks it uses, so two stacks cannot use each          other (directly or through others): CloudFormation cannot import an export that does not          exist yet. Move the component one of them needs into the other stack, or into a third          stack both use.";
 
     // The app, its region, environments and tags.
     App001 = "APP001", "the app name cannot be used in AWS resource names",
