@@ -8,6 +8,7 @@ mod data;
 mod distribution;
 mod edge;
 mod escape_hatches;
+mod existing;
 mod identity;
 mod lint;
 mod monitoring;

@@ -90,6 +90,14 @@ codes! {
         "A bucket is given by its name (S3's naming rules), a topic, key or secret by its full \
          ARN of that service (`arn:aws:kms:REGION:ACCOUNT:key/ID`). Copy it from the console or \
          `aws ... describe`; per environment, set it in the environment's overlay.";
+    Ext003 = "EXT003", "a zone or certificate reference names no such existing resource",
+        "`certificate: { existing: KEY }`, `certificate: { hosted_zone: KEY }` and \
+         `dns.zones.<domain>: { existing: KEY }` name an entry under `existing:` that is a \
+         `certificate: ARN` or a `hosted_zone: ID` respectively. Declare it there (per \
+         environment in the overlay), or give the ARN or id directly.";
+    Ext004 = "EXT004", "a zone or certificate is given twice",
+        "A certificate is either `arn:` or `existing:` (and its zone either `hosted_zone_id:` or \
+         `hosted_zone:`), a DNS zone either `id:` or `existing:`. Keep one.";
     // Escape hatches: raw resources, overrides and outputs, checked
     // against CloudFormation's registry schemas (`src/schema/`).
     Res001 = "RES001", "a raw resource's logical id is invalid or taken",

@@ -36,7 +36,12 @@ fn check_project<'p>(
                 continue;
             }
             match file.resolve(&each_env) {
-                Ok(stack) => resolved.push(stack),
+                Ok(mut stack) => {
+                    crate::kinds::existing::resolve_references(&mut stack)
+                        .into_iter()
+                        .for_each(|d| diagnostics.push(d));
+                    resolved.push(stack);
+                }
                 Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
