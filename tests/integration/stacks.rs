@@ -318,3 +318,22 @@ network:
     let app = s.manifest.stacks.iter().find(|e| e.name == "app").unwrap();
     assert_eq!(app.depends_on, ["network"]);
 }
+
+#[test]
+fn an_export_name_over_cloudformations_limit_is_refused() {
+    let id = format!("Alerts{}", "X".repeat(245));
+    let data = format!(
+        "app: demo\nregion: ap-northeast-1\nenvironments: {{ prod: {{}} }}\nresources:\n  {id}:\n    Type: AWS::SQS::Queue\n    grants: {{ write: [sqs:SendMessage] }}\n"
+    );
+    let app = APP_IN_US_WEST
+        .replace("us-west-2", "ap-northeast-1")
+        .replace("data.orders:read", &format!("data.{id}:write"));
+    let p = project(&[("data.yaml", &data), ("app.yaml", &app)]);
+    let (exit, err) = p.synth_prod_cli();
+    assert_eq!(exit, Some(1), "{err}");
+    assert!(err.contains("error[STACK011]"), "{err}");
+    assert!(
+        err.contains("CloudFormation export names are at most 255"),
+        "{err}"
+    );
+}

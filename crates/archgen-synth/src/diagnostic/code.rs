@@ -198,6 +198,10 @@ codes! {
         "`network_from: <stack>` uses the VPC and subnets another stack declares under `network:`          (its exports `<app>-<env>-VpcId`, `<Tier>SubnetIds`). That stack must declare a network,          be in the same region (a VPC is regional), and this stack must not declare its own.";
     Stack010 = "STACK010", "stacks use each other in a cycle",
         "Stacks deploy in order, each after the stacks it uses, so two stacks cannot use each          other (directly or through others): CloudFormation cannot import an export that does not          exist yet. Move the component one of them needs into the other stack, or into a third          stack both use.";
+    Stack011 = "STACK011", "an export name breaks CloudFormation's rules",
+        "Other stacks read a component's values through exports named \
+         `<app>-<env>-<stack>-<Component><Value>`; CloudFormation allows at most 255 letters, \
+         digits, hyphens and colons. Shorten the component's key or the stack's file name.";
 
     // The app, its region, environments and tags.
     App001 = "APP001", "the app name cannot be used in AWS resource names",
