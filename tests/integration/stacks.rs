@@ -337,3 +337,29 @@ fn an_export_name_over_cloudformations_limit_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_raw_resource_reads_a_component_of_another_stack() {
+    let data = DATA.replace(
+        "environments: { prod: {} }",
+        "environments: { dev: {}, prod: {} }",
+    );
+    let app = "\
+app: demo
+region: ap-northeast-1
+environments: { dev: {}, prod: {} }
+resources:
+  OrdersTableParameter:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: { component: data.orders, attribute: table_name }
+";
+    let p = project(&[("data.yaml", &data), ("app.yaml", app)]);
+    let s = p.synth("prod").unwrap();
+    let t = template_json(&s, "app");
+    assert_eq!(
+        t["Resources"]["OrdersTableParameter"]["Properties"]["Value"],
+        serde_json::json!({"Fn::ImportValue": "demo-prod-data-OrdersTableName"})
+    );
+}

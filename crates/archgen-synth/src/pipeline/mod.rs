@@ -90,6 +90,11 @@ fn escape_hatches_elsewhere(checked: &CheckedStack) -> Vec<Diagnostic> {
     if spec.resources.is_empty() && spec.overrides.is_empty() && spec.outputs.is_empty() {
         return Vec::new();
     }
+    // Components of other stacks exist only once those stacks are built, in
+    // the environment synthesized: there, and only there, they are checked.
+    if !spec.imports.is_empty() {
+        return Vec::new();
+    }
     let Built {
         mut template,
         components,

@@ -66,7 +66,38 @@ pub fn references(stack: &ResolvedStack) -> Vec<Reference> {
             }
         }
     }
+    // `{ component: data.orders, attribute: ... }` in raw resources.
+    for (id, r) in &spec.resources {
+        let mut found = Vec::new();
+        if let Some(props) = &r.properties {
+            component_references(props, &format!("resources.{id}.Properties"), &mut found);
+        }
+        for (field, key) in found {
+            component(field, &key);
+        }
+    }
     out
+}
+
+/// `{ component: KEY, ... }` objects under `value`, with their fields.
+fn component_references(value: &serde_json::Value, field: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(key)) = map.get("component") {
+                out.push((field.to_string(), key.clone()));
+                return;
+            }
+            for (k, v) in map {
+                component_references(v, &format!("{field}.{k}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                component_references(v, &format!("{field}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Checks every reference between the stacks of one environment and
