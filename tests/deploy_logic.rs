@@ -1180,3 +1180,103 @@ fn no_execute_refuses_a_stack_fed_by_an_undeployed_stack_before_any_change_set()
     );
     assert!(fake.calls().is_empty(), "{:?}", fake.calls());
 }
+
+/// The data stack of the multi-stack example, synthesized for staging; with
+/// `without_cache`, after the application stopped connecting to the cache.
+fn data_template(without_cache: bool) -> Value {
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/eyewear-retail-stacks");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    for file in ["network.yaml", "data.yaml", "app.yaml"] {
+        let mut text = std::fs::read_to_string(src.join("stacks").join(file)).unwrap();
+        if without_cache && file == "app.yaml" {
+            text = text
+                .replace("data.db, data.cache, data.uploads", "data.db, data.uploads")
+                .replace(", REDIS_AUTH_TOKEN: data.cache", "");
+        }
+        std::fs::write(dir.path().join("stacks").join(file), text).unwrap();
+    }
+    let project = archgen::spec::Project::load(dir.path()).unwrap();
+    let s = archgen::pipeline::synthesize(&project, "staging").unwrap();
+    serde_json::to_value(s.template("data").unwrap()).unwrap()
+}
+
+#[test]
+fn an_update_that_removes_an_imported_export_is_refused_naming_the_importer() {
+    use archgen::deploy::exports::{ExportChange, export_changes, guard};
+    let deployed = data_template(false);
+    let new = data_template(true);
+    // Exactly the cache's exports go: nothing else of the data stack changes.
+    let removed: Vec<String> = export_changes(&deployed, &new)
+        .iter()
+        .map(|c| match c {
+            ExportChange::Removed { output, .. } => output.clone(),
+            ExportChange::Changed { output, .. } => format!("changed {output}"),
+        })
+        .collect();
+    assert_eq!(
+        removed,
+        [
+            "CacheAuthSecretArn",
+            "CacheHost",
+            "CachePort",
+            "CacheSecretKeyArn",
+            "CacheSecurityGroupId"
+        ]
+    );
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = Fake::default();
+    fake.0.borrow_mut().imports = vec![
+        (
+            "eyewear-retail-staging-data-CacheHost".into(),
+            "eyewear-retail-staging-app".into(),
+        ),
+        (
+            "eyewear-retail-staging-data-DbHost".into(),
+            "eyewear-retail-staging-app".into(),
+        ),
+    ];
+    let err = rt
+        .block_on(guard(
+            &fake,
+            "eyewear-retail-staging-data",
+            "staging",
+            "eyewear-retail-staging-",
+            &deployed,
+            &new,
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("removes export eyewear-retail-staging-data-CacheHost (output CacheHost), which eyewear-retail-staging-app import(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("archgen deploy --env staging --stack app"),
+        "{err}"
+    );
+    // Exports nobody imports may go; the DbHost export stays, so its
+    // importer is not asked about.
+    assert!(!err.contains("CachePort"), "{err}");
+    assert!(
+        !fake.calls().iter().any(|c| c.contains("DbHost")),
+        "{:?}",
+        fake.calls()
+    );
+
+    fake.0.borrow_mut().imports.clear();
+    rt.block_on(guard(
+        &fake,
+        "eyewear-retail-staging-data",
+        "staging",
+        "eyewear-retail-staging-",
+        &deployed,
+        &new,
+    ))
+    .expect("no importer: the update may go");
+}

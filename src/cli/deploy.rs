@@ -8,6 +8,7 @@ use super::common::{StackArgs, runtime};
 use crate::deploy::approval::{ApprovalFlags, ApprovalMode};
 use crate::deploy::console::Terminal;
 use crate::deploy::ops::deploy::{self, DeployOptions, Execution};
+use crate::deploy::ops::select;
 use crate::deploy::watch::ProgressMode;
 
 #[derive(Debug, Args)]
@@ -32,6 +33,11 @@ Examples:
 pub struct DeployArgs {
     #[command(flatten)]
     pub stack: StackArgs,
+    /// Only this stack (its spec name, `data`, or CloudFormation name); the
+    /// others of the environment are left alone. The stacks it uses must be
+    /// deployed already.
+    #[arg(long = "stack", value_name = "NAME")]
+    pub only: Option<String>,
     /// Approve without asking (destructive changes still need --allow-destructive).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -83,7 +89,8 @@ fn change_set_name(name: &str) -> Result<String, String> {
 }
 
 pub fn run(args: DeployArgs) -> Result<(), Error> {
-    let (targets, env) = args.stack.targets()?;
+    let (all, env) = args.stack.targets()?;
+    let selection = select::select(all, args.only.as_deref())?;
     let execution = if args.no_execute {
         Execution::Prepare(args.change_set)
     } else if args.execute {
@@ -104,11 +111,16 @@ pub fn run(args: DeployArgs) -> Result<(), Error> {
         outputs_file: args.outputs_file,
         recreate: args.recreate,
         no_rollback: args.no_rollback,
+        dependencies: Default::default(),
     };
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
         let mut console = Terminal::new();
-        deploy::run(&cloud, &mut console, &env, &targets, &opts).await?;
+        let opts = DeployOptions {
+            dependencies: select::deployed_dependencies(&cloud, &env, &selection).await?,
+            ..opts
+        };
+        deploy::run(&cloud, &mut console, &env, &selection.targets, &opts).await?;
         Ok(())
     })
 }

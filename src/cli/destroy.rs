@@ -6,6 +6,7 @@ use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::Terminal;
 use crate::deploy::ops::destroy::{self, DestroyOptions};
+use crate::deploy::ops::select;
 use crate::deploy::watch::ProgressMode;
 
 #[derive(Debug, Args)]
@@ -28,6 +29,11 @@ Examples:
 pub struct DestroyArgs {
     #[command(flatten)]
     pub stack: StackArgs,
+    /// Only this stack (its spec name, `data`, or CloudFormation name); the
+    /// others of the environment are left alone. Refused while a deployed stack
+    /// uses it.
+    #[arg(long = "stack", value_name = "NAME")]
+    pub only: Option<String>,
     /// Delete without asking for the stack name.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -40,7 +46,8 @@ pub struct DestroyArgs {
 }
 
 pub fn run(args: DestroyArgs) -> Result<(), Error> {
-    let (targets, env) = args.stack.targets()?;
+    let (all, env) = args.stack.targets()?;
+    let selection = select::select(all, args.only.as_deref())?;
     let opts = DestroyOptions {
         yes: args.yes,
         disable_termination_protection: args.disable_termination_protection,
@@ -49,7 +56,8 @@ pub fn run(args: DestroyArgs) -> Result<(), Error> {
     runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
         let mut console = Terminal::new();
-        destroy::run(&cloud, &mut console, &env, &targets, opts).await?;
+        select::no_deployed_dependents(&cloud, &env, &selection).await?;
+        destroy::run(&cloud, &mut console, &env, &selection.targets, opts).await?;
         Ok(())
     })
 }

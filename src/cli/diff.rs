@@ -6,7 +6,7 @@ use std::io::Write;
 use super::Error;
 use super::common::{StackArgs, runtime};
 use crate::deploy::console::{ProgressOnStderr, Quiet, Terminal};
-use crate::deploy::ops::diff;
+use crate::deploy::ops::{diff, select};
 use crate::diff_markdown;
 
 #[derive(Debug, Args)]
@@ -32,6 +32,11 @@ Examples:
 pub struct DiffArgs {
     #[command(flatten)]
     pub stack: StackArgs,
+    /// Only this stack (its spec name, `data`, or CloudFormation name); the
+    /// others of the environment are left alone. The stacks it uses must be
+    /// deployed already.
+    #[arg(long = "stack", value_name = "NAME")]
+    pub only: Option<String>,
     /// Exit 4 when there are changes (for CI).
     #[arg(long)]
     pub fail: bool,
@@ -53,13 +58,17 @@ pub enum DiffFormat {
 }
 
 pub fn run(args: DiffArgs) -> Result<(), Error> {
-    let (targets, env) = args.stack.targets()?;
+    let (all, env) = args.stack.targets()?;
+    let selection = select::select(all, args.only.as_deref())?;
+    let targets = &selection.targets;
     let bucket = args.artifact_bucket.as_deref();
     let changes = runtime()?.block_on(async {
         let cloud = args.stack.cloud().await?;
+        let deps = select::deployed_dependencies(&cloud, &env, &selection).await?;
         if args.format == DiffFormat::Markdown {
             let report =
-                diff::report(&cloud, &mut ProgressOnStderr, &env, &targets, bucket).await?;
+                diff::report_with(&cloud, &mut ProgressOnStderr, &env, targets, bucket, deps)
+                    .await?;
             std::io::stdout()
                 .write_all(diff_markdown::render(&report)?.as_bytes())
                 .map_err(|e| archgen_synth::Error::io("write the diff to", "standard output", e))?;
@@ -67,11 +76,13 @@ pub fn run(args: DiffArgs) -> Result<(), Error> {
         }
         if !args.json {
             let mut console = Terminal::new();
-            return diff::run(&cloud, &mut console, &env, &targets, bucket).await;
+            return diff::report_with(&cloud, &mut console, &env, targets, bucket, deps)
+                .await
+                .map(|r| r.changes);
         }
         // The tables go nowhere; the report is the output.
         let mut quiet = Quiet;
-        let report = diff::report(&cloud, &mut quiet, &env, &targets, bucket).await?;
+        let report = diff::report_with(&cloud, &mut quiet, &env, targets, bucket, deps).await?;
         println!("{}", report.to_json());
         Ok(report.changes)
     })?;

@@ -406,8 +406,8 @@ fn components_register_what_a_connecting_service_needs() {
     assert_eq!(db.kind.block(), "databases");
     let net = db.network.as_ref().unwrap();
     assert_eq!(
-        (net.security_group.as_str(), net.port),
-        ("DbSecurityGroup", 5432)
+        (&net.group_id, net.port),
+        (&Expr::get_att("DbSecurityGroup", "GroupId"), 5432)
     );
     assert_eq!(
         db.secret.as_ref().unwrap().source,

@@ -5,7 +5,7 @@ use crate::support::*;
 
 #[test]
 fn every_example_and_environment_matches_its_reviewed_snapshot() {
-    for ex in EXAMPLES {
+    for ex in all_examples() {
         for env in ENVIRONMENTS {
             let s = synth_example(ex, env);
             for entry in &s.manifest.stacks {

@@ -15,6 +15,14 @@ pub const EXAMPLES: &[&str] = &[
     "eyewear-retail",
     "order-ledger",
 ];
+/// Examples that are projects of several stacks (no `main`): linted,
+/// scanned and snapshotted with the others through [`all_examples`].
+pub const MULTI_STACK_EXAMPLES: &[&str] = &["eyewear-retail-stacks"];
+
+/// Every example, single-stack ones first.
+pub fn all_examples() -> impl Iterator<Item = &'static str> {
+    EXAMPLES.iter().chain(MULTI_STACK_EXAMPLES).copied()
+}
 pub const ENVIRONMENTS: &[&str] = &["dev", "staging", "prod"];
 
 pub fn repo() -> PathBuf {
@@ -33,8 +41,7 @@ pub fn synth_example(name: &str, env: &str) -> Synthesis {
 /// How many stacks (so templates) every example × environment has, edge
 /// stacks included.
 pub fn stack_count(envs: &[&str]) -> usize {
-    EXAMPLES
-        .iter()
+    all_examples()
         .flat_map(|ex| envs.iter().map(move |env| synth_example(ex, env)))
         .map(|s| s.manifest.stacks.len())
         .sum()
@@ -44,7 +51,7 @@ pub fn stack_count(envs: &[&str]) -> usize {
 /// returns the template paths.
 pub fn write_all_examples(dir: &Path, envs: &[&str]) -> Vec<PathBuf> {
     let mut paths = Vec::new();
-    for ex in EXAMPLES {
+    for ex in all_examples() {
         for env in envs {
             let s = synth_example(ex, env);
             paths.extend(

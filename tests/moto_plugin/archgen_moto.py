@@ -2,8 +2,10 @@
 
 Stock moto 5.2.5 skips resource types it does not model (and then fails on a
 `Fn::GetAtt` of them), runs custom resources through Lambda in Docker, drops
-a stack's outputs after a change set, and has no termination protection.
-This launcher patches those four things and then starts moto's server:
+a stack's outputs after a change set, has no termination protection,
+registers exports only for CreateStack (not for change sets), and has no
+ListImports. This launcher patches those things and then starts moto's
+server:
 
     python archgen_moto.py -H 127.0.0.1 -p 5000
 
@@ -182,9 +184,81 @@ _apply = models.ChangeSet.apply
 
 
 def apply(self):
+    backend = _backend(self.stack)
+    # Fn::ImportValue resolves against the region's exports, as it does for
+    # CreateStack; and, as CloudFormation does, a change may not remove an
+    # export another stack imports.
+    self.stack.resource_map.cross_stack_resources = backend.exports
+    old = {e.name: e.value for e in self.stack.exports}
+    kept = set(_export_names(self.template_dict))
+    for name in old:
+        users = _importers(backend, name, but=self.stack)
+        if name not in kept and users:
+            raise ValidationError(
+                message=f"Cannot delete export {name} as it is in use by {', '.join(users)}."
+            )
     _apply(self)
     self.stack.template_dict = self.template_dict
     self.stack.output_map = self.stack._create_output_map()
+    new = {e.name: e for e in self.stack.exports}
+    for name, value in old.items():
+        users = _importers(backend, name, but=self.stack)
+        if name in new and new[name].value != value and users:
+            raise ValidationError(
+                message=f"Cannot update export {name} as it is in use by {', '.join(users)}."
+            )
+    for name in old:
+        backend.exports.pop(name, None)
+    backend.exports.update(new)
+
+
+def _backend(stack):
+    return models.cloudformation_backends[stack.account_id][stack.region_name]
+
+
+def _export_names(template):
+    for output in (template.get("Outputs") or {}).values():
+        name = (output.get("Export") or {}).get("Name")
+        if isinstance(name, str):
+            yield name
+
+
+def _imports(node):
+    """Export names a template reads with Fn::ImportValue (literal names)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::ImportValue" and isinstance(value, str):
+                yield value
+            else:
+                yield from _imports(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _imports(item)
+
+
+def _importers(backend, export_name, but=None):
+    """Names of the stacks whose current template imports the export."""
+    return sorted(
+        s.name
+        for s in backend.stacks.values()
+        if s is not but
+        and not s.status.startswith("DELETE")
+        and export_name in set(_imports(getattr(s, "template_dict", {}) or {}))
+    )
+
+
+# ListImports, as CloudFormation answers it.
+def list_imports(self):
+    name = self._get_param("ExportName")
+    users = _importers(self.cloudformation_backend, name)
+    if name not in self.cloudformation_backend.exports:
+        raise ValidationError(message=f"Export '{name}' does not exist.")
+    if not users:
+        raise ValidationError(message=f"Export '{name}' is not imported by any stack.")
+    return ActionResult({"Imports": users})
+
+
+responses.CloudFormationResponse.list_imports = list_imports
 
 
 models.ChangeSet.apply = apply
@@ -214,6 +288,14 @@ def delete_stack(self, name_or_stack_id):
             raise ValidationError(
                 message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
             )
+        # CloudFormation fails the deletion of a stack whose export is in use.
+        if name_or_stack_id in (stack.name, stack.stack_id):
+            for export in stack.exports:
+                users = _importers(self, export.name, but=stack)
+                if users:
+                    raise ValidationError(
+                        message=f"Export {export.name} cannot be deleted as it is in use by {', '.join(users)}"
+                    )
     return _delete_stack(self, name_or_stack_id)
 
 

@@ -34,6 +34,8 @@ pub struct Script {
     pub execute_error: Option<String>,
     /// What ListStackResources returns.
     pub resources: Vec<StackResource>,
+    /// ListImports: (export name, importing stack).
+    pub imports: Vec<(String, String)>,
     /// DeleteStack succeeds (and counts as the operation that ran).
     pub delete_ok: bool,
     /// Answers to DescribeStacks before the operation, one per call, before
@@ -136,6 +138,17 @@ impl CloudFormation for Fake {
     }
     async fn get_template(&self, _: &str) -> AwsResult<String> {
         Ok(self.0.borrow().deployed_template.clone())
+    }
+    async fn list_imports(&self, export_name: &str) -> AwsResult<Vec<String>> {
+        self.log(&format!("list_imports {export_name}"));
+        Ok(self
+            .0
+            .borrow()
+            .imports
+            .iter()
+            .filter(|(e, _)| e == export_name)
+            .map(|(_, s)| s.clone())
+            .collect())
     }
     async fn list_stack_resources(&self, _: &str) -> AwsResult<Vec<StackResource>> {
         Ok(self.0.borrow().resources.clone())

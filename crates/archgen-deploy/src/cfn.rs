@@ -48,6 +48,9 @@ pub trait CloudFormation {
     ) -> AwsResult<Vec<StackEvent>>;
     /// The deployed template body (JSON or YAML text).
     async fn get_template(&self, stack: &str) -> AwsResult<String>;
+    /// The names of the stacks that import export `export_name` (ListImports);
+    /// empty when none does, or when the export does not exist.
+    async fn list_imports(&self, export_name: &str) -> AwsResult<Vec<String>>;
     async fn list_stack_resources(&self, stack: &str) -> AwsResult<Vec<StackResource>>;
     async fn delete_stack(&self, stack: &str) -> AwsResult<()>;
     /// Starts drift detection; returns its id.

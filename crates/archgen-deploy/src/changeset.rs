@@ -58,11 +58,19 @@ pub async fn create<C: CloudFormation>(
     poll: Duration,
 ) -> Result<Prepared, Error> {
     let stack = &request.stack_name;
-    let id = cfn.create_change_set(request).await.map_err(|e| {
-        e.context(format!(
-            "CloudFormation rejected the change set for stack {stack}"
-        ))
-    })?;
+    let id = match cfn.create_change_set(request).await {
+        Ok(id) => id,
+        // Some endpoints (moto, for a template sent inline with parameters)
+        // refuse an unchanged update outright instead of failing the change set.
+        Err(e) if e.aws_failure().is_some_and(|f| is_no_change(&f.message)) => {
+            return Ok(Prepared::NoChanges);
+        }
+        Err(e) => {
+            return Err(e.context(format!(
+                "CloudFormation rejected the change set for stack {stack}"
+            )));
+        }
+    };
     // Computing a change set takes seconds; an hour means something is off.
     for _ in 0..(3600 / poll.as_secs().max(1)) {
         let info = cfn

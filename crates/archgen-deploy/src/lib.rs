@@ -11,6 +11,7 @@ pub mod changeset;
 pub mod console;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod markdown;
 pub mod model;
 pub mod ops;

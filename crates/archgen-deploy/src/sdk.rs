@@ -476,6 +476,39 @@ impl CloudFormation for SdkCfn {
         Ok(out.template_body().unwrap_or_default().to_string())
     }
 
+    async fn list_imports(&self, export_name: &str) -> AwsResult<Vec<String>> {
+        let mut stacks = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = match self
+                .client
+                .list_imports()
+                .export_name(export_name)
+                .set_next_token(token.take())
+                .send()
+                .await
+            {
+                Ok(out) => out,
+                Err(e) => {
+                    // CloudFormation answers "is not imported by any stack" (or
+                    // "does not exist") with a ValidationError.
+                    let e = self.calls.error(e);
+                    let nobody = e.aws_failure().is_some_and(|f| {
+                        f.code.as_deref() == Some("ValidationError")
+                            && (f.message.contains("not imported")
+                                || f.message.contains("does not exist"))
+                    });
+                    return if nobody { Ok(stacks) } else { Err(e) };
+                }
+            };
+            stacks.extend(out.imports().iter().cloned());
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return Ok(stacks),
+            }
+        }
+    }
+
     async fn list_stack_resources(&self, stack: &str) -> AwsResult<Vec<StackResource>> {
         let mut resources = Vec::new();
         let mut token: Option<String> = None;

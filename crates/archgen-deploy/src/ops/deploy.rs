@@ -44,6 +44,9 @@ pub struct DeployOptions {
     pub recreate: bool,
     /// Leave a failed deploy as it failed, without rolling back.
     pub no_rollback: bool,
+    /// Outputs of deployed stacks this run does not deploy (`--stack`),
+    /// by spec name: they feed the parameters of the stacks it does.
+    pub dependencies: KnownOutputs,
 }
 
 pub async fn run<K: Cloud>(
@@ -67,7 +70,7 @@ pub async fn run<K: Cloud>(
         },
     )
     .await?;
-    let mut known = KnownOutputs::new();
+    let mut known = opts.dependencies.clone();
     let mut by_stack_name = BTreeMap::new();
     for target in targets {
         let cfn = cloud.cloudformation(&target.region);
@@ -125,6 +128,9 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
         return Err(Error::Refused(msg));
     }
     let create = st == StackState::Missing;
+    if !create {
+        super::guard_exports(cfn, env, target).await?;
+    }
 
     let parameters = outputs::parameters(&target.entry, known)?;
     let digest = changeset::digest(&target.body, &parameters);

@@ -118,8 +118,29 @@ pub async fn report<K: Cloud>(
     targets: &[Target],
     artifact_bucket: Option<&str>,
 ) -> Result<DiffReport, Error> {
+    report_with(
+        cloud,
+        console,
+        env,
+        targets,
+        artifact_bucket,
+        KnownOutputs::new(),
+    )
+    .await
+}
+
+/// [`report`] for some stacks of the environment (`--stack`): `dependencies`
+/// holds the outputs of the deployed stacks they take parameters from.
+pub async fn report_with<K: Cloud>(
+    cloud: &K,
+    console: &mut dyn Console,
+    env: &Env,
+    targets: &[Target],
+    artifact_bucket: Option<&str>,
+    dependencies: KnownOutputs,
+) -> Result<DiffReport, Error> {
     crate::preflight::check_account(cloud, &env.name, targets).await?;
-    let mut known = KnownOutputs::new();
+    let mut known = dependencies;
     let mut total = 0;
     let mut stacks = Vec::new();
     for target in targets {
@@ -187,7 +208,7 @@ async fn diff_stack<C: CloudFormation, S: ArtifactStore>(
                 "recreate",
             ));
         }
-        StackState::Updatable => {}
+        StackState::Updatable => super::guard_exports(cfn, env, target).await?,
         other => {
             return Err(Error::Refused(
                 state::explain(other, name, region, &env.name, "diff").unwrap_or_default(),

@@ -8,6 +8,7 @@ pub mod destroy;
 pub mod diff;
 pub mod drift;
 pub mod recover;
+pub mod select;
 pub mod status;
 
 use serde_json::Value;
@@ -129,6 +130,37 @@ pub fn targets(synthesis: &Synthesis, region: Option<&str>) -> Result<Vec<Target
             })
         })
         .collect()
+}
+
+/// `<app>-<env>-`: what the CloudFormation names of the environment's stacks
+/// start with (`shop-prod-data` is spec stack `data`).
+pub fn stack_prefix(target: &Target) -> &str {
+    target
+        .entry
+        .stack_name
+        .strip_suffix(target.entry.name.as_str())
+        .unwrap_or("")
+}
+
+/// The export guard (see [`crate::exports`]) for an update of `target`.
+pub async fn guard_exports<C: super::cfn::CloudFormation>(
+    cfn: &C,
+    env: &Env,
+    target: &Target,
+) -> Result<(), Error> {
+    let name = &target.entry.stack_name;
+    let Some(deployed) = parse_template(&cfn.get_template(name).await?) else {
+        return Ok(());
+    };
+    super::exports::guard(
+        cfn,
+        name,
+        &env.name,
+        stack_prefix(target),
+        &deployed,
+        &target.template,
+    )
+    .await
 }
 
 /// The resources of a template as Add changes, for stacks that do not exist

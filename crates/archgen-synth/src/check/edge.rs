@@ -497,15 +497,22 @@ fn check_cdn(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Why `id` is not a Route 53 hosted zone id (upper-case letters and
+/// digits), if it is not.
+pub fn zone_id_problem(id: &str) -> Option<String> {
+    (id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+    .then(|| "a hosted zone id is upper-case letters and digits, without /hostedzone/".into())
+}
+
 fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     let spec = &stack.spec;
     let Some(dns) = &spec.dns else { return };
     for (zone, z) in &dns.zones {
         if let Some(id) = &z.id
-            && (id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+            && zone_id_problem(id).is_some()
         {
             out.push(
                 stack

@@ -134,7 +134,10 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     let mut subnets = SubnetPlan::new();
     if let Some(net) = &spec.network {
         let (network_diagnostics, plan) = network::check(stack, net);
-        out.extend(network_diagnostics);
+        // A network used through `network_from:` is reported in its own stack.
+        if net.imported_from.is_none() {
+            out.extend(network_diagnostics);
+        }
         subnets = plan;
     }
     out.extend(app::check(stack));
@@ -188,12 +191,14 @@ fn unique_component_names(stack: &ResolvedStack) -> Vec<Diagnostic> {
     out
 }
 
-/// Every component a workload may name in `connects_to`, with its kind.
+/// Every component a workload may name in `connects_to`, with its kind:
+/// the stack's own and those it imports from other stacks (`data.db`).
 pub fn connectable(spec: &StackSpec) -> std::collections::BTreeMap<String, &'static dyn Kind> {
     crate::kinds::components(spec)
         .into_iter()
         .filter(|(_, kind)| kind.role().connectable())
         .map(|(name, kind)| (name.clone(), kind))
+        .chain(spec.imports.iter().map(|(k, kind)| (k.clone(), *kind)))
         .collect()
 }
 

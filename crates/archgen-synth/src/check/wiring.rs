@@ -121,7 +121,9 @@ pub fn secrets(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (var, secret) in secrets {
+        // `<stack>.<component>` is checked when the stacks are linked.
         if let SecretSpec::Component(name) = secret
+            && (!name.contains('.') || components.contains_key(name))
             && !components
                 .get(name)
                 .is_some_and(|k| k.role().holds_secret())
@@ -189,6 +191,8 @@ pub fn connections(
             seen.insert(name, i);
         }
         match components.get(name) {
+            // `<stack>.<component>` is checked when the stacks are linked.
+            None if name.contains('.') => {}
             None => {
                 let names = components.keys().map(String::as_str);
                 let help = match did_you_mean(name, names.clone()) {

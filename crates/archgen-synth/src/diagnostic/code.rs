@@ -99,6 +99,14 @@ codes! {
         "A bucket is given by its name (S3's naming rules), a topic, key or secret by its full \
          ARN of that service (`arn:aws:kms:REGION:ACCOUNT:key/ID`). Copy it from the console or \
          `aws ... describe`; per environment, set it in the environment's overlay.";
+    Ext003 = "EXT003", "a zone or certificate reference names no such existing resource",
+        "`certificate: { existing: KEY }`, `certificate: { hosted_zone: KEY }` and \
+         `dns.zones.<domain>: { existing: KEY }` name an entry under `existing:` that is a \
+         `certificate: ARN` or a `hosted_zone: ID` respectively. Declare it there (per \
+         environment in the overlay), or give the ARN or id directly.";
+    Ext004 = "EXT004", "a zone or certificate is given twice",
+        "A certificate is either `arn:` or `existing:` (and its zone either `hosted_zone_id:` or \
+         `hosted_zone:`), a DNS zone either `id:` or `existing:`. Keep one.";
     // Escape hatches: raw resources, overrides and outputs, checked
     // against CloudFormation's registry schemas (`src/schema/`).
     Res001 = "RES001", "a raw resource's logical id is invalid or taken",
@@ -191,6 +199,18 @@ codes! {
         "AWS allows 60 inbound and 60 outbound rules per security group. Each connection \
          (`connects_to`) to or from a component adds rules to its group. Remove connections, or \
          split the services over two stacks.";
+    Stack007 = "STACK007", "a reference names a stack that does not exist",
+        "A stack uses another stack of the project by its name, the stem of its file under          `stacks/`: `connects_to: [data.db]` uses component `db` of `stacks/data.yaml`,          `network_from: network` the network of `stacks/network.yaml`. A component of the stack          itself is named without the stack.";
+    Stack008 = "STACK008", "a reference names a component another stack does not have",
+        "`<stack>.<component>` names a component declared in that stack's file: a database, cache,          bucket, table, queue, topic, key, secret, parameter, raw resource or existing resource.          Services (reached through Service Connect, which is per stack) and functions cannot be          used from another stack.";
+    Stack009 = "STACK009", "`network_from` cannot use that stack's network",
+        "`network_from: <stack>` uses the VPC and subnets another stack declares under `network:`          (its exports `<app>-<env>-VpcId`, `<Tier>SubnetIds`). That stack must declare a network,          be in the same region (a VPC is regional), and this stack must not declare its own.";
+    Stack010 = "STACK010", "stacks use each other in a cycle",
+        "Stacks deploy in order, each after the stacks it uses, so two stacks cannot use each          other (directly or through others): CloudFormation cannot import an export that does not          exist yet. Move the component one of them needs into the other stack, or into a third          stack both use.";
+    Stack011 = "STACK011", "an export name breaks CloudFormation's rules",
+        "Other stacks read a component's values through exports named \
+         `<app>-<env>-<stack>-<Component><Value>`; CloudFormation allows at most 255 letters, \
+         digits, hyphens and colons. Shorten the component's key or the stack's file name.";
 
     // The app, its region, environments and tags.
     App001 = "APP001", "the app name cannot be used in AWS resource names",

@@ -1,8 +1,10 @@
 //! `existing:`: resources archgen references but does not create (a bucket
-//! by name; an SNS topic, a KMS key or a Secrets Manager secret by ARN),
-//! per environment through overlays. A workload names one in `connects_to`
-//! and gets the same least-privilege grants and variables as for one the
-//! stack creates; nothing is added to the template.
+//! by name; an SNS topic, a KMS key, a Secrets Manager secret or an ACM
+//! certificate by ARN; a Route 53 hosted zone by id), per environment
+//! through overlays. A workload names one in `connects_to` and gets the same
+//! least-privilege grants and variables as for one the stack creates; a
+//! certificate or zone can be named where archgen takes one (see
+//! [`resolve_references`]); nothing is added to the template.
 
 use serde::Deserialize;
 
@@ -33,6 +35,12 @@ pub struct ExistingSpec {
     /// A Secrets Manager secret, by ARN.
     #[serde(default)]
     pub secret: Option<String>,
+    /// An ACM certificate, by ARN.
+    #[serde(default)]
+    pub certificate: Option<String>,
+    /// A Route 53 hosted zone, by id.
+    #[serde(default)]
+    pub hosted_zone: Option<String>,
 }
 
 /// What an existing resource is.
@@ -41,6 +49,8 @@ enum Existing<'a> {
     Topic(&'a str),
     Key(&'a str),
     Secret(&'a str),
+    Certificate(&'a str),
+    Zone(&'a str),
 }
 
 impl ExistingSpec {
@@ -50,6 +60,8 @@ impl ExistingSpec {
         out.extend(self.topic.as_deref().map(Existing::Topic));
         out.extend(self.kms_key.as_deref().map(Existing::Key));
         out.extend(self.secret.as_deref().map(Existing::Secret));
+        out.extend(self.certificate.as_deref().map(Existing::Certificate));
+        out.extend(self.hosted_zone.as_deref().map(Existing::Zone));
         out
     }
 }
@@ -91,7 +103,7 @@ impl Kind for ExistingResources {
             let [one] = given.as_slice() else {
                 out.push(
                     stack
-                        .error(Code::Ext001, &base, format!("existing resource '{key}' must be exactly one of bucket, topic, kms_key or secret"))
+                        .error(Code::Ext001, &base, format!("existing resource '{key}' must be exactly one of bucket, topic, kms_key, secret, certificate or hosted_zone"))
                         .help("for example: existing: { assets: { bucket: my-company-assets } }"),
                 );
                 continue;
@@ -101,6 +113,10 @@ impl Kind for ExistingResources {
                 Existing::Topic(arn) => ("topic", arn_problem(arn, "sns", "")),
                 Existing::Key(arn) => ("kms_key", arn_problem(arn, "kms", "key/")),
                 Existing::Secret(arn) => ("secret", arn_problem(arn, "secretsmanager", "secret:")),
+                Existing::Certificate(arn) => {
+                    ("certificate", arn_problem(arn, "acm", "certificate/"))
+                }
+                Existing::Zone(id) => ("hosted_zone", crate::check::edge::zone_id_problem(id)),
             };
             if let Some(why) = problem {
                 out.push(
@@ -110,6 +126,8 @@ impl Kind for ExistingResources {
                             "bucket" => "give the bucket's name, e.g. my-company-assets".to_string(),
                             "topic" => "give the topic's ARN, e.g. arn:aws:sns:ap-northeast-1:123456789012:alerts".to_string(),
                             "kms_key" => "give the key's ARN, e.g. arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".to_string(),
+                            "certificate" => "give the certificate's ARN, e.g. arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab".to_string(),
+                            "hosted_zone" => "give the zone's id, e.g. Z0123456789EXAMPLE (Route 53 console, or aws route53 list-hosted-zones)".to_string(),
                             _ => "give the secret's ARN, e.g. arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:api-token-AbCdEf".to_string(),
                         }),
                 );
@@ -171,9 +189,176 @@ impl Kind for ExistingResources {
                     ));
                     c.environment = vec![("SECRET_ARN".into(), Expr::from(*arn))];
                 }
+                // Nothing to grant: a workload learns which one it is.
+                Existing::Certificate(arn) => {
+                    c.environment = vec![("CERTIFICATE_ARN".into(), Expr::from(*arn))];
+                }
+                Existing::Zone(id) => {
+                    c.environment = vec![("HOSTED_ZONE_ID".into(), Expr::from(*id))];
+                }
             }
             ctx.components.register(c);
         }
+    }
+}
+
+/// What a reference to an `existing:` entry must be.
+#[derive(Clone, Copy)]
+enum Wanted {
+    Certificate,
+    Zone,
+}
+
+impl Wanted {
+    fn value(self, e: &ExistingSpec) -> Option<&String> {
+        match self {
+            Wanted::Certificate => e.certificate.as_ref(),
+            Wanted::Zone => e.hosted_zone.as_ref(),
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Wanted::Certificate => "certificate",
+            Wanted::Zone => "hosted_zone",
+        }
+    }
+}
+
+/// Replaces every reference to an existing certificate or hosted zone with
+/// its ARN or id, before the stack is checked, so the rules on certificates
+/// (their region, APP031 / EDGE024) and zones (EDGE021, EDGE022) apply to
+/// the value: `certificate: { existing: KEY }` (→ `arn`), `certificate:
+/// { hosted_zone: KEY }` (→ `hosted_zone_id`) of the load balancer and of
+/// distributions, and `dns.zones.<domain>: { existing: KEY }` (→ `id`).
+pub fn resolve_references(stack: &mut ResolvedStack) -> Vec<Diagnostic> {
+    let spec = &stack.spec;
+    let mut out = Vec::new();
+    // (field, the key, what it must be, whether the direct value is given too)
+    let mut refs: Vec<(String, &str, Wanted, bool)> = Vec::new();
+    fn cert<'s>(
+        refs: &mut Vec<(String, &'s str, Wanted, bool)>,
+        base: String,
+        c: &'s crate::spec::app::CertificateSpec,
+    ) {
+        if let Some(k) = c.existing.as_deref() {
+            refs.push((
+                format!("{base}.existing"),
+                k,
+                Wanted::Certificate,
+                c.arn.is_some(),
+            ));
+        }
+        if let Some(k) = c.hosted_zone.as_deref() {
+            refs.push((
+                format!("{base}.hosted_zone"),
+                k,
+                Wanted::Zone,
+                c.hosted_zone_id.is_some(),
+            ));
+        }
+    }
+    if let Some(c) = spec
+        .load_balancer
+        .as_ref()
+        .and_then(|lb| lb.certificate.as_ref())
+    {
+        cert(&mut refs, "load_balancer.certificate".into(), c);
+    }
+    for (name, d) in &spec.cdn {
+        if let Some(c) = &d.certificate {
+            cert(&mut refs, format!("cdn.{name}.certificate"), c);
+        }
+    }
+    for (domain, z) in spec.dns.iter().flat_map(|d| &d.zones) {
+        if let Some(k) = z.existing.as_deref() {
+            refs.push((
+                format!("dns.zones.{domain}.existing"),
+                k,
+                Wanted::Zone,
+                z.id.is_some(),
+            ));
+        }
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    for (field, key, wanted, twice) in refs {
+        if twice {
+            out.push(
+                stack
+                    .error(
+                        Code::Ext004,
+                        &field,
+                        format!("the {} is given twice: here and by value", wanted.noun()),
+                    )
+                    .help("keep one: the reference to the existing entry, or the ARN / id"),
+            );
+            continue;
+        }
+        match spec.existing.get(key).and_then(|e| wanted.value(e)) {
+            Some(v) => values.push((field, v.clone())),
+            None => {
+                let fitting = spec
+                    .existing
+                    .iter()
+                    .filter(|(_, e)| wanted.value(e).is_some())
+                    .map(|(k, _)| k.as_str());
+                let listed = crate::diagnostic::nearest_names(key, fitting.clone());
+                let help = match crate::diagnostic::did_you_mean(key, fitting) {
+                    Some(k) => format!("did you mean '{k}'? Existing {}s: {listed}", wanted.noun()),
+                    None if listed.is_empty() => format!(
+                        "declare it under existing:, e.g. existing: {{ {key}: {{ {}: ... }} }}",
+                        wanted.noun()
+                    ),
+                    None => format!("existing {}s: {listed}", wanted.noun()),
+                };
+                out.push(
+                    stack
+                        .error(
+                            Code::Ext003,
+                            &field,
+                            format!("there is no existing {} '{key}'", wanted.noun()),
+                        )
+                        .help(help),
+                );
+            }
+        }
+    }
+    let spec = &mut stack.spec;
+    for (field, value) in values {
+        let parts: Vec<&str> = field.split('.').collect();
+        match parts.as_slice() {
+            ["load_balancer", "certificate", which] => {
+                if let Some(c) = spec
+                    .load_balancer
+                    .as_mut()
+                    .and_then(|lb| lb.certificate.as_mut())
+                {
+                    set_certificate(c, which, value);
+                }
+            }
+            ["cdn", name, "certificate", which] => {
+                if let Some(c) = spec.cdn.get_mut(*name).and_then(|d| d.certificate.as_mut()) {
+                    set_certificate(c, which, value);
+                }
+            }
+            _ => {
+                // `dns.zones.<domain>.existing`: the domain holds dots.
+                let domain = field
+                    .strip_prefix("dns.zones.")
+                    .and_then(|f| f.strip_suffix(".existing"));
+                if let Some(z) = domain.and_then(|d| spec.dns.as_mut()?.zones.get_mut(d)) {
+                    z.id = Some(value);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn set_certificate(c: &mut crate::spec::app::CertificateSpec, which: &str, value: String) {
+    if which == "existing" {
+        c.arn = Some(value);
+    } else {
+        c.hosted_zone_id = Some(value);
     }
 }
 

@@ -190,12 +190,14 @@ pub fn workload_connections(spec: &StackSpec) -> Vec<(String, &String, &Componen
         .collect()
 }
 
-/// The kind of component `key`, if `spec` declares one.
+/// The kind of component `key`, if `spec` declares one or imports it from
+/// another stack of the project (`data.db`).
 pub fn kind_of(spec: &StackSpec, key: &str) -> Option<&'static dyn Kind> {
     components(spec)
         .into_iter()
         .find(|(k, _)| k.as_str() == key)
         .map(|(_, kind)| kind)
+        .or_else(|| spec.imports.get(key).copied())
 }
 
 /// Declares a kind: its struct, the spec type of one entry of its block,

@@ -14,6 +14,9 @@ use crate::synth::connect::env_prefix;
 use crate::synth::edge::stack::EDGE_REGION;
 use crate::template::Template;
 
+/// CloudFormation's limit on an export name.
+const MAX_EXPORT_NAME: usize = 255;
+
 /// Exports seen so far in one environment: (region, export name) → (stack,
 /// output). Export names are unique per account and region.
 #[derive(Debug, Default)]
@@ -69,6 +72,24 @@ pub fn check(
             out.push(stack.error(b.code, &b.field, b.message).help(help));
         }
         for (output, export) in limits::export_names(t) {
+            if export.len() > MAX_EXPORT_NAME
+                || !export
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+            {
+                out.push(
+                    stack
+                        .error(
+                            Code::Stack011,
+                            "",
+                            format!(
+                                "stack '{name}' would export '{export}' (output {output}): CloudFormation export names are at most {MAX_EXPORT_NAME} letters, digits, '-' and ':' ({} characters here)",
+                                export.len()
+                            ),
+                        )
+                        .help("shorten the name of the component other stacks use (or of this stack's file): export names are <app>-<env>-<stack>-<Component><Value>"),
+                );
+            }
             let key = (region.to_string(), export.clone());
             let Some((other, _)) = exports.0.insert(key, (name.clone(), output.clone())) else {
                 continue;

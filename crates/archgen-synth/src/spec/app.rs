@@ -122,6 +122,12 @@ pub struct CertificateSpec {
     pub alternative_names: Vec<String>,
     #[serde(default)]
     pub hosted_zone_id: Option<String>,
+    /// Instead of `arn`: the key of an `existing:` certificate.
+    #[serde(default)]
+    pub existing: Option<String>,
+    /// Instead of `hosted_zone_id`: the key of an `existing:` hosted zone.
+    #[serde(default)]
+    pub hosted_zone: Option<String>,
 }
 
 /// Where a certificate comes from, as `check` reads `certificate:`.
@@ -674,6 +680,8 @@ mod tests {
             domain: domain.map(Into::into),
             alternative_names: vec!["www.example.com".into()],
             hosted_zone_id: zone.map(Into::into),
+            existing: None,
+            hosted_zone: None,
         }
     }
 

@@ -417,6 +417,9 @@ pub struct DnsSpec {
 pub struct ZoneSpec {
     #[serde(default)]
     pub id: Option<String>,
+    /// Instead of `id`: the key of an `existing:` hosted zone.
+    #[serde(default)]
+    pub existing: Option<String>,
 }
 
 /// `{ cdn: site }` or `{ load_balancer: true }`.
@@ -505,7 +508,7 @@ mod tests {
                 .iter()
                 .map(|(z, id)| {
                     let id = id.map(Into::into);
-                    (z.to_string(), ZoneSpec { id })
+                    (z.to_string(), ZoneSpec { id, existing: None })
                 })
                 .collect(),
             records: IndexMap::new(),

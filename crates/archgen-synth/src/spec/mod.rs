@@ -89,6 +89,15 @@ stack_spec! {
         tags: BTreeMap<String, String>,
         #[serde(default)]
         network: Option<network::NetworkSpec>,
+        /// The stack of this project whose network (VPC, subnets, tiers)
+        /// this stack uses, through its exports: `network_from: network`.
+        #[serde(default)]
+        network_from: Option<String>,
+        /// Components of other stacks that workloads name as
+        /// `<stack>.<component>` (`data.db`), with their kind: filled in when
+        /// the project's stacks are linked, never written in a spec.
+        #[serde(skip)]
+        imports: BTreeMap<String, &'static dyn crate::kinds::Kind>,
         #[serde(default)]
         repositories: IndexMap<String, app::RepositorySpec>,
         #[serde(default)]

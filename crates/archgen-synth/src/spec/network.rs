@@ -43,6 +43,11 @@ pub struct NetworkSpec {
     /// places components in these subnets.
     #[serde(default)]
     pub existing: Option<ExistingNetwork>,
+    /// The stack this network is declared in, when this stack uses it
+    /// through `network_from:` (its ids then come from that stack's
+    /// exports); set when the project's stacks are linked.
+    #[serde(skip)]
+    pub imported_from: Option<String>,
 }
 
 /// An existing VPC and its subnets per tier (in zone order), by id.
@@ -358,6 +363,7 @@ mod tests {
             flow_logs: FlowLogsSpec::default(),
             restrict_default_security_group: true,
             existing: None,
+            imported_from: None,
         };
         let cidrs = spec.subnet_cidrs();
         let public: Vec<String> = cidrs

@@ -180,7 +180,7 @@ fn load_balancer_integration(t: &mut Template, ctx: &Ctx, api: &ApiSpec) -> Opti
         "api",
         VPC_LINK_SG,
         "load-balancer",
-        LB_SG,
+        Expr::get_att(LB_SG, "GroupId"),
         if https { 443 } else { 80 },
         "API Gateway to load balancer",
     );

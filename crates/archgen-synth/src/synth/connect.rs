@@ -19,8 +19,9 @@ use crate::template::{Expr, Template};
 /// A port behind a security group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkEndpoint {
-    /// Logical id of the component's security group.
-    pub security_group: String,
+    /// The id of the component's security group (`Fn::GetAtt X.GroupId`,
+    /// or an import of it from the stack that creates the component).
+    pub group_id: Expr,
     pub port: u16,
 }
 
@@ -117,7 +118,10 @@ impl Components {
 }
 
 /// `user-uploads` → `USER_UPLOADS`: the prefix of a connection's variables.
+/// A component of another stack (`data.db`) gives the same variables as a
+/// local one (`DB_HOST`).
 pub fn env_prefix(name: &str) -> String {
+    let name = name.rsplit_once('.').map_or(name, |(_, key)| key);
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -171,7 +175,7 @@ pub fn wire(t: &mut Template, ctx: &Ctx, w: &Workload, connects_to: &[ComponentR
                 w.key,
                 sg,
                 &entry.key,
-                &endpoint.security_group,
+                endpoint.group_id.clone(),
                 endpoint.port,
                 &format!("{} connects to {}", w.label, target.kind.noun()),
             );

@@ -12,6 +12,7 @@ pub mod custom;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod import;
 pub mod log_archive;
 pub mod logs;
 pub mod messaging;
@@ -112,6 +113,12 @@ pub struct Built {
 
 /// Runs every builder of one stack, in order.
 pub fn build_stack(checked: &CheckedStack) -> Built {
+    build_stack_importing(checked, connect::Components::default())
+}
+
+/// [`build_stack`] for a stack whose workloads connect to components of
+/// other stacks: `imported` holds them (see [`import`]), by `<stack>.<key>`.
+pub fn build_stack_importing(checked: &CheckedStack, imported: connect::Components) -> Built {
     let stack = checked.stack();
     let spec = &stack.spec;
     let description = spec
@@ -136,7 +143,7 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
             .map(|(k, v)| Tag::new(k, v.clone()))
             .collect(),
         network: None,
-        components: connect::Components::default(),
+        components: imported,
         notes: Vec::new(),
         bugs: Default::default(),
     };
@@ -146,6 +153,8 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
         .and_then(|n| n.existing.as_ref().map(|e| (n, e)));
     if let Some((net, existing)) = existing_network {
         ctx.network = Some(network::existing(net, existing));
+    } else if let Some(net) = spec.network.as_ref().filter(|n| n.imported_from.is_some()) {
+        ctx.network = Some(network::imported(net, &ctx.names));
     } else if let Some(net) = &spec.network {
         ctx.network = Some(network::build(
             &mut t,

@@ -67,6 +67,31 @@ pub fn existing(
     }
 }
 
+/// The network of another stack of the project (`network_from:`): its VPC,
+/// CIDR and subnets per tier from that stack's exports (`<app>-<env>-VpcId`,
+/// `<Tier>SubnetIds`, comma-separated in zone order), nothing built.
+pub fn imported(net: &NetworkSpec, names: &Names) -> NetworkRefs {
+    let zones = net.zones.count();
+    NetworkRefs {
+        vpc_id: Expr::import(names.export("VpcId")),
+        vpc_cidr: net.cidr.clone(),
+        cidr_block: Expr::import(names.export("VpcCidr")),
+        subnets: net
+            .tiers
+            .keys()
+            .map(|tier| {
+                let ids = Expr::import(names.export(&format!("{}SubnetIds", pascal(tier))));
+                let split = Expr::Split(",".into(), Box::new(ids));
+                let each = (0..zones)
+                    .map(|z| Expr::Select(z as u32, Box::new(split.clone())))
+                    .collect();
+                (tier.clone(), each)
+            })
+            .collect(),
+        tier_kinds: net.tiers.iter().map(|(n, t)| (n.clone(), t.kind)).collect(),
+    }
+}
+
 /// Builds the network of `net`, with the subnets `check` planned for each
 /// tier (`tiers`, in spec order).
 pub fn build<'a>(

@@ -69,10 +69,7 @@ fn component_attributes(components: &Components, key: &str) -> Vec<(String, Expr
         out.push(("endpoint".into(), host.clone()));
     }
     if let Some(n) = &c.network {
-        out.push((
-            "security_group".into(),
-            Expr::get_att(&n.security_group, "GroupId"),
-        ));
+        out.push(("security_group".into(), n.group_id.clone()));
         if !out.iter().any(|(name, _)| name == "port") {
             out.push(("port".into(), Expr::Int(n.port.into())));
         }

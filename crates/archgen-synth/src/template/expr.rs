@@ -21,6 +21,8 @@ pub enum Expr {
     Select(u32, Box<Expr>),
     GetAZs(String),
     Join(String, Vec<Expr>),
+    /// `Fn::Split [sep, value]`: a list from a delimited string.
+    Split(String, Box<Expr>),
     If(String, Box<Expr>, Box<Expr>),
     ImportValue(Box<Expr>),
     Equals(Box<Expr>, Box<Expr>),
@@ -42,6 +44,18 @@ impl Expr {
     /// `Fn::Select [i, Fn::GetAZs ""]`: the i-th zone of the stack's region.
     pub fn zone(i: u32) -> Expr {
         Expr::Select(i, Box::new(Expr::GetAZs(String::new())))
+    }
+    /// `Fn::ImportValue <name>`: an export of another stack in this region.
+    pub fn import(export_name: impl Into<String>) -> Expr {
+        Expr::ImportValue(Box::new(Expr::Str(export_name.into())))
+    }
+    /// Whether the value is written as it is, with no intrinsic function.
+    pub fn is_literal(&self) -> bool {
+        match self {
+            Expr::Str(_) | Expr::Int(_) | Expr::Num(_) | Expr::Bool(_) => true,
+            Expr::List(items) => items.iter().all(Expr::is_literal),
+            _ => false,
+        }
     }
     /// `Ref AWS::NoValue`, which removes a property.
     pub fn no_value() -> Expr {
@@ -157,6 +171,7 @@ impl Serialize for Expr {
             Expr::Select(i, list) => one_key(s, "Fn::Select", &Args(vec![i, list.as_ref()])),
             Expr::GetAZs(region) => one_key(s, "Fn::GetAZs", region),
             Expr::Join(sep, items) => one_key(s, "Fn::Join", &Args(vec![sep, items])),
+            Expr::Split(sep, v) => one_key(s, "Fn::Split", &Args(vec![sep, v.as_ref()])),
             Expr::If(cond, a, b) => one_key(s, "Fn::If", &Args(vec![cond, a.as_ref(), b.as_ref()])),
             Expr::ImportValue(v) => one_key(s, "Fn::ImportValue", v.as_ref()),
             Expr::Equals(a, b) => one_key(s, "Fn::Equals", &Args(vec![a.as_ref(), b.as_ref()])),
@@ -185,6 +200,13 @@ mod tests {
         assert_eq!(
             v(Expr::Join(",".into(), vec![Expr::r#ref("A"), "b".into()])),
             json!({"Fn::Join": [",", [{"Ref": "A"}, "b"]]})
+        );
+        assert_eq!(
+            v(Expr::Select(
+                1,
+                Box::new(Expr::Split(",".into(), Box::new(Expr::import("x-VpcId"))))
+            )),
+            json!({"Fn::Select": [1, {"Fn::Split": [",", {"Fn::ImportValue": "x-VpcId"}]}]})
         );
         assert_eq!(
             v(Expr::SubWith(

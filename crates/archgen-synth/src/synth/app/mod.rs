@@ -27,7 +27,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) {
     for (key, s) in &spec.services {
         let mut c = Component::new(key, &crate::kinds::service::Services);
         c.network = Some(NetworkEndpoint {
-            security_group: service::security_group_id(key),
+            group_id: Expr::get_att(service::security_group_id(key), "GroupId"),
             port: u16::try_from(s.port).unwrap_or(u16::MAX),
         });
         c.environment

@@ -9,13 +9,16 @@ use crate::template::ec2::{SecurityGroup, SecurityGroupEgress, SecurityGroupIngr
 use crate::template::{Expr, Tag, Template};
 
 /// Lets `from` (a security group logical id, named `from_name`) reach `to`
-/// on `port`: an ingress rule on the target and an egress rule on the source.
+/// (a group id: `Fn::GetAtt`, or an import from another stack) on `port`:
+/// an ingress rule on the target and an egress rule on the source. Both
+/// rules are in `t`, the stack of the source, so a connection to another
+/// stack's component changes only the importing stack.
 pub fn allow(
     t: &mut Template,
     from_name: &str,
     from_sg: &str,
     to_name: &str,
-    to_sg: &str,
+    to_group: Expr,
     port: u16,
     why: &str,
 ) {
@@ -23,7 +26,7 @@ pub fn allow(
     t.add(
         format!("{to_id}From{from_id}Ingress"),
         SecurityGroupIngress {
-            group_id: Some(Expr::get_att(to_sg, "GroupId")),
+            group_id: Some(to_group.clone()),
             ip_protocol: "tcp".into(),
             from_port: Some(port.into()),
             to_port: Some(port.into()),
@@ -39,7 +42,7 @@ pub fn allow(
             ip_protocol: "tcp".into(),
             from_port: Some(port.into()),
             to_port: Some(port.into()),
-            destination_security_group_id: Some(Expr::get_att(to_sg, "GroupId")),
+            destination_security_group_id: Some(to_group),
             description: Some(format!("{why}: from {from_name} to {to_name} on {port}").into()),
             ..Default::default()
         },

@@ -326,7 +326,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
             "load-balancer",
             LB_SG,
             key,
-            &sg,
+            Expr::get_att(&sg, "GroupId"),
             port16(s.port),
             "load balancer to service",
         );

@@ -166,7 +166,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, cache: &CacheSpec, val
 
     let mut c = Component::new(name, &crate::kinds::cache::Caches);
     c.network = Some(NetworkEndpoint {
-        security_group: format!("{p}SecurityGroup"),
+        group_id: Expr::get_att(format!("{p}SecurityGroup"), "GroupId"),
         port: PORT,
     });
     let endpoint = if cluster_mode {

@@ -289,7 +289,7 @@ pub fn component(
 ) -> Component {
     let mut c = Component::new(name, &crate::kinds::database::Databases);
     c.network = Some(NetworkEndpoint {
-        security_group: format!("{p}SecurityGroup"),
+        group_id: Expr::get_att(format!("{p}SecurityGroup"), "GroupId"),
         port: port(db),
     });
     if db.iam_auth {
