@@ -20,9 +20,7 @@ pub mod render;
 mod services;
 
 use archgen_synth::Error;
-use archgen_synth::check::check_stack;
-use archgen_synth::diagnostic::Diagnostics;
-use archgen_synth::pipeline::synthesize;
+use archgen_synth::pipeline::{check_project, synthesize};
 use archgen_synth::spec::Project;
 
 pub use model::StackDoc;
@@ -42,15 +40,13 @@ pub fn generate(project: &Project, environments: &[String]) -> Result<Vec<Docume
     let mut by_env: Vec<Vec<StackDoc>> = Vec::new();
     for env in &all {
         let synthesis = synthesize(project, env)?;
-        let mut docs = Vec::new();
-        for file in &project.stacks {
-            // synthesize checked every stack already: this cannot fail.
-            let checked = file
-                .resolve(env)
-                .and_then(check_stack)
-                .map_err(|ds| Error::from(Diagnostics(ds).finish()))?;
-            docs.push(StackDoc::build(&checked, &synthesis));
-        }
+        // synthesize checked every stack already (with what each imports
+        // from the others), so this cannot fail.
+        let checked = check_project(project, env).map_err(|ds| Error::from(ds.finish()))?;
+        let docs = checked
+            .iter()
+            .map(|stack| StackDoc::build(stack, &synthesis))
+            .collect();
         by_env.push(docs);
     }
     let mut documents = Vec::new();
@@ -58,8 +54,11 @@ pub fn generate(project: &Project, environments: &[String]) -> Result<Vec<Docume
         if !environments.contains(env) {
             continue;
         }
-        for (index, doc) in docs.iter().enumerate() {
-            let others: Vec<&StackDoc> = by_env.iter().filter_map(|d| d.get(index)).collect();
+        for doc in docs {
+            let others: Vec<&StackDoc> = by_env
+                .iter()
+                .filter_map(|d| d.iter().find(|other| other.stack == doc.stack))
+                .collect();
             let table = differences::table(&others);
             documents.push(Document {
                 file_name: format!("{}.{env}.md", doc.stack),

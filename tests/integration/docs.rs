@@ -2,7 +2,7 @@
 //! what archgen generates today, they describe what the templates deploy,
 //! and writing them follows the same safety rules as synth's output.
 
-use crate::support::{EXAMPLES, TempProject, VALID, archgen, example_dir};
+use crate::support::{TempProject, VALID, all_examples, archgen, example_dir};
 use archgen::docs;
 use archgen::spec::Project;
 use predicates::prelude::*;
@@ -26,7 +26,7 @@ fn doc(example: &str, file: &str) -> String {
 #[test]
 fn the_committed_docs_of_every_example_are_current() {
     let mut stale = Vec::new();
-    for example in EXAMPLES {
+    for example in all_examples() {
         let dir = example_dir(example).join("docs");
         let documents = generated(example);
         let mut expected: BTreeSet<String> =
@@ -257,8 +257,7 @@ fn mermaid_parse(files: &[std::path::PathBuf]) -> (bool, String) {
 
 #[test]
 fn every_committed_diagram_parses_with_mermaid() {
-    let files: Vec<std::path::PathBuf> = EXAMPLES
-        .iter()
+    let files: Vec<std::path::PathBuf> = all_examples()
         .flat_map(|example| {
             let dir = example_dir(example).join("docs");
             generated(example)
@@ -266,13 +265,13 @@ fn every_committed_diagram_parses_with_mermaid() {
                 .map(move |d| dir.join(d.file_name))
         })
         .collect();
-    assert_eq!(files.len(), 18, "every example × environment");
+    assert_eq!(files.len(), 27, "every stack of every example × environment");
     let mut files = files;
     files.push(crate::support::repo().join("README.md"));
     let (ok, output) = mermaid_parse(&files);
     assert!(ok, "{output}");
     assert!(
-        output.contains("19 diagram(s) parsed, 0 failed"),
+        output.contains("28 diagram(s) parsed, 0 failed"),
         "{output}"
     );
 }

@@ -38,11 +38,19 @@ fn assert_valid(validator: &jsonschema::Validator, log: &serde_json::Value, what
 #[test]
 fn sarif_with_findings_validates_against_the_sarif_2_1_0_schema() {
     let validator = sarif_validator();
-    // Two rule findings, with regions.
+    // Two rule findings, with regions, and the warning that the spec's
+    // internet-facing load balancer has no web ACL (APP051).
     let project = TempProject::new(&two_errors_spec());
     let (code, log) = check_sarif(project.path());
     assert_eq!(code, Some(1));
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
+    let rules: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), 3, "{rules:?}");
+    assert_eq!(rules.iter().filter(|r| **r == "APP051").count(), 1, "{rules:?}");
     assert_valid(&validator, &log, "rule findings");
     // A spec the loader refuses (an unknown key) is a finding too.
     let project = TempProject::new(&format!("{VALID}colour: blue\n"));

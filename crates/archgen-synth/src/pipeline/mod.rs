@@ -22,7 +22,7 @@ use crate::template::{Output, Parameter, Template};
 /// are linked (references between them checked and recorded) and ordered
 /// before they are checked. Returns the checked stacks of `env`, in
 /// deployment order, when nothing failed.
-fn check_project<'p>(
+pub fn check_project<'p>(
     project: &'p Project,
     env: &str,
 ) -> Result<Vec<CheckedStack<'p>>, Diagnostics> {
