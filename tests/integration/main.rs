@@ -10,6 +10,7 @@ mod edge;
 mod escape_hatches;
 mod identity;
 mod lint;
+mod log_alarms;
 mod monitoring;
 mod network;
 mod output;

@@ -38,7 +38,10 @@ fn every_alarm_is_drawn_on_the_graph_of_what_it_watches() {
         let t = template_json(&synth_example(ex, "prod"), "main");
         let w = widgets(&t);
         for (name, a) in &spec.alarms {
-            let title = format!("{}: {}", a.on, a.metric);
+            let title = match &a.metric {
+                Some(metric) => format!("{}: {metric}", a.on),
+                None => format!("{}: log events of {name}", a.on),
+            };
             let g = graph(&w, &title).unwrap_or_else(|| panic!("{ex}: no graph '{title}'"));
             let value = a.above.or(a.below).unwrap();
             let lines = &g["properties"]["annotations"]["horizontal"];

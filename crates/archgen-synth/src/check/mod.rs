@@ -13,6 +13,7 @@ pub mod checked;
 pub mod data;
 pub mod edge;
 pub mod identity;
+pub mod log_pattern;
 pub mod messaging;
 pub mod monitoring;
 pub mod names;

@@ -622,6 +622,24 @@ codes! {
         "`logs.kms_key` names a key under `keys:`; every log group of the stack is then encrypted \
          with it (the first declared key is the default). `logs.service_key: true` keeps \
          CloudWatch Logs' own key instead, and cannot be combined with `kms_key`.";
+    Mon015 = "MON015", "a log-pattern alarm has nothing to read",
+        "An alarm gives either `metric:` or `log_pattern:`. A `log_pattern` reads the log group \
+         of a service, or a log a database exports to CloudWatch Logs: `log:` chooses which \
+         (`postgresql` by default for PostgreSQL, `error` for MySQL; also `slowquery`, \
+         `general`, `audit` for MySQL), and only for a database.\n\n    alarms:\n      \
+         db-slow: { on: db, log_pattern: '\"duration:\"', above: 10 }";
+    Mon016 = "MON016", "a log pattern is not a CloudWatch Logs filter pattern",
+        "The pattern is 1 to 1024 characters, closes its quotes and `%regex%` terms, balances \
+         `{}`, `[]` and `()` outside them, and a JSON pattern selects a field with `$`: \
+         `'\"ERROR\"'`, `'?ERROR ?FATAL'`, `'{ $.level = \"error\" }'`, \
+         `'[ip, user, ..., status = 5*]'`. archgen cannot check more than the syntax; \
+         CloudWatch Logs checks the rest at deploy.";
+    Mon017 = "MON017", "a log-pattern alarm reads a log the database does not write",
+        "MySQL writes its slow query, general and (Aurora) audit logs only when a parameter \
+         turns them on, so a filter on them would never match: set `slow_query_log: 1` (with \
+         `long_query_time`), `general_log: 1` or `server_audit_logging: 1` under the \
+         database's `parameters:`. RDS for MySQL's audit log needs an option group archgen \
+         does not create.";
 
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",

@@ -40,6 +40,20 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
             let thresholds = thresholds(ctx, &key, p.metric.name);
             body.graph(graph_title, p.metric.unit, lines, thresholds);
         }
+        for (name, a) in spec.log_alarms_on(&key) {
+            let namespace = super::log_pattern::namespace(ctx);
+            let line = json!([
+                namespace,
+                super::log_pattern::metric_name(name),
+                {"stat": "Sum", "label": a.log_pattern.clone().unwrap_or_default()}
+            ]);
+            body.graph(
+                format!("{key}: log events of {name}"),
+                "events",
+                vec![line],
+                thresholds_of(spec.alarms.iter().filter(|(n, _)| *n == name)),
+            );
+        }
     }
     if !settings.compare.is_empty() {
         body.heading("Compared");
@@ -88,10 +102,19 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
 
 /// Each alarm on this metric of this component, as a line on its graph.
 fn thresholds(ctx: &Ctx, key: &str, metric: &str) -> Vec<Value> {
-    ctx.spec
-        .alarms
-        .iter()
-        .filter(|(_, a)| a.on == key && a.metric == metric)
+    thresholds_of(
+        ctx.spec
+            .alarms
+            .iter()
+            .filter(|(_, a)| a.on == key && a.metric.as_deref() == Some(metric)),
+    )
+}
+
+/// These alarms' thresholds, as labelled horizontal lines.
+fn thresholds_of<'a>(
+    alarms: impl Iterator<Item = (&'a String, &'a crate::spec::monitoring::AlarmSpec)>,
+) -> Vec<Value> {
+    alarms
         .filter_map(|(name, a)| {
             let (value, word) = match (a.above, a.below) {
                 (Some(x), _) => (x, "above"),

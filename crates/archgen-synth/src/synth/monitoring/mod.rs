@@ -3,6 +3,7 @@
 //! dimensions each kind publishes ([`crate::kinds::metrics`]).
 
 pub mod dashboard;
+pub mod log_pattern;
 
 use serde_json::json;
 
@@ -139,7 +140,35 @@ pub fn build_alarms(t: &mut Template, ctx: &Ctx) {
 }
 
 fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
+    let Some((threshold, operator, word)) = threshold(a) else {
+        return;
+    };
+    if a.log_pattern.is_some() {
+        let Some((namespace, metric_name)) = log_pattern::build_filter(t, ctx, name, a) else {
+            return;
+        };
+        let description = a.description.clone().unwrap_or_else(|| {
+            format!(
+                "log events of {} matching the pattern of alarm {name} {word} {threshold} (Sum over {} s)",
+                a.on, a.period
+            )
+        });
+        t.add(
+            format!("{}Alarm", pascal(name)),
+            Alarm {
+                namespace: Some(namespace.into()),
+                metric_name: Some(metric_name.into()),
+                statistic: Some("Sum".into()),
+                period: Some(a.period.into()),
+                // A count of bad events: no data means nothing matched.
+                treat_missing_data: Some(missing_data(a, true).into()),
+                ..alarm_common(ctx, name, a, description, threshold, operator)
+            },
+        );
+        return;
+    }
     // `check` resolved the component and its metric (MON003, MON004).
+    let metric_key = a.metric.as_deref().unwrap_or_default();
     let Some(w) = crate::kinds::metrics::watched(ctx.spec, &a.on) else {
         ctx.bug(format!(
             "alarm {name} watches '{}', which publishes nothing",
@@ -147,44 +176,22 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
         ));
         return;
     };
-    let Some(published) = w.find(&a.metric) else {
+    let Some(published) = w.find(metric_key) else {
         ctx.bug(format!(
-            "alarm {name}: '{}' does not publish '{}'",
-            a.on, a.metric
+            "alarm {name}: '{}' does not publish '{metric_key}'",
+            a.on
         ));
         return;
     };
     let metric = published.metric;
-    let (threshold, operator, word) = match (a.above, a.below) {
-        (Some(x), _) => (x, "GreaterThanThreshold", "above"),
-        (None, Some(x)) => (x, "LessThanThreshold", "below"),
-        (None, None) => return,
-    };
-    let topics: Vec<Expr> = match &a.notify {
-        Some(list) => list.iter().map(|n| Expr::r#ref(topic_id(n))).collect(),
-        None => ctx
-            .spec
-            .topics
-            .keys()
-            .map(|n| Expr::r#ref(topic_id(n)))
-            .collect(),
-    };
-    let missing = a
-        .missing_data
-        .map(|m| m.as_str())
-        .unwrap_or(if metric.count {
-            "notBreaching"
-        } else {
-            "missing"
-        });
     let how = match metric.rate {
         Some(r) => format!("100 * {} / {}", r.numerator, r.denominator),
         None => format!("{} {}", metric.statistic, metric.metric_name),
     };
     let description = a.description.clone().unwrap_or_else(|| {
         format!(
-            "{} of {} {word} {threshold} {} ({how} over {} s)",
-            a.metric, a.on, metric.unit, a.period
+            "{metric_key} of {} {word} {threshold} {} ({how} over {} s)",
+            a.on, metric.unit, a.period
         )
     });
     // A rate is metric math over two counts; any other metric is read as is.
@@ -195,24 +202,65 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
     t.add(
         format!("{}Alarm", pascal(name)),
         Alarm {
-            alarm_name: Some(ctx.names.physical(name).into()),
-            alarm_description: Some(description.into()),
             namespace: single.map(|p| p.metric.namespace.into()),
             metric_name: single.map(|p| p.metric.metric_name.into()),
             dimensions: single.map(|p| p.dimensions.clone()),
             statistic: single.map(|p| p.metric.statistic.into()),
             period: single.map(|_| a.period.into()),
             metrics: math,
-            evaluation_periods: Some(a.evaluation_periods.into()),
-            datapoints_to_alarm: a.datapoints_to_alarm.map(Expr::from),
-            threshold: Some(threshold.into()),
-            comparison_operator: Some(operator.into()),
-            treat_missing_data: Some(missing.into()),
-            alarm_actions: Some(topics.clone()),
-            ok_actions: Some(topics),
-            ..Default::default()
+            treat_missing_data: Some(missing_data(a, metric.count).into()),
+            ..alarm_common(ctx, name, a, description, threshold, operator)
         },
     );
+}
+
+/// The threshold, its comparison and the word for descriptions.
+fn threshold(a: &AlarmSpec) -> Option<(f64, &'static str, &'static str)> {
+    match (a.above, a.below) {
+        (Some(x), _) => Some((x, "GreaterThanThreshold", "above")),
+        (None, Some(x)) => Some((x, "LessThanThreshold", "below")),
+        (None, None) => None,
+    }
+}
+
+/// The spec's choice, else: counts of bad events treat no data as fine,
+/// gauges as missing.
+fn missing_data(a: &AlarmSpec, count: bool) -> &'static str {
+    a.missing_data
+        .map(|m| m.as_str())
+        .unwrap_or(if count { "notBreaching" } else { "missing" })
+}
+
+/// What every alarm sets the same way, whatever it reads: name,
+/// evaluation, threshold and the topics notified on alarm and recovery.
+fn alarm_common(
+    ctx: &Ctx,
+    name: &str,
+    a: &AlarmSpec,
+    description: String,
+    threshold: f64,
+    operator: &str,
+) -> Alarm {
+    let topics: Vec<Expr> = match &a.notify {
+        Some(list) => list.iter().map(|n| Expr::r#ref(topic_id(n))).collect(),
+        None => ctx
+            .spec
+            .topics
+            .keys()
+            .map(|n| Expr::r#ref(topic_id(n)))
+            .collect(),
+    };
+    Alarm {
+        alarm_name: Some(ctx.names.physical(name).into()),
+        alarm_description: Some(description.into()),
+        evaluation_periods: Some(a.evaluation_periods.into()),
+        datapoints_to_alarm: a.datapoints_to_alarm.map(Expr::from),
+        threshold: Some(threshold.into()),
+        comparison_operator: Some(operator.into()),
+        alarm_actions: Some(topics.clone()),
+        ok_actions: Some(topics),
+        ..Default::default()
+    }
 }
 
 /// The metric-math queries of a rate alarm: the two sums, and the
