@@ -5,6 +5,7 @@ mod app;
 mod cfn_rules;
 mod cli;
 mod data;
+mod deployments;
 mod distribution;
 mod edge;
 mod escape_hatches;

@@ -11,6 +11,7 @@ pub mod api;
 pub mod app;
 pub mod checked;
 pub mod data;
+pub mod deployment;
 pub mod edge;
 pub mod identity;
 pub mod log_pattern;
@@ -135,6 +136,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
         subnets = plan;
     }
     out.extend(app::check(stack));
+    out.extend(deployment::check(stack));
     out.extend(api::check(stack));
     let (data_diagnostics, data) = data::check(stack);
     out.extend(data_diagnostics);

@@ -318,6 +318,16 @@ codes! {
     App050 = "APP050", "a route admits only the API, but no API route reaches the load balancer",
         "`route: { from: api }` restricts the service's listener rule to the VPC, where the API's \
          VPC link connects from. Add an API route with `target: load-balancer`, or drop `from`.";
+    App056 = "APP056", "a blue/green, canary or linear deployment has no listener rule to shift",
+        "ECS's blue/green, canary and linear deployments move traffic between two target groups \
+         by changing the weights of the service's production listener rule. The service needs a \
+         route through the load balancer with a rule of its own (`paths` or `hosts` with a \
+         `priority`); the listener's default action is not a rule.\n\n    route: { paths: [\"/*\"], priority: 100 }";
+    App057 = "APP057", "a deployment's timing or percentage is outside ECS's limits",
+        "`bake_minutes`, `canary_bake_minutes` and `step_bake_minutes` are 0 to 1440; \
+         `canary_percent` is a multiple of 0.1 from 0.1 to 100 and `step_percent` from 3 to 100; \
+         canary settings only with `strategy: canary`, step settings only with `linear`; and \
+         CloudFormation refuses a deployment whose bake times add up to more than 33 hours.";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
