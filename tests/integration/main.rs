@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod cfn_rules;
+mod ci_role;
 mod cli;
 mod data;
 mod deployments;

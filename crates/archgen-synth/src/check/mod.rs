@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod checked;
+pub mod ci;
 pub mod data;
 pub mod deployment;
 pub mod edge;
@@ -143,6 +144,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     out.extend(monitoring::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
+    out.extend(ci::check(stack));
     for kind in crate::kinds::KINDS {
         out.extend(kind.check(stack));
     }

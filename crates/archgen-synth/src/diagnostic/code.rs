@@ -591,6 +591,16 @@ codes! {
         "Users need something to sign in with, e.g. `sign_in: [email]`.";
     Idn008 = "IDN008", "the password policy is out of range",
         "Cognito allows a minimum length of 6 to 99 and temporary passwords valid 0 to 365 days.";
+    Idn009 = "IDN009", "the CI deploy role trusts an unclear repository, branch or environment",
+        "`ci.repository` is `owner/name`; `ci.branches` are branch names as git allows them \
+         (without `refs/heads/`) and `ci.environments` GitHub environment names, each exact: \
+         a wildcard would let any matching branch assume the deploy role. At least one branch \
+         or environment is named.\n\n    ci: { repository: acme/shop, branches: [main], environments: [production] }";
+    Idn010 = "IDN010", "the CI block's OIDC provider or artifact bucket is invalid",
+        "`ci.provider` is the ARN of the account's existing GitHub OIDC provider \
+         (`arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`; an \
+         account has one per issuer, so a second environment in the same account names the \
+         first one's). `ci.artifact_bucket` is an S3 bucket name.";
 
     // Monitoring.
     Mon001 = "MON001", "a topic key cannot name a topic",

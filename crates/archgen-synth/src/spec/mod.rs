@@ -9,6 +9,7 @@
 pub mod api;
 pub mod app;
 pub mod catalog;
+pub mod ci;
 pub mod data;
 pub mod de;
 pub mod edge;
@@ -93,6 +94,9 @@ stack_spec! {
         /// How the stack's log groups are encrypted.
         #[serde(default)]
         logs: monitoring::LogsSpec,
+        /// The roles a GitHub Actions workflow deploys with.
+        #[serde(default)]
+        ci: Option<ci::CiSpec>,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod ci;
 pub mod connect;
 pub mod custom;
 pub mod data;
@@ -168,6 +169,9 @@ pub fn build_stack(checked: &CheckedStack) -> Built {
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);
+    if let Some(ci) = &spec.ci {
+        ci::build(&mut t, &ctx, ci);
+    }
     // Last, so every log group of this region is covered (the edge stack's
     // are in us-east-1, where the stack's keys do not exist).
     if let Some(key) = spec.logs_key() {
