@@ -245,3 +245,30 @@ fn malformed_ci_blocks_fail_with_file_line_field_and_fix() {
         assert_fails_on(&valid, case);
     }
 }
+
+/// Issue 14's "done when": each reference system's example uses the
+/// operations blocks its design document asks for (document 000:
+/// user-management, 001: multi-env-platform, 002: solo-saving, 004:
+/// eyewear-retail), checked in its prod template.
+#[test]
+fn examples_use_the_operations_blocks_their_documents_ask_for() {
+    for (ex, ci, shifting, log_alarm) in [
+        ("user-management", true, None, false),
+        ("multi-env-platform", true, Some("CANARY"), false),
+        ("solo-saving", true, None, false),
+        ("eyewear-retail", true, Some("BLUE_GREEN"), true),
+    ] {
+        let t = template_json(&synth_example(ex, "prod"), "main");
+        assert_eq!(t["Resources"].get("DeployRole").is_some(), ci, "{ex}: ci");
+        let strategies: Vec<&str> = resources_of(&t, "AWS::ECS::Service")
+            .iter()
+            .filter_map(|(_, s)| s["Properties"]["DeploymentConfiguration"]["Strategy"].as_str())
+            .collect();
+        assert_eq!(strategies.first().copied(), shifting, "{ex}: deployment");
+        assert_eq!(
+            !resources_of(&t, "AWS::Logs::MetricFilter").is_empty(),
+            log_alarm,
+            "{ex}: log_pattern alarm"
+        );
+    }
+}
