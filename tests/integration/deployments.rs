@@ -5,7 +5,7 @@
 
 use crate::cli::{Case, assert_fails_on};
 use crate::support::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// VALID with web routed by its own rule, a topic, two alarms on web and
 /// one on worker, and `deployment` on web.
@@ -93,6 +93,30 @@ fn a_blue_green_service_has_two_target_groups_its_production_rule_and_rolls_back
     assert!(
         role.get("Policies").is_none(),
         "nothing beyond the managed policy"
+    );
+
+    // A target-group alarm spans both groups: after a deployment the live
+    // revision is in the alternate one.
+    let rate = &t["Resources"]["Web5xxAlarm"]["Properties"]["Metrics"];
+    assert_eq!(
+        rate[0]["Expression"],
+        "IF((den + den2) > 0, 100 * (num + num2) / (den + den2), 0)"
+    );
+    let groups: Vec<&Value> = rate
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["MetricStat"]["Metric"]["Dimensions"].as_array())
+        .map(|d| &d[0]["Value"]["Fn::GetAtt"][0])
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            "WebTargetGroup",
+            "WebTargetGroup",
+            "WebAlternateTargetGroup",
+            "WebAlternateTargetGroup"
+        ]
     );
 
     // The worker keeps the rolling deployment, with one target group less.

@@ -173,30 +173,57 @@ impl Body {
     /// one metric line, or for a rate its two sums, hidden, and the
     /// expression over them.
     fn lines(&mut self, p: &Published, label: Option<&str>, n: usize) -> Vec<Value> {
+        let sets = p.dimension_sets();
+        // Ids of the `k`th dimension set's queries: `num0`, then `num0b`, ...
+        let id = |base: &str, k: usize| match k {
+            0 => format!("{base}{n}"),
+            k => format!("{base}{n}s{}", k + 1),
+        };
+        let hidden = |id: &str, stat: &str| json!({"id": id, "stat": stat, "visible": false});
         let Some(rate) = p.metric.rate else {
+            if sets.len() > 1 {
+                let ms: Vec<String> = (0..sets.len()).map(|k| id("m", k)).collect();
+                let mut out = vec![json!([{
+                    "expression": format!("{}([{}])", p.combine(), ms.join(", ")),
+                    "label": label.unwrap_or(p.metric.name),
+                    "id": format!("value{n}"),
+                }])];
+                for (k, dims) in sets.iter().enumerate() {
+                    let options = hidden(&ms[k], p.metric.statistic);
+                    out.push(self.line(p, p.metric.metric_name, dims, options));
+                }
+                return out;
+            }
             let mut options = json!({"stat": p.metric.statistic});
             if let Some(label) = label {
                 options["label"] = json!(label);
             }
-            return vec![self.line(p, p.metric.metric_name, options)];
+            return vec![self.line(p, p.metric.metric_name, &p.dimensions, options)];
         };
-        let (num, den) = (format!("num{n}"), format!("den{n}"));
-        let hidden = |id: &str| json!({"id": id, "stat": "Sum", "visible": false});
-        vec![
-            json!([{
-                "expression": rate.expression(&num, &den),
-                "label": label.unwrap_or(p.metric.name),
-                "id": format!("rate{n}"),
-            }]),
-            self.line(p, rate.numerator, hidden(&num)),
-            self.line(p, rate.denominator, hidden(&den)),
-        ]
+        let nums: Vec<String> = (0..sets.len()).map(|k| id("num", k)).collect();
+        let dens: Vec<String> = (0..sets.len()).map(|k| id("den", k)).collect();
+        let mut out = vec![json!([{
+            "expression": rate.expression_over(&nums, &dens),
+            "label": label.unwrap_or(p.metric.name),
+            "id": format!("rate{n}"),
+        }])];
+        for (k, dims) in sets.iter().enumerate() {
+            out.push(self.line(p, rate.numerator, dims, hidden(&nums[k], "Sum")));
+            out.push(self.line(p, rate.denominator, dims, hidden(&dens[k], "Sum")));
+        }
+        out
     }
 
     /// Namespace, metric name, each dimension's name and value, options.
-    fn line(&mut self, p: &Published, metric_name: &str, options: Value) -> Value {
+    fn line(
+        &mut self,
+        p: &Published,
+        metric_name: &str,
+        dimensions: &[crate::template::cloudwatch::alarm::Dimension],
+        options: Value,
+    ) -> Value {
         let mut line = vec![json!(p.metric.namespace), json!(metric_name)];
-        for d in &p.dimensions {
+        for d in dimensions {
             line.push(json!(d.name));
             line.push(self.slot(d.value.clone()));
         }

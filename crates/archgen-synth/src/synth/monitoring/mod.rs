@@ -194,9 +194,11 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
             a.on, metric.unit, a.period
         )
     });
-    // A rate is metric math over two counts; any other metric is read as is.
+    // A rate is metric math over two counts, a metric spanning several
+    // target groups math over each; any other metric is read as is.
     let (single, math) = match metric.rate {
         Some(rate) => (None, Some(rate_queries(rate, published, a.period))),
+        None if !published.also.is_empty() => (None, Some(combined_queries(published, a.period))),
         None => (Some(published), None),
     };
     t.add(
@@ -263,35 +265,97 @@ fn alarm_common(
     }
 }
 
-/// The metric-math queries of a rate alarm: the two sums, and the
-/// percentage, which is what the alarm compares.
-fn rate_queries(rate: Rate, published: &Published, period: u32) -> Vec<MetricDataQuery> {
-    let sum = |id: &str, metric_name: &str| MetricDataQuery {
+/// One statistic of `published` over one dimension set, not returned.
+fn stat_query(
+    id: String,
+    published: &Published,
+    metric_name: &str,
+    dimensions: &[alarm::Dimension],
+    stat: &str,
+    period: u32,
+) -> MetricDataQuery {
+    MetricDataQuery {
         id: id.into(),
         metric_stat: Some(MetricStat {
             metric: alarm::Metric {
                 namespace: Some(published.metric.namespace.into()),
                 metric_name: Some(metric_name.into()),
-                dimensions: Some(published.dimensions.clone()),
+                dimensions: Some(dimensions.to_vec()),
             },
             period: period.into(),
-            stat: "Sum".into(),
+            stat: stat.into(),
             ..Default::default()
         }),
         return_data: Some(false.into()),
         ..Default::default()
-    };
-    vec![
-        MetricDataQuery {
-            id: "rate".into(),
-            expression: Some(rate.expression("num", "den").into()),
-            label: Some(format!("{} (percent)", published.metric.name).into()),
-            return_data: Some(true.into()),
-            ..Default::default()
-        },
-        sum("num", rate.numerator),
-        sum("den", rate.denominator),
-    ]
+    }
+}
+
+/// Query ids `base`, `base2`, `base3`, ... one per dimension set.
+fn ids(base: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| match i {
+            0 => base.to_string(),
+            i => format!("{base}{}", i + 1),
+        })
+        .collect()
+}
+
+/// The metric-math queries of a rate alarm: the sums (of every dimension
+/// set), and the percentage, which is what the alarm compares.
+fn rate_queries(rate: Rate, published: &Published, period: u32) -> Vec<MetricDataQuery> {
+    let sets = published.dimension_sets();
+    let (nums, dens) = (ids("num", sets.len()), ids("den", sets.len()));
+    let mut out = vec![MetricDataQuery {
+        id: "rate".into(),
+        expression: Some(rate.expression_over(&nums, &dens).into()),
+        label: Some(format!("{} (percent)", published.metric.name).into()),
+        return_data: Some(true.into()),
+        ..Default::default()
+    }];
+    for (i, dims) in sets.iter().enumerate() {
+        out.push(stat_query(
+            nums[i].clone(),
+            published,
+            rate.numerator,
+            dims,
+            "Sum",
+            period,
+        ));
+        out.push(stat_query(
+            dens[i].clone(),
+            published,
+            rate.denominator,
+            dims,
+            "Sum",
+            period,
+        ));
+    }
+    out
+}
+
+/// A statistic over several dimension sets, combined (`MAX([m, m2])`).
+fn combined_queries(published: &Published, period: u32) -> Vec<MetricDataQuery> {
+    let sets = published.dimension_sets();
+    let ms = ids("m", sets.len());
+    let mut out = vec![MetricDataQuery {
+        id: "value".into(),
+        expression: Some(format!("{}([{}])", published.combine(), ms.join(", ")).into()),
+        label: Some(published.metric.name.into()),
+        return_data: Some(true.into()),
+        ..Default::default()
+    }];
+    for (id, dims) in ms.iter().zip(&sets) {
+        out.push(stat_query(
+            id.clone(),
+            published,
+            published.metric.metric_name,
+            dims,
+            published.metric.statistic,
+            period,
+        ));
+    }
+    out
 }
 
 /// The URL of an HTTPS subscription: as written, or resolved by
