@@ -377,6 +377,19 @@ fn destructive_change_set_is_refused_and_deleted_without_executing() {
 }
 
 #[test]
+fn change_sets_are_made_with_the_cloudformation_role_given() {
+    let fake = failed_update_script("rds-replacement.change-set.json");
+    let role = "arn:aws:iam::123456789012:role/user-management-prod-cloudformation";
+    let opts = DeployOptions {
+        approval: flags(ApprovalMode::Never, true, false),
+        cloudformation_role: Some(role.into()),
+        ..Default::default()
+    };
+    let _refused = run(&fake, &mut Recorder::default(), opts);
+    assert_eq!(fake.0.borrow().change_set_roles, [Some(role.to_string())]);
+}
+
+#[test]
 fn interactive_approval_declined_changes_nothing() {
     let fake = failed_update_script("rds-replacement.change-set.json");
     let mut console = Recorder {

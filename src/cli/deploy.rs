@@ -50,6 +50,10 @@ pub struct DeployArgs {
     /// S3 bucket for templates over 51,200 bytes; `{region}` is replaced by the stack's region.
     #[arg(long, env = "ARCHGEN_ARTIFACT_BUCKET", value_name = "BUCKET")]
     pub artifact_bucket: Option<String>,
+    /// Role CloudFormation assumes to change the resources (the `ci:` block's
+    /// CloudFormationExecutionRoleArn output); default: your credentials.
+    #[arg(long, env = "ARCHGEN_CLOUDFORMATION_ROLE", value_name = "ARN")]
+    pub cloudformation_role: Option<String>,
     /// Progress display: `auto` is a live line on a terminal and one line per event otherwise.
     #[arg(long, value_enum, default_value = "auto")]
     pub progress: ProgressMode,
@@ -107,6 +111,7 @@ pub fn run(args: DeployArgs) -> Result<(), Error> {
             interactive: false,
         },
         artifact_bucket: args.artifact_bucket,
+        cloudformation_role: args.cloudformation_role,
         progress: args.progress,
         outputs_file: args.outputs_file,
         recreate: args.recreate,

@@ -359,6 +359,21 @@ fn every_alarm_dimension_points_at_a_resource_of_its_template() {
                 // A plain alarm has Dimensions; a rate alarm one set per
                 // metric-math query.
                 let p = &a["Properties"];
+                // A log-pattern alarm reads its metric filter's metric,
+                // which has no dimensions: the filter must be in the template.
+                if p.get("Dimensions").is_none() && p.get("Metrics").is_none() {
+                    assert!(
+                        resources_of(&t, "AWS::Logs::MetricFilter")
+                            .iter()
+                            .any(|(_, f)| {
+                                let m = &f["Properties"]["MetricTransformations"][0];
+                                m["MetricName"] == p["MetricName"]
+                                    && m["MetricNamespace"] == p["Namespace"]
+                            }),
+                        "{ex} {env}: {id} reads no filter of the template"
+                    );
+                    continue;
+                }
                 let dimensions: Vec<&Value> = match p["Metrics"].as_array() {
                     Some(queries) => queries
                         .iter()

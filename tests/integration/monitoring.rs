@@ -38,7 +38,10 @@ fn every_alarm_is_drawn_on_the_graph_of_what_it_watches() {
         let t = template_json(&synth_example(ex, "prod"), "main");
         let w = widgets(&t);
         for (name, a) in &spec.alarms {
-            let title = format!("{}: {}", a.on, a.metric);
+            let title = match &a.metric {
+                Some(metric) => format!("{}: {metric}", a.on),
+                None => format!("{}: log events of {name}", a.on),
+            };
             let g = graph(&w, &title).unwrap_or_else(|| panic!("{ex}: no graph '{title}'"));
             let value = a.above.or(a.below).unwrap();
             let lines = &g["properties"]["annotations"]["horizontal"];
@@ -111,34 +114,43 @@ fn the_spec_hides_graphs_adds_comparisons_or_turns_the_dashboard_off() {
 
 #[test]
 fn a_rate_alarm_divides_two_sums_with_metric_math_and_is_graphed_the_same_way() {
-    // eyewear-retail: "error rate > 5%" on the backend's target group.
+    // eyewear-retail: "error rate > 5%" on the backend's target groups
+    // (two: the backend deploys blue/green, and serves from either).
     let t = template_json(&synth_example("eyewear-retail", "prod"), "main");
     let alarm = &t["Resources"]["BackendErrorRateAlarm"]["Properties"];
     assert!(alarm.get("MetricName").is_none() && alarm.get("Namespace").is_none());
     assert_eq!(alarm["Threshold"], json!(5.0));
     let queries = alarm["Metrics"].as_array().unwrap();
-    assert_eq!(queries[0]["Expression"], "IF(den > 0, 100 * num / den, 0)");
+    assert_eq!(
+        queries[0]["Expression"],
+        "IF((den + den2) > 0, 100 * (num + num2) / (den + den2), 0)"
+    );
     assert_eq!(queries[0]["ReturnData"], true);
-    let sums: Vec<(&str, &str)> = queries[1..]
+    let sums: Vec<(&str, &str, &str)> = queries[1..]
         .iter()
         .map(|q| {
             assert_eq!(q["ReturnData"], false);
             assert_eq!(q["MetricStat"]["Stat"], "Sum");
-            assert_eq!(
-                q["MetricStat"]["Metric"]["Dimensions"][0]["Value"],
-                json!({"Fn::GetAtt": ["BackendTargetGroup", "TargetGroupFullName"]})
-            );
             (
                 q["Id"].as_str().unwrap(),
                 q["MetricStat"]["Metric"]["MetricName"].as_str().unwrap(),
+                q["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+                    .as_str()
+                    .unwrap(),
             )
         })
         .collect();
     assert_eq!(
         sums,
         [
-            ("num", "HTTPCode_Target_5XX_Count"),
-            ("den", "RequestCount")
+            ("num", "HTTPCode_Target_5XX_Count", "BackendTargetGroup"),
+            ("den", "RequestCount", "BackendTargetGroup"),
+            (
+                "num2",
+                "HTTPCode_Target_5XX_Count",
+                "BackendAlternateTargetGroup"
+            ),
+            ("den2", "RequestCount", "BackendAlternateTargetGroup"),
         ]
     );
     // Its graph computes the same percentage, with the threshold drawn.
@@ -147,10 +159,12 @@ fn a_rate_alarm_divides_two_sums_with_metric_math_and_is_graphed_the_same_way() 
     let lines = g["properties"]["metrics"].as_array().unwrap();
     assert_eq!(
         lines[0][0]["expression"],
-        "IF(den0 > 0, 100 * num0 / den0, 0)"
+        "IF((den0 + den0s2) > 0, 100 * (num0 + num0s2) / (den0 + den0s2), 0)"
     );
     assert_eq!(lines[1][1], "HTTPCode_Target_5XX_Count");
     assert_eq!(lines[2][1], "RequestCount");
+    assert_eq!(lines[3][1], "HTTPCode_Target_5XX_Count");
+    assert_eq!(lines[4][1], "RequestCount");
     assert_eq!(
         g["properties"]["annotations"]["horizontal"][0]["value"],
         json!(5.0)

@@ -14,6 +14,8 @@ use std::rc::Rc;
 
 #[derive(Default)]
 pub struct Script {
+    /// The role of each change set created, in order.
+    pub change_set_roles: Vec<Option<String>>,
     pub stack: Option<StackInfo>,
     /// The stack as it is after ExecuteChangeSet.
     pub stack_after: Option<StackInfo>,
@@ -85,6 +87,7 @@ impl CloudFormation for Fake {
         self.log("create_change_set");
         // As CloudFormation does: a CREATE change set makes an empty stack.
         let mut s = self.0.borrow_mut();
+        s.change_set_roles.push(request.role_arn.clone());
         if request.create && s.stack.is_none() {
             s.stack = Some(StackInfo {
                 stack_name: request.stack_name.clone(),

@@ -10,7 +10,8 @@ use super::ops::Target;
 use super::upload::MAX_INLINE_BYTES;
 
 /// The bootstrap stack's name, the same in every region.
-pub const STACK_NAME: &str = "archgen-bootstrap";
+/// (`ci:` deploy roles may read it by this name.)
+pub const STACK_NAME: &str = archgen_synth::spec::ci::BOOTSTRAP_STACK;
 /// Its output naming the bucket, for people and scripts.
 pub const BUCKET_OUTPUT: &str = "ArtifactBucketName";
 /// The bucket's logical id.

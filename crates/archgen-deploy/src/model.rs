@@ -179,6 +179,10 @@ pub struct ChangeSetRequest {
     pub tags: Vec<(String, String)>,
     /// What the change set was made from (see [`crate::changeset::digest`]).
     pub description: String,
+    /// The role CloudFormation assumes to change the stack's resources
+    /// (`--cloudformation-role`); none: the caller's credentials, or the
+    /// role the stack was last deployed with.
+    pub role_arn: Option<String>,
 }
 
 /// Where a drift detection stands (DescribeStackDriftDetectionStatus).

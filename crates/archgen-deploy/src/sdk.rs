@@ -342,6 +342,9 @@ impl CloudFormation for SdkCfn {
         for (k, v) in &r.tags {
             req = req.tags(t::Tag::builder().key(k).value(v).build());
         }
+        if let Some(role) = &r.role_arn {
+            req = req.role_arn(role);
+        }
         let out = req.send().await.map_err(|e| self.calls.error(e))?;
         Ok(out.id().unwrap_or(&r.change_set_name).to_string())
     }

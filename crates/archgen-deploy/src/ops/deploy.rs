@@ -38,6 +38,8 @@ pub struct DeployOptions {
     pub execution: Execution,
     pub approval: ApprovalFlags,
     pub artifact_bucket: Option<String>,
+    /// The role CloudFormation changes the resources with.
+    pub cloudformation_role: Option<String>,
     pub progress: ProgressMode,
     pub outputs_file: Option<PathBuf>,
     /// Delete and recreate a stack whose first creation failed.
@@ -160,6 +162,7 @@ async fn deploy_stack<C: CloudFormation, S: crate::cfn::ArtifactStore>(
                 ),
             );
             request.description = digest;
+            request.role_arn = opts.cloudformation_role.clone();
             if let Execution::Prepare(kept) = &opts.execution {
                 // Preparing again replaces what an earlier run kept.
                 let _ = cfn.delete_change_set(name, kept).await;

@@ -213,5 +213,6 @@ pub fn change_set_request(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         description: "created by archgen".into(),
+        role_arn: None,
     }
 }

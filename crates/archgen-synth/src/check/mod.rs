@@ -12,10 +12,13 @@ pub mod app;
 pub mod audit;
 pub mod backup;
 pub mod checked;
+pub mod ci;
 pub mod data;
+pub mod deployment;
 pub mod edge;
 pub mod identity;
 pub mod log_archive;
+pub mod log_pattern;
 pub mod messaging;
 pub mod monitoring;
 pub mod names;
@@ -141,6 +144,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
         subnets = plan;
     }
     out.extend(app::check(stack));
+    out.extend(deployment::check(stack));
     out.extend(api::check(stack));
     let (data_diagnostics, data) = data::check(stack);
     out.extend(data_diagnostics);
@@ -150,6 +154,7 @@ fn rules(stack: &ResolvedStack) -> (Vec<Diagnostic>, checked::Values) {
     out.extend(log_archive::check(stack));
     out.extend(messaging::check(stack));
     out.extend(identity::check(stack));
+    out.extend(ci::check(stack));
     for kind in crate::kinds::KINDS {
         out.extend(kind.check(stack));
     }

@@ -1,6 +1,7 @@
 //! Rules for `topics:` and `alarms:`.
 
 use super::is_name;
+use super::log_pattern;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
 use crate::kinds::metrics::{watchable_names, watched};
 use crate::spec::ResolvedStack;
@@ -65,71 +66,36 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                     .help("use lowercase letters, digits and hyphens, e.g. 'api-cpu-high'"),
             );
         }
-        match watched(spec, &a.on) {
-            None => {
-                let names = watchable_names(spec);
-                let help = match did_you_mean(&a.on, names.iter().map(String::as_str)) {
-                    Some(s) => format!(
-                        "did you mean '{s}'? Components with metrics: {}",
-                        nearest_names(&a.on, names.iter().map(String::as_str))
-                    ),
-                    None => format!(
-                        "components with metrics: {}",
-                        nearest_names(&a.on, names.iter().map(String::as_str))
-                    ),
-                };
-                out.push(
-                    stack
-                        .error(
-                            Code::Mon003,
-                            &format!("{base}.on"),
-                            format!("there is no component '{}' to watch", a.on),
-                        )
-                        .help(help),
-                );
-            }
-            Some(w) => {
-                let list: Vec<_> = w.metrics.iter().map(|p| p.metric).collect();
-                if !list.iter().any(|m| m.name == a.metric) {
-                    let names = w.names();
-                    let help = match did_you_mean(&a.metric, names.iter().copied()) {
-                        Some(s) => format!(
-                            "did you mean '{s}'? A {} publishes: {}",
-                            w.noun,
-                            names.join(", ")
-                        ),
-                        None => format!("a {} publishes: {}", w.noun, names.join(", ")),
-                    };
+        match (&a.metric, &a.log_pattern) {
+            (Some(metric), None) => {
+                out.extend(check_metric(stack, &base, a, metric));
+                if a.log.is_some() {
                     out.push(
                         stack
                             .error(
-                                Code::Mon004,
-                                &format!("{base}.metric"),
-                                format!("{} '{}' does not publish '{}'", w.noun, a.on, a.metric),
+                                Code::Mon015,
+                                &format!("{base}.log"),
+                                "'log' chooses the log a 'log_pattern' reads; this alarm has none",
                             )
-                            .help(help),
-                    );
-                } else if list
-                    .iter()
-                    .any(|m| m.name == a.metric && m.unit == "percent")
-                    && a.above
-                        .or(a.below)
-                        .is_some_and(|x| !(0.0..=100.0).contains(&x))
-                {
-                    out.push(
-                        stack
-                            .error(
-                                Code::Mon005,
-                                &base,
-                                format!(
-                                    "'{}' is a percentage; the threshold is outside 0-100",
-                                    a.metric
-                                ),
-                            )
-                            .help("give a threshold from 0 to 100"),
+                            .help("remove 'log', or replace 'metric' with a 'log_pattern'"),
                     );
                 }
             }
+            (None, Some(pattern)) => out.extend(log_pattern::check(stack, &base, a, pattern)),
+            (Some(_), Some(_)) => out.push(
+                stack
+                    .error(
+                        Code::Mon015,
+                        &base,
+                        "give either 'metric' or 'log_pattern', not both",
+                    )
+                    .help("an alarm watches one metric: split it into two alarms"),
+            ),
+            (None, None) => out.push(
+                stack
+                    .error(Code::Mon015, &base, "the alarm watches nothing")
+                    .help("give 'metric: cpu' (see the metric table) or 'log_pattern: \"ERROR\"'"),
+            ),
         }
         match (a.above, a.below) {
             (Some(_), Some(_)) | (None, None) => out.push(
@@ -246,6 +212,83 @@ pub fn check(stack: &ResolvedStack) -> Vec<Diagnostic> {
                         "keep one: kms_key names the key, service_key keeps CloudWatch Logs' own",
                     ),
             );
+        }
+    }
+    out
+}
+
+/// An alarm on a metric the component publishes (MON003, MON004), with a
+/// threshold a percentage can reach (MON005).
+fn check_metric(
+    stack: &ResolvedStack,
+    base: &str,
+    a: &crate::spec::monitoring::AlarmSpec,
+    metric: &str,
+) -> Vec<Diagnostic> {
+    let spec = &stack.spec;
+    let mut out = Vec::new();
+    match watched(spec, &a.on) {
+        None => {
+            let names = watchable_names(spec);
+            let help = match did_you_mean(&a.on, names.iter().map(String::as_str)) {
+                Some(s) => format!(
+                    "did you mean '{s}'? Components with metrics: {}",
+                    nearest_names(&a.on, names.iter().map(String::as_str))
+                ),
+                None => format!(
+                    "components with metrics: {}",
+                    nearest_names(&a.on, names.iter().map(String::as_str))
+                ),
+            };
+            out.push(
+                stack
+                    .error(
+                        Code::Mon003,
+                        &format!("{base}.on"),
+                        format!("there is no component '{}' to watch", a.on),
+                    )
+                    .help(help),
+            );
+        }
+        Some(w) => {
+            let list: Vec<_> = w.metrics.iter().map(|p| p.metric).collect();
+            if !list.iter().any(|m| m.name == metric) {
+                let names = w.names();
+                let help = match did_you_mean(metric, names.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean '{s}'? A {} publishes: {}",
+                        w.noun,
+                        names.join(", ")
+                    ),
+                    None => format!("a {} publishes: {}", w.noun, names.join(", ")),
+                };
+                out.push(
+                    stack
+                        .error(
+                            Code::Mon004,
+                            &format!("{base}.metric"),
+                            format!("{} '{}' does not publish '{}'", w.noun, a.on, metric),
+                        )
+                        .help(help),
+                );
+            } else if list.iter().any(|m| m.name == metric && m.unit == "percent")
+                && a.above
+                    .or(a.below)
+                    .is_some_and(|x| !(0.0..=100.0).contains(&x))
+            {
+                out.push(
+                    stack
+                        .error(
+                            Code::Mon005,
+                            base,
+                            format!(
+                                "'{}' is a percentage; the threshold is outside 0-100",
+                                metric
+                            ),
+                        )
+                        .help("give a threshold from 0 to 100"),
+                );
+            }
         }
     }
     out

@@ -381,6 +381,16 @@ codes! {
          port-80 listener). That load balancer is `scheme: internal`, and an API route must \
          target it.\n\n    load_balancer: { scheme: internal, ingress: api }\n    api:\n      \
          routes:\n        backend: { key: \"ANY /api/{proxy+}\", target: load-balancer }";
+    App056 = "APP056", "a blue/green, canary or linear deployment has no listener rule to shift",
+        "ECS's blue/green, canary and linear deployments move traffic between two target groups \
+         by changing the weights of the service's production listener rule. The service needs a \
+         route through the load balancer with a rule of its own (`paths` or `hosts` with a \
+         `priority`); the listener's default action is not a rule.\n\n    route: { paths: [\"/*\"], priority: 100 }";
+    App057 = "APP057", "a deployment's timing or percentage is outside ECS's limits",
+        "`bake_minutes`, `canary_bake_minutes` and `step_bake_minutes` are 0 to 1440; \
+         `canary_percent` is a multiple of 0.1 from 0.1 to 100 and `step_percent` from 3 to 100; \
+         canary settings only with `strategy: canary`, step settings only with `linear`; and \
+         CloudFormation refuses a deployment whose bake times add up to more than 33 hours.";
 
     // Names archgen derives.
     Name001 = "NAME001", "a derived resource name breaks AWS's naming rules",
@@ -708,6 +718,16 @@ codes! {
          under `secrets:`. archgen's rotation writes a new random value, which the provider \
          would reject, so that secret cannot have `rotation_days`. Rotate the client secret with \
          the provider and store the new value in the secret.";
+    Idn009 = "IDN009", "the CI deploy role trusts an unclear repository, branch or environment",
+        "`ci.repository` is `owner/name`; `ci.branches` are branch names as git allows them \
+         (without `refs/heads/`) and `ci.environments` GitHub environment names, each exact: \
+         a wildcard would let any matching branch assume the deploy role. At least one branch \
+         or environment is named.\n\n    ci: { repository: acme/shop, branches: [main], environments: [production] }";
+    Idn010 = "IDN010", "the CI block's OIDC provider or artifact bucket is invalid",
+        "`ci.provider` is the ARN of the account's existing GitHub OIDC provider \
+         (`arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`; an \
+         account has one per issuer, so a second environment in the same account names the \
+         first one's). `ci.artifact_bucket` is an S3 bucket name.";
 
     // Monitoring.
     Mon001 = "MON001", "a topic key cannot name a topic",
@@ -749,6 +769,24 @@ codes! {
         "`logs.kms_key` names a key under `keys:`; every log group of the stack is then encrypted \
          with it (the first declared key is the default). `logs.service_key: true` keeps \
          CloudWatch Logs' own key instead, and cannot be combined with `kms_key`.";
+    Mon015 = "MON015", "a log-pattern alarm has nothing to read",
+        "An alarm gives either `metric:` or `log_pattern:`. A `log_pattern` reads the log group \
+         of a service, or a log a database exports to CloudWatch Logs: `log:` chooses which \
+         (`postgresql` by default for PostgreSQL, `error` for MySQL; also `slowquery`, \
+         `general`, `audit` for MySQL), and only for a database.\n\n    alarms:\n      \
+         db-slow: { on: db, log_pattern: '\"duration:\"', above: 10 }";
+    Mon016 = "MON016", "a log pattern is not a CloudWatch Logs filter pattern",
+        "The pattern is 1 to 1024 characters, closes its quotes and `%regex%` terms, balances \
+         `{}`, `[]` and `()` outside them, and a JSON pattern selects a field with `$`: \
+         `'\"ERROR\"'`, `'?ERROR ?FATAL'`, `'{ $.level = \"error\" }'`, \
+         `'[ip, user, ..., status = 5*]'`. archgen cannot check more than the syntax; \
+         CloudWatch Logs checks the rest at deploy.";
+    Mon017 = "MON017", "a log-pattern alarm reads a log the database does not write",
+        "MySQL writes its slow query, general and (Aurora) audit logs only when a parameter \
+         turns them on, so a filter on them would never match: set `slow_query_log: 1` (with \
+         `long_query_time`), `general_log: 1` or `server_audit_logging: 1` under the \
+         database's `parameters:`. RDS for MySQL's audit log needs an option group archgen \
+         does not create.";
 
     Mon020 = "MON020", "an audit trail setting is invalid",
         "`audit.retention_days` is 1 to 36500 days (S3 Object Lock's range; seven years is \

@@ -23,6 +23,36 @@ pub struct Watched {
 pub struct Published {
     pub metric: Metric,
     pub dimensions: Vec<Dimension>,
+    /// Further dimension sets the value spans, combined with the first by
+    /// metric math: a blue/green service's second target group, which
+    /// serves all traffic after every other deployment.
+    pub also: Vec<Vec<Dimension>>,
+}
+
+impl Published {
+    /// Every dimension set the value spans, the first one first.
+    pub fn dimension_sets(&self) -> Vec<&Vec<Dimension>> {
+        std::iter::once(&self.dimensions)
+            .chain(self.also.iter())
+            .collect()
+    }
+
+    /// The metric-math function that combines one statistic over several
+    /// dimension sets.
+    pub fn combine(&self) -> &'static str {
+        match self.metric.statistic {
+            "Maximum" => "MAX",
+            "Minimum" => "MIN",
+            "Average" => "AVG",
+            _ => "SUM",
+        }
+    }
+
+    /// Also spans `dimensions`.
+    pub fn and(mut self, dimensions: Vec<Dimension>) -> Published {
+        self.also.push(dimensions);
+        self
+    }
 }
 
 impl Watched {
@@ -61,6 +91,16 @@ impl Rate {
     /// The metric-math expression, over metric query ids `num` and `den`.
     pub fn expression(&self, num: &str, den: &str) -> String {
         format!("IF({den} > 0, 100 * {num} / {den}, 0)")
+    }
+
+    /// The same over several numerators and denominators (one per
+    /// dimension set), summed: `(num + num1)`.
+    pub fn expression_over(&self, nums: &[String], dens: &[String]) -> String {
+        let sum = |ids: &[String]| match ids {
+            [one] => one.clone(),
+            many => format!("({})", many.join(" + ")),
+        };
+        self.expression(&sum(nums), &sum(dens))
     }
 }
 
@@ -110,6 +150,7 @@ impl Metric {
         Published {
             metric: self,
             dimensions,
+            also: Vec::new(),
         }
     }
 }

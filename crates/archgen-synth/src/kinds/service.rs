@@ -61,34 +61,43 @@ impl Kind for Services {
         ];
         if s.route.is_some() && spec.load_balancer.is_some() {
             // Per target group: only a service behind the load balancer.
-            let target_group = || {
+            let target_group_named = |id: String| {
                 vec![
-                    dim(
-                        "TargetGroup",
-                        Expr::get_att(target_group_id(key), "TargetGroupFullName"),
-                    ),
+                    dim("TargetGroup", Expr::get_att(id, "TargetGroupFullName")),
                     dim(
                         "LoadBalancer",
                         Expr::get_att("LoadBalancer", "LoadBalancerFullName"),
                     ),
                 ]
             };
+            // A blue/green service serves from either group: its metrics
+            // span both, or they would go quiet after every other deploy.
+            let shifting = app::deployment::shifting(s.deployment.as_ref()).is_some();
+            let on = |m: Metric| {
+                let p = m.on(target_group_named(target_group_id(key)));
+                if shifting {
+                    p.and(target_group_named(
+                        app::deployment::alternate_target_group_id(key),
+                    ))
+                } else {
+                    p
+                }
+            };
             const ALB: &str = "AWS/ApplicationELB";
-            metrics.push(
-                Metric::new(
-                    "unhealthy-hosts",
-                    ALB,
-                    "UnHealthyHostCount",
-                    "Maximum",
-                    false,
-                    "targets",
-                )
-                .on(target_group()),
-            );
-            metrics.push(
-                Metric::rate("5xx-rate", ALB, "HTTPCode_Target_5XX_Count", "RequestCount")
-                    .on(target_group()),
-            );
+            metrics.push(on(Metric::new(
+                "unhealthy-hosts",
+                ALB,
+                "UnHealthyHostCount",
+                "Maximum",
+                false,
+                "targets",
+            )));
+            metrics.push(on(Metric::rate(
+                "5xx-rate",
+                ALB,
+                "HTTPCode_Target_5XX_Count",
+                "RequestCount",
+            )));
         }
         Some(Watched {
             noun: self.noun(),

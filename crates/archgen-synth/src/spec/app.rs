@@ -300,6 +300,67 @@ pub struct ServiceSpec {
     pub min_healthy_percent: u32,
     #[serde(default = "default_max_percent")]
     pub max_percent: u32,
+    /// How a new revision replaces the old one (default: rolling).
+    #[serde(default)]
+    pub deployment: Option<DeploymentSpec>,
+}
+
+/// `deployment:`: ECS's native deployment strategies. Every strategy but
+/// `rolling` shifts the route's traffic between two target groups on the
+/// production listener rule, and rolls back when one of the service's
+/// alarms fires during the deployment or its bake time.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentSpec {
+    #[serde(default)]
+    pub strategy: DeploymentStrategy,
+    /// Minutes both revisions run after the traffic shift before the old
+    /// one stops (ECS's default 15 for blue/green, canary and linear).
+    #[serde(default)]
+    pub bake_minutes: Option<u32>,
+    /// Canary: percent of traffic shifted first (0.1-100, default 5).
+    #[serde(default)]
+    pub canary_percent: Option<f64>,
+    /// Canary: minutes before the rest shifts (0-1440, default 10).
+    #[serde(default)]
+    pub canary_bake_minutes: Option<u32>,
+    /// Linear: percent of traffic shifted per step (3-100, default 10).
+    #[serde(default)]
+    pub step_percent: Option<f64>,
+    /// Linear: minutes between steps (0-1440, default 6).
+    #[serde(default)]
+    pub step_bake_minutes: Option<u32>,
+    /// Roll back on the service's alarms (default true).
+    #[serde(default = "crate::spec::yes")]
+    pub rollback_on_alarms: bool,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeploymentStrategy {
+    #[default]
+    Rolling,
+    BlueGreen,
+    Canary,
+    Linear,
+}
+
+impl DeploymentStrategy {
+    /// ECS's name for it.
+    pub fn as_ecs(self) -> &'static str {
+        match self {
+            DeploymentStrategy::Rolling => "ROLLING",
+            DeploymentStrategy::BlueGreen => "BLUE_GREEN",
+            DeploymentStrategy::Canary => "CANARY",
+            DeploymentStrategy::Linear => "LINEAR",
+        }
+    }
+    /// Traffic shifts between two target groups.
+    pub fn shifts_traffic(self) -> bool {
+        self != DeploymentStrategy::Rolling
+    }
 }
 
 /// `allow_all_outbound: { reason: ... }`: the reason is required (APP062)

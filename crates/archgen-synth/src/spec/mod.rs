@@ -14,6 +14,7 @@ pub mod app;
 pub mod audit;
 pub mod backup;
 pub mod catalog;
+pub mod ci;
 pub mod data;
 pub mod de;
 pub mod edge;
@@ -123,6 +124,9 @@ stack_spec! {
         /// The audit trail: CloudTrail into an object-locked bucket.
         #[serde(default)]
         audit: Option<audit::AuditSpec>,
+        /// The roles a GitHub Actions workflow deploys with.
+        #[serde(default)]
+        ci: Option<ci::CiSpec>,
         /// WAFv2 web ACLs, by name.
         #[serde(default)]
         waf: IndexMap<String, edge::WebAclSpec>,

@@ -2,7 +2,8 @@
 //! `alarms:` (CloudWatch alarms declared by intent on a component) and
 //! `dashboard:` (what the generated dashboard shows).
 
-use crate::spec::yes;
+use crate::spec::data::Engine;
+use crate::spec::{StackSpec, yes};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -82,7 +83,18 @@ pub struct AlarmSpec {
     /// cache, a queue or a function.
     pub on: String,
     /// What of it: see the metric table in the README (`cpu`, `5xx`, ...).
-    pub metric: String,
+    /// Give `metric` or `log_pattern`.
+    #[serde(default)]
+    pub metric: Option<String>,
+    /// A CloudWatch Logs filter pattern: the alarm counts the events of the
+    /// component's log group (a service's, or a database's exported log)
+    /// that match it.
+    #[serde(default)]
+    pub log_pattern: Option<String>,
+    /// With `log_pattern` on a database: which exported log it reads
+    /// (default: `postgresql` for PostgreSQL, `error` for MySQL).
+    #[serde(default)]
+    pub log: Option<String>,
     /// Alarm when the statistic is above this (give `above` or `below`).
     #[serde(default)]
     pub above: Option<f64>,
@@ -207,5 +219,65 @@ impl super::StackSpec {
             .kms_key
             .as_deref()
             .or_else(|| self.keys.keys().next().map(String::as_str))
+    }
+}
+
+/// The logs an engine exports to CloudWatch Logs; the first is the one a
+/// `log_pattern` alarm reads unless it names another.
+pub fn exported_logs(engine: Engine) -> &'static [&'static str] {
+    match engine {
+        Engine::Postgres => &["postgresql", "upgrade", "iam-db-auth-error"],
+        Engine::AuroraPostgresql => &["postgresql", "iam-db-auth-error"],
+        Engine::Mysql => &[
+            "error",
+            "slowquery",
+            "general",
+            "audit",
+            "iam-db-auth-error",
+        ],
+        Engine::AuroraMysql => &[
+            "error",
+            "slowquery",
+            "general",
+            "audit",
+            "instance",
+            "iam-db-auth-error",
+        ],
+    }
+}
+
+impl AlarmSpec {
+    /// The exported log of a database with `engine` this alarm's pattern reads.
+    pub fn database_log(&self, engine: Engine) -> &str {
+        self.log
+            .as_deref()
+            .unwrap_or_else(|| exported_logs(engine).first().copied().unwrap_or("error"))
+    }
+}
+
+impl StackSpec {
+    /// `log_pattern` alarms on component `key`, in spec order.
+    pub fn log_alarms_on<'s>(
+        &'s self,
+        key: &'s str,
+    ) -> impl Iterator<Item = (&'s String, &'s AlarmSpec)> + 's {
+        self.alarms
+            .iter()
+            .filter(move |(_, a)| a.on == key && a.log_pattern.is_some())
+    }
+
+    /// The logs database `key` must export for the alarms that read them.
+    pub fn logs_read_by_alarms<'s>(&'s self, key: &'s str) -> Vec<&'s str> {
+        let Some(db) = self.databases.get(key) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&str> = Vec::new();
+        for (_, a) in self.log_alarms_on(key) {
+            let log = a.database_log(db.engine);
+            if !out.contains(&log) {
+                out.push(log);
+            }
+        }
+        out
     }
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod backup;
+pub mod ci;
 pub mod connect;
 pub mod custom;
 pub mod data;
@@ -208,6 +209,9 @@ pub fn build_stack_importing(checked: &CheckedStack, imported: connect::Componen
     let edge = edge::build(&mut t, &mut ctx);
     monitoring::build_alarms(&mut t, &ctx);
     monitoring::dashboard::build(&mut t, &ctx);
+    if let Some(ci) = &spec.ci {
+        ci::build(&mut t, &ctx, ci);
+    }
     // After every builder, so every log group of this region can stream.
     log_archive::build(&mut t, &ctx);
     // Last, so every log group of this region is covered (the edge stack's

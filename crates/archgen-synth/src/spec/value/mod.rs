@@ -9,11 +9,13 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod cidr;
+pub mod filter_pattern;
 pub mod parameter;
 pub mod recurrence;
 pub mod schedule;
 pub mod window;
 
 pub use cidr::CidrError;
+pub use filter_pattern::FilterPatternError;
 pub use parameter::{ParameterError, ParameterValue};
 pub use window::{Window, WindowError};

@@ -3,6 +3,7 @@
 //! connections.
 
 pub mod alb;
+pub mod deployment;
 pub mod ecr;
 pub mod iam;
 pub mod origin_verify;

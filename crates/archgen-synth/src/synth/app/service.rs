@@ -7,7 +7,7 @@ use super::super::Ctx;
 use super::super::connect::{self, SecretSource};
 use super::super::logs::retained_log_group;
 use super::alb::{LB, LB_SG, LoadBalancerRefs};
-use super::{ecr, iam, origin_verify, rules};
+use super::{deployment, ecr, iam, origin_verify, rules};
 use crate::naming::pascal;
 use crate::spec::app::{Architecture, ImageSpec, RouteFrom, ServiceSpec};
 use crate::spec::network::TierKind;
@@ -296,31 +296,42 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
     if let (Some(route), Some(lb)) = (&s.route, place.lb) {
         let tg = target_group_id(key);
         let hc = &route.health_check;
+        let target_group = |name: Option<Expr>| TargetGroup {
+            name,
+            target_type: Some("ip".into()),
+            protocol: Some("HTTP".into()),
+            port: Some(s.port.into()),
+            vpc_id: Some(net.vpc_id.clone()),
+            health_check_enabled: Some(true.into()),
+            health_check_path: Some(hc.path.clone().into()),
+            health_check_protocol: Some("HTTP".into()),
+            health_check_interval_seconds: Some(hc.interval.into()),
+            health_check_timeout_seconds: Some(hc.timeout.into()),
+            healthy_threshold_count: Some(hc.healthy_threshold.into()),
+            unhealthy_threshold_count: Some(hc.unhealthy_threshold.into()),
+            matcher: Some(Matcher {
+                http_code: Some(hc.matcher.clone().into()),
+                ..Default::default()
+            }),
+            // Written as an empty list, as it always has been.
+            target_group_attributes: Some(Vec::new()),
+            tags: Some(ctx.named(key)),
+            ..Default::default()
+        };
         t.add(
             &tg,
-            TargetGroup {
-                name: route.target_group_name.clone().map(Expr::from),
-                target_type: Some("ip".into()),
-                protocol: Some("HTTP".into()),
-                port: Some(s.port.into()),
-                vpc_id: Some(net.vpc_id.clone()),
-                health_check_enabled: Some(true.into()),
-                health_check_path: Some(hc.path.clone().into()),
-                health_check_protocol: Some("HTTP".into()),
-                health_check_interval_seconds: Some(hc.interval.into()),
-                health_check_timeout_seconds: Some(hc.timeout.into()),
-                healthy_threshold_count: Some(hc.healthy_threshold.into()),
-                unhealthy_threshold_count: Some(hc.unhealthy_threshold.into()),
-                matcher: Some(Matcher {
-                    http_code: Some(hc.matcher.clone().into()),
-                    ..Default::default()
-                }),
-                // Written as an empty list, as it always has been.
-                target_group_attributes: Some(Vec::new()),
-                tags: Some(ctx.named(key)),
-                ..Default::default()
-            },
+            target_group(route.target_group_name.clone().map(Expr::from)),
         );
+        // Blue/green, canary, linear: a second group for the new revision,
+        // named by CloudFormation (a fixed name cannot be reused).
+        let shifting = deployment::shifting(s.deployment.as_ref());
+        if shifting.is_some() {
+            t.add(
+                deployment::alternate_target_group_id(key),
+                target_group(None),
+            );
+            deployment::role(t, ctx, key);
+        }
         rules::allow(
             t,
             "load-balancer",
@@ -379,16 +390,31 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                     listener_arn: Some(Expr::r#ref(lb.listener)),
                     priority: route.priority.unwrap_or(1).into(),
                     conditions,
-                    actions: vec![Action::forward(Expr::r#ref(&tg))],
+                    actions: vec![match shifting {
+                        Some(_) => deployment::forward_to_both(
+                            Expr::r#ref(&tg),
+                            Expr::r#ref(deployment::alternate_target_group_id(key)),
+                        ),
+                        None => Action::forward(Expr::r#ref(&tg)),
+                    }],
                     ..Default::default()
                 },
             );
-            depends_on.push(format!("{id}ListenerRule"));
+            // A shifting service refers to its rule (ProductionListenerRule),
+            // which orders it already.
+            if shifting.is_none() {
+                depends_on.push(format!("{id}ListenerRule"));
+            }
         }
+        // `check` made sure a shifting service has its own rule (APP056).
+        let has_rule = !route.paths.is_empty() || !route.hosts.is_empty();
         load_balancers = Some(vec![service::LoadBalancer {
             container_name: Some(key.into()),
             container_port: Some(s.port.into()),
             target_group_arn: Some(Expr::r#ref(&tg)),
+            advanced_configuration: shifting
+                .filter(|_| has_rule)
+                .map(|_| deployment::advanced(key, &format!("{id}ListenerRule"))),
             ..Default::default()
         }]);
     }
@@ -411,6 +437,19 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
         ..Default::default()
     });
     let health_grace = load_balancers.as_ref().map(|_| 60.into());
+    let mut deployment_configuration = DeploymentConfiguration {
+        minimum_healthy_percent: Some(s.min_healthy_percent.into()),
+        maximum_percent: Some(s.max_percent.into()),
+        deployment_circuit_breaker: Some(DeploymentCircuitBreaker {
+            enable: true.into(),
+            rollback: true.into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    if let Some(d) = &s.deployment {
+        deployment::configure(ctx, key, d, &mut deployment_configuration);
+    }
     let svc = t.add(
         format!("{id}Service"),
         Service {
@@ -428,16 +467,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
                     subnets: Some(subnets),
                 }),
             }),
-            deployment_configuration: Some(DeploymentConfiguration {
-                minimum_healthy_percent: Some(s.min_healthy_percent.into()),
-                maximum_percent: Some(s.max_percent.into()),
-                deployment_circuit_breaker: Some(DeploymentCircuitBreaker {
-                    enable: true.into(),
-                    rollback: true.into(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
+            deployment_configuration: Some(deployment_configuration),
             load_balancers,
             health_check_grace_period_seconds: health_grace,
             service_connect_configuration: service_connect

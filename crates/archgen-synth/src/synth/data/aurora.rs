@@ -58,7 +58,7 @@ pub fn build(
         preferred_maintenance_window: shared.maintenance_window.map(Expr::from),
         copy_tags_to_snapshot: Some(true.into()),
         deletion_protection: Some(db.deletion_protection.into()),
-        enable_cloudwatch_logs_exports: Some(log_exports(db)),
+        enable_cloudwatch_logs_exports: Some(log_exports(ctx, name, db)),
         enable_iam_database_authentication: Some(db.iam_auth.into()),
         serverless_v2_scaling_configuration: db.serverless.as_ref().map(|s| {
             db_cluster::ServerlessV2ScalingConfiguration {

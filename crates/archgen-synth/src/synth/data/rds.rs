@@ -66,7 +66,13 @@ pub fn build(
         backup_retention_period: Some(db.backup.retention_days.into()),
         preferred_backup_window: shared.backup_window.clone().map(Expr::from),
         preferred_maintenance_window: shared.maintenance_window.clone().map(Expr::from),
-        ..instance_defaults(db, &p, kms.clone(), ctx.named(name))
+        ..instance_defaults(
+            db,
+            &p,
+            kms.clone(),
+            log_exports(ctx, name, db),
+            ctx.named(name),
+        )
     };
     let r = t.add(&p, instance);
     keep(
@@ -102,6 +108,7 @@ pub fn build(
                     db,
                     &p,
                     kms.clone(),
+                    log_exports(ctx, name, db),
                     ctx.named(&format!("{name}-replica-{n}")),
                 )
             },
@@ -237,12 +244,18 @@ pub fn build_shared(
 /// What the primary and every read replica share: patching, snapshots
 /// with tags, deletion protection, log exports, IAM authentication, the
 /// current CA, and monitoring.
-fn instance_defaults(db: &DatabaseSpec, p: &str, kms: Option<Expr>, tags: Vec<Tag>) -> DbInstance {
+fn instance_defaults(
+    db: &DatabaseSpec,
+    p: &str,
+    kms: Option<Expr>,
+    exports: Vec<Expr>,
+    tags: Vec<Tag>,
+) -> DbInstance {
     DbInstance {
         auto_minor_version_upgrade: Some(true.into()),
         copy_tags_to_snapshot: Some(true.into()),
         deletion_protection: Some(db.deletion_protection.into()),
-        enable_cloudwatch_logs_exports: Some(log_exports(db)),
+        enable_cloudwatch_logs_exports: Some(exports),
         enable_iam_database_authentication: Some(db.iam_auth.into()),
         ca_certificate_identifier: Some(CA.into()),
         tags: Some(tags),
@@ -329,18 +342,25 @@ pub fn database_name(key: &str, db: &DatabaseSpec) -> String {
     db.name.clone().unwrap_or_else(|| key.replace('-', "_"))
 }
 
-/// Default log exports per engine: what the engine writes without extra
-/// parameters.
-pub fn log_exports(db: &DatabaseSpec) -> Vec<Expr> {
-    if let Some(l) = &db.log_exports {
-        return l.iter().map(Expr::from).collect();
-    }
-    let v: &[&str] = match db.engine {
+/// The spec's log exports, else the default per engine (what the engine
+/// writes without extra parameters), plus every log a `log_pattern` alarm
+/// reads: its metric filter needs the log in CloudWatch Logs.
+pub fn log_exports(ctx: &Ctx, key: &str, db: &DatabaseSpec) -> Vec<Expr> {
+    let defaults: &[&str] = match db.engine {
         Engine::Postgres => &["postgresql", "upgrade"],
         Engine::AuroraPostgresql => &["postgresql"],
         Engine::Mysql | Engine::AuroraMysql => &["error", "slowquery"],
     };
-    v.iter().map(|s| Expr::from(*s)).collect()
+    let mut logs: Vec<&str> = match &db.log_exports {
+        Some(l) => l.iter().map(String::as_str).collect(),
+        None => defaults.to_vec(),
+    };
+    for log in ctx.spec.logs_read_by_alarms(key) {
+        if !logs.contains(&log) {
+            logs.push(log);
+        }
+    }
+    logs.into_iter().map(Expr::from).collect()
 }
 
 /// The spec's parameters in the engine's units, plus TLS required, as the

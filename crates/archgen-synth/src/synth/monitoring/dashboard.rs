@@ -40,6 +40,20 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
             let thresholds = thresholds(ctx, &key, p.metric.name);
             body.graph(graph_title, p.metric.unit, lines, thresholds);
         }
+        for (name, a) in spec.log_alarms_on(&key) {
+            let namespace = super::log_pattern::namespace(ctx);
+            let line = json!([
+                namespace,
+                super::log_pattern::metric_name(name),
+                {"stat": "Sum", "label": a.log_pattern.clone().unwrap_or_default()}
+            ]);
+            body.graph(
+                format!("{key}: log events of {name}"),
+                "events",
+                vec![line],
+                thresholds_of(spec.alarms.iter().filter(|(n, _)| *n == name)),
+            );
+        }
     }
     if !settings.compare.is_empty() {
         body.heading("Compared");
@@ -88,10 +102,19 @@ pub fn build(t: &mut Template, ctx: &Ctx) {
 
 /// Each alarm on this metric of this component, as a line on its graph.
 fn thresholds(ctx: &Ctx, key: &str, metric: &str) -> Vec<Value> {
-    ctx.spec
-        .alarms
-        .iter()
-        .filter(|(_, a)| a.on == key && a.metric == metric)
+    thresholds_of(
+        ctx.spec
+            .alarms
+            .iter()
+            .filter(|(_, a)| a.on == key && a.metric.as_deref() == Some(metric)),
+    )
+}
+
+/// These alarms' thresholds, as labelled horizontal lines.
+fn thresholds_of<'a>(
+    alarms: impl Iterator<Item = (&'a String, &'a crate::spec::monitoring::AlarmSpec)>,
+) -> Vec<Value> {
+    alarms
         .filter_map(|(name, a)| {
             let (value, word) = match (a.above, a.below) {
                 (Some(x), _) => (x, "above"),
@@ -150,30 +173,57 @@ impl Body {
     /// one metric line, or for a rate its two sums, hidden, and the
     /// expression over them.
     fn lines(&mut self, p: &Published, label: Option<&str>, n: usize) -> Vec<Value> {
+        let sets = p.dimension_sets();
+        // Ids of the `k`th dimension set's queries: `num0`, then `num0b`, ...
+        let id = |base: &str, k: usize| match k {
+            0 => format!("{base}{n}"),
+            k => format!("{base}{n}s{}", k + 1),
+        };
+        let hidden = |id: &str, stat: &str| json!({"id": id, "stat": stat, "visible": false});
         let Some(rate) = p.metric.rate else {
+            if sets.len() > 1 {
+                let ms: Vec<String> = (0..sets.len()).map(|k| id("m", k)).collect();
+                let mut out = vec![json!([{
+                    "expression": format!("{}([{}])", p.combine(), ms.join(", ")),
+                    "label": label.unwrap_or(p.metric.name),
+                    "id": format!("value{n}"),
+                }])];
+                for (k, dims) in sets.iter().enumerate() {
+                    let options = hidden(&ms[k], p.metric.statistic);
+                    out.push(self.line(p, p.metric.metric_name, dims, options));
+                }
+                return out;
+            }
             let mut options = json!({"stat": p.metric.statistic});
             if let Some(label) = label {
                 options["label"] = json!(label);
             }
-            return vec![self.line(p, p.metric.metric_name, options)];
+            return vec![self.line(p, p.metric.metric_name, &p.dimensions, options)];
         };
-        let (num, den) = (format!("num{n}"), format!("den{n}"));
-        let hidden = |id: &str| json!({"id": id, "stat": "Sum", "visible": false});
-        vec![
-            json!([{
-                "expression": rate.expression(&num, &den),
-                "label": label.unwrap_or(p.metric.name),
-                "id": format!("rate{n}"),
-            }]),
-            self.line(p, rate.numerator, hidden(&num)),
-            self.line(p, rate.denominator, hidden(&den)),
-        ]
+        let nums: Vec<String> = (0..sets.len()).map(|k| id("num", k)).collect();
+        let dens: Vec<String> = (0..sets.len()).map(|k| id("den", k)).collect();
+        let mut out = vec![json!([{
+            "expression": rate.expression_over(&nums, &dens),
+            "label": label.unwrap_or(p.metric.name),
+            "id": format!("rate{n}"),
+        }])];
+        for (k, dims) in sets.iter().enumerate() {
+            out.push(self.line(p, rate.numerator, dims, hidden(&nums[k], "Sum")));
+            out.push(self.line(p, rate.denominator, dims, hidden(&dens[k], "Sum")));
+        }
+        out
     }
 
     /// Namespace, metric name, each dimension's name and value, options.
-    fn line(&mut self, p: &Published, metric_name: &str, options: Value) -> Value {
+    fn line(
+        &mut self,
+        p: &Published,
+        metric_name: &str,
+        dimensions: &[crate::template::cloudwatch::alarm::Dimension],
+        options: Value,
+    ) -> Value {
         let mut line = vec![json!(p.metric.namespace), json!(metric_name)];
-        for d in &p.dimensions {
+        for d in dimensions {
             line.push(json!(d.name));
             line.push(self.slot(d.value.clone()));
         }

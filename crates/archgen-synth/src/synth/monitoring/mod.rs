@@ -3,6 +3,7 @@
 //! dimensions each kind publishes ([`crate::kinds::metrics`]).
 
 pub mod dashboard;
+pub mod log_pattern;
 
 use serde_json::json;
 
@@ -139,7 +140,35 @@ pub fn build_alarms(t: &mut Template, ctx: &Ctx) {
 }
 
 fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
+    let Some((threshold, operator, word)) = threshold(a) else {
+        return;
+    };
+    if a.log_pattern.is_some() {
+        let Some((namespace, metric_name)) = log_pattern::build_filter(t, ctx, name, a) else {
+            return;
+        };
+        let description = a.description.clone().unwrap_or_else(|| {
+            format!(
+                "log events of {} matching the pattern of alarm {name} {word} {threshold} (Sum over {} s)",
+                a.on, a.period
+            )
+        });
+        t.add(
+            format!("{}Alarm", pascal(name)),
+            Alarm {
+                namespace: Some(namespace.into()),
+                metric_name: Some(metric_name.into()),
+                statistic: Some("Sum".into()),
+                period: Some(a.period.into()),
+                // A count of bad events: no data means nothing matched.
+                treat_missing_data: Some(missing_data(a, true).into()),
+                ..alarm_common(ctx, name, a, description, threshold, operator)
+            },
+        );
+        return;
+    }
     // `check` resolved the component and its metric (MON003, MON004).
+    let metric_key = a.metric.as_deref().unwrap_or_default();
     let Some(w) = crate::kinds::metrics::watched(ctx.spec, &a.on) else {
         ctx.bug(format!(
             "alarm {name} watches '{}', which publishes nothing",
@@ -147,19 +176,73 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
         ));
         return;
     };
-    let Some(published) = w.find(&a.metric) else {
+    let Some(published) = w.find(metric_key) else {
         ctx.bug(format!(
-            "alarm {name}: '{}' does not publish '{}'",
-            a.on, a.metric
+            "alarm {name}: '{}' does not publish '{metric_key}'",
+            a.on
         ));
         return;
     };
     let metric = published.metric;
-    let (threshold, operator, word) = match (a.above, a.below) {
-        (Some(x), _) => (x, "GreaterThanThreshold", "above"),
-        (None, Some(x)) => (x, "LessThanThreshold", "below"),
-        (None, None) => return,
+    let how = match metric.rate {
+        Some(r) => format!("100 * {} / {}", r.numerator, r.denominator),
+        None => format!("{} {}", metric.statistic, metric.metric_name),
     };
+    let description = a.description.clone().unwrap_or_else(|| {
+        format!(
+            "{metric_key} of {} {word} {threshold} {} ({how} over {} s)",
+            a.on, metric.unit, a.period
+        )
+    });
+    // A rate is metric math over two counts, a metric spanning several
+    // target groups math over each; any other metric is read as is.
+    let (single, math) = match metric.rate {
+        Some(rate) => (None, Some(rate_queries(rate, published, a.period))),
+        None if !published.also.is_empty() => (None, Some(combined_queries(published, a.period))),
+        None => (Some(published), None),
+    };
+    t.add(
+        format!("{}Alarm", pascal(name)),
+        Alarm {
+            namespace: single.map(|p| p.metric.namespace.into()),
+            metric_name: single.map(|p| p.metric.metric_name.into()),
+            dimensions: single.map(|p| p.dimensions.clone()),
+            statistic: single.map(|p| p.metric.statistic.into()),
+            period: single.map(|_| a.period.into()),
+            metrics: math,
+            treat_missing_data: Some(missing_data(a, metric.count).into()),
+            ..alarm_common(ctx, name, a, description, threshold, operator)
+        },
+    );
+}
+
+/// The threshold, its comparison and the word for descriptions.
+fn threshold(a: &AlarmSpec) -> Option<(f64, &'static str, &'static str)> {
+    match (a.above, a.below) {
+        (Some(x), _) => Some((x, "GreaterThanThreshold", "above")),
+        (None, Some(x)) => Some((x, "LessThanThreshold", "below")),
+        (None, None) => None,
+    }
+}
+
+/// The spec's choice, else: counts of bad events treat no data as fine,
+/// gauges as missing.
+fn missing_data(a: &AlarmSpec, count: bool) -> &'static str {
+    a.missing_data
+        .map(|m| m.as_str())
+        .unwrap_or(if count { "notBreaching" } else { "missing" })
+}
+
+/// What every alarm sets the same way, whatever it reads: name,
+/// evaluation, threshold and the topics notified on alarm and recovery.
+fn alarm_common(
+    ctx: &Ctx,
+    name: &str,
+    a: &AlarmSpec,
+    description: String,
+    threshold: f64,
+    operator: &str,
+) -> Alarm {
     let topics: Vec<Expr> = match &a.notify {
         Some(list) => list.iter().map(|n| Expr::r#ref(topic_id(n))).collect(),
         None => ctx
@@ -169,81 +252,110 @@ fn build_alarm(t: &mut Template, ctx: &Ctx, name: &str, a: &AlarmSpec) {
             .map(|n| Expr::r#ref(topic_id(n)))
             .collect(),
     };
-    let missing = a
-        .missing_data
-        .map(|m| m.as_str())
-        .unwrap_or(if metric.count {
-            "notBreaching"
-        } else {
-            "missing"
-        });
-    let how = match metric.rate {
-        Some(r) => format!("100 * {} / {}", r.numerator, r.denominator),
-        None => format!("{} {}", metric.statistic, metric.metric_name),
-    };
-    let description = a.description.clone().unwrap_or_else(|| {
-        format!(
-            "{} of {} {word} {threshold} {} ({how} over {} s)",
-            a.metric, a.on, metric.unit, a.period
-        )
-    });
-    // A rate is metric math over two counts; any other metric is read as is.
-    let (single, math) = match metric.rate {
-        Some(rate) => (None, Some(rate_queries(rate, published, a.period))),
-        None => (Some(published), None),
-    };
-    t.add(
-        format!("{}Alarm", pascal(name)),
-        Alarm {
-            alarm_name: Some(ctx.names.physical(name).into()),
-            alarm_description: Some(description.into()),
-            namespace: single.map(|p| p.metric.namespace.into()),
-            metric_name: single.map(|p| p.metric.metric_name.into()),
-            dimensions: single.map(|p| p.dimensions.clone()),
-            statistic: single.map(|p| p.metric.statistic.into()),
-            period: single.map(|_| a.period.into()),
-            metrics: math,
-            evaluation_periods: Some(a.evaluation_periods.into()),
-            datapoints_to_alarm: a.datapoints_to_alarm.map(Expr::from),
-            threshold: Some(threshold.into()),
-            comparison_operator: Some(operator.into()),
-            treat_missing_data: Some(missing.into()),
-            alarm_actions: Some(topics.clone()),
-            ok_actions: Some(topics),
-            ..Default::default()
-        },
-    );
+    Alarm {
+        alarm_name: Some(ctx.names.physical(name).into()),
+        alarm_description: Some(description.into()),
+        evaluation_periods: Some(a.evaluation_periods.into()),
+        datapoints_to_alarm: a.datapoints_to_alarm.map(Expr::from),
+        threshold: Some(threshold.into()),
+        comparison_operator: Some(operator.into()),
+        alarm_actions: Some(topics.clone()),
+        ok_actions: Some(topics),
+        ..Default::default()
+    }
 }
 
-/// The metric-math queries of a rate alarm: the two sums, and the
-/// percentage, which is what the alarm compares.
-fn rate_queries(rate: Rate, published: &Published, period: u32) -> Vec<MetricDataQuery> {
-    let sum = |id: &str, metric_name: &str| MetricDataQuery {
+/// One statistic of `published` over one dimension set, not returned.
+fn stat_query(
+    id: String,
+    published: &Published,
+    metric_name: &str,
+    dimensions: &[alarm::Dimension],
+    stat: &str,
+    period: u32,
+) -> MetricDataQuery {
+    MetricDataQuery {
         id: id.into(),
         metric_stat: Some(MetricStat {
             metric: alarm::Metric {
                 namespace: Some(published.metric.namespace.into()),
                 metric_name: Some(metric_name.into()),
-                dimensions: Some(published.dimensions.clone()),
+                dimensions: Some(dimensions.to_vec()),
             },
             period: period.into(),
-            stat: "Sum".into(),
+            stat: stat.into(),
             ..Default::default()
         }),
         return_data: Some(false.into()),
         ..Default::default()
-    };
-    vec![
-        MetricDataQuery {
-            id: "rate".into(),
-            expression: Some(rate.expression("num", "den").into()),
-            label: Some(format!("{} (percent)", published.metric.name).into()),
-            return_data: Some(true.into()),
-            ..Default::default()
-        },
-        sum("num", rate.numerator),
-        sum("den", rate.denominator),
-    ]
+    }
+}
+
+/// Query ids `base`, `base2`, `base3`, ... one per dimension set.
+fn ids(base: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| match i {
+            0 => base.to_string(),
+            i => format!("{base}{}", i + 1),
+        })
+        .collect()
+}
+
+/// The metric-math queries of a rate alarm: the sums (of every dimension
+/// set), and the percentage, which is what the alarm compares.
+fn rate_queries(rate: Rate, published: &Published, period: u32) -> Vec<MetricDataQuery> {
+    let sets = published.dimension_sets();
+    let (nums, dens) = (ids("num", sets.len()), ids("den", sets.len()));
+    let mut out = vec![MetricDataQuery {
+        id: "rate".into(),
+        expression: Some(rate.expression_over(&nums, &dens).into()),
+        label: Some(format!("{} (percent)", published.metric.name).into()),
+        return_data: Some(true.into()),
+        ..Default::default()
+    }];
+    for (i, dims) in sets.iter().enumerate() {
+        out.push(stat_query(
+            nums[i].clone(),
+            published,
+            rate.numerator,
+            dims,
+            "Sum",
+            period,
+        ));
+        out.push(stat_query(
+            dens[i].clone(),
+            published,
+            rate.denominator,
+            dims,
+            "Sum",
+            period,
+        ));
+    }
+    out
+}
+
+/// A statistic over several dimension sets, combined (`MAX([m, m2])`).
+fn combined_queries(published: &Published, period: u32) -> Vec<MetricDataQuery> {
+    let sets = published.dimension_sets();
+    let ms = ids("m", sets.len());
+    let mut out = vec![MetricDataQuery {
+        id: "value".into(),
+        expression: Some(format!("{}([{}])", published.combine(), ms.join(", ")).into()),
+        label: Some(published.metric.name.into()),
+        return_data: Some(true.into()),
+        ..Default::default()
+    }];
+    for (id, dims) in ms.iter().zip(&sets) {
+        out.push(stat_query(
+            id.clone(),
+            published,
+            published.metric.metric_name,
+            dims,
+            published.metric.statistic,
+            period,
+        ));
+    }
+    out
 }
 
 /// The URL of an HTTPS subscription: as written, or resolved by

@@ -5,6 +5,24 @@
 
 use crate::template::{CfnResource, Expr, Tag};
 
+/// `AWS::IAM::OIDCProvider`, generated from its CloudFormation schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct OidcProvider {
+    #[serde(rename = "ClientIdList", skip_serializing_if = "Option::is_none")]
+    pub client_id_list: Option<Vec<Expr>>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "ThumbprintList", skip_serializing_if = "Option::is_none")]
+    pub thumbprint_list: Option<Vec<Expr>>,
+    /// `string`.
+    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
+    pub url: Option<Expr>,
+}
+
+impl CfnResource for OidcProvider {
+    const TYPE: &'static str = "AWS::IAM::OIDCProvider";
+}
+
 /// `AWS::IAM::Role`, generated from its CloudFormation schema.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Role {

@@ -52,6 +52,81 @@ impl CfnResource for LogGroup {
     const TYPE: &'static str = "AWS::Logs::LogGroup";
 }
 
+/// `AWS::Logs::MetricFilter`, generated from its CloudFormation schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct MetricFilter {
+    /// `boolean`.
+    #[serde(
+        rename = "ApplyOnTransformedLogs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_on_transformed_logs: Option<Expr>,
+    #[serde(
+        rename = "EmitSystemFieldDimensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub emit_system_field_dimensions: Option<Vec<Expr>>,
+    /// `string`.
+    #[serde(
+        rename = "FieldSelectionCriteria",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub field_selection_criteria: Option<Expr>,
+    /// `string`.
+    #[serde(rename = "FilterName", skip_serializing_if = "Option::is_none")]
+    pub filter_name: Option<Expr>,
+    /// `string`.
+    #[serde(rename = "FilterPattern")]
+    pub filter_pattern: Expr,
+    /// `string`.
+    #[serde(rename = "LogGroupName")]
+    pub log_group_name: Expr,
+    #[serde(rename = "MetricTransformations")]
+    pub metric_transformations: Vec<metric_filter::MetricTransformation>,
+}
+
+impl CfnResource for MetricFilter {
+    const TYPE: &'static str = "AWS::Logs::MetricFilter";
+}
+
+/// Property types of `AWS::Logs::MetricFilter`.
+pub mod metric_filter {
+    use crate::template::Expr;
+
+    /// Property type `Dimension` of `AWS::Logs::MetricFilter`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct Dimension {
+        /// `string`.
+        #[serde(rename = "Key")]
+        pub key: Expr,
+        /// `string`.
+        #[serde(rename = "Value")]
+        pub value: Expr,
+    }
+
+    /// Property type `MetricTransformation` of `AWS::Logs::MetricFilter`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MetricTransformation {
+        /// `number`.
+        #[serde(rename = "DefaultValue", skip_serializing_if = "Option::is_none")]
+        pub default_value: Option<Expr>,
+        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
+        pub dimensions: Option<Vec<Dimension>>,
+        /// `string`.
+        #[serde(rename = "MetricName")]
+        pub metric_name: Expr,
+        /// `string`.
+        #[serde(rename = "MetricNamespace")]
+        pub metric_namespace: Expr,
+        /// `string`.
+        #[serde(rename = "MetricValue")]
+        pub metric_value: Expr,
+        /// `string`, one of `Seconds`, `Microseconds`, `Milliseconds`, `Bytes`, `Kilobytes`, `Megabytes`, `Gigabytes`, `Terabytes`, `Bits`, `Kilobits`, `Megabits`, `Gigabits`, `Terabits`, `Percent`, `Count`, `Bytes/Second`, and 11 more.
+        #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
+        pub unit: Option<Expr>,
+    }
+}
+
 /// `AWS::Logs::SubscriptionFilter`, generated from its CloudFormation schema.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SubscriptionFilter {
