@@ -987,11 +987,15 @@ fn a_vpc_origin_has_no_public_address_and_only_cloudfront_reaches_it() {
 fn a_vpc_origin_that_cannot_work_is_refused_at_its_line() {
     // Internet-facing: a VPC origin must be internal.
     let yaml = eyewear_as_vpc_origin().replace("  scheme: internal\n", "");
+    let line = 1 + yaml
+        .lines()
+        .position(|l| l.trim_start().starts_with("ingress: vpc-origin"))
+        .expect("the ingress line");
     let err = TempProject::new(&yaml).synth("prod").unwrap_err();
     assert!(
         err.contains("error[APP028]: a VPC origin is an internal load balancer")
             && err.contains("field: load_balancer.ingress")
-            && err.contains("stacks/main.yaml:78:")
+            && err.contains(&format!("stacks/main.yaml:{line}:"))
             && err.contains("add 'scheme: internal'"),
         "{err}"
     );
