@@ -265,7 +265,11 @@ fn every_committed_diagram_parses_with_mermaid() {
                 .map(move |d| dir.join(d.file_name))
         })
         .collect();
-    assert_eq!(files.len(), 27, "every stack of every example × environment");
+    assert_eq!(
+        files.len(),
+        27,
+        "every stack of every example × environment"
+    );
     let mut files = files;
     files.push(crate::support::repo().join("README.md"));
     let (ok, output) = mermaid_parse(&files);

@@ -50,7 +50,11 @@ fn sarif_with_findings_validates_against_the_sarif_2_1_0_schema() {
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
     assert_eq!(rules.len(), 3, "{rules:?}");
-    assert_eq!(rules.iter().filter(|r| **r == "APP051").count(), 1, "{rules:?}");
+    assert_eq!(
+        rules.iter().filter(|r| **r == "APP051").count(),
+        1,
+        "{rules:?}"
+    );
     assert_valid(&validator, &log, "rule findings");
     // A spec the loader refuses (an unknown key) is a finding too.
     let project = TempProject::new(&format!("{VALID}colour: blue\n"));
