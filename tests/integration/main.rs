@@ -13,6 +13,7 @@ mod distribution;
 mod docs;
 mod edge;
 mod escape_hatches;
+mod guard;
 mod identity;
 mod lint;
 mod log_archive;
