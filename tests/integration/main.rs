@@ -16,6 +16,7 @@ mod docs;
 mod edge;
 mod escape_hatches;
 mod existing;
+mod guard;
 mod identity;
 mod lint;
 mod log_alarms;

@@ -50,6 +50,11 @@ const fn twins(
 /// port), CKV_AWS_68 (the registry's cloudfront_associated_with_waf.guard
 /// is empty). Checks with no twin at all (CKV_AWS_173, 191, 192, 272, 309,
 /// 336, 51, 111, 139, CKV2_AWS_47, ...) stay checkov-only.
+///
+/// `tests/integration/guard.rs` runs cfn-guard on every example template:
+/// each Guard suppression is honoured, and its rule fails on the resource
+/// once the suppression is removed, so a row naming the wrong Guard rule
+/// fails there.
 pub const TABLE: &[Twins] = &[
     // CloudWatchLogGroupKMSKey.py (KmsKeyId) | cloudwatch/cloudwatch_log_group_encrypted.guard | LogsLogGroupEncryptedRule.rb
     twins(
