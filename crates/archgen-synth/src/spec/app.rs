@@ -45,6 +45,7 @@ pub struct LoadBalancerSpec {
 
 /// `load_balancer.web_acl`: required unless switched off with a reason.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WebAclRequirement {
     #[serde(default = "crate::spec::yes")]
