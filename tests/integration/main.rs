@@ -22,3 +22,4 @@ mod security;
 mod snapshots;
 mod support;
 mod tables;
+mod workload_users;

@@ -472,6 +472,21 @@ codes! {
         "DynamoDB is reached over HTTPS. In a VPC with `nat: none`, a service or function that \
          connects to a table needs the `dynamodb` gateway endpoint in `network.endpoints`.";
 
+    Data043 = "DATA043", "database workload users are switched off without a reason",
+        "By default every workload that connects to a database gets its own database user, \
+         authenticated by an IAM token, with the privileges its access level implies \
+         (`workload_users`). Going without (`workload_users: { enabled: false }`) means the \
+         application connects with the master secret, so say why in `reason:`.";
+    Data044 = "DATA044", "database workload users need IAM database authentication",
+        "A workload's database user has no password: it signs in with an IAM authentication \
+         token, so the database needs `iam_auth: true` (the default), or \
+         `workload_users: { enabled: false, reason: ... }`.";
+    Data045 = "DATA045", "a workload's database user name is invalid",
+        "A workload's database user is named after its key, hyphens as underscores. MySQL \
+         allows 32 characters, PostgreSQL 63, and the name cannot be the master user's or one \
+         RDS reserves (`rdsadmin`, `rds_*`, `postgres`, `root`). Rename the workload, or go \
+         without workload users for this database.";
+
     // API Gateway.
     Api001 = "API001", "an API has no route",
         "An HTTP API needs at least one route.\n\n    routes:\n      app: { key: 'ANY /{proxy+}', target: load-balancer }";

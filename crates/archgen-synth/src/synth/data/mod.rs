@@ -10,6 +10,7 @@ pub mod kms;
 pub mod rds;
 pub mod s3;
 pub mod secrets;
+pub mod workload_users;
 
 use super::Ctx;
 use crate::naming::pascal;

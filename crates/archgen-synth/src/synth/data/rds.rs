@@ -10,8 +10,8 @@ use crate::naming::pascal;
 use crate::spec::catalog::family;
 use crate::spec::data::{DatabaseSpec, Engine};
 use crate::spec::network::TierKind;
-use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
-use crate::template::iam::{PolicyDocument, Role, Statement};
+use crate::synth::connect::{Component, DatabaseUsers, NetworkEndpoint, SecretRef, SecretSource};
+use crate::template::iam::{PolicyDocument, Role};
 use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, db_instance};
 use crate::template::secretsmanager::RotationSchedule;
 use crate::template::secretsmanager::rotation_schedule::RotationRules;
@@ -157,11 +157,15 @@ pub fn build(
     component
         .environment
         .push(("NAME".into(), database_name(name, db).into()));
-    component.environment.push((
-        "SECRET_ARN".into(),
-        Expr::get_att(&p, "MasterUserSecret.SecretArn"),
-    ));
+    // The master secret's address only where workloads sign in with it.
+    if component.database_users.is_none() {
+        component.environment.push((
+            "SECRET_ARN".into(),
+            Expr::get_att(&p, "MasterUserSecret.SecretArn"),
+        ));
+    }
     ctx.components.register(component);
+    super::workload_users::build(t, ctx, name, db);
 }
 
 /// Windows in AWS's UTC form.
@@ -292,16 +296,16 @@ pub fn component(
         security_group: format!("{p}SecurityGroup"),
         port: port(db),
     });
-    if db.iam_auth {
-        let connect = Statement::allow(
-            &format!("Connect{p}"),
-            &["rds-db:connect"],
-            vec![Expr::sub(format!(
-                "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{p}.{resource_id_attr}}}/*"
-            ))],
-        );
-        c.read_grants.push(connect.clone());
-        c.write_grants.push(connect);
+    // Each connecting workload signs in as its own user (created by
+    // `workload_users`); `wire` grants `rds-db:connect` on exactly that user.
+    if db.iam_auth && db.workload_users.enabled {
+        c.database_users = Some(DatabaseUsers {
+            sid: format!("Connect{p}"),
+            resource: super::workload_users::id(name),
+            dbuser_arn: format!(
+                "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{p}.{resource_id_attr}}}"
+            ),
+        });
     }
     c.secret = Some(SecretRef {
         source: SecretSource::SecretsManager {
