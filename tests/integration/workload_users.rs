@@ -87,7 +87,7 @@ fn each_workload_connects_only_as_its_own_user() {
                     Some(json!(user)),
                     "{ex} {env}: {role}"
                 );
-                assert!(arn.contains(":dbuser:${Db."), "{ex} {env}: {arn}");
+                assert!(arn.contains(":dbuser:${Db"), "{ex} {env}: {arn}");
             }
         }
     }
@@ -96,15 +96,23 @@ fn each_workload_connects_only_as_its_own_user() {
     let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
     let mut grants = connect_grants(&t);
     grants.sort();
-    let base =
-        "arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${Db.DbiResourceId}";
-    assert_eq!(
-        grants,
-        vec![
-            ("BackendTaskRole".to_string(), format!("{base}/backend")),
-            ("WorkerFunctionRole".to_string(), format!("{base}/worker")),
-        ]
-    );
+    // On the primary and on each read replica, which has its own resource id.
+    let arn = |instance: &str, user: &str| {
+        format!(
+            "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{instance}.DbiResourceId}}/{user}"
+        )
+    };
+    let mut expected = Vec::new();
+    for (role, user) in [
+        ("BackendTaskRole", "backend"),
+        ("WorkerFunctionRole", "worker"),
+    ] {
+        for instance in ["Db", "DbReplica1", "DbReplica2"] {
+            expected.push((role.to_string(), arn(instance, user)));
+        }
+    }
+    expected.sort();
+    assert_eq!(grants, expected);
     // Aurora names its cluster's resource id.
     let t = template_json(&synth_example("solo-saving", "prod"), "main");
     assert_eq!(
@@ -397,5 +405,92 @@ fn a_tier_without_internet_needs_an_ecr_copy_of_the_client_image() {
     assert_eq!(
         c["Image"],
         json!({"Fn::Sub": "${PsqlRepository.RepositoryUri}:16"})
+    );
+}
+
+#[test]
+fn a_stack_without_services_gives_the_users_task_its_own_cluster() {
+    let spec = "\
+app: demo
+region: ap-northeast-1
+network:
+  cidr: 10.0.0.0/16
+  zones: 2
+  tiers:
+    app: { type: private, mask: 24 }
+    data: { type: isolated, mask: 24 }
+    public: { type: public, mask: 24 }
+  nat: single
+environments:
+  prod: {}
+databases:
+  db:
+    engine: mysql
+    version: \"8.0.43\"
+    instance: db.t3.medium
+functions:
+  report-builder:
+    code: { bucket: demo-artifacts, key: reports.zip }
+    runtime: python3.13
+    handler: app.handler
+    connects_to: [db:read]
+";
+    let t = template_json(&TempProject::new(spec).synth("prod").unwrap(), "main");
+    let r = &t["Resources"];
+    assert!(r.get("Cluster").is_none());
+    assert_eq!(r["DbUsersCluster"]["Type"], "AWS::ECS::Cluster");
+    assert_eq!(
+        r["DbUsers"]["Properties"]["Cluster"],
+        json!({"Ref": "DbUsersCluster"})
+    );
+    assert_eq!(
+        r["DbUsers"]["Properties"]["Users"],
+        json!(["report_builder:read"])
+    );
+    assert_eq!(r["ReportBuilderFunction"]["DependsOn"], json!(["DbUsers"]));
+    assert_eq!(
+        connect_grants(&t),
+        vec![(
+            "ReportBuilderFunctionRole".to_string(),
+            "arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${Db.DbiResourceId}/report_builder".to_string()
+        )]
+    );
+    assert_eq!(
+        workload_variable(&t, "ReportBuilderFunctionRole", "DB_USER"),
+        Some(json!("report_builder"))
+    );
+    assert_passes_cfn_lint(spec);
+}
+
+#[test]
+fn the_users_task_of_each_engine_passes_cfn_lint() {
+    assert_passes_cfn_lint(&with_database());
+    assert_passes_cfn_lint(&with_database().replace(
+        "engine: postgres\n    version: \"15.15\"",
+        "engine: aurora-mysql\n    version: \"8.0.mysql_aurora.3.08.2\"\n    serverless: { min_acu: 0.5, max_acu: 2 }",
+    ).replace("    instance: db.t3.medium\n", ""));
+}
+
+/// Synthesizes `spec` with the CLI and runs cfn-lint on the template.
+fn assert_passes_cfn_lint(spec: &str) {
+    let project = TempProject::new(spec);
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    archgen()
+        .args(["synth", "prod", "--dir"])
+        .arg(project.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let lint = std::process::Command::new(tool("cfn-lint"))
+        .arg(out.join("main.template.json"))
+        .output()
+        .expect("run cfn-lint");
+    let report = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        lint.status.success() && report.trim().is_empty(),
+        "cfn-lint findings:\n{report}{}",
+        String::from_utf8_lossy(&lint.stderr)
     );
 }

@@ -64,14 +64,15 @@ pub struct Component {
 }
 
 /// How a workload connects to a database with its own user: `rds-db:connect`
-/// on `<dbuser_arn>/<user>` and the user's name as `<TARGET>_USER`.
+/// on `<dbuser_arn>/<user>` of each instance and the user's name as `<TARGET>_USER`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatabaseUsers {
     pub sid: String,
     /// The custom resource that creates the users: a workload starts after it.
     pub resource: String,
-    /// A `Fn::Sub` string up to `dbuser:<resource id>`.
-    pub dbuser_arn: String,
+    /// `Fn::Sub` strings up to `dbuser:<resource id>`, one per resource id
+    /// (the primary or cluster, then RDS read replicas).
+    pub dbuser_arns: Vec<String>,
 }
 
 impl Component {
@@ -191,7 +192,11 @@ pub fn wire(t: &mut Template, ctx: &Ctx, w: &Workload, connects_to: &[ComponentR
             wired.grants.push(Statement::allow(
                 &users.sid,
                 &["rds-db:connect"],
-                vec![Expr::sub(format!("{}/{user}", users.dbuser_arn))],
+                users
+                    .dbuser_arns
+                    .iter()
+                    .map(|arn| Expr::sub(format!("{arn}/{user}")))
+                    .collect(),
             ));
             wired
                 .environment

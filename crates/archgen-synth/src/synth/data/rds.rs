@@ -297,14 +297,26 @@ pub fn component(
         port: port(db),
     });
     // Each connecting workload signs in as its own user (created by
-    // `workload_users`); `wire` grants `rds-db:connect` on exactly that user.
+    // `workload_users`); `wire` grants `rds-db:connect` on exactly that user,
+    // on the primary and on each RDS read replica (which has its own
+    // resource id; an Aurora cluster's covers all its instances).
     if db.iam_auth && db.workload_users.enabled {
+        let replicas = if db.engine.is_aurora() {
+            Vec::new()
+        } else {
+            (1..=db.replicas.len())
+                .map(|n| format!("{p}Replica{n}"))
+                .collect()
+        };
         c.database_users = Some(DatabaseUsers {
             sid: format!("Connect{p}"),
             resource: super::workload_users::id(name),
-            dbuser_arn: format!(
-                "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{p}.{resource_id_attr}}}"
-            ),
+            dbuser_arns: std::iter::once(format!("{p}.{resource_id_attr}"))
+                .chain(replicas.iter().map(|r| format!("{r}.DbiResourceId")))
+                .map(|attr| format!(
+                    "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{attr}}}"
+                ))
+                .collect(),
         });
     }
     c.secret = Some(SecretRef {

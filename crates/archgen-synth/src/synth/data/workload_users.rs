@@ -14,10 +14,11 @@ use crate::spec::data::{DatabaseSpec, Engine};
 use crate::spec::network::TierKind;
 use crate::synth::app::{ecr, iam, rules, service};
 use crate::synth::custom;
-use crate::template::ecs::TaskDefinition;
+use crate::template::ecs::cluster::ClusterSettings;
 use crate::template::ecs::task_definition::{
     ContainerDefinition, KeyValuePair, RuntimePlatform, Secret,
 };
+use crate::template::ecs::{Cluster, TaskDefinition};
 use crate::template::iam::Statement;
 use crate::template::logs::LogGroup;
 use crate::template::{Expr, Policy, Template};
@@ -277,7 +278,27 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         first_tier(ctx.spec, &users).as_deref(),
         &[TierKind::Private, TierKind::Isolated],
     );
-    run_at_deploy(t, ctx, name, &users, subnets);
+    // The stack's cluster exists when it has services; otherwise the task
+    // gets one of its own (clusters cost nothing).
+    let cluster = if ctx.spec.services.is_empty() {
+        let id = format!("{id}Cluster");
+        t.add(
+            &id,
+            Cluster {
+                cluster_name: Some(ctx.names.physical(&what).into()),
+                cluster_settings: Some(vec![ClusterSettings {
+                    name: Some("containerInsights".into()),
+                    value: Some("enhanced".into()),
+                }]),
+                tags: Some(ctx.named(&what)),
+                ..Default::default()
+            },
+        );
+        id
+    } else {
+        service::CLUSTER.to_string()
+    };
+    run_at_deploy(t, ctx, name, &users, subnets, &cluster);
 }
 
 /// Lambda's longest wait for the task: pulling the client image and
@@ -294,6 +315,7 @@ fn run_at_deploy(
     name: &str,
     users: &[WorkloadUser],
     subnets: Vec<Expr>,
+    cluster: &str,
 ) {
     let id = id(name);
     let task_definition = format!("{id}TaskDefinition");
@@ -301,12 +323,11 @@ fn run_at_deploy(
         "WatchUsersTask",
         &["ecs:DescribeTasks"],
         vec![Expr::sub(format!(
-            "arn:${{AWS::Partition}}:ecs:${{AWS::Region}}:${{AWS::AccountId}}:task/${{{}}}/*",
-            service::CLUSTER
+            "arn:${{AWS::Partition}}:ecs:${{AWS::Region}}:${{AWS::AccountId}}:task/${{{cluster}}}/*"
         ))],
     );
     describe.condition = Some(serde_json::json!({
-        "ArnEquals": {"ecs:cluster": {"Fn::GetAtt": [service::CLUSTER, "Arn"]}}
+        "ArnEquals": {"ecs:cluster": {"Fn::GetAtt": [cluster, "Arn"]}}
     }));
     let mut run = Statement::allow(
         "RunUsersTask",
@@ -345,7 +366,7 @@ fn run_at_deploy(
             wildcard_reasons: &[],
             properties: vec![
                 ("Database", name.into()),
-                ("Cluster", Expr::r#ref(service::CLUSTER)),
+                ("Cluster", Expr::r#ref(cluster)),
                 ("TaskDefinition", Expr::r#ref(&task_definition)),
                 ("Subnets", Expr::List(subnets)),
                 (
