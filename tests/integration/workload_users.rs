@@ -365,6 +365,14 @@ fn malformed_workload_users_fail_with_line_field_and_fix() {
             says: &["would be 'dbadmin'", "rename the workload"],
         },
         Case {
+            name: "a users-task image from an undeclared repository",
+            from: "    instance: db.t3.medium\n",
+            to: "    instance: db.t3.medium\n    workload_users: { image: { repository: wbe, tag: '16' } }\n",
+            line: db_line + 1,
+            field: "databases.db.workload_users.image.repository",
+            says: &["there is no repository 'wbe'", "did you mean 'web'?"],
+        },
+        Case {
             name: "an unknown field of workload_users",
             from: "    instance: db.t3.medium\n",
             to: "    instance: db.t3.medium\n    workload_users: { enable: false }\n",

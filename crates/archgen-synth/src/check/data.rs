@@ -560,6 +560,13 @@ fn check_workload_users(out: &mut Out, name: &str, db: &DatabaseSpec) {
         );
         return;
     }
+    if let Some(image) = &wu.image {
+        out.list.extend(super::app::unknown_repository(
+            out.stack,
+            &format!("{field}.image.repository"),
+            image,
+        ));
+    }
     let max = if db.engine.is_postgres() { 63 } else { 32 };
     let master = db.username.clone().unwrap_or_else(|| "dbadmin".into());
     for u in crate::kinds::database::users(&out.stack.spec, name) {

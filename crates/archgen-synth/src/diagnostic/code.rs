@@ -227,7 +227,7 @@ codes! {
     App016 = "APP016", "a service key cannot name a service",
         "Service keys become resource names and logical ids: use lowercase letters, digits and \
          hyphens, starting with a letter.";
-    App017 = "APP017", "a service image names an unknown repository",
+    App017 = "APP017", "an image names an unknown repository",
         "`image: { repository: <key> }` must name a repository under `repositories:`; the help \
          suggests the closest one.";
     App018 = "APP018", "two services take the listener's default route",
