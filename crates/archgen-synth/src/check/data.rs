@@ -571,8 +571,18 @@ fn check_workload_users(out: &mut Out, name: &str, db: &DatabaseSpec) {
     let master = db.username.clone().unwrap_or_else(|| "dbadmin".into());
     for u in crate::kinds::database::users(&out.stack.spec, name) {
         let reserved = u.name == master
-            || u.name.starts_with("rds")
-            || ["postgres", "root", "mysql", "admin", "public"].contains(&u.name.as_str());
+            || u.name.starts_with("rds_")
+            || u.name.starts_with("pg_")
+            || [
+                "rdsadmin",
+                "rdsrepladmin",
+                "rdsproxyadmin",
+                "postgres",
+                "root",
+                "mysql",
+                "public",
+            ]
+            .contains(&u.name.as_str());
         let problem = if u.name.len() > max {
             Some(format!(
                 "is {} characters long, {} allows {max}",

@@ -484,7 +484,7 @@ codes! {
     Data045 = "DATA045", "a workload's database user name is invalid",
         "A workload's database user is named after its key, hyphens as underscores. MySQL \
          allows 32 characters, PostgreSQL 63, and the name cannot be the master user's or one \
-         RDS reserves (`rdsadmin`, `rds_*`, `postgres`, `root`). Rename the workload, or go \
+         RDS or the engine reserves (`rdsadmin`, `rds_*`, `pg_*`, `postgres`, `root`, `mysql`, `public`). Rename the workload, or go \
          without workload users for this database.";
 
     // API Gateway.
