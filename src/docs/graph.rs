@@ -114,6 +114,9 @@ impl Graph {
 
     /// One arrow per pair of nodes, its labels joined: `tcp 5432, connects`.
     fn merge_parallel_edges(&mut self) {
+        // A component's own helpers (a database's users task reaching the
+        // database) draw no arrow from it to itself.
+        self.edges.retain(|e| e.from != e.to);
         self.edges.sort();
         self.edges.dedup();
         let mut merged: Vec<Edge> = Vec::new();

@@ -162,13 +162,11 @@ fn each_execution_role_reads_only_the_secrets_its_service_references() {
             .collect()
     };
     let arn = |p: &str| json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{p}")});
-    let db_secret = json!({"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]});
     let mut backend = secret_reads("BackendExecutionRole");
     backend.sort_by_key(|v| v.to_string());
     assert_eq!(
         backend,
         vec![
-            db_secret.clone(),
             arn("solo-saving/prod/api-key"),
             arn("solo-saving/prod/jwt-secret")
         ]
@@ -181,7 +179,6 @@ fn each_execution_role_reads_only_the_secrets_its_service_references() {
         secrets,
         &json!([
             {"Name": "API_KEY", "ValueFrom": arn("solo-saving/prod/api-key")},
-            {"Name": "DB_PASSWORD", "ValueFrom": {"Fn::Join": ["", [db_secret, ":password::"]]}},
             {"Name": "JWT_SECRET", "ValueFrom": arn("solo-saving/prod/jwt-secret")}
         ])
     );
@@ -410,18 +407,26 @@ fn a_connection_gives_exactly_its_rule_grant_and_variables() {
         json!({"Fn::GetAtt": ["DbSecurityGroup", "GroupId"]})
     );
     assert_eq!(r["CacheFromApiIngress"]["Properties"]["FromPort"], 6379);
-    // Nothing else may reach the database or the cache.
-    for group in ["DbSecurityGroup", "CacheSecurityGroup"] {
-        let sources: Vec<Value> = ingress_rules(&t)
+    // Nothing else may reach the database (but the deploy-time task that
+    // creates its workload users) or the cache.
+    for (group, reachers) in [
+        (
+            "DbSecurityGroup",
+            &["ApiSecurityGroup", "DbUsersTaskSecurityGroup"][..],
+        ),
+        ("CacheSecurityGroup", &["ApiSecurityGroup"][..]),
+    ] {
+        let mut sources: Vec<Value> = ingress_rules(&t)
             .into_iter()
             .filter(|(g, _)| g == group)
             .map(|(_, r)| r["SourceSecurityGroupId"].clone())
             .collect();
-        assert_eq!(
-            sources,
-            vec![json!({"Fn::GetAtt": ["ApiSecurityGroup", "GroupId"]})],
-            "{group}"
-        );
+        sources.sort_by_key(Value::to_string);
+        let expected: Vec<Value> = reachers
+            .iter()
+            .map(|g| json!({"Fn::GetAtt": [g, "GroupId"]}))
+            .collect();
+        assert_eq!(sources, expected, "{group}");
     }
     // The task role holds the bucket grants on exactly that bucket.
     let grants = statements(&r["ApiTaskRole"]);
@@ -437,26 +442,25 @@ fn a_connection_gives_exactly_its_rule_grant_and_variables() {
             "grant outside the uploads bucket: {b}"
         );
     }
-    // Endpoints arrive as variables; the password only by reference.
+    // Endpoints and its database user arrive as variables; no password.
     let c = &r["ApiTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
     let env = c["Environment"].as_array().unwrap();
     assert!(env.contains(
         &json!({"Name": "DB_HOST", "Value": {"Fn::GetAtt": ["Db", "Endpoint.Address"]}})
     ));
+    assert!(env.contains(&json!({"Name": "DB_USER", "Value": "api"})));
     assert!(env.contains(&json!({"Name": "UPLOADS_NAME", "Value": {"Ref": "UploadsBucket"}})));
     assert!(
         env.iter()
             .all(|v| !v["Name"].as_str().unwrap().contains("PASSWORD"))
     );
-    let db_password = c["Secrets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["Name"] == "DB_PASSWORD")
-        .unwrap();
-    assert_eq!(
-        db_password["ValueFrom"],
-        json!({"Fn::Join": ["", [{"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}, ":password::"]]})
+    assert!(
+        c["Secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| !s.to_string().contains("MasterUserSecret")),
+        "{c}"
     );
     // The execution role reads those secrets and no others.
     let mut reads: Vec<String> = statements(&r["ApiExecutionRole"])
@@ -472,10 +476,9 @@ fn a_connection_gives_exactly_its_rule_grant_and_variables() {
         })
         .collect();
     reads.sort();
-    assert_eq!(reads.len(), 3, "{reads:?}");
+    assert_eq!(reads.len(), 2, "{reads:?}");
     assert!(
-        reads.iter().any(|r| r.contains("MasterUserSecret"))
-            && reads.iter().any(|r| r.contains("JwtSecret"))
+        reads.iter().any(|r| r.contains("JwtSecret"))
             && reads.iter().any(|r| r.contains("CacheAuthToken"))
     );
 }

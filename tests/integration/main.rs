@@ -33,3 +33,4 @@ mod snapshots;
 mod stacks;
 mod support;
 mod tables;
+mod workload_users;

@@ -361,7 +361,7 @@ fn a_tier_without_internet_needs_every_endpoint_its_workloads_call() {
     let err = TempProject::new(&old).synth("prod").unwrap_err();
     assert!(err.contains("NET017"), "{err}");
     assert!(
-        err.contains("service 'backend' runs in tier 'app', which has no route to the internet, and needs endpoints the network lacks: secretsmanager (secret DB_PASSWORD)"),
+        err.contains("the task creating the workload users of database 'db' runs in tier 'app', which has no route to the internet, and needs endpoints the network lacks: secretsmanager (the master secret)"),
         "{err}"
     );
     assert!(
@@ -453,7 +453,7 @@ fn switching_access_logs_off_takes_a_reason() {
 }
 
 #[test]
-fn custom_resources_answer_within_two_minutes_and_cache_tokens_are_retained() {
+fn custom_resources_answer_within_twice_their_timeout_and_cache_tokens_are_retained() {
     let t = template_json(&synth_example("multi-env-platform", "prod"), "main");
     let customs: Vec<_> = t["Resources"]
         .as_object()
@@ -463,7 +463,17 @@ fn custom_resources_answer_within_two_minutes_and_cache_tokens_are_retained() {
         .collect();
     assert!(!customs.is_empty());
     for (id, r) in customs {
-        assert_eq!(r["Properties"]["ServiceTimeout"], 120, "{id}");
+        // Twice the handler's timeout: two minutes for a lookup, twenty
+        // for the database-users task, which pulls an image.
+        let function = r["Properties"]["ServiceToken"]["Fn::GetAtt"][0]
+            .as_str()
+            .unwrap();
+        let timeout = t["Resources"][function]["Properties"]["Timeout"]
+            .as_i64()
+            .unwrap();
+        let expected = if id == "DbUsers" { 600 } else { 60 };
+        assert_eq!(timeout, expected, "{id}");
+        assert_eq!(r["Properties"]["ServiceTimeout"], 2 * timeout, "{id}");
     }
     // The AUTH token is retained like the cache's other generated secrets.
     assert_eq!(t["Resources"]["CacheAuthToken"]["DeletionPolicy"], "Retain");

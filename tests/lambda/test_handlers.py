@@ -149,6 +149,103 @@ class ManagedPrefixListTest(HandlerTest):
         self.module.boto3.client.assert_not_called()
         self.assertEqual(self.answer(), ("SUCCESS", {}, "pl-3b927c52", None))
 
+class DatabaseUsersTest(HandlerTest):
+    NAME = "database_users"
+    TASK = "arn:aws:ecs:us-east-1:123456789012:task/cluster/abc"
+    PROPS = {
+        "Database": "db",
+        "Cluster": "app-prod-cluster",
+        "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/app-prod-db-users:3",
+        "Subnets": ["subnet-1", "subnet-2"],
+        "SecurityGroup": "sg-users",
+        "Users": ["backend:read-write", "reports:read"],
+    }
+
+    def setUp(self):
+        super().setUp()
+        self.module.POLL_SECONDS = 0
+        self.module.time = mock.Mock()
+        self.ecs = self.module.boto3.client.return_value
+        self.context = mock.Mock()
+        self.context.get_remaining_time_in_millis.return_value = 600_000
+        self.ecs.run_task.return_value = {"tasks": [{"taskArn": self.TASK}], "failures": []}
+
+    def stops_with(self, exit_code, reason="Essential container in task exited"):
+        running = {"taskArn": self.TASK, "lastStatus": "RUNNING", "containers": []}
+        stopped = {
+            "taskArn": self.TASK,
+            "lastStatus": "STOPPED",
+            "stoppedReason": reason,
+            "containers": [{"name": "users", "exitCode": exit_code}],
+        }
+        self.ecs.describe_tasks.side_effect = [{"tasks": [running]}, {"tasks": [stopped]}]
+
+    def run_request(self, kind, physical_id=None):
+        self.module.handler(request(kind, self.PROPS, physical_id), self.context)
+
+    def test_create_runs_the_task_in_the_given_network_and_waits_for_exit_code_zero(self):
+        self.stops_with(0)
+        self.run_request("Create")
+        self.module.boto3.client.assert_called_once_with("ecs")
+        self.ecs.run_task.assert_called_once_with(
+            cluster="app-prod-cluster",
+            taskDefinition=self.PROPS["TaskDefinition"],
+            launchType="FARGATE",
+            count=1,
+            startedBy="archgen-database-users",
+            networkConfiguration={"awsvpcConfiguration": {
+                "subnets": ["subnet-1", "subnet-2"],
+                "securityGroups": ["sg-users"],
+                "assignPublicIp": "DISABLED",
+            }},
+        )
+        self.assertEqual(self.ecs.describe_tasks.call_count, 2)
+        self.ecs.describe_tasks.assert_called_with(cluster="app-prod-cluster", tasks=[self.TASK])
+        self.assertEqual(
+            self.answer(), ("SUCCESS", {"TaskArn": self.TASK}, "database-users-db", None)
+        )
+
+    def test_update_keeps_the_physical_id(self):
+        self.stops_with(0)
+        self.run_request("Update", physical_id="database-users-db")
+        self.ecs.run_task.assert_called_once()
+        self.assertEqual(self.answer()[0:3], ("SUCCESS", {"TaskArn": self.TASK}, "database-users-db"))
+
+    def test_a_non_zero_exit_code_fails_the_resource_with_the_reason(self):
+        self.stops_with(3)
+        self.run_request("Create")
+        status, data, physical_id, reason = self.answer()
+        self.assertEqual((status, data), ("FAILED", {}))
+        self.assertIn("exit code 3", reason)
+        self.assertIn(self.TASK, reason)
+
+    def test_a_task_that_never_starts_its_container_fails_the_resource(self):
+        self.stops_with(None, reason="CannotPullContainerError: pull image manifest")
+        self.run_request("Create")
+        status, _, _, reason = self.answer()
+        self.assertEqual(status, "FAILED")
+        self.assertIn("CannotPullContainerError", reason)
+
+    def test_a_task_ecs_refuses_to_start_fails_the_resource(self):
+        self.ecs.run_task.return_value = {"tasks": [], "failures": [{"reason": "RESOURCE:ENI"}]}
+        self.run_request("Create")
+        status, _, _, reason = self.answer()
+        self.assertEqual(status, "FAILED")
+        self.assertIn("RESOURCE:ENI", reason)
+        self.ecs.describe_tasks.assert_not_called()
+
+    def test_a_task_still_running_when_time_runs_out_fails_before_lambda_stops(self):
+        self.context.get_remaining_time_in_millis.return_value = 5_000
+        self.run_request("Create")
+        status, _, _, reason = self.answer()
+        self.assertEqual(status, "FAILED")
+        self.assertIn("did not stop in time", reason)
+
+    def test_delete_is_a_no_op(self):
+        self.run_request("Delete", physical_id="database-users-db")
+        self.module.boto3.client.assert_not_called()
+        self.assertEqual(self.answer(), ("SUCCESS", {}, "database-users-db", None))
+
 
 if __name__ == "__main__":
     unittest.main()

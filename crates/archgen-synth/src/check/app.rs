@@ -524,26 +524,11 @@ fn check_service(
                 .help("use a port from 1 to 65535"),
         );
     }
-    if let ImageSpec::Repository { repository, .. } = &s.image
-        && !stack.spec.repositories.contains_key(repository)
-    {
-        let help = match did_you_mean(
-            repository,
-            stack.spec.repositories.keys().map(String::as_str),
-        ) {
-            Some(r) => format!("did you mean '{r}'?"),
-            None => "declare it under 'repositories:', or give a full image URI".into(),
-        };
-        out.push(
-            stack
-                .error(
-                    Code::App017,
-                    &format!("{base}.image.repository"),
-                    format!("there is no repository '{repository}'"),
-                )
-                .help(help),
-        );
-    }
+    out.extend(unknown_repository(
+        stack,
+        &format!("{base}.image.repository"),
+        &s.image,
+    ));
     out.extend(super::unknown_tier(
         stack,
         Code::App041,
@@ -812,4 +797,35 @@ fn check_ecs_names(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// APP017: an image `{ repository: KEY }` names a repository the spec
+/// declares (a service's image, a database's users-task client image).
+pub(super) fn unknown_repository(
+    stack: &ResolvedStack,
+    field: &str,
+    image: &ImageSpec,
+) -> Option<Diagnostic> {
+    let ImageSpec::Repository { repository, .. } = image else {
+        return None;
+    };
+    if stack.spec.repositories.contains_key(repository) {
+        return None;
+    }
+    let help = match did_you_mean(
+        repository,
+        stack.spec.repositories.keys().map(String::as_str),
+    ) {
+        Some(r) => format!("did you mean '{r}'?"),
+        None => "declare it under 'repositories:', or give a full image URI".into(),
+    };
+    Some(
+        stack
+            .error(
+                Code::App017,
+                field,
+                format!("there is no repository '{repository}'"),
+            )
+            .help(help),
+    )
 }

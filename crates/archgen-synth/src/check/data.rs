@@ -531,7 +531,78 @@ fn check_database(out: &mut Out, name: &str, db: &DatabaseSpec) -> DatabaseValue
     {
         out.err(Code::Data021, &f("username"), format!("'{u}' cannot be the master user name"), "use up to 16 letters, digits and underscores, starting with a letter, and not a name RDS reserves");
     }
+    check_workload_users(out, name, db);
     values
+}
+
+/// DATA043-DATA045: each connecting workload gets a database user it signs
+/// in to with an IAM token, unless the spec says why not.
+fn check_workload_users(out: &mut Out, name: &str, db: &DatabaseSpec) {
+    let field = format!("databases.{name}.workload_users");
+    let wu = &db.workload_users;
+    if !wu.enabled {
+        if wu.reason.is_none() {
+            out.err(
+                Code::Data043,
+                &format!("{field}.enabled"),
+                format!("database '{name}' goes without workload users, and the spec does not say why"),
+                "say why with 'reason: ...' beside 'enabled: false' (e.g. the application cannot use IAM authentication tokens yet), or turn them back on",
+            );
+        }
+        return;
+    }
+    if !db.iam_auth {
+        out.err(
+            Code::Data044,
+            &format!("databases.{name}.iam_auth"),
+            format!("database '{name}' gives each workload its own user, who signs in with an IAM token, but IAM database authentication is off"),
+            format!("remove 'iam_auth: false', or set '{field}: {{ enabled: false, reason: ... }}' so workloads use the master secret"),
+        );
+        return;
+    }
+    if let Some(image) = &wu.image {
+        out.list.extend(super::app::unknown_repository(
+            out.stack,
+            &format!("{field}.image.repository"),
+            image,
+        ));
+    }
+    let max = if db.engine.is_postgres() { 63 } else { 32 };
+    let master = db.username.clone().unwrap_or_else(|| "dbadmin".into());
+    for u in crate::kinds::database::users(&out.stack.spec, name) {
+        let reserved = u.name == master
+            || u.name.starts_with("rds_")
+            || u.name.starts_with("pg_")
+            || [
+                "rdsadmin",
+                "rdsrepladmin",
+                "rdsproxyadmin",
+                "postgres",
+                "root",
+                "mysql",
+                "public",
+            ]
+            .contains(&u.name.as_str());
+        let problem = if u.name.len() > max {
+            Some(format!(
+                "is {} characters long, {} allows {max}",
+                u.name.len(),
+                db.engine.as_str()
+            ))
+        } else if reserved {
+            Some("is a name RDS or the engine reserves, or the master user's".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.err(
+                Code::Data045,
+                &u.field,
+                format!("the database user of {} '{}' would be '{}', which {problem}", if u.field.starts_with("services") { "service" } else { "function" }, u.workload, u.name),
+                format!("rename the workload (its user is its key with hyphens as underscores), or set '{field}: {{ enabled: false, reason: ... }}'"),
+            );
+        }
+    }
 }
 
 fn parameter_help(e: &ParameterError) -> &'static str {

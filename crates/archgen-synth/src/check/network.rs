@@ -1,5 +1,6 @@
 //! Rules for the `network:` block.
 
+use crate::kinds::database as workload_users;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
@@ -564,6 +565,53 @@ fn check_workload_endpoints(stack: &ResolvedStack, net: &NetworkSpec, out: &mut 
             &tier,
             &needs,
         ));
+    }
+    // The task that creates a database's workload users runs beside the
+    // first workload that connects to it.
+    for (key, db) in &spec.databases {
+        if !(db.iam_auth && db.workload_users.enabled) {
+            continue;
+        }
+        let users = workload_users::users(spec, key);
+        if users.is_empty() {
+            continue;
+        }
+        let Some(tier) = offline(workload_users::first_tier(spec, &users).as_deref()) else {
+            continue;
+        };
+        let mut needs: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        let image = db.workload_users.image.as_ref();
+        if image.is_some_and(is_private_ecr) {
+            for e in ["ecr.api", "ecr.dkr", "s3"] {
+                needs.entry(e).or_default().push("image pull".into());
+            }
+        }
+        needs
+            .entry("logs")
+            .or_default()
+            .push("container logs".into());
+        needs
+            .entry("secretsmanager")
+            .or_default()
+            .push("the master secret".into());
+        let owner = format!("the task creating the workload users of database '{key}'");
+        out.extend(missing_endpoints(stack, net, &owner, &tier, &needs));
+        if !image.is_some_and(is_private_ecr) {
+            let client = if db.engine.is_postgres() {
+                "postgres"
+            } else {
+                "mysql"
+            };
+            out.push(
+                stack
+                    .error(
+                        Code::Net017,
+                        &format!("databases.{key}.workload_users"),
+                        format!("{owner} runs in tier '{tier}', which has no route to the internet, and cannot pull its client image from public.ecr.aws"),
+                    )
+                    .help(format!("copy public.ecr.aws/docker/library/{client} into an ECR repository of this account ('repositories:') and name it in 'workload_users: {{ image: {{ repository: ..., tag: ... }} }}', or give the tier a NAT gateway")),
+            );
+        }
     }
 }
 

@@ -247,7 +247,7 @@ codes! {
     App016 = "APP016", "a service key cannot name a service",
         "Service keys become resource names and logical ids: use lowercase letters, digits and \
          hyphens, starting with a letter.";
-    App017 = "APP017", "a service image names an unknown repository",
+    App017 = "APP017", "an image names an unknown repository",
         "`image: { repository: <key> }` must name a repository under `repositories:`; the help \
          suggests the closest one.";
     App018 = "APP018", "two services take the listener's default route",
@@ -585,6 +585,21 @@ codes! {
          encrypted with the destination's key only for SSE-KMS objects, so it has a `kms_key`; \
          and the replication role's policy names the bucket before it exists, so it has a \
          `name` (archgen appends -<environment>).";
+
+    Data043 = "DATA043", "database workload users are switched off without a reason",
+        "By default every workload that connects to a database gets its own database user, \
+         authenticated by an IAM token, with the privileges its access level implies \
+         (`workload_users`). Going without (`workload_users: { enabled: false }`) means the \
+         application connects with the master secret, so say why in `reason:`.";
+    Data044 = "DATA044", "database workload users need IAM database authentication",
+        "A workload's database user has no password: it signs in with an IAM authentication \
+         token, so the database needs `iam_auth: true` (the default), or \
+         `workload_users: { enabled: false, reason: ... }`.";
+    Data045 = "DATA045", "a workload's database user name is invalid",
+        "A workload's database user is named after its key, hyphens as underscores. MySQL \
+         allows 32 characters, PostgreSQL 63, and the name cannot be the master user's or one \
+         RDS or the engine reserves (`rdsadmin`, `rds_*`, `pg_*`, `postgres`, `root`, `mysql`, `public`). Rename the workload, or go \
+         without workload users for this database.";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

@@ -6,6 +6,7 @@ use super::metrics::{Metric, Watched, dim};
 use super::{Backup, Kind, Role, block};
 use crate::naming::pascal;
 use crate::spec::StackSpec;
+use crate::spec::app::Access;
 use crate::spec::data::DatabaseSpec;
 use crate::synth::Ctx;
 use crate::synth::data::{aurora, rds};
@@ -117,4 +118,65 @@ impl Kind for Databases {
             }
         })
     }
+}
+
+/// One connecting workload's database user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadUser {
+    /// The database user (`user_api` is never needed: workload keys are
+    /// unique across the stack).
+    pub name: String,
+    /// The workload's spec key and where its connection is declared.
+    pub workload: String,
+    pub field: String,
+    pub access: Access,
+}
+
+/// The database user of workload `key`: its key, hyphens as underscores.
+pub fn user_name(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Every workload connecting to database `db`, services then functions,
+/// in spec order.
+pub fn users(spec: &StackSpec, db: &str) -> Vec<WorkloadUser> {
+    let services = spec
+        .services
+        .iter()
+        .map(|(k, s)| (k, "services", &s.connects_to));
+    let functions = spec
+        .functions
+        .iter()
+        .map(|(k, f)| (k, "functions", &f.connects_to));
+    services
+        .chain(functions)
+        .filter_map(|(key, block, connects_to)| {
+            let i = connects_to.iter().position(|c| c.key == db)?;
+            Some(WorkloadUser {
+                name: user_name(key),
+                workload: key.clone(),
+                field: format!("{block}.{key}.connects_to[{i}]"),
+                access: connects_to.get(i)?.granted(),
+            })
+        })
+        .collect()
+}
+
+/// The tier of the first connecting workload: the users task runs beside
+/// it, so it reaches the database and AWS the same way.
+pub fn first_tier(spec: &StackSpec, users: &[WorkloadUser]) -> Option<String> {
+    let first = users.first()?;
+    spec.services
+        .get(&first.workload)
+        .map(|s| s.tier.clone())
+        .or_else(|| spec.functions.get(&first.workload).map(|f| f.tier.clone()))
+        .flatten()
 }

@@ -120,6 +120,43 @@ pub struct DatabaseSpec {
     /// Keep (snapshot) the data when the resource is deleted or replaced.
     #[serde(default = "yes")]
     pub retain: bool,
+    /// A database user per connecting workload, authenticated by IAM token
+    /// (on by default); `{ enabled: false, reason: ... }` goes without.
+    #[serde(default)]
+    pub workload_users: WorkloadUsersSpec,
+}
+
+/// `databases.<key>.workload_users`: each workload that connects gets its
+/// own database user (named after its key, privileges from its access
+/// level), created at deploy time by a one-shot ECS task.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadUsersSpec {
+    /// On unless switched off with a `reason`.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Why workloads do without their own user (required with
+    /// `enabled: false`): they then connect with the master secret, which
+    /// a workload reads only through its `secrets:`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The image with the engine's client (`psql` or `mysql`) that creates
+    /// the users; default: the engine's official image on public.ecr.aws.
+    /// A tier without a route to the internet needs a copy in this
+    /// account's ECR (`{ repository: psql, tag: "16" }`).
+    #[serde(default)]
+    pub image: Option<crate::spec::app::ImageSpec>,
+}
+
+impl Default for WorkloadUsersSpec {
+    fn default() -> Self {
+        WorkloadUsersSpec {
+            enabled: true,
+            reason: None,
+            image: None,
+        }
+    }
 }
 
 fn default_monitoring() -> u32 {

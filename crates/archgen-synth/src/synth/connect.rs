@@ -73,6 +73,20 @@ pub struct Component {
     pub environment: Vec<(String, Expr)>,
     /// The secret a service may inject from this component (`secrets:`).
     pub secret: Option<SecretRef>,
+    /// A database whose connecting workloads each sign in as their own user.
+    pub database_users: Option<DatabaseUsers>,
+}
+
+/// How a workload connects to a database with its own user: `rds-db:connect`
+/// on `<dbuser_arn>/<user>` of each instance and the user's name as `<TARGET>_USER`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseUsers {
+    pub sid: String,
+    /// The custom resource that creates the users: a workload starts after it.
+    pub resource: String,
+    /// `Fn::Sub` strings up to `dbuser:<resource id>`, one per resource id
+    /// (the primary or cluster, then RDS read replicas).
+    pub dbuser_arns: Vec<String>,
 }
 
 impl Component {
@@ -85,6 +99,7 @@ impl Component {
             write_grants: Vec::new(),
             environment: Vec::new(),
             secret: None,
+            database_users: None,
         }
     }
 
@@ -152,6 +167,8 @@ pub struct Wired {
     pub environment: BTreeMap<String, Expr>,
     /// It calls another service through Service Connect.
     pub calls_services: bool,
+    /// Resources it must start after (the database users it signs in as).
+    pub depends_on: Vec<String>,
 }
 
 /// Turns each declared connection into exactly what reaching the component
@@ -186,6 +203,22 @@ pub fn wire(t: &mut Template, ctx: &Ctx, w: &Workload, connects_to: &[ComponentR
             wired
                 .environment
                 .insert(format!("{prefix}_{suffix}"), value.clone());
+        }
+        if let Some(users) = &target.database_users {
+            let user = crate::kinds::database::user_name(w.key);
+            wired.grants.push(Statement::allow(
+                &users.sid,
+                &["rds-db:connect"],
+                users
+                    .dbuser_arns
+                    .iter()
+                    .map(|arn| Expr::sub(format!("{arn}/{user}")))
+                    .collect(),
+            ));
+            wired
+                .environment
+                .insert(format!("{prefix}_USER"), user.into());
+            wired.depends_on.push(users.resource.clone());
         }
         wired.calls_services |= target.kind.block() == Services.block();
     }

@@ -9,9 +9,8 @@ use crate::template::lambda::function::{Code, LoggingConfig};
 use crate::template::logs::LogGroup;
 use crate::template::{Custom, Expr, Policy, Tag, Template};
 
-/// How long CloudFormation waits for a custom resource's answer: twice the
-/// handler's 60-second timeout.
-pub const SERVICE_TIMEOUT_SECONDS: i64 = 120;
+/// The handler's timeout when it only makes a few quick API calls.
+pub const QUICK_TIMEOUT_SECONDS: i64 = 60;
 
 pub struct InlineResource<'a> {
     /// Logical id of the custom resource; its parts are `<id>Logs`,
@@ -23,6 +22,11 @@ pub struct InlineResource<'a> {
     pub policy_name: &'a str,
     /// Python 3 source using `cfnresponse` (available to inline code).
     pub code: &'a str,
+    /// The one AWS API the code calls (`EC2`), for reviewers.
+    pub api: &'a str,
+    /// The handler's timeout; CloudFormation waits twice as long for its
+    /// answer (`ServiceTimeout`).
+    pub timeout_seconds: i64,
     /// What the code calls, besides writing its own logs.
     pub statements: Vec<Statement>,
     /// Action → why it is granted on `*`, for reviewers.
@@ -30,7 +34,11 @@ pub struct InlineResource<'a> {
     pub properties: Vec<(&'a str, Expr)>,
 }
 
-pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
+pub fn build<'t>(
+    t: &'t mut Template,
+    r: InlineResource,
+    tags: Vec<Tag>,
+) -> &'t mut crate::template::Resource {
     let logs = format!("{}Logs", r.id);
     let role = format!("{}Role", r.id);
     let function = format!("{}Function", r.id);
@@ -88,7 +96,7 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
                 zip_file: Some(r.code.into()),
                 ..Default::default()
             },
-            timeout: Some(60.into()),
+            timeout: Some(r.timeout_seconds.into()),
             memory_size: Some(128.into()),
             logging_config: Some(LoggingConfig {
                 log_group: Some(Expr::r#ref(&logs)),
@@ -109,7 +117,10 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
     )
     .skip_check(
         "CKV_AWS_117",
-        "calls only the EC2 API; placing it in the VPC would need NAT or endpoints for no gain",
+        &format!(
+            "calls only the {} API; placing it in the VPC would need NAT or endpoints for no gain",
+            r.api
+        ),
     )
     .skip_check("CKV_AWS_173", "has no environment variables")
     .skip_check(
@@ -120,7 +131,7 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
     // that dies before answering would hold the deploy that long.
     let mut properties: Vec<(String, Expr)> = vec![
         ("ServiceToken".into(), Expr::get_att(&function, "Arn")),
-        ("ServiceTimeout".into(), SERVICE_TIMEOUT_SECONDS.into()),
+        ("ServiceTimeout".into(), (2 * r.timeout_seconds).into()),
     ];
     properties.extend(r.properties.into_iter().map(|(k, v)| (k.to_string(), v)));
     t.add(
@@ -129,5 +140,5 @@ pub fn build(t: &mut Template, r: InlineResource, tags: Vec<Tag>) {
             type_name: r.type_name.into(),
             properties: properties.into_iter().collect(),
         },
-    );
+    )
 }

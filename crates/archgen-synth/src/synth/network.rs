@@ -471,6 +471,8 @@ fn build_default_sg_lockdown(t: &mut Template, named: &dyn Fn(&str) -> Vec<Tag>)
             role_description: "Lets the default-security-group lockdown revoke that group's rules",
             policy_name: "restrict-default-security-group",
             code: RESTRICT_DEFAULT_SG_CODE,
+            api: "EC2",
+            timeout_seconds: custom::QUICK_TIMEOUT_SECONDS,
             statements: vec![
                 Statement::allow(
                     "RevokeDefaultGroupRules",

@@ -360,6 +360,8 @@ fn cloudfront_prefix_list(t: &mut Template, ctx: &Ctx) -> Expr {
             role_description: "Lets the prefix-list lookup describe managed prefix lists",
             policy_name: "describe-managed-prefix-lists",
             code: PREFIX_LIST_CODE,
+            api: "EC2",
+            timeout_seconds: custom::QUICK_TIMEOUT_SECONDS,
             statements: vec![Statement::allow(
                 "DescribePrefixLists",
                 &["ec2:DescribeManagedPrefixLists"],

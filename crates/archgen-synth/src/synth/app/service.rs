@@ -66,6 +66,8 @@ struct Wiring {
     task: Vec<Statement>,
     /// The service calls other services through Service Connect.
     service_client: bool,
+    /// What its tasks must start after.
+    depends_on: Vec<String>,
 }
 
 pub struct Placement<'a> {
@@ -291,7 +293,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
 
     // Load balancer: target group, listener rule, and the one rule that lets
     // the load balancer reach this service's port.
-    let mut depends_on = Vec::new();
+    let mut depends_on = std::mem::take(&mut wiring.depends_on);
     let mut load_balancers = None;
     if let (Some(route), Some(lb)) = (&s.route, place.lb) {
         let tg = target_group_id(key);
@@ -486,7 +488,7 @@ pub fn build(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec, place: Pla
 /// The X-Ray daemon's UDP port, where the SDKs send segments by default.
 const XRAY_PORT: u32 = 2000;
 
-fn awslogs(log_group: &str, prefix: &str) -> LogConfiguration {
+pub(crate) fn awslogs(log_group: &str, prefix: &str) -> LogConfiguration {
     LogConfiguration {
         log_driver: "awslogs".into(),
         options: Some(BTreeMap::from([
@@ -538,6 +540,7 @@ fn wire_connections(t: &mut Template, ctx: &Ctx, key: &str, s: &ServiceSpec) -> 
         environment: wired.environment,
         task: wired.grants,
         service_client: wired.calls_services,
+        depends_on: wired.depends_on,
         ..Wiring::default()
     }
 }

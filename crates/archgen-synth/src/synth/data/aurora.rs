@@ -133,7 +133,11 @@ pub fn build(
             Expr::get_att(&p, "ReadEndpoint.Address"),
         ),
         ("NAME".into(), super::rds::database_name(name, db).into()),
-        ("SECRET_ARN".into(), secret_arn),
     ];
+    // The master secret's address only where workloads sign in with it.
+    if c.database_users.is_none() {
+        c.environment.push(("SECRET_ARN".into(), secret_arn));
+    }
     ctx.components.register(c);
+    super::workload_users::build(t, ctx, name, db);
 }

@@ -11,6 +11,7 @@ pub mod rds;
 pub mod rotation;
 pub mod s3;
 pub mod secrets;
+pub mod workload_users;
 
 use super::Ctx;
 use crate::naming::pascal;

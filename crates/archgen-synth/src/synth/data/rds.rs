@@ -10,8 +10,8 @@ use crate::naming::pascal;
 use crate::spec::catalog::family;
 use crate::spec::data::{DatabaseSpec, Engine};
 use crate::spec::network::TierKind;
-use crate::synth::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
-use crate::template::iam::{PolicyDocument, Role, Statement};
+use crate::synth::connect::{Component, DatabaseUsers, NetworkEndpoint, SecretRef, SecretSource};
+use crate::template::iam::{PolicyDocument, Role};
 use crate::template::rds::{DbInstance, DbParameterGroup, DbSubnetGroup, db_instance};
 use crate::template::secretsmanager::RotationSchedule;
 use crate::template::secretsmanager::rotation_schedule::RotationRules;
@@ -164,11 +164,15 @@ pub fn build(
     component
         .environment
         .push(("NAME".into(), database_name(name, db).into()));
-    component.environment.push((
-        "SECRET_ARN".into(),
-        Expr::get_att(&p, "MasterUserSecret.SecretArn"),
-    ));
+    // The master secret's address only where workloads sign in with it.
+    if component.database_users.is_none() {
+        component.environment.push((
+            "SECRET_ARN".into(),
+            Expr::get_att(&p, "MasterUserSecret.SecretArn"),
+        ));
+    }
     ctx.components.register(component);
+    super::workload_users::build(t, ctx, name, db);
 }
 
 /// Windows in AWS's UTC form.
@@ -305,16 +309,28 @@ pub fn component(
         group_id: Expr::get_att(format!("{p}SecurityGroup"), "GroupId"),
         port: port(db),
     });
-    if db.iam_auth {
-        let connect = Statement::allow(
-            &format!("Connect{p}"),
-            &["rds-db:connect"],
-            vec![Expr::sub(format!(
-                "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{p}.{resource_id_attr}}}/*"
-            ))],
-        );
-        c.read_grants.push(connect.clone());
-        c.write_grants.push(connect);
+    // Each connecting workload signs in as its own user (created by
+    // `workload_users`); `wire` grants `rds-db:connect` on exactly that user,
+    // on the primary and on each RDS read replica (which has its own
+    // resource id; an Aurora cluster's covers all its instances).
+    if db.iam_auth && db.workload_users.enabled {
+        let replicas = if db.engine.is_aurora() {
+            Vec::new()
+        } else {
+            (1..=db.replicas.len())
+                .map(|n| format!("{p}Replica{n}"))
+                .collect()
+        };
+        c.database_users = Some(DatabaseUsers {
+            sid: format!("Connect{p}"),
+            resource: super::workload_users::id(name),
+            dbuser_arns: std::iter::once(format!("{p}.{resource_id_attr}"))
+                .chain(replicas.iter().map(|r| format!("{r}.DbiResourceId")))
+                .map(|attr| format!(
+                    "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{attr}}}"
+                ))
+                .collect(),
+        });
     }
     c.secret = Some(SecretRef {
         source: SecretSource::SecretsManager {

@@ -121,6 +121,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
     );
     grants.extend(wired.grants);
     environment.extend(wired.environment);
+    let depends_on = wired.depends_on;
     // `secrets:`: Lambda cannot inject a value, so the function gets where
     // it lives and may read exactly that (the same grants a service's
     // execution role gets).
@@ -261,6 +262,10 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, f: &FunctionSpec) {
         "CKV_AWS_272",
         "the package is built and signed (or not) by the pipeline that uploads it; archgen only points at it",
     );
+    // It signs in to a database as a user that must exist first.
+    for d in depends_on {
+        func.depends_on(d);
+    }
     if !has_vpc {
         func.skip_check(
             "CKV_AWS_117",
