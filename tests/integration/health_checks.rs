@@ -307,3 +307,74 @@ fn malformed_health_checks_fail_with_file_line_and_fix() {
         &["paht"],
     );
 }
+
+#[test]
+fn cfn_lint_and_checkov_pass_the_health_check_templates() {
+    // The examples cover an edge stack that had one already; these cover a
+    // stack that gets one for its health checks, and a us-east-1 stack.
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for region in ["ap-northeast-1", "us-east-1"] {
+        let project = TempProject::new(&with_records(region, API_CHECKED));
+        let s = project.synth("prod").expect("synthesizes");
+        paths.extend(
+            archgen::render::write(
+                &s,
+                &dir.path().join(region),
+                project.path(),
+                archgen::render::Format::Json,
+            )
+            .expect("write templates"),
+        );
+    }
+    // main-edge and main in Tokyo; one template in us-east-1.
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    let lint = std::process::Command::new(tool("cfn-lint"))
+        .args(&paths)
+        .output()
+        .expect("run cfn-lint");
+    assert!(
+        lint.status.success() && lint.stdout.is_empty(),
+        "cfn-lint findings:\n{}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+    let checkov = std::process::Command::new(tool("checkov"))
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+            "-d",
+        ])
+        .arg(dir.path())
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .expect("run checkov");
+    let stdout = String::from_utf8_lossy(&checkov.stdout);
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("checkov output is not JSON ({e}):\n{stdout}"));
+    let reports = report.as_array().cloned().unwrap_or_else(|| vec![report]);
+    let passed: u64 = reports
+        .iter()
+        .map(|r| r["summary"]["passed"].as_u64().unwrap_or(0))
+        .sum();
+    let failed: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r["results"]["failed_checks"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|f| format!("{} {} {}", f["file_path"], f["resource"], f["check_id"]))
+        .collect();
+    assert!(passed > 50, "checkov passed only {passed} checks");
+    assert!(
+        failed.is_empty(),
+        "checkov failed checks:\n{}",
+        failed.join("\n")
+    );
+}
