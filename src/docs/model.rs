@@ -76,6 +76,9 @@ impl StackDoc {
         let waf_keys: Vec<String> = spec.waf.keys().cloned().collect();
         graph.edge_acls(&main, &waf_keys);
         let mut web_acls = edge::web_acls(&main, "regional", &waf_keys);
+        let topic_keys = keys(spec.topics.keys());
+        let alarm_prefix = format!("{}-{}-", spec.app, stack.environment);
+        let mut alarms = operations::alarms(&main, &topic_keys, &alarm_prefix, "Topic");
         let mut kept = operations::kept(&main);
         let mut skipped = operations::skipped(&main);
         if let Some(e) = &edge_cfn {
@@ -84,6 +87,13 @@ impl StackDoc {
                 edge::web_acls(e, "CloudFront, in the us-east-1 edge stack", &waf_keys),
             );
             kept.extend(operations::kept(e));
+            // DNS health-check alarms, notifying the us-east-1 topic copies.
+            alarms.extend(operations::alarms(
+                e,
+                &topic_keys,
+                &alarm_prefix,
+                "EdgeTopic",
+            ));
             skipped.extend(operations::skipped(e));
         }
         let owner = |id: &str| graph.owner(id).map(|o| node_name(&graph, o));
@@ -119,11 +129,7 @@ impl StackDoc {
             user_pools: operations::user_pools(&main, &keys(spec.user_pools.keys())),
             queues: operations::queues(&main, &keys(spec.queues.keys())),
             topics: operations::topics(&main, &keys(spec.topics.keys())),
-            alarms: operations::alarms(
-                &main,
-                &keys(spec.topics.keys()),
-                &format!("{}-{}-", spec.app, stack.environment),
-            ),
+            alarms,
             reach: reach::matrix(&main, &graph),
             grants,
             kept,

@@ -148,15 +148,16 @@ fn subscribers(cfn: &Cfn, topic: &str) -> Vec<String> {
 }
 
 /// `topics`: the spec's topic keys; `prefix`: `<app>-<env>-`, which every
-/// alarm name starts with.
-pub fn alarms(cfn: &Cfn, topics: &[String], prefix: &str) -> Vec<Alarm> {
+/// alarm name starts with; `topic_suffix`: what a topic's logical id ends
+/// with after its key (`Topic`, or `EdgeTopic` for the us-east-1 copies).
+pub fn alarms(cfn: &Cfn, topics: &[String], prefix: &str, topic_suffix: &str) -> Vec<Alarm> {
     cfn.of_type("AWS::CloudWatch::Alarm")
         .map(|a| {
             let topics: Vec<String> = super::cfn::targets(a.get("AlarmActions"))
                 .into_iter()
                 .map(|t| {
                     let who = subscribers(cfn, t);
-                    let topic = key_for(t.trim_end_matches("Topic"), topics);
+                    let topic = key_for(t.strip_suffix(topic_suffix).unwrap_or(t), topics);
                     if who.is_empty() {
                         format!("topic {topic}")
                     } else {

@@ -17,6 +17,7 @@ mod edge;
 mod escape_hatches;
 mod existing;
 mod guard;
+mod health_checks;
 mod identity;
 mod lint;
 mod log_alarms;

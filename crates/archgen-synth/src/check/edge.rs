@@ -523,6 +523,7 @@ fn check_dns(stack: &ResolvedStack, out: &mut Vec<Diagnostic>) {
     }
     for (name, r) in &dns.records {
         let field = format!("dns.records.{name}");
+        out.extend(super::health_check::check(stack, name, r));
         if dns.zone_of(name).is_none() {
             out.push(
                 stack

@@ -16,6 +16,7 @@ pub mod ci;
 pub mod data;
 pub mod deployment;
 pub mod edge;
+pub mod health_check;
 pub mod identity;
 pub mod log_archive;
 pub mod log_pattern;

@@ -816,6 +816,20 @@ codes! {
          log group of the stack); archived logs are kept at least a day (`expire_days`) and \
          move to Glacier (`glacier_after_days`) before they expire.";
 
+    Mon037 = "MON037", "a DNS health check's path is invalid",
+        "`health_check.path` is the path Route 53 requests over HTTPS: it starts with `/` and \
+         is at most 255 characters, without spaces.\n\n    dns:\n      records:\n        \
+         api.example.com: { load_balancer: true, health_check: { path: /health } }";
+    Mon038 = "MON038", "a DNS health check's alarm notifies nobody",
+        "The alarm on a health check notifies the topics in `health_check.notify` (default: \
+         every topic of the stack), which name topics under `topics:`; the help suggests the \
+         closest one.";
+    Mon039 = "MON039", "a DNS health check cannot reach its record",
+        "Route 53's health checkers call the record's name over HTTPS on 443 from the internet. \
+         A load balancer record needs an internet-facing load balancer with a certificate that \
+         admits the internet (not `ingress: cloudfront` or `vpc-origin`); check the \
+         distribution in front of it instead.";
+
     // Messaging: queues and functions.
     Msg001 = "MSG001", "a queue setting is out of range",
         "Queue settings have SQS's ranges (e.g. retention 1 to 14 days, visibility timeout 0 to \

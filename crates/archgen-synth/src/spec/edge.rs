@@ -431,7 +431,35 @@ pub struct RecordSpec {
     pub cdn: Option<String>,
     #[serde(default)]
     pub load_balancer: bool,
+    /// A Route 53 health check of this name (HTTPS on 443 every 30 s,
+    /// unhealthy after 3 failures) and an alarm when it fails; both live in
+    /// us-east-1, where Route 53 publishes the metric.
+    #[serde(default)]
+    pub health_check: Option<HealthCheckSpec>,
 }
+
+/// `health_check: { path: /health, notify: [alerts] }` on a record.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckSpec {
+    /// The path requested (default `/`); any 2xx or 3xx answer is healthy.
+    #[serde(default = "default_health_path")]
+    pub path: String,
+    /// Topics the alarm notifies (default: every topic of the stack).
+    #[serde(default)]
+    pub notify: Option<Vec<String>>,
+}
+
+fn default_health_path() -> String {
+    "/".into()
+}
+
+/// What every health check archgen makes shares: HTTPS on 443, every 30 s,
+/// unhealthy after 3 failed checks in a row.
+pub const HEALTH_CHECK_PORT: u16 = 443;
+pub const HEALTH_CHECK_INTERVAL: u32 = 30;
+pub const HEALTH_CHECK_FAILURES: u32 = 3;
 
 /// An alias record as `check` reads it: the zone it goes in and what it
 /// points at.
@@ -519,6 +547,7 @@ mod tests {
         RecordSpec {
             cdn: cdn.map(Into::into),
             load_balancer,
+            health_check: None,
         }
     }
 

@@ -255,14 +255,45 @@ impl Node {
     /// Finds the node at a dotted path such as `network.tiers.app.cidrs[1]`,
     /// or the deepest ancestor that exists, so a diagnostic always has a line.
     pub fn locate(&self, path: &str) -> Loc {
+        let parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
         let mut node = self;
-        for segment in split_path(path) {
-            match node.child(&segment) {
-                Some(n) => node = n,
-                None => break,
+        let mut rest: &[&str] = &parts;
+        'walk: while !rest.is_empty() {
+            // A key may hold dots itself (`dns.records.api.example.com`):
+            // a part that leads nowhere is joined with the next ones.
+            for n in 1..=rest.len() {
+                let Some((head, tail)) = rest.split_at_checked(n) else {
+                    break;
+                };
+                if let Some(next) = node.follow(&head.join(".")) {
+                    node = next;
+                    rest = tail;
+                    continue 'walk;
+                }
             }
+            break;
         }
         node.loc
+    }
+
+    /// The node at `part` (a key, with any `[i]` indices after it), when the
+    /// key exists.
+    fn follow(&self, part: &str) -> Option<&Node> {
+        let (name, rest) = part.split_once('[').unwrap_or((part, ""));
+        let mut node = if name.is_empty() {
+            self
+        } else {
+            self.get(name)?
+        };
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                match node.child(&PathSegment::Index(i)) {
+                    Some(n) => node = n,
+                    None => return Some(node),
+                }
+            }
+        }
+        Some(node)
     }
 
     /// Removes the mapping key that holds the node at `path` (for a path into
@@ -518,6 +549,18 @@ mod tests {
             .map(|(first, repeat)| (first.loc.line, repeat.loc.line))
             .collect();
         assert_eq!(lines, [(3, 4), (1, 5)]);
+    }
+
+    #[test]
+    fn locate_follows_keys_that_hold_dots() {
+        let node = Node::parse(
+            "records:\n  example.com: { cdn: web }\n  api.example.com:\n    notify: [a, b]\n",
+        )
+        .unwrap();
+        // A block map is located at its first key, as everywhere.
+        assert_eq!(node.locate("records.api.example.com").line, 4);
+        assert_eq!(node.locate("records.api.example.com.notify[1]").line, 4);
+        assert_eq!(node.locate("records.example.com.cdn").line, 2);
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! L2 edge: WAFv2 web ACLs, CloudFront distributions and Route 53 alias
-//! records. Builders run after the application tier (they attach to the
-//! load balancer) in a fixed order: WAF, CloudFront, DNS.
+//! L2 edge: WAFv2 web ACLs, CloudFront distributions, Route 53 alias
+//! records and their health checks. Builders run after the application
+//! tier (they attach to the load balancer) in a fixed order: WAF,
+//! CloudFront, DNS, health checks.
 
 pub mod cloudfront;
 pub mod dns;
+pub mod health;
 pub mod stack;
 pub mod waf;
 
@@ -30,5 +32,6 @@ pub fn build(t: &mut Template, ctx: &mut Ctx) -> Option<EdgeStack> {
         cloudfront::build(t, &mut edge, ctx, key, dist, certificate, &acl_arns);
     }
     dns::build(t, ctx.checked.dns_records());
+    health::build(t, &mut edge, ctx);
     edge.finish()
 }

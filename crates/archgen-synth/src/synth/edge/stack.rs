@@ -37,6 +37,11 @@ impl Edge {
         Edge { split }
     }
 
+    /// Whether us-east-1 resources go into a stack of their own.
+    pub fn splits(&self) -> bool {
+        self.split.is_some()
+    }
+
     /// The template us-east-1 resources go into.
     pub fn template<'a>(&'a mut self, main: &'a mut Template) -> &'a mut Template {
         match &mut self.split {

@@ -27,6 +27,12 @@ pub fn topic_id(name: &str) -> String {
     format!("{}Topic", pascal(name))
 }
 
+/// The logical id of topic `name`'s copy in the us-east-1 edge stack: an id
+/// of its own, so the two stacks of one environment never share one.
+pub fn edge_topic_id(name: &str) -> String {
+    topic_id(&format!("{name}-edge"))
+}
+
 /// The key-policy statement that lets CloudWatch publish alarm
 /// notifications to a topic encrypted with the key (the AWS managed
 /// `alias/aws/sns` key has no such statement, so alarms could not publish).
@@ -43,7 +49,39 @@ pub fn cloudwatch_publish_statement() -> Statement {
 
 pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
     let id = topic_id(name);
-    let key = match &spec.kms_key {
+    topic_resources(t, ctx, name, spec, false);
+    let mut c = Component::new(name, &crate::kinds::topic::Topics);
+    let mut publish = vec![Statement::allow(
+        &format!("Publish{}", pascal(name)),
+        &["sns:Publish"],
+        vec![Expr::r#ref(&id)],
+    )];
+    if let Some(k) = &spec.kms_key {
+        publish.push(Statement::allow(
+            &format!("Encrypt{}Messages", pascal(name)),
+            &["kms:Decrypt", "kms:GenerateDataKey"],
+            vec![key_arn(k)],
+        ));
+    }
+    c.write_grants = publish;
+    c.environment.push(("TOPIC_ARN".into(), Expr::r#ref(&id)));
+    ctx.components.register(c);
+}
+
+/// The copy of topic `name` in the us-east-1 edge stack, for alarms there
+/// (an alarm notifies topics of its own region only): its own key, the
+/// same email, HTTPS and Slack destinations.
+pub fn build_edge_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec) {
+    topic_resources(t, ctx, name, spec, true);
+}
+
+/// A topic's key, the topic and its subscriptions. `in_edge`: the copy in
+/// the us-east-1 edge stack, where the stack's own keys and secrets do not
+/// exist, so it always has a key of its own and a name ending in `-edge`.
+fn topic_resources(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec, in_edge: bool) {
+    let suffix = if in_edge { "-edge" } else { "" };
+    let id = topic_id(&format!("{name}{suffix}"));
+    let key = match spec.kms_key.as_ref().filter(|_| !in_edge) {
         Some(k) => key_arn(k),
         None => {
             let key_id = format!("{id}Key");
@@ -65,7 +103,7 @@ pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec
                     key_policy: Some(
                         PolicyDocument::new(vec![admin, cloudwatch_publish_statement()]).into(),
                     ),
-                    tags: Some(ctx.named(&format!("{name}-topic"))),
+                    tags: Some(ctx.named(&format!("{name}-topic{suffix}"))),
                     ..Default::default()
                 },
             );
@@ -78,10 +116,10 @@ pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec
     t.add(
         &id,
         Topic {
-            topic_name: Some(ctx.names.physical(name).into()),
+            topic_name: Some(ctx.names.physical(&format!("{name}{suffix}")).into()),
             display_name: spec.display_name.clone().map(Expr::from),
             kms_master_key_id: Some(key),
-            tags: Some(ctx.named(name)),
+            tags: Some(ctx.named(&format!("{name}{suffix}"))),
             ..Default::default()
         },
     );
@@ -97,6 +135,16 @@ pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec
         );
     }
     for (i, endpoint) in spec.https.iter().enumerate() {
+        if in_edge && let Some(secret) = &endpoint.secret {
+            // CloudFormation resolves a secret in the stack's own region.
+            ctx.notes.push(format!(
+                "the us-east-1 copy of topic {name} (for DNS health-check alarms) does not deliver \
+                 to https[{i}]: its URL is in secret {secret}, which a us-east-1 stack cannot \
+                 resolve; give that endpoint as `url:` if it carries no key, or rely on the \
+                 topic's email and Slack destinations for health checks"
+            ));
+            continue;
+        }
         let Some(url) = https_endpoint(ctx, endpoint) else {
             ctx.bug(format!("topic {name}: https[{i}] names no URL or secret"));
             continue;
@@ -112,24 +160,8 @@ pub fn build_topic(t: &mut Template, ctx: &mut Ctx, name: &str, spec: &TopicSpec
         );
     }
     if let Some(slack) = &spec.slack {
-        slack_channel(t, ctx, name, &id, slack);
+        slack_channel(t, ctx, name, &id, slack, suffix);
     }
-    let mut c = Component::new(name, &crate::kinds::topic::Topics);
-    let mut publish = vec![Statement::allow(
-        &format!("Publish{}", pascal(name)),
-        &["sns:Publish"],
-        vec![Expr::r#ref(&id)],
-    )];
-    if let Some(k) = &spec.kms_key {
-        publish.push(Statement::allow(
-            &format!("Encrypt{}Messages", pascal(name)),
-            &["kms:Decrypt", "kms:GenerateDataKey"],
-            vec![key_arn(k)],
-        ));
-    }
-    c.write_grants = publish;
-    c.environment.push(("TOPIC_ARN".into(), Expr::r#ref(&id)));
-    ctx.components.register(c);
 }
 
 /// Alarms run last: they refer to every other builder's resources.
@@ -388,8 +420,15 @@ fn https_endpoint(ctx: &Ctx, endpoint: &HttpsEndpoint) -> Option<Expr> {
 /// alarms and metrics (what a notification shows), and the guardrail keeps
 /// anyone in the channel to CloudWatch reads: without one, Chatbot applies
 /// AdministratorAccess.
-fn slack_channel(t: &mut Template, ctx: &Ctx, name: &str, topic_id: &str, slack: &SlackSpec) {
-    let p = pascal(name);
+fn slack_channel(
+    t: &mut Template,
+    ctx: &Ctx,
+    name: &str,
+    topic_id: &str,
+    slack: &SlackSpec,
+    suffix: &str,
+) {
+    let p = pascal(&format!("{name}{suffix}"));
     let role_id = format!("{p}ChatbotRole");
     let read = vec![Statement::allow(
         "ReadAlarms",
@@ -415,7 +454,7 @@ fn slack_channel(t: &mut Template, ctx: &Ctx, name: &str, topic_id: &str, slack:
                 policy_name: "read-alarms".into(),
                 policy_document: PolicyDocument::new(read).into(),
             }]),
-            tags: Some(ctx.named(&format!("{name}-chatbot"))),
+            tags: Some(ctx.named(&format!("{name}-chatbot{suffix}"))),
             ..Default::default()
         },
     );
@@ -423,7 +462,8 @@ fn slack_channel(t: &mut Template, ctx: &Ctx, name: &str, topic_id: &str, slack:
     t.add(
         format!("{p}SlackChannel"),
         SlackChannelConfiguration {
-            configuration_name: ctx.names.physical(&format!("{name}-slack")).into(),
+            // Configuration names are unique per account, across regions.
+            configuration_name: ctx.names.physical(&format!("{name}-slack{suffix}")).into(),
             iam_role_arn: Expr::get_att(&role_id, "Arn"),
             slack_workspace_id: slack.workspace.clone().into(),
             slack_channel_id: slack.channel.clone().into(),
@@ -433,7 +473,7 @@ fn slack_channel(t: &mut Template, ctx: &Ctx, name: &str, topic_id: &str, slack:
             )]),
             logging_level: Some("ERROR".into()),
             user_role_required: Some(false.into()),
-            tags: Some(ctx.named(&format!("{name}-slack"))),
+            tags: Some(ctx.named(&format!("{name}-slack{suffix}"))),
             ..Default::default()
         },
     );

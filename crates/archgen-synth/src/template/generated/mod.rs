@@ -108,6 +108,7 @@ macro_rules! for_each_resource_type {
             RdsDbInstance($crate::template::generated::rds::DbInstance),
             RdsDbParameterGroup($crate::template::generated::rds::DbParameterGroup),
             RdsDbSubnetGroup($crate::template::generated::rds::DbSubnetGroup),
+            Route53HealthCheck($crate::template::generated::route53::HealthCheck),
             Route53RecordSet($crate::template::generated::route53::RecordSet),
             S3Bucket($crate::template::generated::s3::Bucket),
             S3BucketPolicy($crate::template::generated::s3::BucketPolicy),

@@ -5,6 +5,105 @@
 
 use crate::template::{CfnResource, Expr};
 
+/// `AWS::Route53::HealthCheck`, generated from its CloudFormation schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct HealthCheck {
+    #[serde(rename = "HealthCheckConfig")]
+    pub health_check_config: health_check::HealthCheckConfig,
+    #[serde(rename = "HealthCheckTags", skip_serializing_if = "Option::is_none")]
+    pub health_check_tags: Option<Vec<health_check::HealthCheckTag>>,
+}
+
+impl CfnResource for HealthCheck {
+    const TYPE: &'static str = "AWS::Route53::HealthCheck";
+}
+
+/// Property types of `AWS::Route53::HealthCheck`.
+pub mod health_check {
+    use crate::template::Expr;
+
+    /// Property type `AlarmIdentifier` of `AWS::Route53::HealthCheck`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AlarmIdentifier {
+        /// `string`.
+        #[serde(rename = "Name")]
+        pub name: Expr,
+        /// `string`, one of `af-south-1`, `ap-east-1`, `ap-east-2`, `ap-northeast-1`, `ap-northeast-2`, `ap-northeast-3`, `ap-south-1`, `ap-south-2`, `ap-southeast-1`, `ap-southeast-2`, `ap-southeast-3`, `ap-southeast-4`, `ap-southeast-5`, `ap-southeast-6`, `ap-southeast-7`, `ca-central-1`, and 30 more.
+        #[serde(rename = "Region")]
+        pub region: Expr,
+    }
+
+    /// Property type `HealthCheckConfig` of `AWS::Route53::HealthCheck`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct HealthCheckConfig {
+        #[serde(rename = "AlarmIdentifier", skip_serializing_if = "Option::is_none")]
+        pub alarm_identifier: Option<AlarmIdentifier>,
+        #[serde(rename = "ChildHealthChecks", skip_serializing_if = "Option::is_none")]
+        pub child_health_checks: Option<Vec<Expr>>,
+        /// `boolean`.
+        #[serde(rename = "EnableSNI", skip_serializing_if = "Option::is_none")]
+        pub enable_sni: Option<Expr>,
+        /// `integer`.
+        #[serde(rename = "FailureThreshold", skip_serializing_if = "Option::is_none")]
+        pub failure_threshold: Option<Expr>,
+        /// `string`.
+        #[serde(
+            rename = "FullyQualifiedDomainName",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub fully_qualified_domain_name: Option<Expr>,
+        /// `integer`.
+        #[serde(rename = "HealthThreshold", skip_serializing_if = "Option::is_none")]
+        pub health_threshold: Option<Expr>,
+        /// `string`.
+        #[serde(rename = "IPAddress", skip_serializing_if = "Option::is_none")]
+        pub ip_address: Option<Expr>,
+        /// `string`, one of `Healthy`, `LastKnownStatus`, `Unhealthy`.
+        #[serde(
+            rename = "InsufficientDataHealthStatus",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub insufficient_data_health_status: Option<Expr>,
+        /// `boolean`.
+        #[serde(rename = "Inverted", skip_serializing_if = "Option::is_none")]
+        pub inverted: Option<Expr>,
+        /// `boolean`.
+        #[serde(rename = "MeasureLatency", skip_serializing_if = "Option::is_none")]
+        pub measure_latency: Option<Expr>,
+        /// `integer`.
+        #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
+        pub port: Option<Expr>,
+        #[serde(rename = "Regions", skip_serializing_if = "Option::is_none")]
+        pub regions: Option<Vec<Expr>>,
+        /// `integer`.
+        #[serde(rename = "RequestInterval", skip_serializing_if = "Option::is_none")]
+        pub request_interval: Option<Expr>,
+        /// `string`.
+        #[serde(rename = "ResourcePath", skip_serializing_if = "Option::is_none")]
+        pub resource_path: Option<Expr>,
+        /// `string`.
+        #[serde(rename = "RoutingControlArn", skip_serializing_if = "Option::is_none")]
+        pub routing_control_arn: Option<Expr>,
+        /// `string`.
+        #[serde(rename = "SearchString", skip_serializing_if = "Option::is_none")]
+        pub search_string: Option<Expr>,
+        /// `string`, one of `CALCULATED`, `CLOUDWATCH_METRIC`, `HTTP`, `HTTP_STR_MATCH`, `HTTPS`, `HTTPS_STR_MATCH`, `TCP`, `RECOVERY_CONTROL`.
+        #[serde(rename = "Type")]
+        pub r#type: Expr,
+    }
+
+    /// Property type `HealthCheckTag` of `AWS::Route53::HealthCheck`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct HealthCheckTag {
+        /// `string`.
+        #[serde(rename = "Key")]
+        pub key: Expr,
+        /// `string`.
+        #[serde(rename = "Value")]
+        pub value: Expr,
+    }
+}
+
 /// `AWS::Route53::RecordSet`, generated from its CloudFormation schema.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct RecordSet {
