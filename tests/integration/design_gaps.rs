@@ -3,67 +3,13 @@
 //! refused at its file and line with the fix.
 
 use crate::support::*;
-use archgen::render::{self, Format};
 use serde_json::{Value, json};
-use std::process::Command;
 
 /// The error of a spec that synth must refuse.
 fn refused(spec: &str) -> String {
     TempProject::new(spec)
         .synth("prod")
         .expect_err("synth must refuse this spec")
-}
-
-/// cfn-lint (no finding at all) and checkov (no failed check) on the
-/// templates of a spec that no example uses, so its options meet the same
-/// bar as the examples' (`lint.rs`).
-fn assert_lint_and_checkov_clean(spec: &str) {
-    let project = TempProject::new(spec);
-    let synthesis = project.synth("prod").expect("spec synthesizes");
-    let dir = tempfile::tempdir().unwrap();
-    let paths = render::write(&synthesis, dir.path(), project.path(), Format::Json).unwrap();
-    let out = Command::new(tool("cfn-lint"))
-        .args(&paths)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && report.trim().is_empty(),
-        "cfn-lint findings:\n{report}"
-    );
-    let out = Command::new(tool("checkov"))
-        .args([
-            "--framework",
-            "cloudformation",
-            "--skip-download",
-            "--quiet",
-        ])
-        .args(["--compact", "-o", "json", "-d"])
-        .arg(dir.path())
-        .env("BC_SKIP_MAPPING", "TRUE")
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).expect("checkov prints JSON");
-    let reports = match report {
-        Value::Array(a) => a,
-        one => vec![one],
-    };
-    let passed: u64 = reports
-        .iter()
-        .map(|r| r["summary"]["passed"].as_u64().unwrap_or(0))
-        .sum();
-    assert!(passed > 20, "checkov passed only {passed} checks");
-    let failed: Vec<String> = reports
-        .iter()
-        .flat_map(|r| {
-            r["results"]["failed_checks"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
-        .map(|f| format!("{} {}", f["resource"], f["check_id"]))
-        .collect();
-    assert!(failed.is_empty(), "checkov failed: {failed:?}");
 }
 
 #[test]

@@ -204,26 +204,8 @@ fn component_references_resolve_to_the_components_values() {
 
 #[test]
 fn the_escape_hatch_project_passes_cfn_lint() {
-    let project = TempProject::new(&open_spec());
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("out");
-    archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let lint = Command::new(tool("cfn-lint"))
-        .arg(out.join("main.template.json"))
-        .output()
-        .expect("run cfn-lint");
-    let report = String::from_utf8_lossy(&lint.stdout);
-    assert!(
-        lint.status.success() && report.trim().is_empty(),
-        "cfn-lint findings:\n{report}{}",
-        String::from_utf8_lossy(&lint.stderr)
-    );
+    let (_dir, paths) = write_prod(&open_spec());
+    assert_cfn_lint_clean(&paths);
 }
 
 const CASES: &[Case] = &[

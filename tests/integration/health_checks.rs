@@ -329,52 +329,6 @@ fn cfn_lint_and_checkov_pass_the_health_check_templates() {
     }
     // main-edge and main in Tokyo; one template in us-east-1.
     assert_eq!(paths.len(), 3, "{paths:?}");
-    let lint = std::process::Command::new(tool("cfn-lint"))
-        .args(&paths)
-        .output()
-        .expect("run cfn-lint");
-    assert!(
-        lint.status.success() && lint.stdout.is_empty(),
-        "cfn-lint findings:\n{}",
-        String::from_utf8_lossy(&lint.stdout)
-    );
-    let checkov = std::process::Command::new(tool("checkov"))
-        .args([
-            "--framework",
-            "cloudformation",
-            "--skip-download",
-            "--quiet",
-            "--compact",
-            "-o",
-            "json",
-            "-d",
-        ])
-        .arg(dir.path())
-        .env("BC_SKIP_MAPPING", "TRUE")
-        .output()
-        .expect("run checkov");
-    let stdout = String::from_utf8_lossy(&checkov.stdout);
-    let report: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("checkov output is not JSON ({e}):\n{stdout}"));
-    let reports = report.as_array().cloned().unwrap_or_else(|| vec![report]);
-    let passed: u64 = reports
-        .iter()
-        .map(|r| r["summary"]["passed"].as_u64().unwrap_or(0))
-        .sum();
-    let failed: Vec<String> = reports
-        .iter()
-        .flat_map(|r| {
-            r["results"]["failed_checks"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
-        .map(|f| format!("{} {} {}", f["file_path"], f["resource"], f["check_id"]))
-        .collect();
-    assert!(passed > 50, "checkov passed only {passed} checks");
-    assert!(
-        failed.is_empty(),
-        "checkov failed checks:\n{}",
-        failed.join("\n")
-    );
+    assert_cfn_lint_clean(&paths);
+    assert_checkov_clean(dir.path(), 50);
 }

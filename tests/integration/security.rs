@@ -1040,62 +1040,8 @@ fn a_vpc_origin_that_cannot_work_is_refused_at_its_line() {
 
 #[test]
 fn a_vpc_origin_passes_cfn_lint_and_checkov() {
-    let project = TempProject::new(&eyewear_as_vpc_origin());
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("out");
-    archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    for template in ["main.template.json", "main-edge.template.json"] {
-        let lint = std::process::Command::new(tool("cfn-lint"))
-            .arg(out.join(template))
-            .output()
-            .expect("run cfn-lint");
-        let report = String::from_utf8_lossy(&lint.stdout);
-        assert!(
-            lint.status.success() && report.trim().is_empty(),
-            "cfn-lint findings in {template}:\n{report}"
-        );
-    }
-    let checkov = std::process::Command::new(tool("checkov"))
-        .args([
-            "--framework",
-            "cloudformation",
-            "--skip-download",
-            "--quiet",
-            "--compact",
-            "-o",
-            "json",
-            "-d",
-        ])
-        .arg(&out)
-        .env("BC_SKIP_MAPPING", "TRUE")
-        .output()
-        .expect("run checkov");
-    let report: Value = serde_json::from_slice(&checkov.stdout).unwrap_or_else(|e| {
-        panic!(
-            "checkov output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&checkov.stdout)
-        )
-    });
-    let reports = match report {
-        Value::Array(all) => all,
-        one => vec![one],
-    };
-    for r in &reports {
-        assert_eq!(
-            r["summary"]["failed"], 0,
-            "{}",
-            r["results"]["failed_checks"]
-        );
-        assert!(
-            r["summary"]["passed"].as_u64().unwrap() > 50,
-            "{}",
-            r["summary"]
-        );
-    }
+    let (dir, paths) = write_prod(&eyewear_as_vpc_origin());
+    assert_eq!(paths.len(), 2, "main and main-edge: {paths:?}");
+    assert_cfn_lint_clean(&paths);
+    assert_checkov_clean(dir.path(), 50);
 }

@@ -63,6 +63,79 @@ pub fn write_all_examples(dir: &Path, envs: &[&str]) -> Vec<PathBuf> {
     paths
 }
 
+/// The prod templates of `spec`, written by archgen into a temp dir (kept
+/// alive by the returned guard), and their paths.
+pub fn write_prod(spec: &str) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let project = TempProject::new(spec);
+    let synthesis = project.synth("prod").expect("spec synthesizes");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = render::write(&synthesis, dir.path(), project.path(), Format::Json).unwrap();
+    (dir, paths)
+}
+
+/// cfn-lint reports nothing at all (no error, no warning) on `paths`.
+pub fn assert_cfn_lint_clean(paths: &[PathBuf]) {
+    let out = std::process::Command::new(tool("cfn-lint"))
+        .args(paths)
+        .output()
+        .expect("run cfn-lint");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "cfn-lint findings:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// checkov over every template under `dir`: no failed check, and more than
+/// `min_passed` passed (so a template it could not read does not pass).
+pub fn assert_checkov_clean(dir: &Path, min_passed: u64) {
+    let out = std::process::Command::new(tool("checkov"))
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--quiet",
+        ])
+        .args(["--compact", "-o", "json", "-d"])
+        .arg(dir)
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .expect("run checkov");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("checkov output is not JSON ({e}):\n{stdout}"));
+    let reports = match report {
+        serde_json::Value::Array(all) => all,
+        one => vec![one],
+    };
+    let passed: u64 = reports
+        .iter()
+        .map(|r| r["summary"]["passed"].as_u64().unwrap_or(0))
+        .sum();
+    let failed: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r["results"]["failed_checks"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|f| format!("{} {} {}", f["file_path"], f["resource"], f["check_id"]))
+        .collect();
+    assert!(failed.is_empty(), "checkov failed:\n{}", failed.join("\n"));
+    assert!(passed > min_passed, "checkov passed only {passed} checks");
+}
+
+/// cfn-lint (no finding at all) and checkov (no failed check) on the prod
+/// templates of a spec that no example uses, so its options meet the same
+/// bar as the examples' (`lint.rs`).
+pub fn assert_lint_and_checkov_clean(spec: &str) {
+    let (dir, paths) = write_prod(spec);
+    assert_cfn_lint_clean(&paths);
+    assert_checkov_clean(dir.path(), 20);
+}
+
 /// The directory holding cfn-lint, checkov and moto_server. `scripts/test`
 /// installs them; a missing tool fails the test rather than skipping it.
 pub fn tool(name: &str) -> PathBuf {
