@@ -138,7 +138,7 @@ pub fn build(t: &mut Template, ctx: &mut Ctx, name: &str, db: &DatabaseSpec) {
         &what,
         &sg,
         name,
-        Expr::get_att(&format!("{p}SecurityGroup"), "GroupId"),
+        Expr::get_att(format!("{p}SecurityGroup"), "GroupId"),
         super::rds::port(db),
         "the users task connects to the database",
     );
