@@ -74,14 +74,20 @@ pub fn target(value: &Value) -> Option<&str> {
     {
         return Some(id);
     }
-    let sub = value
-        .get("Fn::Sub")
-        .and_then(|s| s.as_str().or_else(|| s.get(0)?.as_str()))?;
-    // The first `${Id}` or `${Id.Attribute}` that is not a pseudo parameter.
-    sub.split("${")
+    let sub = value.get("Fn::Sub")?;
+    let text = sub.as_str().or_else(|| sub.get(0)?.as_str())?;
+    // The first `${Id}` or `${Id.Attribute}` that is not a pseudo parameter;
+    // a variable of the Sub names what its value names (nothing, for an
+    // import from another stack).
+    let first = text
+        .split("${")
         .skip(1)
         .filter_map(|rest| rest.split(['}', '.']).next())
-        .find(|id| !id.starts_with("AWS::"))
+        .find(|id| !id.starts_with("AWS::"))?;
+    match sub.get(1).and_then(|vars| vars.get(first)) {
+        Some(var) => target(var),
+        None => Some(first),
+    }
 }
 
 /// Every logical id `value` refers to, anywhere inside it.

@@ -420,7 +420,10 @@ fn components_register_what_a_connecting_service_needs() {
     // Each workload signs in as its own user, so the master secret's
     // address is no connection variable (`secrets:` can still inject it).
     assert_eq!(env, ["HOST", "PORT", "READ_HOST", "NAME"]);
-    assert_eq!(db.database_users.as_ref().unwrap().resource, "DbUsers");
+    assert_eq!(
+        db.database_users.as_ref().unwrap().resource.as_deref(),
+        Some("DbUsers")
+    );
     let cache = c.get("cache").unwrap();
     assert_eq!(cache.network.as_ref().unwrap().port, 6379);
     assert_eq!(

@@ -121,7 +121,12 @@ fn an_imported_component_gets_the_grants_rules_and_variables_of_a_local_one() {
         ingress["SourceSecurityGroupId"],
         serde_json::json!({"Fn::GetAtt": ["BackendSecurityGroup", "GroupId"]})
     );
-    assert!(resources_of(&data, "AWS::EC2::SecurityGroupIngress").is_empty());
+    // Its only ingress admits its own users task.
+    let ingress: Vec<String> = resources_of(&data, "AWS::EC2::SecurityGroupIngress")
+        .into_iter()
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(ingress, ["DbFromDbUsersIngress"]);
 }
 
 #[test]
@@ -361,5 +366,246 @@ resources:
     assert_eq!(
         t["Resources"]["OrdersTableParameter"]["Properties"]["Value"],
         serde_json::json!({"Fn::ImportValue": "demo-prod-data-OrdersTableName"})
+    );
+}
+
+/// The `rds-db:connect` statements of every role of `t`: (role, resources).
+fn connect_statements(t: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (id, role) in resources_of(t, "AWS::IAM::Role") {
+        for policy in role["Properties"]["Policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for st in policy["PolicyDocument"]["Statement"].as_array().unwrap() {
+                if st["Action"].to_string().contains("rds-db:connect") {
+                    out.push((id.clone(), st["Resource"].clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_workload_of_another_stack_connects_to_the_database_as_its_own_user() {
+    for (env, instances) in [
+        ("prod", vec!["DbResourceId", "DbReplica1ResourceId"]),
+        ("dev", vec!["DbResourceId"]),
+    ] {
+        let s = synth_example(MULTI, env);
+        let app = template_json(&s, "app");
+        let data = template_json(&s, "data");
+        // Only the connecting workload, only as its own user, on each
+        // instance's resource id exported by the data stack.
+        let expected: Vec<Value> = instances
+            .iter()
+            .map(|output| {
+                serde_json::json!({"Fn::Sub": [
+                    "arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${ResourceId}/app_backend",
+                    {"ResourceId": {"Fn::ImportValue": format!("eyewear-retail-{env}-data-{output}")}}
+                ]})
+            })
+            .collect();
+        assert_eq!(
+            connect_statements(&app),
+            vec![("BackendTaskRole".to_string(), Value::Array(expected))],
+            "{env}"
+        );
+        // ... and is told who it is.
+        let vars = env_of(&app, "BackendTaskDefinition");
+        assert!(
+            vars.contains(&("DB_USER".into(), serde_json::json!("app_backend"))),
+            "{env}: {vars:?}"
+        );
+        // The data stack exports the resource ids, from the instances.
+        assert_eq!(
+            data["Outputs"]["DbResourceId"]["Value"],
+            serde_json::json!({"Fn::GetAtt": ["Db", "DbiResourceId"]})
+        );
+        if env == "prod" {
+            assert_eq!(
+                data["Outputs"]["DbReplica1ResourceId"]["Value"],
+                serde_json::json!({"Fn::GetAtt": ["DbReplica1", "DbiResourceId"]})
+            );
+        }
+        // Its users task creates the importing workload's user, with the
+        // privileges of its access level.
+        let users = &data["Resources"]["DbUsers"]["Properties"];
+        assert_eq!(
+            users["Users"],
+            serde_json::json!(["app_backend:read-write"])
+        );
+        let sql = data["Resources"]["DbUsersTaskDefinition"].to_string();
+        assert!(
+            sql.contains(r#"CREATE ROLE \"app_backend\" LOGIN"#),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(r#"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"app_backend\";"#),
+            "{sql}"
+        );
+    }
+}
+
+#[test]
+fn the_multi_stack_example_no_longer_hands_the_master_secret_to_the_app() {
+    let s = synth_example(MULTI, "prod");
+    let app = template_json(&s, "app");
+    let data = template_json(&s, "data");
+    let secrets = app["Resources"]["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"]
+        [0]["Secrets"]
+        .to_string();
+    assert!(!secrets.contains("DB_PASSWORD"), "{secrets}");
+    // Nothing of the app stack reads the master secret, and the data stack
+    // exports it to no one.
+    assert!(!app.to_string().contains("DbSecretArn"), "{app}");
+    assert!(
+        !data["Outputs"].to_string().contains("MasterUserSecret"),
+        "{}",
+        data["Outputs"]
+    );
+}
+
+#[test]
+fn a_workload_of_another_stack_reads_with_a_read_only_user_named_after_its_stack() {
+    let data = "\
+app: demo
+region: ap-northeast-1
+environments: { prod: {} }
+network:
+  cidr: 10.0.0.0/16
+  zones: 2
+  tiers:
+    public: { type: public, cidrs: [10.0.0.0/24, 10.0.3.0/24] }
+    app: { type: private, cidrs: [10.0.1.0/24, 10.0.2.0/24] }
+    data: { type: isolated, cidrs: [10.0.11.0/24, 10.0.12.0/24] }
+  nat: single
+databases:
+  db: { engine: postgres, version: \"15.15\", instance: db.t3.medium }
+functions:
+  worker:
+    code: { bucket: artifacts, key: worker.zip }
+    runtime: python3.13
+    handler: worker.handler
+    tier: app
+    connects_to: [db]
+";
+    let app = "\
+app: demo
+region: ap-northeast-1
+environments: { prod: {} }
+network_from: data
+functions:
+  report:
+    code: { bucket: artifacts, key: report.zip }
+    runtime: python3.13
+    handler: report.handler
+    tier: app
+    connects_to: [data.db:read]
+";
+    let p = project(&[("data.yaml", data), ("app.yaml", app)]);
+    let s = p.synth("prod").unwrap();
+    let d = template_json(&s, "data");
+    assert_eq!(
+        d["Resources"]["DbUsers"]["Properties"]["Users"],
+        serde_json::json!(["worker:read-write", "app_report:read"])
+    );
+    let sql = d["Resources"]["DbUsersTaskDefinition"].to_string();
+    assert!(
+        sql.contains(r#"GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"app_report\";"#),
+        "{sql}"
+    );
+    let a = template_json(&s, "app");
+    let grants = connect_statements(&a);
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert_eq!(grants[0].0, "ReportFunctionRole");
+    assert!(
+        grants[0].1.to_string().ends_with(
+            r#"/app_report",{"ResourceId":{"Fn::ImportValue":"demo-prod-data-DbResourceId"}}]}]"#
+        ),
+        "{}",
+        grants[0].1
+    );
+
+    // A local workload whose user would be the same is refused.
+    let clash = data.replace("  worker:\n", "  app-report:\n");
+    let p = project(&[("data.yaml", &clash), ("app.yaml", app)]);
+    let (exit, err) = p.synth_prod_cli();
+    assert_eq!(exit, Some(1), "{err}");
+    assert!(err.contains("error[DATA046]"), "{err}");
+    assert!(
+        err.contains("function 'report' of stack 'app' and function 'app-report' would both sign in to database 'db' as user 'app_report'"),
+        "{err}"
+    );
+    assert!(err.contains("stacks/data.yaml:13"), "{err}");
+}
+
+#[test]
+fn across_regions_connect_names_the_databases_region_and_its_parameter() {
+    let data = "\
+app: demo
+region: ap-northeast-1
+environments: { prod: {} }
+network:
+  cidr: 10.0.0.0/16
+  zones: 2
+  tiers:
+    public: { type: public, cidrs: [10.0.0.0/24, 10.0.3.0/24] }
+    app: { type: private, cidrs: [10.0.1.0/24, 10.0.2.0/24] }
+    data: { type: isolated, cidrs: [10.0.11.0/24, 10.0.12.0/24] }
+  nat: single
+databases:
+  db: { engine: aurora-postgresql, version: \"15.10\", instance: db.r6g.large }
+";
+    let app_yaml = APP_IN_US_WEST.replace("data.orders:read", "data.db:read");
+    // Without a route to the internet, the users task that the other
+    // stack's workload needs is refused in the database's stack, as for a
+    // local workload.
+    let isolated = data
+        .replace(
+            "    public: { type: public, cidrs: [10.0.0.0/24, 10.0.3.0/24] }\n",
+            "",
+        )
+        .replace(
+            "    app: { type: private, cidrs: [10.0.1.0/24, 10.0.2.0/24] }\n",
+            "",
+        )
+        .replace("  nat: single\n", "");
+    let p = project(&[("data.yaml", &isolated), ("app.yaml", &app_yaml)]);
+    let err = p.synth("prod").unwrap_err();
+    assert!(err.contains("error[NET017]"), "{err}");
+    assert!(
+        err.contains("the task creating the workload users of database 'db'"),
+        "{err}"
+    );
+    let p = project(&[("data.yaml", data), ("app.yaml", &app_yaml)]);
+    let s = p.synth("prod").unwrap();
+    let app = s.manifest.stacks.iter().find(|e| e.name == "app").unwrap();
+    let source = &app.parameters["DataDbResourceId"];
+    assert_eq!(
+        (source.stack.as_str(), source.output.as_str()),
+        ("data", "DbResourceId")
+    );
+    let a = template_json(&s, "app");
+    assert_eq!(
+        connect_statements(&a),
+        vec![(
+            "ReportFunctionRole".to_string(),
+            serde_json::json!([{"Fn::Sub": [
+                "arn:${AWS::Partition}:rds-db:ap-northeast-1:${AWS::AccountId}:dbuser:${ResourceId}/app_report",
+                {"ResourceId": {"Ref": "DataDbResourceId"}}
+            ]}])
+        )]
+    );
+    let d = template_json(&s, "data");
+    assert_eq!(
+        d["Outputs"]["DbResourceId"]["Value"],
+        serde_json::json!({"Fn::GetAtt": ["Db", "DBClusterResourceId"]})
+    );
+    assert_eq!(
+        d["Resources"]["DbUsers"]["Properties"]["Users"],
+        serde_json::json!(["app_report:read"])
     );
 }

@@ -569,7 +569,24 @@ fn check_workload_users(out: &mut Out, name: &str, db: &DatabaseSpec) {
     }
     let max = if db.engine.is_postgres() { 63 } else { 32 };
     let master = db.username.clone().unwrap_or_else(|| "dbadmin".into());
-    for u in crate::kinds::database::users(&out.stack.spec, name) {
+    let users = crate::kinds::database::users(&out.stack.spec, name);
+    for (i, u) in users.iter().enumerate() {
+        let taken = users.iter().take(i).find(|other| other.name == u.name);
+        if let Some(other) = taken {
+            out.err(
+                Code::Data046,
+                &user_field(name, u),
+                format!(
+                    "{} and {} would both sign in to database '{name}' as user '{}'",
+                    describe(u),
+                    describe(other),
+                    u.name
+                ),
+                "rename one of the workloads: a local workload's user is its key, one of another stack's is '<stack>_<key>', hyphens as underscores",
+            );
+        }
+    }
+    for u in users {
         let reserved = u.name == master
             || u.name.starts_with("rds_")
             || u.name.starts_with("pg_")
@@ -597,11 +614,33 @@ fn check_workload_users(out: &mut Out, name: &str, db: &DatabaseSpec) {
         if let Some(problem) = problem {
             out.err(
                 Code::Data045,
-                &u.field,
-                format!("the database user of {} '{}' would be '{}', which {problem}", if u.field.starts_with("services") { "service" } else { "function" }, u.workload, u.name),
+                &user_field(name, &u),
+                format!("the database user of {} would be '{}', which {problem}", describe(&u), u.name),
                 format!("rename the workload (its user is its key with hyphens as underscores), or set '{field}: {{ enabled: false, reason: ... }}'"),
             );
         }
+    }
+}
+
+/// Where a workload user is reported: at the connection, or for a workload
+/// of another stack, at the database (the connection is in another file).
+fn user_field(db: &str, u: &crate::kinds::database::WorkloadUser) -> String {
+    match &u.stack {
+        Some(_) => format!("databases.{db}"),
+        None => u.field.clone(),
+    }
+}
+
+/// `service 'api'`, or `service 'backend' of stack 'app'`.
+fn describe(u: &crate::kinds::database::WorkloadUser) -> String {
+    let kind = if u.field.starts_with("services") {
+        "service"
+    } else {
+        "function"
+    };
+    match &u.stack {
+        Some(stack) => format!("{kind} '{}' of stack '{stack}'", u.workload),
+        None => format!("{kind} '{}'", u.workload),
     }
 }
 

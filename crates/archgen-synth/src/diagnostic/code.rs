@@ -600,6 +600,11 @@ codes! {
          allows 32 characters, PostgreSQL 63, and the name cannot be the master user's or one \
          RDS or the engine reserves (`rdsadmin`, `rds_*`, `pg_*`, `postgres`, `root`, `mysql`, `public`). Rename the workload, or go \
          without workload users for this database.";
+    Data046 = "DATA046", "two workloads would sign in as one database user",
+        "Each workload connecting to a database gets its own user: a local workload's is its key, \
+         hyphens as underscores; a workload of another stack of the project \
+         (`connects_to: [data.db]`) gets `<stack>_<key>`. Two workloads whose names give the same \
+         user would share its grants; rename one of them.";
 
     // API Gateway.
     Api001 = "API001", "an API has no route",

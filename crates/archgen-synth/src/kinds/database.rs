@@ -130,6 +130,9 @@ pub struct WorkloadUser {
     pub workload: String,
     pub field: String,
     pub access: Access,
+    /// The stack of a workload of another stack of the project
+    /// (`connects_to: [data.db]`); `None` for this stack's own.
+    pub stack: Option<String>,
 }
 
 /// The database user of workload `key`: its key, hyphens as underscores.
@@ -145,8 +148,14 @@ pub fn user_name(key: &str) -> String {
         .collect()
 }
 
-/// Every workload connecting to database `db`, services then functions,
-/// in spec order.
+/// The database user of workload `key` of another stack `stack` of the
+/// project: prefixed with the stack, so it never meets a local workload's.
+pub fn imported_user_name(stack: &str, key: &str) -> String {
+    user_name(&format!("{stack}_{key}"))
+}
+
+/// Every workload connecting to database `db`: services then functions in
+/// spec order, then those of other stacks of the project.
 pub fn users(spec: &StackSpec, db: &str) -> Vec<WorkloadUser> {
     let services = spec
         .services
@@ -165,15 +174,28 @@ pub fn users(spec: &StackSpec, db: &str) -> Vec<WorkloadUser> {
                 workload: key.clone(),
                 field: format!("{block}.{key}.connects_to[{i}]"),
                 access: connects_to.get(i)?.granted(),
+                stack: None,
             })
         })
+        .chain(
+            spec.importers
+                .iter()
+                .filter(|i| i.component == db)
+                .map(|i| WorkloadUser {
+                    name: imported_user_name(&i.stack, &i.workload),
+                    workload: i.workload.clone(),
+                    field: i.field.clone(),
+                    access: i.access,
+                    stack: Some(i.stack.clone()),
+                }),
+        )
         .collect()
 }
 
 /// The tier of the first connecting workload: the users task runs beside
 /// it, so it reaches the database and AWS the same way.
 pub fn first_tier(spec: &StackSpec, users: &[WorkloadUser]) -> Option<String> {
-    let first = users.first()?;
+    let first = users.iter().find(|u| u.stack.is_none())?;
     spec.services
         .get(&first.workload)
         .map(|s| s.tier.clone())

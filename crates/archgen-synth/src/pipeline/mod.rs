@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use crate::check::{CheckedStack, check_stack};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, ParameterSource, StackEntry};
+use crate::spec::app::SecretSpec;
 use crate::spec::{Project, ResolvedStack};
 use crate::synth::connect::Components;
 use crate::synth::{Built, Synthesis, build_stack, build_stack_importing, edge, import};
@@ -340,7 +341,11 @@ fn imports(
                 stack: exporter,
                 region: &from.entry.region,
             },
-            &spec.region,
+            &import::Importer {
+                stack: &stack.file.name,
+                region: &spec.region,
+                reads_secret: reads_secret_of(spec, key),
+            },
             &names,
         );
         for (param, (p, output)) in shared.parameters {
@@ -360,6 +365,17 @@ fn imports(
         out.components.register(shared.component);
     }
     out
+}
+
+/// Whether a workload of `spec` injects the secret of component `key`.
+fn reads_secret_of(spec: &crate::spec::StackSpec, key: &str) -> bool {
+    let named = |secrets: &BTreeMap<String, SecretSpec>| {
+        secrets
+            .values()
+            .any(|s| matches!(s, SecretSpec::Component(c) if c == key))
+    };
+    spec.services.values().any(|s| named(&s.secrets))
+        || spec.functions.values().any(|f| named(&f.secrets))
 }
 
 fn stack_entry(stack: &ResolvedStack) -> StackEntry {

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, nearest_names};
-use crate::kinds::{Kind, Role};
+use crate::kinds::{Kind, Named, Role};
 use crate::spec::ResolvedStack;
 use crate::spec::app::SecretSpec;
 
@@ -190,9 +190,45 @@ pub fn link(stacks: &mut [ResolvedStack], project: &[&str]) -> Vec<Diagnostic> {
             }
         }
     }
+    // The exporting stack's users task creates a database user for each
+    // workload of another stack that connects to one of its databases.
+    let mut importers = Vec::new();
+    for (i, key, kind) in &imports {
+        if kind.block() != crate::kinds::database::Databases.block() {
+            continue;
+        }
+        let (Some(stack), Some((target, component))) = (stacks.get(*i), split_reference(key))
+        else {
+            continue;
+        };
+        let Some(j) = stacks.iter().position(|s| s.file.name == target) else {
+            continue;
+        };
+        for (field, workload, c) in crate::kinds::workload_connections(&stack.spec) {
+            if c.key == *key {
+                importers.push((
+                    j,
+                    crate::spec::Importer {
+                        stack: stack.file.name.clone(),
+                        workload: workload.clone(),
+                        field,
+                        component: component.to_string(),
+                        access: c.granted(),
+                    },
+                ));
+            }
+        }
+    }
     for (i, key, kind) in imports {
         if let Some(s) = stacks.get_mut(i) {
             s.spec.imports.insert(key, kind);
+        }
+    }
+    for (j, importer) in importers {
+        if let Some(s) = stacks.get_mut(j)
+            && !s.spec.importers.contains(&importer)
+        {
+            s.spec.importers.push(importer);
         }
     }
     for (i, net) in networks {

@@ -41,6 +41,19 @@ pub fn yes() -> bool {
     true
 }
 
+/// A workload of another stack that connects to a component of this one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Importer {
+    /// The importing stack's name (`app`) and the workload's key there.
+    pub stack: String,
+    pub workload: String,
+    /// Where the connection is written in the importing stack.
+    pub field: String,
+    /// The component of this stack it connects to (`db`).
+    pub component: String,
+    pub access: app::Access,
+}
+
 /// Generates [`StackSpec`] and [`KINDS`] from one list, so that a component
 /// block of the spec and its kind in the registry are one line.
 macro_rules! stack_spec {
@@ -99,6 +112,11 @@ stack_spec! {
         /// the project's stacks are linked, never written in a spec.
         #[serde(skip)]
         imports: BTreeMap<String, &'static dyn crate::kinds::Kind>,
+        /// Workloads of other stacks of the project that connect to this
+        /// stack's databases (`connects_to: [data.db]`): each gets its own
+        /// database user here. Filled in when the stacks are linked.
+        #[serde(skip)]
+        importers: Vec<Importer>,
         #[serde(default)]
         repositories: IndexMap<String, app::RepositorySpec>,
         #[serde(default)]

@@ -78,15 +78,46 @@ pub struct Component {
 }
 
 /// How a workload connects to a database with its own user: `rds-db:connect`
-/// on `<dbuser_arn>/<user>` of each instance and the user's name as `<TARGET>_USER`.
+/// on `dbuser:<resource id>/<user>` of each instance and the user's name as
+/// `<TARGET>_USER`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatabaseUsers {
     pub sid: String,
-    /// The custom resource that creates the users: a workload starts after it.
-    pub resource: String,
-    /// `Fn::Sub` strings up to `dbuser:<resource id>`, one per resource id
-    /// (the primary or cluster, then RDS read replicas).
-    pub dbuser_arns: Vec<String>,
+    /// The custom resource that creates the users: a workload of the same
+    /// stack starts after it (another stack's deploys after the whole stack).
+    pub resource: Option<String>,
+    /// The resource ids (the primary or cluster, then RDS read replicas):
+    /// `Fn::GetAtt`s, or their imports in another stack.
+    pub resource_ids: Vec<Expr>,
+    /// The database's region when it is not the connecting stack's.
+    pub region: Option<String>,
+    /// For a database of another stack: the connecting stack, whose
+    /// workloads sign in as `<stack>_<key>`.
+    pub importer: Option<String>,
+}
+
+impl DatabaseUsers {
+    /// The ARN `rds-db:connect` names for `user` on each resource id.
+    fn user_arns(&self, user: &str) -> Vec<Expr> {
+        let region = self.region.as_deref().unwrap_or("${AWS::Region}");
+        let arn = |id: &str| {
+            format!(
+                "arn:${{AWS::Partition}}:rds-db:{region}:${{AWS::AccountId}}:dbuser:${{{id}}}/{user}"
+            )
+        };
+        self.resource_ids
+            .iter()
+            .map(|id| match id {
+                Expr::GetAtt(resource, attribute) => {
+                    Expr::sub(arn(&format!("{resource}.{attribute}")))
+                }
+                other => Expr::SubWith(
+                    arn("ResourceId"),
+                    BTreeMap::from([("ResourceId".to_string(), other.clone())]),
+                ),
+            })
+            .collect()
+    }
 }
 
 impl Component {
@@ -205,20 +236,19 @@ pub fn wire(t: &mut Template, ctx: &Ctx, w: &Workload, connects_to: &[ComponentR
                 .insert(format!("{prefix}_{suffix}"), value.clone());
         }
         if let Some(users) = &target.database_users {
-            let user = crate::kinds::database::user_name(w.key);
+            let user = match &users.importer {
+                Some(stack) => crate::kinds::database::imported_user_name(stack, w.key),
+                None => crate::kinds::database::user_name(w.key),
+            };
             wired.grants.push(Statement::allow(
                 &users.sid,
                 &["rds-db:connect"],
-                users
-                    .dbuser_arns
-                    .iter()
-                    .map(|arn| Expr::sub(format!("{arn}/{user}")))
-                    .collect(),
+                users.user_arns(&user),
             ));
             wired
                 .environment
                 .insert(format!("{prefix}_USER"), user.into());
-            wired.depends_on.push(users.resource.clone());
+            wired.depends_on.extend(users.resource.clone());
         }
         wired.calls_services |= target.kind.block() == Services.block();
     }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use super::connect::{Component, NetworkEndpoint, SecretRef, SecretSource};
+use super::connect::{Component, DatabaseUsers, NetworkEndpoint, SecretRef, SecretSource};
 use crate::naming::{Names, pascal};
 use crate::template::{Export, Expr, Output, Parameter};
 
@@ -99,13 +99,24 @@ impl Sharing<'_> {
     }
 }
 
-/// `component` of `exporter`, as a stack in `importer_region` reaches it.
+/// The stack that connects to the component.
+pub struct Importer<'a> {
+    /// Its spec name (`app`).
+    pub stack: &'a str,
+    pub region: &'a str,
+    /// A workload's `secrets:` names the component: its secret is shared
+    /// (else not even its ARN leaves the exporting stack).
+    pub reads_secret: bool,
+}
+
+/// `component` of `exporter`, as stack `importer` reaches it.
 pub fn import(
     component: &Component,
     exporter: &Exporter,
-    importer_region: &str,
+    importer: &Importer,
     names: &Names,
 ) -> Imported {
+    let importer_region = importer.region;
     let key = format!("{}.{}", exporter.stack, component.name);
     let mut s = Sharing {
         names,
@@ -156,17 +167,42 @@ pub fn import(
     };
     c.read_grants = statements(&component.read_grants);
     c.write_grants = statements(&component.write_grants);
-    c.secret = component.secret.as_ref().map(|r| SecretRef {
-        source: match &r.source {
-            SecretSource::SecretsManager { arn, json_key } => SecretSource::SecretsManager {
-                arn: s.share("secret_arn", arn),
-                json_key: json_key.clone(),
+    c.secret = component
+        .secret
+        .as_ref()
+        .filter(|_| importer.reads_secret)
+        .map(|r| SecretRef {
+            source: match &r.source {
+                SecretSource::SecretsManager { arn, json_key } => SecretSource::SecretsManager {
+                    arn: s.share("secret_arn", arn),
+                    json_key: json_key.clone(),
+                },
+                SecretSource::SsmParameter { arn } => SecretSource::SsmParameter {
+                    arn: s.share("parameter_arn", arn),
+                },
             },
-            SecretSource::SsmParameter { arn } => SecretSource::SsmParameter {
-                arn: s.share("parameter_arn", arn),
-            },
-        },
-        kms_key_arn: r.kms_key_arn.as_ref().map(|k| s.share("secret_key_arn", k)),
+            kms_key_arn: r.kms_key_arn.as_ref().map(|k| s.share("secret_key_arn", k)),
+        });
+    // The exporter's users task creates the importing workloads' users; the
+    // importer needs the resource ids to scope `rds-db:connect` to them.
+    c.database_users = component.database_users.as_ref().map(|u| DatabaseUsers {
+        sid: format!("{prefix}{}", u.sid),
+        resource: None,
+        resource_ids: u
+            .resource_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let label = if i == 0 {
+                    "resource_id".to_string()
+                } else {
+                    format!("replica{i}_resource_id")
+                };
+                s.share(&label, id)
+            })
+            .collect(),
+        region: s.cross_region.then(|| exporter.region.to_string()),
+        importer: Some(importer.stack.to_string()),
     });
     let mut imported = s.imported;
     imported.component = c;

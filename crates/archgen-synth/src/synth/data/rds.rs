@@ -323,13 +323,12 @@ pub fn component(
         };
         c.database_users = Some(DatabaseUsers {
             sid: format!("Connect{p}"),
-            resource: super::workload_users::id(name),
-            dbuser_arns: std::iter::once(format!("{p}.{resource_id_attr}"))
-                .chain(replicas.iter().map(|r| format!("{r}.DbiResourceId")))
-                .map(|attr| format!(
-                    "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{attr}}}"
-                ))
+            resource: Some(super::workload_users::id(name)),
+            resource_ids: std::iter::once(Expr::get_att(p, resource_id_attr))
+                .chain(replicas.iter().map(|r| Expr::get_att(r, "DbiResourceId")))
                 .collect(),
+            region: None,
+            importer: None,
         });
     }
     c.secret = Some(SecretRef {
