@@ -479,26 +479,8 @@ fn the_users_task_of_each_engine_passes_cfn_lint() {
     ).replace("    instance: db.t3.medium\n", ""));
 }
 
-/// Synthesizes `spec` with the CLI and runs cfn-lint on the template.
+/// Synthesizes `spec` and runs cfn-lint on its templates.
 fn assert_passes_cfn_lint(spec: &str) {
-    let project = TempProject::new(spec);
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("out");
-    archgen()
-        .args(["synth", "prod", "--dir"])
-        .arg(project.path())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let lint = std::process::Command::new(tool("cfn-lint"))
-        .arg(out.join("main.template.json"))
-        .output()
-        .expect("run cfn-lint");
-    let report = String::from_utf8_lossy(&lint.stdout);
-    assert!(
-        lint.status.success() && report.trim().is_empty(),
-        "cfn-lint findings:\n{report}{}",
-        String::from_utf8_lossy(&lint.stderr)
-    );
+    let (_dir, paths) = write_prod(spec);
+    assert_cfn_lint_clean(&paths);
 }
