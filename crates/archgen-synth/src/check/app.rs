@@ -288,12 +288,7 @@ fn check_load_balancer(
                     .error(Code::App028, "load_balancer.ingress", "a VPC origin is an internal load balancer: CloudFront reaches it inside the VPC")
                     .help("add 'scheme: internal' (it then sits in a private tier), or use 'ingress: cloudfront' for an internet-facing one"),
             );
-        } else if !stack
-            .spec
-            .cdn
-            .values()
-            .any(|d| d.origins.values().any(|o| o.load_balancer))
-        {
+        } else if !a_distribution_fronts_the_load_balancer(stack) {
             out.push(
                 stack
                     .error(Code::App028, "load_balancer.ingress", "the load balancer is a VPC origin, but no distribution uses it as an origin")
@@ -364,12 +359,7 @@ fn check_load_balancer(
                     .error(Code::App028, "load_balancer.ingress", "an internal load balancer is not reachable by CloudFront")
                     .help("use 'scheme: internet-facing' with 'ingress: cloudfront', or drop 'ingress'"),
             );
-        } else if !stack
-            .spec
-            .cdn
-            .values()
-            .any(|d| d.origins.values().any(|o| o.load_balancer))
-        {
+        } else if !a_distribution_fronts_the_load_balancer(stack) {
             out.push(
                 stack
                     .error(Code::App028, "load_balancer.ingress", "only CloudFront may reach the load balancer, but no distribution uses it as an origin")
@@ -715,6 +705,15 @@ fn check_service(
                 .help("min_healthy_percent 0-100, max_percent 100-400"),
         );
     }
+}
+
+/// Whether some distribution under `cdn:` has the load balancer as origin.
+fn a_distribution_fronts_the_load_balancer(stack: &ResolvedStack) -> bool {
+    stack
+        .spec
+        .cdn
+        .values()
+        .any(|d| d.origins.values().any(|o| o.load_balancer))
 }
 
 /// The reason becomes a security-group rule description, which EC2 limits
