@@ -13,15 +13,9 @@ use archgen::deploy::ops::deploy::{self, DeployOptions};
 use archgen::deploy::ops::{Env, Target};
 use archgen::deploy::risk::{RiskKind, assess};
 use archgen::deploy::table;
-use archgen::manifest::StackEntry;
-use fake::{CTRL_C, Fake, Recorder, Script};
+use fake::{CTRL_C, Fake, Recorder, Script, fixture};
 use serde_json::Value;
 use std::time::Duration;
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/cfn/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn json(name: &str) -> Value {
     serde_json::from_str(&fixture(name)).unwrap()
@@ -255,23 +249,7 @@ fn root_cause_skips_the_cancellation_cascade() {
 }
 
 fn target() -> Target {
-    let template = json("rds-replacement.new-template.json");
-    Target {
-        entry: StackEntry {
-            name: "main".into(),
-            stack_name: "user-management-prod-main".into(),
-            region: "ap-northeast-1".into(),
-            template_file: "main.template.json".into(),
-            depends_on: vec![],
-            parameters: Default::default(),
-            termination_protection: false,
-            account: None,
-            tags: Default::default(),
-        },
-        region: "ap-northeast-1".into(),
-        body: template.to_string(),
-        template,
-    }
+    fake::rds_replacement_target()
 }
 
 fn stack(status: &str) -> StackInfo {

@@ -8,14 +8,8 @@ use archgen::deploy::model::{ChangeSetInfo, StackInfo};
 use archgen::deploy::ops::diff::{self, DiffReport};
 use archgen::deploy::ops::{Env, Target};
 use archgen::diff_markdown as markdown;
-use archgen::manifest::StackEntry;
-use fake::{Fake, Recorder};
+use fake::{Fake, Recorder, fixture};
 use std::time::Duration;
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/cfn/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn collect(fake: &Fake, env: &str, targets: &[Target]) -> (DiffReport, Recorder) {
     let env = Env {
@@ -36,24 +30,7 @@ fn collect(fake: &Fake, env: &str, targets: &[Target]) -> (DiffReport, Recorder)
 
 #[test]
 fn an_existing_stack_shows_its_change_set_with_risks_against_the_deployed_template() {
-    let template: serde_json::Value =
-        serde_json::from_str(&fixture("rds-replacement.new-template.json")).unwrap();
-    let target = Target {
-        entry: StackEntry {
-            name: "main".into(),
-            stack_name: "user-management-prod-main".into(),
-            region: "ap-northeast-1".into(),
-            template_file: "main.template.json".into(),
-            depends_on: vec![],
-            parameters: Default::default(),
-            termination_protection: false,
-            account: None,
-            tags: Default::default(),
-        },
-        region: "ap-northeast-1".into(),
-        body: template.to_string(),
-        template,
-    };
+    let target = fake::rds_replacement_target();
     let fake = Fake::default();
     {
         let mut s = fake.0.borrow_mut();

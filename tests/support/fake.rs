@@ -271,3 +271,32 @@ pub fn new_edge_stack() -> (Vec<archgen::deploy::ops::Target>, Fake) {
     }
     (targets, fake)
 }
+
+/// A recorded CloudFormation answer under `tests/fixtures/cfn/`.
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/cfn/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// user-management's prod main stack with the recorded template that
+/// replaces its database (`rds-replacement.new-template.json`).
+pub fn rds_replacement_target() -> archgen::deploy::ops::Target {
+    let template: serde_json::Value =
+        serde_json::from_str(&fixture("rds-replacement.new-template.json")).unwrap();
+    archgen::deploy::ops::Target {
+        entry: archgen::manifest::StackEntry {
+            name: "main".into(),
+            stack_name: "user-management-prod-main".into(),
+            region: "ap-northeast-1".into(),
+            template_file: "main.template.json".into(),
+            depends_on: vec![],
+            parameters: Default::default(),
+            termination_protection: false,
+            account: None,
+            tags: Default::default(),
+        },
+        region: "ap-northeast-1".into(),
+        body: template.to_string(),
+        template,
+    }
+}

@@ -70,27 +70,22 @@ fn check_service(
         ),
         "give 0 to 1440 minutes (24 hours)",
     );
-    for (field, value, applies) in [
+    let canary = d.strategy == DeploymentStrategy::Canary;
+    let linear = d.strategy == DeploymentStrategy::Linear;
+    // Each strategy's own settings are refused under another strategy.
+    for (field, set, applies) in [
         (
             "canary_bake_minutes",
-            d.canary_bake_minutes,
-            d.strategy == DeploymentStrategy::Canary,
+            d.canary_bake_minutes.is_some(),
+            canary,
         ),
-        (
-            "step_bake_minutes",
-            d.step_bake_minutes,
-            d.strategy == DeploymentStrategy::Linear,
-        ),
+        ("step_bake_minutes", d.step_bake_minutes.is_some(), linear),
+        ("canary_percent", d.canary_percent.is_some(), canary),
+        ("step_percent", d.step_percent.is_some(), linear),
     ] {
         range(
             field,
-            minutes_ok(value),
-            format!("{} minutes is more than ECS's 1440", value.unwrap_or(0)),
-            "give 0 to 1440 minutes (24 hours)",
-        );
-        range(
-            field,
-            value.is_none() || applies,
+            !set || applies,
             format!(
                 "'{field}' does not apply to a {} deployment",
                 strategy_name(d.strategy)
@@ -98,19 +93,20 @@ fn check_service(
             "remove it, or choose the strategy it belongs to",
         );
     }
-    for (field, value, low, applies) in [
-        (
-            "canary_percent",
-            d.canary_percent,
-            0.1,
-            d.strategy == DeploymentStrategy::Canary,
-        ),
-        (
-            "step_percent",
-            d.step_percent,
-            3.0,
-            d.strategy == DeploymentStrategy::Linear,
-        ),
+    for (field, value) in [
+        ("canary_bake_minutes", d.canary_bake_minutes),
+        ("step_bake_minutes", d.step_bake_minutes),
+    ] {
+        range(
+            field,
+            minutes_ok(value),
+            format!("{} minutes is more than ECS's 1440", value.unwrap_or(0)),
+            "give 0 to 1440 minutes (24 hours)",
+        );
+    }
+    for (field, value, low) in [
+        ("canary_percent", d.canary_percent, 0.1),
+        ("step_percent", d.step_percent, 3.0),
     ] {
         if let Some(p) = value {
             range(
@@ -120,15 +116,6 @@ fn check_service(
                 &format!("give a multiple of 0.1 from {low} to 100"),
             );
         }
-        range(
-            field,
-            value.is_none() || applies,
-            format!(
-                "'{field}' does not apply to a {} deployment",
-                strategy_name(d.strategy)
-            ),
-            "remove it, or choose the strategy it belongs to",
-        );
     }
     let bake = u64::from(d.bake_minutes.unwrap_or(DEFAULT_BAKE));
     let total = match d.strategy {
